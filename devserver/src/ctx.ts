@@ -1,0 +1,195 @@
+import { Clock } from './clock';
+import { eventTypeOf } from './events';
+import { namespaceNotFound, workflowNotFound } from './errors';
+import { DEFAULT_PRIORITY, QueuedTask, TaskQueue } from './matching';
+import { toTimestamp } from './proto';
+import type { EventBody, HistoryEvent, RunState } from './state';
+import type { NamespaceRecord, Store } from './store';
+
+export interface PendingQuery {
+  id: string;
+  queryType: string;
+  queryArgs?: unknown;
+  header?: unknown;
+  resolve: (result: { answer?: unknown; failure?: unknown; errorMessage?: string; rejected?: unknown }) => void;
+  reject: (err: Error) => void;
+}
+
+export interface QueryTaskEntry { runId: string; query: PendingQuery; sticky: boolean; dispatched?: boolean; viaWft?: boolean }
+
+/** A run in memory: persisted state plus what only lives while the process does (waiters). */
+export interface Run {
+  state: RunState;
+  events: HistoryEvent[];
+  persistedEvents: number;
+  historyWaiters: Set<() => void>;
+  queries: PendingQuery[];
+  updateWaiters: Map<string, Set<() => void>>;
+}
+
+export type WorkflowQueueTask = QueuedTask & ({ kind: 'wft'; runId: string; version: number } | { kind: 'query'; queryId: string });
+export type ActivityQueueTask = QueuedTask & { runId: string; scheduledEventId: number; version: number };
+
+export interface Dispatchers {
+  workflow(task: WorkflowQueueTask, identity: string): unknown | null;
+  activity(task: ActivityQueueTask, identity: string): unknown | null;
+}
+
+export interface EngineOptions {
+  timeSkipping: boolean;
+  retentionMs: number;
+  pollTimeoutMs: number;
+}
+
+/** Shared state of the embedded server. Every mutation happens inside `tx`, which persists what it touched. */
+export class Ctx {
+  readonly namespaces = new Map<string, NamespaceRecord>();
+  readonly runs = new Map<string, Run>();
+  readonly current = new Map<string, string>();
+  readonly workflowQueues = new Map<string, TaskQueue<WorkflowQueueTask>>();
+  readonly activityQueues = new Map<string, TaskQueue<ActivityQueueTask>>();
+  readonly queryTasks = new Map<string, QueryTaskEntry>();
+  readonly clock: Clock;
+  dispatchers!: Dispatchers;
+  private depth = 0;
+  private readonly dirty = new Set<Run>();
+  private readonly deleted: string[] = [];
+  private seq = 0;
+
+  constructor(
+    readonly store: Store,
+    readonly options: EngineOptions,
+  ) {
+    this.clock = new Clock(options.timeSkipping, () => this.idle());
+  }
+
+  /** No workflow or activity task is scheduled or running: time may skip. */
+  idle(): boolean {
+    for (const run of this.runs.values()) {
+      if (run.state.wft) return false;
+      for (const a of Object.values(run.state.activities)) if (a.state !== 'backoff') return false;
+    }
+    return true;
+  }
+
+  tx<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+      if (this.depth === 0) this.flush();
+    }
+  }
+
+  private flush(): void {
+    if (this.dirty.size === 0 && this.deleted.length === 0) return;
+    const writes = [...this.dirty].map((run) => {
+      const newEvents = run.events.slice(run.persistedEvents);
+      run.persistedEvents = run.events.length;
+      return { state: run.state, newEvents };
+    });
+    this.dirty.clear();
+    this.store.saveRuns(writes, this.deleted.splice(0));
+    this.clock.poke();
+  }
+
+  touch(run: Run): void {
+    this.dirty.add(run);
+  }
+
+  newId(): string {
+    return `${Date.now().toString(36)}-${(this.seq++).toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  }
+
+  namespace(name: string | null | undefined): NamespaceRecord {
+    const ns = this.namespaces.get(name || 'default');
+    if (!ns) throw namespaceNotFound(name || 'default');
+    return ns;
+  }
+
+  addRun(run: Run): void {
+    this.runs.set(run.state.runId, run);
+    this.current.set(`${run.state.namespace}/${run.state.workflowId}`, run.state.runId);
+    this.touch(run);
+  }
+
+  removeRun(run: Run): void {
+    this.runs.delete(run.state.runId);
+    const key = `${run.state.namespace}/${run.state.workflowId}`;
+    if (this.current.get(key) === run.state.runId) this.current.delete(key);
+    this.dirty.delete(run);
+    this.deleted.push(run.state.runId);
+  }
+
+  /** The given run, or the newest run of the workflow id; NOT_FOUND otherwise. */
+  getRun(namespace: string, workflowId: string | null | undefined, runId?: string | null): Run {
+    const id = runId || this.current.get(`${namespace}/${workflowId}`);
+    const run = id ? this.runs.get(id) : undefined;
+    if (!run || run.state.namespace !== namespace || (workflowId && run.state.workflowId !== workflowId)) {
+      throw workflowNotFound(workflowId ?? '', runId);
+    }
+    return run;
+  }
+
+  findRun(namespace: string, workflowId: string, runId?: string | null): Run | undefined {
+    try {
+      return this.getRun(namespace, workflowId, runId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  append(run: Run, body: EventBody, eventId?: number): HistoryEvent {
+    const event: HistoryEvent = {
+      eventId: eventId ?? run.state.nextEventId,
+      eventTime: toTimestamp(this.clock.now()),
+      eventType: eventTypeOf(body),
+      taskId: ++this.seq,
+      ...body,
+    };
+    patchStartedReference(body, Number(event.eventId));
+    run.events.push(event);
+    run.state.nextEventId = Number(event.eventId) + 1;
+    this.touch(run);
+    for (const wake of [...run.historyWaiters]) wake();
+    return event;
+  }
+
+  workflowQueue(namespace: string, name: string): TaskQueue<WorkflowQueueTask> {
+    return this.queue(this.workflowQueues, namespace, name, (t, id) => this.dispatchers.workflow(t, id));
+  }
+
+  activityQueue(namespace: string, name: string): TaskQueue<ActivityQueueTask> {
+    return this.queue(this.activityQueues, namespace, name, (t, id) => this.dispatchers.activity(t, id));
+  }
+
+  private queue<T extends QueuedTask>(
+    map: Map<string, TaskQueue<T>>,
+    namespace: string,
+    name: string,
+    dispatch: (t: T, identity: string) => unknown | null,
+  ): TaskQueue<T> {
+    const key = `${namespace}/${name}`;
+    let q = map.get(key);
+    if (!q) {
+      q = new TaskQueue<T>(name, (t, identity) => this.tx(() => dispatch(t, identity)), this.options.pollTimeoutMs);
+      map.set(key, q);
+    }
+    return q;
+  }
+}
+
+export function priorityOf(p: { priorityKey?: number | null; fairnessKey?: string | null } | null | undefined) {
+  const key = p?.priorityKey;
+  return { priority: key && key >= 1 && key <= 5 ? key : DEFAULT_PRIORITY, fairnessKey: p?.fairnessKey ?? '' };
+}
+
+/** Close events delivered with their started event carry startedEventId -1: the id of the event just before. */
+function patchStartedReference(body: EventBody, eventId: number): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (key.endsWith('EventAttributes') && value && (value as { startedEventId?: unknown }).startedEventId === -1) {
+      (value as { startedEventId: number }).startedEventId = eventId - 1;
+    }
+  }
+}
