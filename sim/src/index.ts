@@ -1,0 +1,10 @@
+export { createSimPanel } from './panel';
+export type { SimPanel, SimPanelHooks } from './panel';
+export { startSimPanel } from './start';
+export type { RunningSimPanel } from './start';
+export type { SimPanelOptions } from './options';
+export type { FaultInput, FaultSettings } from './faults';
+export type { NodeInput } from './store/nodes-write';
+export type { CallStats } from './stats';
+export type { SimState } from './routes/sim-control';
+export type { AllocationAttributes, ServerAttributes } from './http/transformers';
