@@ -9,7 +9,10 @@ import { deliver, isOpen } from './wft';
 type Schedule = Plain<temporal.api.command.v1.IScheduleActivityTaskCommandAttributes>;
 const TT = enums.TimeoutType;
 
-export function scheduleActivity(ctx: Ctx, run: Run, a: Schedule, completedId: number, userMetadata?: Plain<temporal.api.sdk.v1.IUserMetadata> | null): void {
+/** Schedules an activity; one the worker asked to run eagerly goes into `eager` instead of the queue when allowed. */
+export function scheduleActivity(
+  ctx: Ctx, run: Run, a: Schedule, completedId: number, userMetadata?: Plain<temporal.api.sdk.v1.IUserMetadata> | null, eager?: ActivityInfo[],
+): void {
   const s = run.state;
   const scheduleToCloseMs = durationMs(a.scheduleToCloseTimeout) || s.runTimeoutMs;
   const startToCloseMs = durationMs(a.startToCloseTimeout) || scheduleToCloseMs;
@@ -31,9 +34,10 @@ export function scheduleActivity(ctx: Ctx, run: Run, a: Schedule, completedId: n
     scheduledAt: now, cancelRequested: false, version: ++s.taskSeq,
   };
   s.activities[info.scheduledEventId] = info;
-  enqueueActivity(ctx, run, info);
+  if (eager && a.requestEagerExecution && ctx.activityQueue(s.namespace, taskQueue).canBypass) eager.push(info);
+  else enqueueActivity(ctx, run, info);
   if (scheduleToCloseMs) {
-    ctx.clock.at(now + scheduleToCloseMs, () => timeoutActivity(ctx, run, info.scheduledEventId, undefined, TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE));
+    ctx.runTimer(run, `a${info.scheduledEventId}:stc`, now + scheduleToCloseMs, () => timeoutActivity(ctx, run, info.scheduledEventId, undefined, TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE));
   }
 }
 
@@ -44,7 +48,7 @@ export function enqueueActivity(ctx: Ctx, run: Run, info: ActivityInfo): void {
   });
   if (info.scheduleToStartMs) {
     const version = info.version;
-    ctx.clock.at(info.scheduledAt + info.scheduleToStartMs, () => timeoutActivity(ctx, run, info.scheduledEventId, version, TT.TIMEOUT_TYPE_SCHEDULE_TO_START));
+    ctx.runTimer(run, `a${info.scheduledEventId}:sts`, info.scheduledAt + info.scheduleToStartMs, () => timeoutActivity(ctx, run, info.scheduledEventId, version, TT.TIMEOUT_TYPE_SCHEDULE_TO_START));
   }
 }
 
@@ -57,6 +61,7 @@ export function dispatchActivity(ctx: Ctx, task: ActivityQueueTask, identity: st
   info.startedAt = ctx.clock.now();
   info.startedIdentity = identity;
   info.lastHeartbeatAt = undefined;
+  ctx.cancelTimers(run, `a${info.scheduledEventId}:sts`);
   ctx.touch(run);
   armStartedTimeouts(ctx, run, info);
   return {
@@ -74,13 +79,13 @@ export function dispatchActivity(ctx: Ctx, task: ActivityQueueTask, identity: st
 export function armStartedTimeouts(ctx: Ctx, run: Run, info: ActivityInfo): void {
   const version = info.version;
   const id = info.scheduledEventId;
-  if (info.startToCloseMs) ctx.clock.at(info.startedAt! + info.startToCloseMs, () => timeoutActivity(ctx, run, id, version, TT.TIMEOUT_TYPE_START_TO_CLOSE));
+  if (info.startToCloseMs) ctx.runTimer(run, `a${id}:s2c`, info.startedAt! + info.startToCloseMs, () => timeoutActivity(ctx, run, id, version, TT.TIMEOUT_TYPE_START_TO_CLOSE));
   if (info.heartbeatMs) armHeartbeat(ctx, run, info, (info.lastHeartbeatAt ?? info.startedAt!) + info.heartbeatMs);
 }
 
 function armHeartbeat(ctx: Ctx, run: Run, info: ActivityInfo, at: number): void {
   const version = info.version;
-  ctx.clock.at(at, () => {
+  ctx.runTimer(run, `a${info.scheduledEventId}:hb`, at, () => {
     const due = (info.lastHeartbeatAt ?? info.startedAt!) + info.heartbeatMs;
     if (info.version !== version || info.state !== 'started') return;
     if (due > ctx.clock.now()) armHeartbeat(ctx, run, info, due);
@@ -125,7 +130,7 @@ export function retryActivity(ctx: Ctx, run: Run, info: ActivityInfo, failure: F
 
 export function armBackoff(ctx: Ctx, run: Run, info: ActivityInfo): void {
   const version = info.version;
-  ctx.clock.at(info.scheduledAt, () => ctx.tx(() => {
+  ctx.runTimer(run, `a${info.scheduledEventId}:backoff`, info.scheduledAt, () => ctx.tx(() => {
     if (info.version !== version || info.state !== 'backoff' || !isOpen(run)) return;
     info.state = 'scheduled';
     ctx.touch(run);
@@ -136,6 +141,7 @@ export function armBackoff(ctx: Ctx, run: Run, info: ActivityInfo): void {
 /** Removes the activity and delivers its close event (preceded by ActivityTaskStarted when an attempt ran). */
 export function closeActivity(ctx: Ctx, run: Run, info: ActivityInfo, closeBody: EventBody): void {
   delete run.state.activities[info.scheduledEventId];
+  ctx.cancelTimers(run, `a${info.scheduledEventId}:`);
   info.version = -1;
   ctx.touch(run);
   const started = info.state === 'started';
@@ -168,7 +174,7 @@ export function recoverActivities(ctx: Ctx, run: Run): void {
     else if (info.state === 'backoff') armBackoff(ctx, run, info);
     else armStartedTimeouts(ctx, run, info);
     if (info.scheduleToCloseMs) {
-      ctx.clock.at(info.firstScheduledAt + info.scheduleToCloseMs, () => timeoutActivity(ctx, run, info.scheduledEventId, undefined, TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE));
+      ctx.runTimer(run, `a${info.scheduledEventId}:stc`, info.firstScheduledAt + info.scheduleToCloseMs, () => timeoutActivity(ctx, run, info.scheduledEventId, undefined, TT.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE));
     }
   }
 }

@@ -1,4 +1,4 @@
-interface Entry { at: number; seq: number; fire: () => void; cancelled: boolean }
+interface Entry { at: number; seq: number; fire: () => void; cancelled: boolean; background: boolean }
 
 export interface TimerHandle { cancel(): void; readonly at: number }
 
@@ -15,6 +15,8 @@ export class Clock {
   private realTimer: NodeJS.Timeout | undefined;
   private pending = false;
   private stopped = false;
+  private cancelledCount = 0;
+  private armedAt = Infinity;
 
   constructor(
     private readonly timeSkipping: boolean,
@@ -25,11 +27,26 @@ export class Clock {
     return Date.now() + this.offset;
   }
 
-  at(ms: number, fire: () => void): TimerHandle {
-    const entry: Entry = { at: ms, seq: this.seq++, fire, cancelled: false };
+  /** A `background` timer (housekeeping such as retention) fires when time reaches it but is never skipped to. */
+  at(ms: number, fire: () => void, background = false): TimerHandle {
+    const entry: Entry = { at: ms, seq: this.seq++, fire, cancelled: false, background };
     this.push(entry);
-    this.poke();
-    return { at: ms, cancel: () => { entry.cancelled = true; } };
+    if (this.timeSkipping || !this.realTimer || ms < this.armedAt) this.poke();
+    return { at: ms, cancel: () => this.cancel(entry) };
+  }
+
+  private cancel(entry: Entry): void {
+    if (entry.cancelled) return;
+    entry.cancelled = true;
+    entry.fire = () => undefined;
+    if (++this.cancelledCount > 1024 && this.cancelledCount * 2 > this.heap.length) this.compact();
+  }
+
+  private compact(): void {
+    const live = this.heap.filter((e) => !e.cancelled);
+    this.heap.length = 0;
+    this.cancelledCount = 0;
+    for (const e of live) this.push(e);
   }
 
   after(ms: number, fire: () => void): TimerHandle {
@@ -54,7 +71,12 @@ export class Clock {
     return this.locks;
   }
 
-  /** Re-evaluates due timers and time skipping; call after anything that may make the server idle. */
+  /** Call after anything that may make the server idle: in time-skipping mode the clock may jump. */
+  idleMayHaveChanged(): void {
+    if (this.timeSkipping) this.poke();
+  }
+
+  /** Re-evaluates due timers and time skipping. */
   poke(): void {
     if (this.pending || this.stopped) return;
     this.pending = true;
@@ -73,15 +95,18 @@ export class Clock {
     if (this.stopped) return;
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
+    this.armedAt = Infinity;
     for (;;) {
       const next = this.peek();
       if (!next) return;
       const now = this.now();
       if (next.at > now) {
-        if (this.timeSkipping && this.locks === 0 && this.isIdle()) {
-          this.offset += next.at - now;
+        const target = this.timeSkipping && this.locks === 0 && this.isIdle() ? this.skipTarget(next) : undefined;
+        if (target !== undefined) {
+          this.offset += target - now;
         } else {
           this.realTimer = setTimeout(() => this.run(), Math.min(next.at - now, 2 ** 31 - 1));
+          this.armedAt = next.at;
           return;
         }
       }
@@ -94,8 +119,18 @@ export class Clock {
     }
   }
 
+  private skipTarget(next: Entry): number | undefined {
+    if (!next.background) return next.at;
+    let target: number | undefined;
+    for (const e of this.heap) if (!e.cancelled && !e.background && (target === undefined || e.at < target)) target = e.at;
+    return target;
+  }
+
   private peek(): Entry | undefined {
-    while (this.heap.length > 0 && this.heap[0].cancelled) this.pop();
+    while (this.heap.length > 0 && this.heap[0].cancelled) {
+      this.pop();
+      this.cancelledCount--;
+    }
     return this.heap[0];
   }
 

@@ -24,6 +24,7 @@ export function closeRun(ctx: Ctx, run: Run, status: number, body: EventBody): v
   s.buffered = [];
   s.activities = {};
   s.timers = {};
+  ctx.cancelTimers(run);
   ctx.touch(run);
   notifyParent(ctx, run, body);
   applyParentClosePolicy(ctx, run);
@@ -38,7 +39,7 @@ export function armRetention(ctx: Ctx, run: Run): void {
   const retentionMs = ctx.namespaces.get(run.state.namespace)?.retentionMs ?? ctx.options.retentionMs;
   ctx.clock.at((run.state.closeTime ?? ctx.clock.now()) + retentionMs, () => ctx.tx(() => {
     if (ctx.runs.get(run.state.runId) === run && !isOpen(run)) ctx.removeRun(run);
-  }));
+  }), true);
 }
 
 export function completeWorkflowCommand(ctx: Ctx, run: Run, a: Cmd, completedId: number): void {
@@ -110,7 +111,7 @@ export function armRunTimeouts(ctx: Ctx, run: Run): void {
   const runDeadline = s.runTimeoutMs ? s.startTime + s.runTimeoutMs : undefined;
   const deadline = Math.min(runDeadline ?? Infinity, s.executionExpiresAt ?? Infinity);
   if (!Number.isFinite(deadline)) return;
-  ctx.clock.at(deadline, () => ctx.tx(() => {
+  ctx.runTimer(run, 'run-timeout', deadline, () => ctx.tx(() => {
     if (ctx.runs.get(s.runId) !== run || !isOpen(run)) return;
     const failure: Failure = { message: 'workflow timed out', timeoutFailureInfo: { timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } };
     const retry = retryRun(ctx, run, failure);

@@ -4,9 +4,10 @@ import { scheduleActivity, requestCancelActivity } from './activities';
 import { cancelWorkflowCommand, completeWorkflowCommand, continueAsNewCommand, failWorkflowCommand } from './close';
 import { requestCancelExternal, signalExternal, startChild } from './external';
 import { enums, temporal, Plain } from './proto';
-import { validateSearchAttributes } from './search-attributes';
+import { applySearchAttributes, validateSearchAttributes, withTypeMetadata } from './search-attributes';
 import { cancelTimer, startTimer } from './timers';
 import { applyUpdateMessages } from './updates';
+import type { ActivityInfo } from './state';
 import { isOpen } from './wft';
 
 type Command = Plain<temporal.api.command.v1.ICommand>;
@@ -42,15 +43,16 @@ export function validateCommands(ctx: Ctx, run: Run, commands: Command[]): Comma
     if (t && (!t.timerId || run.state.timers[t.timerId])) {
       return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES, message: `invalid or duplicate TimerId ${t.timerId}` };
     }
-    const u = c.upsertWorkflowSearchAttributesCommandAttributes;
-    if (u) {
+    const child = c.startChildWorkflowExecutionCommandAttributes;
+    const sa = (c.upsertWorkflowSearchAttributesCommandAttributes ?? c.continueAsNewWorkflowExecutionCommandAttributes ?? child)?.searchAttributes;
+    const saNamespace = child?.namespace || run.state.namespace;
+    if (sa && ctx.namespaces.has(saNamespace)) {
       try {
-        validateSearchAttributes(ctx, run.state.namespace, u.searchAttributes?.indexedFields);
+        validateSearchAttributes(ctx, saNamespace, sa.indexedFields);
       } catch (err) {
         return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, message: (err as Error).message };
       }
     }
-    const child = c.startChildWorkflowExecutionCommandAttributes;
     if (child && (!child.workflowId || !child.workflowType?.name)) {
       return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, message: 'WorkflowId and WorkflowType are required.' };
     }
@@ -62,12 +64,14 @@ export function validateCommands(ctx: Ctx, run: Run, commands: Command[]): Comma
 }
 
 /** Writes the events of each command in order; protocol messages are applied where their command stands. */
-export function applyCommands(ctx: Ctx, run: Run, commands: Command[], messages: Message[], completedId: number, identity: string): void {
+export function applyCommands(
+  ctx: Ctx, run: Run, commands: Command[], messages: Message[], completedId: number, identity: string, eager: ActivityInfo[] = [],
+): void {
   const byId = new Map(messages.map((m) => [m.id ?? '', m]));
   for (const c of commands) {
     if (!isOpen(run)) return;
     const wftCompletedEventId = completedId;
-    if (c.scheduleActivityTaskCommandAttributes) scheduleActivity(ctx, run, c.scheduleActivityTaskCommandAttributes, wftCompletedEventId, c.userMetadata);
+    if (c.scheduleActivityTaskCommandAttributes) scheduleActivity(ctx, run, c.scheduleActivityTaskCommandAttributes, wftCompletedEventId, c.userMetadata, eager);
     else if (c.requestCancelActivityTaskCommandAttributes) requestCancelActivity(ctx, run, Number(c.requestCancelActivityTaskCommandAttributes.scheduledEventId), wftCompletedEventId);
     else if (c.startTimerCommandAttributes) startTimer(ctx, run, c.startTimerCommandAttributes, wftCompletedEventId, c.userMetadata);
     else if (c.cancelTimerCommandAttributes) cancelTimer(ctx, run, c.cancelTimerCommandAttributes.timerId ?? '', wftCompletedEventId, identity);
@@ -95,11 +99,9 @@ export function applyCommands(ctx: Ctx, run: Run, commands: Command[], messages:
 function upsertSearchAttributes(
   ctx: Ctx, run: Run, attrs: Plain<temporal.api.command.v1.IUpsertWorkflowSearchAttributesCommandAttributes>, completedId: number,
 ): void {
-  ctx.append(run, { upsertWorkflowSearchAttributesEventAttributes: { searchAttributes: attrs.searchAttributes, workflowTaskCompletedEventId: completedId } });
-  for (const [name, payload] of Object.entries(attrs.searchAttributes?.indexedFields ?? {})) {
-    if (!payload.data || payload.data.length === 0) delete run.state.searchAttributes[name];
-    else run.state.searchAttributes[name] = payload;
-  }
+  const searchAttributes = withTypeMetadata(ctx, run.state.namespace, attrs.searchAttributes);
+  ctx.append(run, { upsertWorkflowSearchAttributesEventAttributes: { searchAttributes, workflowTaskCompletedEventId: completedId } });
+  applySearchAttributes(ctx, run.state.namespace, run.state.searchAttributes, attrs.searchAttributes?.indexedFields);
 }
 
 function modifyProperties(

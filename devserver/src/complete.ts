@@ -4,6 +4,8 @@ import { applyCommands, closingCommandTypes, validateCommands } from './commands
 import { enums, temporal, Plain } from './proto';
 import { dispatchQueryTasks, answerQueries } from './queries';
 import { wakeUpdateWaiters } from './updates';
+import { dispatchActivity } from './activities';
+import type { ActivityInfo } from './state';
 import { decodeToken } from './tokens';
 import { flushBuffered, isOpen, materializeTransient, retryWorkflowTask, scheduleWorkflowTask } from './wft';
 
@@ -44,15 +46,20 @@ export function completeWorkflowTask(ctx: Ctx, req: CompleteRequest): object {
   } }).eventId);
   s.lastWftStartedEventId = wft.startedEventId!;
   s.wft = undefined;
+  ctx.cancelTimers(run, 'wft-');
   const stickyName = req.stickyAttributes?.workerTaskQueue?.name;
   s.stickyQueue = stickyName || undefined;
   s.stickyTimeoutMs = stickyName ? Number(req.stickyAttributes?.scheduleToStartTimeout?.seconds ?? 5) * 1000 : 0;
-  applyCommands(ctx, run, commands, req.messages ?? [], completedEventId, req.identity ?? '');
+  const eager: ActivityInfo[] = [];
+  applyCommands(ctx, run, commands, req.messages ?? [], completedEventId, req.identity ?? '', eager);
   const hadEvents = flushBuffered(ctx, run);
   if (isOpen(run) && (hadEvents || req.forceCreateNewWorkflowTask || hasUnsentUpdates(run))) scheduleWorkflowTask(ctx, run);
   wakeUpdateWaiters(run);
   if (!s.wft) dispatchQueryTasks(ctx, run);
-  return {};
+  const activityTasks = eager
+    .map((a) => dispatchActivity(ctx, { runId: s.runId, scheduledEventId: a.scheduledEventId, version: a.version, priority: a.priority, fairnessKey: a.fairnessKey, addedAt: 0 }, req.identity ?? ''))
+    .filter((t) => t !== null);
+  return { activityTasks };
 }
 
 function hasUnsentUpdates(run: Run): boolean {

@@ -1,4 +1,4 @@
-import { Clock } from './clock';
+import { Clock, TimerHandle } from './clock';
 import { eventTypeOf } from './events';
 import { namespaceNotFound, workflowNotFound } from './errors';
 import { DEFAULT_PRIORITY, QueuedTask, TaskQueue } from './matching';
@@ -25,6 +25,8 @@ export interface Run {
   historyWaiters: Set<() => void>;
   queries: PendingQuery[];
   updateWaiters: Map<string, Set<() => void>>;
+  /** Timers armed for this run, by purpose; cancelled when what they guard ends so the run can be freed. */
+  handles: Map<string, TimerHandle>;
 }
 
 export type WorkflowQueueTask = QueuedTask & ({ kind: 'wft'; runId: string; version: number } | { kind: 'query'; queryId: string });
@@ -91,7 +93,25 @@ export class Ctx {
     });
     this.dirty.clear();
     this.store.saveRuns(writes, this.deleted.splice(0));
-    this.clock.poke();
+    this.clock.idleMayHaveChanged();
+  }
+
+  /** Arms a timer for `run` under `key`, replacing an earlier one with the same key. */
+  runTimer(run: Run, key: string, at: number, fire: () => void): void {
+    run.handles.get(key)?.cancel();
+    const handle = this.clock.at(at, () => {
+      if (run.handles.get(key) === handle) run.handles.delete(key);
+      fire();
+    });
+    run.handles.set(key, handle);
+  }
+
+  cancelTimers(run: Run, prefix = ''): void {
+    for (const [key, handle] of run.handles) {
+      if (!key.startsWith(prefix)) continue;
+      handle.cancel();
+      run.handles.delete(key);
+    }
   }
 
   touch(run: Run): void {

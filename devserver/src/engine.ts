@@ -21,7 +21,7 @@ export function createEngine(store: Store, options: EngineOptions, namespaces: s
   for (const ns of store.loadNamespaces()) ctx.namespaces.set(ns.name, ns);
   for (const name of ['default', ...namespaces]) ensureNamespace(ctx, name);
   const runs: Run[] = store.loadRuns().map(({ state, events }) => ({
-    state, events, persistedEvents: events.length, historyWaiters: new Set(), queries: [], updateWaiters: new Map(),
+    state, events, persistedEvents: events.length, historyWaiters: new Set(), queries: [], updateWaiters: new Map(), handles: new Map(),
   }));
   runs.sort((a, b) => a.state.startTime - b.state.startTime);
   for (const run of runs) {

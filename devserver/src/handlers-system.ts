@@ -1,7 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import type { Ctx } from './ctx';
 import { failedPrecondition, RpcError, requireField } from './errors';
-import { describeNamespace, namespaceDescription, registerNamespace, saveNamespace, updateNamespace } from './namespaces';
+import { addSearchAttributes, describeNamespace, namespaceDescription, registerNamespace, saveNamespace, updateNamespace } from './namespaces';
 import { durationMs, enums, fromTimestamp, temporal, toDuration, toTimestamp, Plain } from './proto';
 import type { Handlers } from './rpc';
 import { systemSearchAttributes } from './search-attributes';
@@ -47,18 +47,7 @@ type OpReq<K extends keyof Op> = Op[K] extends { create(p?: infer P): unknown } 
 
 export function operatorHandlers(ctx: Ctx): Handlers {
   return {
-    AddSearchAttributes: (req: OpReq<'AddSearchAttributesRequest'>) => {
-      const ns = ctx.namespace(req.namespace);
-      for (const [name, type] of Object.entries(req.searchAttributes ?? {})) {
-        if (systemSearchAttributes[name] !== undefined) throw new RpcError(status.INVALID_ARGUMENT, `Search attribute ${name} is reserved by system.`);
-        if (ns.searchAttributes[name] !== undefined && ns.searchAttributes[name] !== type) {
-          throw new RpcError(status.ALREADY_EXISTS, `Search attribute ${name} already exists with another type.`);
-        }
-        ns.searchAttributes[name] = Number(type);
-      }
-      saveNamespace(ctx, ns);
-      return {};
-    },
+    AddSearchAttributes: (req: OpReq<'AddSearchAttributesRequest'>) => (addSearchAttributes(ctx, req.namespace, req.searchAttributes ?? {}), {}),
     RemoveSearchAttributes: (req: OpReq<'RemoveSearchAttributesRequest'>) => {
       const ns = ctx.namespace(req.namespace);
       for (const name of req.searchAttributes ?? []) {

@@ -1,9 +1,10 @@
 import type { Ctx } from './ctx';
 import { terminateRun } from './close';
 import { describeWorkflow } from './describe';
-import { invalidArgument, notFound, requireField } from './errors';
+import { notFound, requireField } from './errors';
 import { requestCancel, signalRun } from './external';
 import { getHistory } from './history-api';
+import { executeMultiOperation } from './multi-operation';
 import { temporal, Plain } from './proto';
 import { queryWorkflow } from './queries';
 import type { Handlers } from './rpc';
@@ -11,12 +12,10 @@ import { createRun, newRunFromRequest, resolveExisting, startWorkflow } from './
 import { pollUpdate, updateWorkflow } from './updates';
 import { countWorkflows, listWorkflows } from './visibility';
 import { isOpen } from './wft';
-import { WS as Status } from './events';
 
 type WS = typeof temporal.api.workflowservice.v1;
 type Req<K extends keyof WS> = WS[K] extends { create(p?: infer P): unknown } ? Plain<P> : never;
 
-const STATUS_RUNNING = Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 /** Client-facing RPCs: start, signal, cancel, terminate, query, update, describe, list, history. */
 export function workflowHandlers(ctx: Ctx): Handlers {
@@ -45,19 +44,7 @@ export function workflowHandlers(ctx: Ctx): Handlers {
         signalName: req.signalName, input: req.signalInput, identity: req.identity, header: req.header } }]);
       return { runId: run.state.runId, started: true };
     }),
-    ExecuteMultiOperation: (req: Req<'ExecuteMultiOperationRequest'>, signal) => {
-      const [start, update] = req.operations ?? [];
-      if (!start?.startWorkflow || !update?.updateWorkflow || (req.operations?.length ?? 0) !== 2) {
-        throw invalidArgument('ExecuteMultiOperation supports exactly [StartWorkflow, UpdateWorkflow].');
-      }
-      const started = tx(() => startWorkflow(ctx, { ...start.startWorkflow!, namespace: req.namespace }));
-      const execution = { workflowId: started.run.state.workflowId, runId: started.run.state.runId };
-      return Promise.resolve(tx(() => updateWorkflow(ctx, { ...update.updateWorkflow!, namespace: req.namespace, workflowExecution: execution }, signal)))
-        .then((updateResponse) => ({ responses: [
-          { startWorkflow: { runId: started.run.state.runId, started: started.started, status: STATUS_RUNNING } },
-          { updateWorkflow: updateResponse },
-        ] }));
-    },
+    ExecuteMultiOperation: (req: Req<'ExecuteMultiOperationRequest'>, signal) => executeMultiOperation(ctx, req, signal),
     SignalWorkflowExecution: (req: Req<'SignalWorkflowExecutionRequest'>) => tx(() => {
       requireField(req.signalName, 'SignalName');
       signalRun(ctx, openRun(req.namespace, req.workflowExecution), req.signalName!, req.input, req.identity ?? '', req.header);

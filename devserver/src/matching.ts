@@ -47,6 +47,11 @@ export class TaskQueue<T extends QueuedTask> {
     return oldest;
   }
 
+  /** Whether a task may bypass the queue (eager dispatch): nothing waiting and no rate limit to respect. */
+  get canBypass(): boolean {
+    return this.count === 0 && this.ratePerSecond === undefined;
+  }
+
   setRateLimit(perSecond: number | undefined): void {
     if (perSecond === this.ratePerSecond) return;
     this.ratePerSecond = perSecond && perSecond > 0 ? perSecond : undefined;

@@ -2,6 +2,7 @@ import type { Ctx } from './ctx';
 import { RpcError, requireField } from './errors';
 import { status } from '@grpc/grpc-js';
 import { durationMs, enums, temporal, toDuration, Plain } from './proto';
+import { parseIndexedValueType, systemSearchAttributes } from './search-attributes';
 import type { NamespaceRecord } from './store';
 
 export function ensureNamespace(ctx: Ctx, name: string, retentionMs = ctx.options.retentionMs): NamespaceRecord {
@@ -12,6 +13,20 @@ export function ensureNamespace(ctx: Ctx, name: string, retentionMs = ctx.option
     ctx.store.saveNamespace(ns);
   }
   return ns;
+}
+
+/** OperatorService AddSearchAttributes: registers custom attributes; re-adding one with the same type is a no-op. */
+export function addSearchAttributes(ctx: Ctx, namespace: string | null | undefined, attrs: Record<string, string | number>): void {
+  const ns = ctx.namespace(namespace);
+  for (const [name, typeText] of Object.entries(attrs)) {
+    const type = parseIndexedValueType(typeText);
+    if (systemSearchAttributes[name] !== undefined) throw new RpcError(status.INVALID_ARGUMENT, `Search attribute ${name} is reserved by system.`);
+    if (ns.searchAttributes[name] !== undefined && ns.searchAttributes[name] !== type) {
+      throw new RpcError(status.ALREADY_EXISTS, `Search attribute ${name} already exists with another type.`);
+    }
+    ns.searchAttributes[name] = type;
+  }
+  saveNamespace(ctx, ns);
 }
 
 export function saveNamespace(ctx: Ctx, ns: NamespaceRecord): void {

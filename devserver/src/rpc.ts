@@ -31,15 +31,35 @@ export function addService(server: grpc.Server, serviceName: string, handlers: H
         callback({ code: grpc.status.UNIMPLEMENTED, details: `${serviceName}/${method.name} is not implemented by the embedded server` });
         return;
       }
-      const abort = new AbortController();
-      call.on('cancelled', () => abort.abort());
+      if (requestEncoding(call) !== 'identity') {
+        callback({ code: grpc.status.UNIMPLEMENTED, details: `grpc-encoding "${requestEncoding(call)}" is not supported: the embedded server takes uncompressed requests (the SDK then reconnects without compression)` });
+        return;
+      }
+      let signal = NEVER_ABORTED;
+      if (handler.length >= 2) {
+        const abort = new AbortController();
+        call.on('cancelled', () => abort.abort(CALL_ENDED));
+        signal = abort.signal;
+      }
       Promise.resolve()
-        .then(() => handler(call.request as never, abort.signal))
+        .then(() => handler(call.request as never, signal))
         .then((res) => callback(null, res ?? {}))
         .catch((err: unknown) => callback(toServiceError(err, `${serviceName}/${method.name}`, logger)));
     };
   }
   server.addService(definition as grpc.ServiceDefinition, implementation);
+}
+
+const NEVER_ABORTED = new AbortController().signal;
+const CALL_ENDED = new Error('call ended');
+
+/**
+ * The request's grpc-encoding. Decompressing every small request costs more CPU than the rest of the server, so
+ * compressed requests are refused with UNIMPLEMENTED, which sdk-core answers by reconnecting uncompressed.
+ */
+function requestEncoding(call: grpc.ServerUnaryCall<unknown, unknown>): string {
+  const inner = (call as unknown as { call?: { incomingEncoding?: string } }).call;
+  return inner?.incomingEncoding ?? 'identity';
 }
 
 function toServiceError(err: unknown, rpc: string, logger: RpcLogger): Partial<grpc.StatusObject> {

@@ -5,6 +5,7 @@ import { healthHandlers, operatorHandlers, systemHandlers, testHandlers } from '
 import { taskHandlers } from './handlers-tasks';
 import { workflowHandlers } from './handlers-workflows';
 import { addService, RpcLogger } from './rpc';
+import { addSearchAttributes } from './namespaces';
 import { MemoryStore, SqliteStore } from './store';
 
 export interface DevServerOptions {
@@ -13,6 +14,8 @@ export interface DevServerOptions {
   ip?: string;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
+  /** Custom search attributes (name to type, e.g. `Keyword`) to register in `default` and every namespace above. */
+  searchAttributes?: Record<string, string | number>;
   /** SQLite file for durable state; in memory when absent. */
   dbFilename?: string;
   /** Time-skipping test server (Java test server semantics) instead of a real-clock dev server. */
@@ -42,6 +45,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     retentionMs: options.retentionMs ?? 24 * 3600_000,
     pollTimeoutMs: options.pollTimeoutMs ?? 20_000,
   }, options.namespaces ?? []);
+  for (const ns of ['default', ...(options.namespaces ?? [])]) addSearchAttributes(ctx, ns, options.searchAttributes ?? {});
   const logger = options.logger ?? consoleLogger;
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 128 * 1024 * 1024, 'grpc.max_send_message_length': 128 * 1024 * 1024 });
   addService(server, 'temporal.api.workflowservice.v1.WorkflowService', {

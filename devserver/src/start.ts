@@ -3,7 +3,7 @@ import { alreadyStarted, invalidArgument, requireField } from './errors';
 import { WS } from './events';
 import { durationMs, enums, temporal, toDuration, toTimestamp, Plain } from './proto';
 import { armRunTimeouts, terminateRun } from './close';
-import { validateSearchAttributes } from './search-attributes';
+import { applySearchAttributes, validateSearchAttributes, withTypeMetadata } from './search-attributes';
 import type { EventBody, Failure, ParentRef, Payloads, RetryPolicy, RunState } from './state';
 import { scheduleWorkflowTask } from './wft';
 
@@ -56,13 +56,14 @@ export function createRun(ctx: Ctx, spec: NewRun, extra: EventBody[] = []): Run 
     namespace: spec.namespace, workflowId: spec.workflowId, runId, firstRunId: spec.firstRunId ?? runId,
     workflowType: spec.workflowType, taskQueue: spec.taskQueue, status: WS.WORKFLOW_EXECUTION_STATUS_RUNNING,
     startTime: now, executionTime: now + (spec.firstWftBackoffMs ?? 0), startRequestId: spec.requestId,
-    requestIds: [spec.requestId], memo: spec.memo, searchAttributes: { ...(spec.searchAttributes?.indexedFields ?? {}) },
+    requestIds: [spec.requestId], memo: spec.memo, searchAttributes: {},
     runTimeoutMs, executionTimeoutMs: spec.executionTimeoutMs, executionExpiresAt, taskTimeoutMs: spec.taskTimeoutMs,
     retryPolicy: spec.retryPolicy, attempt: spec.attempt, priority: p.priority, fairnessKey: p.fairnessKey,
     parent: spec.parent, nextEventId: 1, lastWftStartedEventId: 0, stickyTimeoutMs: 0, buffered: [], activities: {},
     timers: {}, children: {}, updates: {}, cancelRequested: false, historySizeBytes: 0, taskSeq: 0,
   };
-  const run: Run = { state, events: [], persistedEvents: 0, historyWaiters: new Set(), queries: [], updateWaiters: new Map() };
+  applySearchAttributes(ctx, spec.namespace, state.searchAttributes, spec.searchAttributes?.indexedFields);
+  const run: Run = { state, events: [], persistedEvents: 0, historyWaiters: new Set(), queries: [], updateWaiters: new Map(), handles: new Map() };
   ctx.addRun(run);
   ctx.append(run, {
     userMetadata: spec.userMetadata,
@@ -72,7 +73,7 @@ export function createRun(ctx: Ctx, spec: NewRun, extra: EventBody[] = []): Run 
       parentWorkflowExecution: spec.parent ? { workflowId: spec.parent.workflowId, runId: spec.parent.runId } : undefined,
       parentInitiatedEventId: spec.parent?.initiatedEventId,
       taskQueue: { name: spec.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      input: spec.input, header: spec.header, memo: spec.memo, searchAttributes: spec.searchAttributes,
+      input: spec.input, header: spec.header, memo: spec.memo, searchAttributes: withTypeMetadata(ctx, spec.namespace, spec.searchAttributes),
       workflowExecutionTimeout: toDuration(spec.executionTimeoutMs), workflowRunTimeout: toDuration(runTimeoutMs),
       workflowTaskTimeout: toDuration(spec.taskTimeoutMs), continuedExecutionRunId: spec.continuedFromRunId,
       initiator: spec.initiator, continuedFailure: spec.continuedFailure, lastCompletionResult: spec.lastCompletionResult,
@@ -85,7 +86,7 @@ export function createRun(ctx: Ctx, spec: NewRun, extra: EventBody[] = []): Run 
   for (const body of extra) ctx.append(run, body);
   armRunTimeouts(ctx, run);
   if (spec.firstWftBackoffMs) {
-    ctx.clock.after(spec.firstWftBackoffMs, () => ctx.tx(() => {
+    ctx.runTimer(run, 'first-wft', now + spec.firstWftBackoffMs, () => ctx.tx(() => {
       if (ctx.runs.get(runId) === run && run.state.status === WS.WORKFLOW_EXECUTION_STATUS_RUNNING) scheduleWorkflowTask(ctx, run);
     }));
   } else {

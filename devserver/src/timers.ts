@@ -13,7 +13,7 @@ export function startTimer(ctx: Ctx, run: Run, attrs: StartTimer, completedId: n
 
 export function armTimer(ctx: Ctx, run: Run, timerId: string): void {
   const timer = run.state.timers[timerId];
-  ctx.clock.at(timer.fireAt, () => ctx.tx(() => {
+  ctx.runTimer(run, `t:${timerId}`, timer.fireAt, () => ctx.tx(() => {
     if (ctx.runs.get(run.state.runId) !== run || !isOpen(run) || run.state.timers[timerId] !== timer) return;
     delete run.state.timers[timerId];
     deliver(ctx, run, { timerFiredEventAttributes: { timerId, startedEventId: timer.startedEventId } });
@@ -31,5 +31,6 @@ export function cancelTimer(ctx: Ctx, run: Run, timerId: string, completedId: nu
     s.buffered.splice(i, 1);
   }
   delete s.timers[timerId];
+  ctx.cancelTimers(run, `t:${timerId}`);
   ctx.append(run, { timerCanceledEventAttributes: { timerId, startedEventId, workflowTaskCompletedEventId: completedId, identity } });
 }

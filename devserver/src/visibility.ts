@@ -2,13 +2,14 @@ import type { Ctx, Run } from './ctx';
 import { executionInfo } from './describe';
 import { invalidArgument } from './errors';
 import { enums, jsonPayload, payloadValue, temporal, Plain } from './proto';
-import { Expr, parseQuery, Value } from './query-parser';
-import { attributeType } from './search-attributes';
+import { Expr, parseQuery, ParsedQuery, Value } from './query-parser';
+import { attributeType, typeNames, valueOfType } from './search-attributes';
 
 const T = enums.IndexedValueType;
 const statusNames: Record<number, string> = {
   1: 'Running', 2: 'Completed', 3: 'Failed', 4: 'Canceled', 5: 'Terminated', 6: 'ContinuedAsNew', 7: 'TimedOut',
 };
+type Scalar = string | number | boolean | null;
 
 function fieldValue(run: Run, field: string): unknown {
   const s = run.state;
@@ -22,28 +23,34 @@ function fieldValue(run: Run, field: string): unknown {
     case 'CloseTime': return s.closeTime;
     case 'ExecutionTime': return s.executionTime;
     case 'HistoryLength': return run.events.length;
+    case 'HistorySizeBytes': return s.historySizeBytes;
     case 'ExecutionDuration': return s.closeTime !== undefined ? (s.closeTime - s.executionTime) * 1e6 : undefined;
     default: return payloadValue(s.searchAttributes[field]);
   }
 }
 
-function normalize(type: number | undefined, v: unknown): unknown {
+/** A comparable form: datetimes as epoch ms, absent as null. */
+function comparable(type: number, v: unknown): Scalar {
+  if (v === undefined || v === null) return null;
   if (type === T.INDEXED_VALUE_TYPE_DATETIME && typeof v === 'string') return Date.parse(v);
-  return v;
+  return v as Scalar;
 }
 
-function compare(type: number | undefined, actual: unknown, cmp: string, raw: Value): boolean {
+const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+
+function compare(type: number, actual: unknown, cmp: string, raw: Value): boolean {
   if (actual === undefined || actual === null) return cmp === '!=';
   if (Array.isArray(actual)) {
-    const has = actual.some((a) => compare(T.INDEXED_VALUE_TYPE_KEYWORD, a, '=', raw));
-    return cmp === '!=' ? !has : cmp === '=' ? has : false;
+    const has = actual.includes(raw);
+    return cmp === '!=' ? !has : has;
   }
-  const a = normalize(type, actual) as string | number | boolean;
-  const v = normalize(type, raw) as string | number | boolean;
-  if (type === T.INDEXED_VALUE_TYPE_TEXT && (cmp === '=' || cmp === '!=')) {
-    const has = String(a).toLowerCase().includes(String(v).toLowerCase());
+  if (type === T.INDEXED_VALUE_TYPE_TEXT) {
+    const have = new Set(words(String(actual)));
+    const has = words(String(raw)).every((w) => have.has(w));
     return cmp === '=' ? has : !has;
   }
+  const a = comparable(type, actual)!;
+  const v = comparable(type, raw)!;
   switch (cmp) {
     case '=': return a === v;
     case '!=': return a !== v;
@@ -58,11 +65,9 @@ function compare(type: number | undefined, actual: unknown, cmp: string, raw: Va
 
 function matches(ctx: Ctx, run: Run, e: Expr | undefined): boolean {
   if (!e) return true;
-  if (e.op === 'and' || e.op === 'or') {
-    return e.op === 'and' ? matches(ctx, run, e.left) && matches(ctx, run, e.right) : matches(ctx, run, e.left) || matches(ctx, run, e.right);
-  }
-  const type = attributeType(ctx, run.state.namespace, e.field);
-  if (type === undefined) throw invalidArgument(`invalid query: unknown search attribute ${e.field}`);
+  if (e.op === 'and') return matches(ctx, run, e.left) && matches(ctx, run, e.right);
+  if (e.op === 'or') return matches(ctx, run, e.left) || matches(ctx, run, e.right);
+  const type = attributeType(ctx, run.state.namespace, e.field)!;
   const actual = fieldValue(run, e.field);
   if (e.op === 'null') return (actual === undefined || actual === null) !== e.negate;
   if (e.op === 'in') return e.values.some((v) => compare(type, actual, '=', v)) !== e.negate;
@@ -70,35 +75,94 @@ function matches(ctx: Ctx, run: Run, e: Expr | undefined): boolean {
   return compare(type, actual, e.cmp, e.value);
 }
 
-function select(ctx: Ctx, namespace: string, query: string | null | undefined) {
+const ordered = new Set(['<', '<=', '>', '>=', 'between', 'starts_with']);
+
+/** Rejects unknown attributes, operators the attribute's type lacks and values of another type, whatever the data. */
+function check(ctx: Ctx, namespace: string, e: Expr | undefined): void {
+  if (!e) return;
+  if (e.op === 'and' || e.op === 'or') return (check(ctx, namespace, e.left), check(ctx, namespace, e.right));
+  const type = attributeType(ctx, namespace, e.field);
+  if (type === undefined) throw invalidArgument(`invalid query: unknown or unsupported search attribute ${e.field}`);
+  const name = typeNames[type];
+  const op = e.op === 'cmp' ? e.cmp : e.op;
+  const list = type === T.INDEXED_VALUE_TYPE_KEYWORD_LIST || type === T.INDEXED_VALUE_TYPE_TEXT;
+  if ((ordered.has(op) && list) || (op === 'starts_with' && type !== T.INDEXED_VALUE_TYPE_KEYWORD) || (op === 'in' && type === T.INDEXED_VALUE_TYPE_TEXT)) {
+    throw invalidArgument(`invalid query: operator ${op.toUpperCase()} is not supported on ${name} attribute ${e.field}`);
+  }
+  const values = e.op === 'cmp' ? [e.value] : e.op === 'in' ? e.values : e.op === 'between' ? [e.low, e.high] : [];
+  const scalarType = type === T.INDEXED_VALUE_TYPE_KEYWORD_LIST ? T.INDEXED_VALUE_TYPE_KEYWORD : type;
+  for (const v of values) {
+    const bad = valueOfType(scalarType, v) === undefined || (e.field === 'ExecutionStatus' && !Object.values(statusNames).includes(String(v)));
+    if (bad) throw invalidArgument(`invalid query: ${JSON.stringify(v)} is not a valid value for ${name} attribute ${e.field}`);
+  }
+}
+
+function validated(ctx: Ctx, namespace: string, query: string | null | undefined): ParsedQuery {
   const parsed = parseQuery(query);
-  const runs = [...ctx.runs.values()].filter((r) => r.state.namespace === namespace && matches(ctx, r, parsed.where));
-  const order = parsed.orderBy ?? { field: 'StartTime', desc: true };
-  const key = (r: Run) => (fieldValue(r, order.field) ?? -Infinity) as number | string;
-  runs.sort((x, y) => {
-    const a = key(x);
-    const b = key(y);
-    const c = a < b ? -1 : a > b ? 1 : x.state.runId < y.state.runId ? -1 : 1;
-    return order.desc ? -c : c;
-  });
-  return { runs, parsed };
+  check(ctx, namespace, parsed.where);
+  if (parsed.orderBy) {
+    const type = attributeType(ctx, namespace, parsed.orderBy.field);
+    if (type === undefined || type === T.INDEXED_VALUE_TYPE_TEXT || type === T.INDEXED_VALUE_TYPE_KEYWORD_LIST) {
+      throw invalidArgument(`invalid query: cannot ORDER BY ${parsed.orderBy.field}`);
+    }
+  }
+  if (parsed.groupBy && parsed.groupBy !== 'ExecutionStatus') throw invalidArgument('invalid query: GROUP BY is only supported on ExecutionStatus');
+  return parsed;
+}
+
+type Key = Scalar[];
+interface Order { key(run: Run): Key; desc: boolean[] }
+
+/** ORDER BY field, or the real server's default: open runs first, then by CloseTime, then StartTime, newest first. */
+function orderOf(ctx: Ctx, namespace: string, parsed: ParsedQuery): Order {
+  const by = parsed.orderBy;
+  if (!by) return { key: (r) => [r.state.closeTime ?? Number.MAX_SAFE_INTEGER, r.state.startTime, r.state.runId], desc: [true, true, false] };
+  const type = attributeType(ctx, namespace, by.field)!;
+  return { key: (r) => [comparable(type, fieldValue(r, by.field)), r.state.runId], desc: [by.desc, false] };
+}
+
+function compareKeys(a: Key, b: Key, desc: boolean[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    const c = x === null ? -1 : y === null ? 1 : x < y ? -1 : x > y ? 1 : 0;
+    if (c !== 0) return desc[i] ? -c : c;
+  }
+  return 0;
+}
+
+function select(ctx: Ctx, namespace: string, parsed: ParsedQuery): Run[] {
+  return [...ctx.runs.values()].filter((r) => r.state.namespace === namespace && matches(ctx, r, parsed.where));
 }
 
 export function listWorkflows(ctx: Ctx, req: Plain<temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest>) {
   const namespace = ctx.namespace(req.namespace).name;
-  const { runs } = select(ctx, namespace, req.query);
-  const offset = req.nextPageToken?.length ? Number(Buffer.from(req.nextPageToken).toString()) : 0;
+  const parsed = validated(ctx, namespace, req.query);
+  if (parsed.groupBy) throw invalidArgument('invalid query: GROUP BY is only supported by CountWorkflowExecutions');
+  const order = orderOf(ctx, namespace, parsed);
+  let after: Key | undefined;
+  if (req.nextPageToken?.length) {
+    try {
+      after = JSON.parse(Buffer.from(req.nextPageToken).toString()) as Key;
+    } catch {
+      throw invalidArgument('Invalid NextPageToken.');
+    }
+  }
+  const keyed = select(ctx, namespace, parsed).map((run) => ({ run, key: order.key(run) }))
+    .filter((k) => !after || compareKeys(k.key, after, order.desc) > 0)
+    .sort((x, y) => compareKeys(x.key, y.key, order.desc));
   const size = req.pageSize && req.pageSize > 0 ? req.pageSize : 1000;
-  const page = runs.slice(offset, offset + size);
-  const more = offset + size < runs.length;
-  return { executions: page.map(executionInfo), nextPageToken: more ? Buffer.from(String(offset + size)) : undefined };
+  const page = keyed.slice(0, size);
+  const more = keyed.length > size;
+  return { executions: page.map((k) => executionInfo(k.run)), nextPageToken: more ? Buffer.from(JSON.stringify(page[page.length - 1].key)) : undefined };
 }
 
 export function countWorkflows(ctx: Ctx, req: Plain<temporal.api.workflowservice.v1.ICountWorkflowExecutionsRequest>) {
   const namespace = ctx.namespace(req.namespace).name;
-  const { runs, parsed } = select(ctx, namespace, req.query);
+  const parsed = validated(ctx, namespace, req.query);
+  const runs = select(ctx, namespace, parsed);
   if (!parsed.groupBy) return { count: runs.length };
-  if (parsed.groupBy !== 'ExecutionStatus') throw invalidArgument('invalid query: GROUP BY is only supported on ExecutionStatus');
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(statusNames[r.state.status], (counts.get(statusNames[r.state.status]) ?? 0) + 1);
   return { count: runs.length, groups: [...counts].map(([value, count]) => ({ groupValues: [jsonPayload(value, 'Keyword')], count })) };

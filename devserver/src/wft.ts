@@ -41,7 +41,7 @@ export function enqueueWorkflowTask(ctx: Ctx, run: Run): void {
   });
   if (wft.sticky) {
     const version = wft.version;
-    ctx.clock.after(s.stickyTimeoutMs || 5000, () => ctx.tx(() => {
+    ctx.runTimer(run, 'wft-sticky', ctx.clock.now() + (s.stickyTimeoutMs || 5000), () => ctx.tx(() => {
       if (s.wft?.version !== version || s.wft.startedEventId !== undefined) return;
       moveToNormalQueue(ctx, run);
     }));
@@ -143,7 +143,7 @@ export function materializeTransient(ctx: Ctx, run: Run): void {
 function armTaskTimeout(ctx: Ctx, run: Run): void {
   const wft = run.state.wft!;
   const version = wft.version;
-  ctx.clock.at(wft.startedAt! + run.state.taskTimeoutMs, () => ctx.tx(() => {
+  ctx.runTimer(run, 'wft-timeout', wft.startedAt! + run.state.taskTimeoutMs, () => ctx.tx(() => {
     const cur = run.state.wft;
     if (ctx.runs.get(run.state.runId) !== run || cur?.version !== version || cur.startedEventId === undefined) return;
     if (!cur.transient) {
@@ -160,6 +160,7 @@ export function retryWorkflowTask(ctx: Ctx, run: Run): void {
   const s = run.state;
   const attempt = s.wft?.attempt ?? 1;
   s.wft = undefined;
+  ctx.cancelTimers(run, 'wft-');
   s.stickyQueue = undefined;
   requeueWftQueries(ctx, run);
   const hadEvents = flushBuffered(ctx, run);
