@@ -23,7 +23,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins.flatMap((m) => [m, `node:${m}`]).map((name) => ({ name, message: 'Workflows must be deterministic: no Node built-ins.' })),
         patterns: [
-          { group: ['../activities', '../activities/*', '../api/*', '../provider/*', '../worker/*', '../config*'], allowImportNames: [], message: 'Workflows import only workflow-safe modules (activity types via `import type`).' },
+          { group: ['**/activities', '**/activities/*', '**/api', '**/api/*', '**/provider', '**/provider/*', '**/worker', '**/worker/*', '**/config', '**/launcher/*'], allowTypeImports: true, message: 'Workflows import only workflow-safe modules (activity types via `import type`).' },
         ],
       }],
     },
