@@ -1,0 +1,45 @@
+import type { Server, UpdateBuildBody, UpdateStartupBody } from '../provider';
+import type { ConfigureInput, ConfigureResult } from '../workflows/activity-contract';
+import type { Order } from '../workflows/contract';
+import type { ActivityDeps } from './deps';
+import { orderEnvironment, type EggCatalog } from './eggs';
+import { readServer } from './read-server';
+
+const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
+const FEATURE_KEYS = ['databases', 'allocations', 'backups'] as const;
+
+export function buildMatches(server: Server, order: Order): boolean {
+  return LIMIT_KEYS.every((k) => server.limits[k] === order.limits[k])
+    && FEATURE_KEYS.every((k) => server.feature_limits[k] === order.featureLimits[k]);
+}
+
+export function environmentMatches(server: Server, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([k, v]) => k in server.container.environment && String(server.container.environment[k]) === v);
+}
+
+/**
+ * Brings the server's startup (egg, image, command, environment) and build (limits, feature limits) to what the
+ * order says. Idempotent: it reads first and only PATCHes what differs, so a repeat changes nothing.
+ */
+export function configureActivity({ provider, logger }: ActivityDeps, eggs: EggCatalog) {
+  return async function configure({ order, serverId }: ConfigureInput): Promise<ConfigureResult> {
+    const server = await readServer(provider, serverId);
+    const egg = await eggs.find(order.eggId);
+    const environment = orderEnvironment(egg, order);
+    const updated: ConfigureResult['updated'] = [];
+    const startupMatches = server.egg === egg.id && server.container.image === egg.docker_image
+      && server.container.startup_command === egg.startup && environmentMatches(server, environment);
+    if (!startupMatches) {
+      const body: UpdateStartupBody = { startup: egg.startup, environment, egg: egg.id, image: egg.docker_image, skip_scripts: false };
+      await provider.updateStartup(serverId, body);
+      updated.push('startup');
+    }
+    if (!buildMatches(server, order)) {
+      const body: UpdateBuildBody = { allocation: server.allocation, limits: order.limits, feature_limits: order.featureLimits };
+      await provider.updateBuild(serverId, body);
+      updated.push('build');
+    }
+    if (updated.length > 0) logger.info({ orderId: order.orderId, serverId, updated }, 'server configured');
+    return { updated };
+  };
+}

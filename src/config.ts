@@ -1,0 +1,96 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from './config-error';
+import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
+import { DEFAULT_TASK_QUEUE } from './workflows/contract';
+
+export { ConfigError } from './config-error';
+
+const port = (fallback: number) => z.coerce.number().int('must be an integer').min(0).max(65535).default(fallback);
+const flag = (fallback: boolean) => z.enum(['true', 'false', '1', '0']).optional()
+  .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+
+/** The service's own variables; Temporal's (TEMPORAL_ADDRESS, ...) are read by temporal-connection.ts. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  PORT: port(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_BODY_BYTES: z.coerce.number().int('must be an integer').min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  ORDER_QUERY_TIMEOUT_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(3000),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
+  PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  PTERODACTYL_API_KEY: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SIM_PORT: port(8081),
+});
+
+/** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
+function crossVariableIssues(env: Record<string, string | undefined>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (env.NODE_ENV === 'production' && !env.API_KEY) issues.push({ variable: 'API_KEY', reason: 'required when NODE_ENV=production' });
+  if (env.PTERODACTYL_URL && !env.PTERODACTYL_API_KEY) {
+    issues.push({ variable: 'PTERODACTYL_API_KEY', reason: 'required when PTERODACTYL_URL is set' });
+  }
+  return issues;
+}
+
+export type EnvConfig = z.output<typeof envSchema>;
+
+export interface AppConfig {
+  nodeEnv: EnvConfig['NODE_ENV'];
+  port: number;
+  host: string;
+  apiKey: string;
+  /** True when no API_KEY was given and a development key was generated for this run (print it). */
+  apiKeyGenerated: boolean;
+  logLevel: EnvConfig['LOG_LEVEL'];
+  maxBodyBytes: number;
+  orderQueryTimeoutMs: number;
+  taskQueue: string;
+  temporal: TemporalSettings;
+  /** Port of the embedded Temporal server npm start runs when no TEMPORAL_ADDRESS is configured. */
+  temporalPort: number;
+  registerSearchAttributes: boolean;
+  pterodactyl: { url?: string; apiKey?: string };
+  dataDir: string;
+  simPort: number;
+}
+
+/** Parses the environment once; throws ConfigError naming each bad variable and the reason (never the value). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message }));
+  issues.push(...crossVariableIssues(present));
+  let temporal: TemporalSettings | undefined;
+  try {
+    temporal = loadTemporalSettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (!parsed.success || !temporal || issues.length) throw new ConfigError(issues);
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    apiKey: e.API_KEY ?? `dev-${randomBytes(24).toString('base64url')}`,
+    apiKeyGenerated: !e.API_KEY,
+    logLevel: e.LOG_LEVEL,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    orderQueryTimeoutMs: e.ORDER_QUERY_TIMEOUT_MS,
+    taskQueue: e.TEMPORAL_TASK_QUEUE,
+    temporal,
+    temporalPort: e.TEMPORAL_PORT,
+    registerSearchAttributes: e.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES,
+    pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },
+    dataDir: path.resolve(e.DATA_DIR),
+    simPort: e.SIM_PORT,
+  };
+}

@@ -1,0 +1,3 @@
+export { WORKFLOWS_PATH, createWorker } from './create-worker';
+export type { CreateWorkerOptions, WorkerTuning } from './create-worker';
+export { runWorker } from './run-worker';

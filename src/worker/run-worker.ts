@@ -1,0 +1,44 @@
+import { loadConfig, type AppConfig } from '../config';
+import { createLogger } from '../logger';
+import { createPterodactylClient } from '../provider';
+import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
+import { createWorker } from './create-worker';
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * Runs the order worker with the configured panel and Temporal until SIGTERM/SIGINT, then lets running activities
+ * finish (shutdownGraceTime) and closes the connection. The order search attributes must already be registered.
+ */
+export async function runWorker(config: AppConfig = loadConfig()): Promise<void> {
+  const logger = createLogger({ level: config.logLevel, name: 'server-queue-worker' });
+  const { url, apiKey } = config.pterodactyl;
+  if (!url || !apiKey) throw new Error('PTERODACTYL_URL and PTERODACTYL_API_KEY are required to run the worker');
+  const provider = createPterodactylClient({ baseUrl: url, apiKey, logger });
+  const connection = await connectWorkerConnection(config.temporal);
+  const stopOn: Array<[string, () => void]> = [];
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      provider,
+      logger,
+      tuning: { shutdownGraceTime: '30 seconds' },
+    });
+    for (const signal of SHUTDOWN_SIGNALS) {
+      const stop = () => {
+        logger.info({ signal }, 'shutting down the worker');
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      };
+      process.once(signal, stop);
+      stopOn.push([signal, stop]);
+    }
+    logger.info({ temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue }, 'worker started');
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    for (const [signal, stop] of stopOn) process.off(signal, stop);
+    await connection.close();
+  }
+}

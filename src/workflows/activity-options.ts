@@ -1,0 +1,48 @@
+import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { NON_RETRYABLE_FAILURE_TYPES } from '../errors';
+
+const retry = (overrides: Partial<RetryPolicy>): RetryPolicy => ({
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 8,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
+  ...overrides,
+});
+
+/** How long one order's installation may take in total, across install retries. */
+export const INSTALL_DEADLINE_MS = 30 * 60_000;
+
+/** Read-mostly panel calls (allocate, verify): a few requests each, quick to retry. */
+export const panelCallOptions: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '10 minutes',
+  retry: retry({}),
+};
+
+/**
+ * Calls that change the panel (create, configure): waits for the attempt in flight to finish before the workflow
+ * moves on, so a cancellation never races a POST that may still create a server.
+ */
+export const panelChangeOptions: ActivityOptions = {
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '15 minutes',
+  retry: retry({ maximumAttempts: 10 }),
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/** Waiting for the daemon's install: long-running, heartbeats every poll, resumes from heartbeat details. */
+export const installOptions: ActivityOptions = {
+  startToCloseTimeout: '40 minutes',
+  scheduleToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: retry({ initialInterval: '2 seconds', maximumAttempts: 6 }),
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/** Rollback actions: run in a non-cancellable scope, retried longer than forward steps before being reported. */
+export const compensationOptions: ActivityOptions = {
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: retry({ maximumInterval: '2 minutes', maximumAttempts: 12 }),
+};

@@ -1,0 +1,76 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+
+/** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
+export const DEFAULT_TASK_QUEUE = 'server-queue';
+export const PROVISION_WORKFLOW_TYPE = 'provisionServer';
+
+/** One workflow per order: the id makes a second start of the same order impossible. */
+export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+
+export const TIERS = ['premium', 'standard', 'free'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const STEPS = ['allocate', 'create', 'install', 'configure', 'verify'] as const;
+export type Step = (typeof STEPS)[number];
+
+export const ORDER_STATUSES = [
+  'QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING',
+  'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
+
+/** What the panel orders (validated by the API before a workflow starts). */
+export interface Order {
+  orderId: string;
+  userId: number;
+  tier: Tier;
+  name: string;
+  eggId: number;
+  environment?: Record<string, string>;
+  limits: { memory: number; swap: number; disk: number; io: number; cpu: number };
+  featureLimits: { databases: number; backups: number; allocations: number };
+  locationIds: number[];
+}
+
+export interface ProvisionedServer {
+  id: number;
+  uuid: string;
+  identifier: string;
+  node: number;
+  allocation: { id?: number; ip: string; port: number };
+}
+
+/** Why an order did not become ACTIVE; `compensation` names the rollback action for `step: 'compensate'`. */
+export interface OrderError { step: Step | 'compensate' | 'cancel'; type: string; message: string; compensation?: string }
+export interface TimelineEntry { at: string; status: OrderStatus; detail: string }
+
+/**
+ * The order's state as the workflow keeps it; read through `orderStateQuery`. It is also the workflow's result:
+ * an order that ends FAILED or CANCELLED still completes its workflow normally (with that state), so a Temporal
+ * "failed" workflow always means a bug, never a business outcome. `compensationErrors` lists rollbacks that could
+ * not finish (resources may be left on the panel and need an operator).
+ */
+export interface OrderState {
+  orderId: string;
+  status: OrderStatus;
+  tier: Tier;
+  userId: number;
+  step: Step | null;
+  server: ProvisionedServer | null;
+  error: OrderError | null;
+  compensationErrors: OrderError[];
+  timeline: TimelineEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const cancelOrderSignal = defineSignal<[{ reason?: string }]>('cancelOrder');
+export const orderStateQuery = defineQuery<OrderState>('orderState');
+
+/** Custom search attributes the service registers and lists orders by. */
+export const OrderStatusAttribute = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.INT);
+export const TierAttribute = defineSearchAttributeKey('Tier', SearchAttributeType.KEYWORD);
+export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusAttribute, UserIdAttribute, TierAttribute];

@@ -1,0 +1,25 @@
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+
+export interface FailureSummary {
+  type: string;
+  message: string;
+}
+
+const rootCause = (err: unknown): unknown => (err instanceof ActivityFailure && err.cause ? err.cause : err);
+
+/** The type and message an order records for a failed activity (or a failure raised by the workflow itself). */
+export function summarizeFailure(err: unknown): FailureSummary {
+  const root = rootCause(err);
+  if (root instanceof ApplicationFailure) return { type: root.type ?? 'ApplicationFailure', message: root.message };
+  if (root instanceof TimeoutFailure) {
+    const last = root.cause ? `; last failure: ${summarizeFailure(root.cause).message}` : '';
+    return { type: `Timeout:${root.timeoutType}`, message: `activity timed out (${root.timeoutType})${last}` };
+  }
+  if (root instanceof Error) return { type: root.name, message: root.message };
+  return { type: 'Unknown', message: String(root) };
+}
+
+export function hasFailureType(err: unknown, type: string): boolean {
+  const root = rootCause(err);
+  return root instanceof ApplicationFailure && root.type === type;
+}

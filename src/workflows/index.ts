@@ -1,0 +1,1 @@
+export { provisionServer } from './provision-server';

@@ -1,0 +1,103 @@
+import { createActivities, createReservationLedger, type AllocationReservations } from '../../src/activities';
+import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/activity-contract';
+import type { Order } from '../../src/workflows/contract';
+import {
+  activityDeps, callCount, directServer, paperOrder, runActivity, serversOf, startPanel, type PanelHarness,
+} from './panel-harness';
+
+describe('create activity', () => {
+  let panel: PanelHarness;
+  let reservations: AllocationReservations;
+  let activities: ProvisioningActivities;
+  const place = async (order: Order): Promise<AllocatedSlot> => activities.allocate({ order, excludeAllocationIds: [] });
+  const create = (order: Order, slot: AllocatedSlot) => runActivity(activities.create, { order, slot });
+
+  beforeAll(async () => {
+    panel = await startPanel();
+  });
+  afterAll(async () => {
+    await panel.close();
+  });
+  beforeEach(async () => {
+    await panel.reset();
+    reservations = createReservationLedger();
+    activities = createActivities(activityDeps(panel, { reservations }));
+  });
+
+  it('creates the server with the order id as external_id, egg image/startup and merged environment', async () => {
+    const order = paperOrder('create-1', { eggId: 2, environment: { DIFFICULTY: 'hard' } });
+    const slot = await place(order);
+    const result = await create(order, slot);
+    expect(result).toMatchObject({ adopted: false, server: { allocation: { id: slot.allocationId, port: slot.port }, node: slot.nodeId } });
+    const [server] = serversOf(await panel.state(), 'create-1');
+    expect(server).toMatchObject({
+      id: result.server.id, egg: 2, user: order.userId, allocation: slot.allocationId,
+      limits: expect.objectContaining(order.limits), feature_limits: order.featureLimits,
+      container: expect.objectContaining({ image: 'ghcr.io/pterodactyl/yolks:java_17' }),
+    });
+    expect(server.container.environment).toMatchObject({
+      DIFFICULTY: 'hard', MAX_PLAYERS: '20', VANILLA_VERSION: 'latest', SERVER_JARFILE: 'server.jar',
+    });
+    expect(reservations.list()).toEqual([]);
+  });
+
+  it('adopts the existing server when repeated instead of creating a second one', async () => {
+    const order = paperOrder('create-twice');
+    const slot = await place(order);
+    const first = await create(order, slot);
+    const second = await create(order, slot);
+    expect(second).toEqual({ ...first, adopted: true });
+    const state = await panel.state();
+    expect(serversOf(state, 'create-twice')).toHaveLength(1);
+    expect(callCount(state, 'POST /servers')).toBe(1);
+  });
+
+  it('adopts the server when the POST timed out although the panel created it', async () => {
+    const order = paperOrder('create-timeout');
+    const slot = await place(order);
+    await panel.faults({ createTimeoutButSucceedsRate: 1 });
+    const result = await create(order, slot);
+    await panel.faults({});
+    expect(result.adopted).toBe(true);
+    const state = await panel.state();
+    expect(serversOf(state, 'create-timeout')).toEqual([expect.objectContaining({ id: result.server.id })]);
+    expect(callCount(state, 'POST /servers')).toBe(1);
+  });
+
+  it('reports AllocationTaken when another server took the allocation first', async () => {
+    const order = paperOrder('create-taken');
+    const slot = await place(order);
+    await panel.client().createServer(directServer('someone-else', slot.allocationId));
+    await expect(create(order, slot)).rejects.toMatchObject({ type: 'AllocationTaken', nonRetryable: true });
+    expect(serversOf(await panel.state(), 'create-taken')).toEqual([]);
+  });
+
+  it('fails permanently with PanelValidation when the environment breaks the egg rules', async () => {
+    const order = paperOrder('create-invalid', { eggId: 2, environment: { DIFFICULTY: 'impossible' } });
+    const slot = await place(order);
+    await expect(create(order, slot)).rejects.toMatchObject({ type: 'PanelValidation', nonRetryable: true });
+    expect(serversOf(await panel.state(), 'create-invalid')).toEqual([]);
+  });
+
+  it('fails retryably with PanelUnavailable while the daemon errors, creating nothing', async () => {
+    const order = paperOrder('create-5xx');
+    const slot = await place(order);
+    await panel.faults({ errorRate: 1 });
+    await expect(create(order, slot)).rejects.toMatchObject({ type: 'PanelUnavailable', nonRetryable: false });
+    await panel.faults({});
+    expect(serversOf(await panel.state(), 'create-5xx')).toEqual([]);
+  });
+
+  it('carries the panel\'s Retry-After as the next retry delay on a 429', async () => {
+    const order = paperOrder('create-429');
+    const slot = await place(order);
+    await panel.faults({ rateLimitPerMinute: 1 });
+    await panel.client().listLocations();
+    const failure = await create(order, slot).catch((err: unknown) => err);
+    await panel.faults({});
+    expect(failure).toMatchObject({ type: 'PanelRateLimited', nonRetryable: false });
+    const delay = Number((failure as { nextRetryDelay: unknown }).nextRetryDelay);
+    expect(delay).toBeGreaterThanOrEqual(55_000);
+    expect(delay).toBeLessThanOrEqual(60_000);
+  });
+});

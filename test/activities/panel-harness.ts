@@ -1,0 +1,111 @@
+import type { Info } from '@temporalio/activity';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import pino from 'pino';
+import { startSimPanel, type FaultInput, type NodeInput, type RunningSimPanel, type SimState } from '../../sim/src';
+import type { ActivityDeps } from '../../src/activities';
+import { createReservationLedger } from '../../src/activities';
+import { createPterodactylClient, type CreateServerBody, type PterodactylClient, type PterodactylClientOptions } from '../../src/provider';
+import type { Order } from '../../src/workflows/contract';
+
+export const SIM_KEY = 'ptla_serverQueueWorkflowTests0123456789';
+export const BASE_FAULTS: FaultInput = { installMs: 100, rateLimitPerMinute: 100_000 };
+export const silentLogger = pino({ level: 'silent' });
+
+/** A mock activity context that does not log expected failures. */
+export const mockActivityEnv = (info: Partial<Info> = {}): MockActivityEnvironment =>
+  new MockActivityEnvironment(info, { logger: new DefaultLogger('ERROR') });
+
+/** Runs one activity function in a mock activity context (a fresh one unless `env` is given). */
+export const runActivity = <I, R>(fn: (input: I) => Promise<R>, input: I, env = mockActivityEnv()): Promise<R> =>
+  env.run(fn, input) as Promise<R>;
+
+/** A simulated panel on 127.0.0.1 plus typed access to its control endpoints. */
+export interface PanelHarness {
+  sim: RunningSimPanel;
+  /** A client with a short per-request timeout, so simulated hangs surface as timeouts quickly. */
+  client(options?: Partial<PterodactylClientOptions>): PterodactylClient;
+  /** Replaces the fault settings (on top of BASE_FAULTS); `{}` clears every injected fault. */
+  faults(input: FaultInput): Promise<void>;
+  reset(): Promise<void>;
+  state(): Promise<SimState>;
+  addNode(input: NodeInput): Promise<number>;
+  close(): Promise<void>;
+}
+
+async function control(sim: RunningSimPanel, path: string, body: object): Promise<unknown> {
+  const res = await fetch(`${sim.url}/_sim${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`sim control ${path}: ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+export async function startPanel(): Promise<PanelHarness> {
+  const sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, installMs: 100, rateLimitPerMinute: 100_000, hangMs: 3_000, seed: 7 });
+  const faults = async (input: FaultInput) => {
+    await control(sim, '/faults', { ...BASE_FAULTS, ...input });
+  };
+  return {
+    sim,
+    client: (options = {}) => createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY, timeoutMs: 500, ...options }),
+    faults,
+    reset: async () => {
+      await control(sim, '/reset', {});
+      await faults({});
+    },
+    state: async () => (await (await fetch(`${sim.url}/_sim/state`)).json()) as SimState,
+    addNode: async (input) => ((await control(sim, '/nodes', input)) as { attributes: { id: number } }).attributes.id,
+    close: () => sim.close(),
+  };
+}
+
+export function activityDeps(panel: PanelHarness, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+  return {
+    provider: panel.client(),
+    logger: silentLogger,
+    reservations: createReservationLedger(),
+    installPollMs: 25,
+    ...overrides,
+  };
+}
+
+/** A valid order for the seeded Paper egg (egg 1) in location 1 (two nodes). */
+export function paperOrder(orderId: string, overrides: Partial<Order> = {}): Order {
+  return {
+    orderId,
+    userId: 2,
+    tier: 'standard',
+    name: `order ${orderId}`,
+    eggId: 1,
+    environment: { SERVER_JARFILE: 'paper.jar' },
+    limits: { memory: 2048, swap: 0, disk: 10_240, io: 500, cpu: 200 },
+    featureLimits: { databases: 1, backups: 2, allocations: 1 },
+    locationIds: [1],
+    ...overrides,
+  };
+}
+
+/** A server body placed directly on `allocation` (to occupy allocations or drift state behind an order's back). */
+export function directServer(externalId: string, allocation: number): CreateServerBody {
+  return {
+    name: `direct ${externalId}`,
+    user: 1,
+    egg: 1,
+    docker_image: 'ghcr.io/pterodactyl/yolks:java_17',
+    startup: 'java -jar {{SERVER_JARFILE}}',
+    environment: { SERVER_JARFILE: 'server.jar' },
+    limits: { memory: 512, swap: 0, disk: 1024, io: 500, cpu: 100 },
+    feature_limits: { databases: 0, allocations: 1, backups: 0 },
+    external_id: externalId,
+    allocation: { default: allocation },
+    skip_scripts: true,
+  };
+}
+
+export const serversOf = (state: SimState, orderId: string) => state.servers.filter((s) => s.external_id === orderId);
+
+/** Requests the panel received on one route, e.g. `POST /servers` or `DELETE /servers/{id}/force`. */
+export const callCount = (state: SimState, key: string): number => state.calls.byRoute[key] ?? 0;

@@ -1,0 +1,130 @@
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { FaultInput, SimState } from '../../sim/src';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkflowBundle } from '@temporalio/worker';
+import { createReservationLedger, type Reservation } from '../../src/activities';
+import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
+import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
+import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
+import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, orderStateQuery, type Order, type OrderState, type OrderStatus } from '../../src/workflows/contract';
+import { silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
+import { recordHistory } from './history';
+
+export const DEVSERVER_BIN = path.resolve(__dirname, '../../bin/temporal-devserver');
+
+type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
+type ActivityName = keyof ProvisioningActivities;
+
+/** Runs before an activity attempt (on the real simulated panel); may return what to do once the attempt ends. */
+export type ActivityHook = (call: { attempt: number; input: never }) => Promise<void | (() => Promise<void>)>;
+export type HookPlan = Partial<Record<ActivityName, ActivityHook>>;
+
+export interface WorkflowHarness {
+  env: TestWorkflowEnvironment;
+  panel: PanelHarness;
+  bundle: WorkflowBundle;
+  teardown(): Promise<void>;
+}
+
+export interface OrderRun {
+  state: OrderState;
+  history: History;
+  handle: WorkflowHandle;
+  reservations: Reservation[];
+  sim: SimState;
+}
+
+export interface RunOptions {
+  hooks?: HookPlan;
+  /** Runs after the start, while the worker runs (signal, cancel, query). */
+  during?: (handle: WorkflowHandle) => Promise<void>;
+  /** Saves the history as test/fixtures/histories/<record>.json when RECORD_HISTORIES=1. */
+  record?: string;
+}
+
+let runtimeInstalled = false;
+
+/** Time-skipping environment on the embedded server, the order search attributes, a simulated panel and a bundle. */
+export async function startWorkflowHarness(): Promise<WorkflowHarness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: DEVSERVER_BIN } } });
+  const registered = await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  if (!registered.ok) throw new Error(registered.reason);
+  const [panel, bundle] = await Promise.all([
+    startPanel(),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+  ]);
+  return { env, panel, bundle, teardown: async () => { await panel.close(); await env.teardown(); } };
+}
+
+/** Sets `faults` on the panel for the first attempt of an activity only, then clears them. */
+export const faultsOnFirstAttempt = (panel: PanelHarness, faults: FaultInput): ActivityHook => async ({ attempt }) => {
+  if (attempt > 1) return;
+  await panel.faults(faults);
+  return () => panel.faults({});
+};
+
+function hookInterceptor(plan: HookPlan): ActivityInterceptorsFactory {
+  return (ctx) => ({
+    inbound: {
+      async execute(input, next) {
+        const hook = plan[ctx.info.activityType as ActivityName];
+        const after = hook ? await hook({ attempt: ctx.info.attempt, input: input.args[0] as never }) : undefined;
+        try {
+          return await next(input);
+        } finally {
+          if (after) await after();
+        }
+      },
+    },
+  });
+}
+
+let runs = 0;
+
+/** Runs one order to its end on a fresh worker and task queue with real activities against the simulated panel. */
+export async function runOrder(h: WorkflowHarness, order: Order, options: RunOptions = {}): Promise<OrderRun> {
+  const taskQueue = `orders-${++runs}-${order.orderId}`;
+  const reservations = createReservationLedger();
+  const worker = await createWorker({
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace ?? 'default',
+    taskQueue,
+    provider: h.panel.client(),
+    logger: silentLogger,
+    reservations,
+    installPollMs: 50,
+    workflowBundle: h.bundle,
+    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {})] } },
+  });
+  const handle = await worker.runUntil(async () => {
+    const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
+      taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order],
+    });
+    await options.during?.(started);
+    await started.result();
+    return started;
+  });
+  const state = (await handle.result()) as OrderState;
+  const history = await handle.fetchHistory();
+  if (options.record) recordHistory(options.record, history);
+  return { state, history, handle, reservations: reservations.list(), sim: await h.panel.state() };
+}
+
+/** Polls the order's query until it reports `status` (real time: activities run on the wall clock). */
+export async function waitForStatus(handle: WorkflowHandle, status: OrderStatus, timeoutMs = 10_000): Promise<OrderState> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await handle.query(orderStateQuery);
+    if (state.status === status) return state;
+    if (Date.now() > deadline) throw new Error(`order stayed ${state.status}, never ${status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export const statuses = (state: OrderState): OrderStatus[] =>
+  state.timeline.map((t) => t.status).filter((s, i, all) => i === 0 || all[i - 1] !== s);

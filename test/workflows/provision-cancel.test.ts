@@ -1,0 +1,66 @@
+import { OrderStatusAttribute, cancelOrderSignal } from '../../src/workflows/contract';
+import { paperOrder } from '../activities/panel-harness';
+import { activities, activityTypes, closeEvent } from './history';
+import { runOrder, startWorkflowHarness, statuses, waitForStatus, type WorkflowHarness } from './harness';
+
+describe('provisionServer: cancellation', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await startWorkflowHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h.panel.reset();
+    await h.panel.faults({ installMs: 60_000 });
+  });
+
+  it('rolls back and ends CANCELLED when the cancel signal arrives mid-install', async () => {
+    const { state, history, sim, reservations, handle } = await runOrder(h, paperOrder('cancel-signal'), {
+      during: async (handle) => {
+        await waitForStatus(handle, 'INSTALLING');
+        await handle.signal(cancelOrderSignal, { reason: 'customer changed their mind' });
+      },
+      record: 'cancelled-by-signal',
+    });
+    expect(state).toMatchObject({
+      status: 'CANCELLED', compensationErrors: [], error: { step: 'cancel', type: 'Cancelled', message: 'customer changed their mind' },
+    });
+    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'COMPENSATING', 'CANCELLED']);
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
+    expect(activities(history).find((a) => a.type === 'install')).toMatchObject({ cancelRequested: true, outcome: 'canceled' });
+    expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+    expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('CANCELLED');
+  });
+
+  it('rolls back the same way on a Temporal cancellation mid-install', async () => {
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder('cancel-request'), {
+      during: async (handle) => {
+        await waitForStatus(handle, 'INSTALLING');
+        await handle.cancel();
+      },
+      record: 'cancelled-by-temporal',
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', type: 'Cancelled', message: 'workflow cancellation requested' } });
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
+    expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'completed' });
+    expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+  });
+
+  it('ignores a second cancel signal while rolling back', async () => {
+    const { state } = await runOrder(h, paperOrder('cancel-twice'), {
+      during: async (handle) => {
+        await waitForStatus(handle, 'INSTALLING');
+        await handle.signal(cancelOrderSignal, { reason: 'first' });
+        await handle.signal(cancelOrderSignal, { reason: 'second' });
+      },
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', error: { message: 'first' } });
+    expect(state.timeline.filter((t) => t.detail.startsWith('cancellation requested'))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,106 @@
+import type { CreateInput, VerifyInput } from '../../src/workflows/activity-contract';
+import { OrderStatusAttribute } from '../../src/workflows/contract';
+import { callCount, directServer, paperOrder, serversOf } from '../activities/panel-harness';
+import { activities, activityTypes, closeEvent } from './history';
+import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+
+describe('provisionServer: permanent failures roll back', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await startWorkflowHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h.panel.reset();
+  });
+
+  it('ends FAILED at allocate with NoCapacity, releasing the (empty) reservation', async () => {
+    const { state, history, sim, reservations, handle } = await runOrder(h, paperOrder('no-capacity', { locationIds: [2] }), { record: 'failed-allocate' });
+    expect(state).toMatchObject({ status: 'FAILED', step: 'allocate', error: { step: 'allocate', type: 'NoCapacity' }, compensationErrors: [] });
+    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'COMPENSATING', 'FAILED']);
+    expect(activityTypes(history)).toEqual(['allocate', 'releaseAllocation']);
+    expect(activities(history)[0]).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+    expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('FAILED');
+  });
+
+  it('ends FAILED at create when the panel rejects the environment, compensating in reverse', async () => {
+    const order = paperOrder('bad-env', { eggId: 2, environment: { DIFFICULTY: 'impossible' } });
+    const { state, history, sim, reservations } = await runOrder(h, order);
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'create', type: 'PanelValidation' }, compensationErrors: [] });
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation']);
+    expect(activities(history).find((a) => a.type === 'create')).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+  });
+
+  it('ends FAILED at install after one reinstall when the install keeps failing, deleting the server', async () => {
+    await h.panel.faults({ installFailRate: 1 });
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder('install-failed'), { record: 'failed-install' });
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'InstallFailed' }, compensationErrors: [] });
+    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'COMPENSATING', 'FAILED']);
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
+    expect(callCount(sim, 'POST /servers/{id}/reinstall')).toBe(1);
+    expect(callCount(sim, 'DELETE /servers/{id}')).toBe(1);
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+  });
+
+  it('ends FAILED at configure when the server vanished before it, finding nothing left to delete', async () => {
+    const { state, history, sim } = await runOrder(h, paperOrder('vanished'), {
+      hooks: { configure: async ({ input }: { input: { serverId: number } }) => { await h.panel.client().deleteServer(input.serverId, { force: true }); } },
+    });
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'configure', type: 'ServerGone' }, compensationErrors: [] });
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'deleteServer', 'releaseAllocation']);
+    expect(sim.servers).toEqual([]);
+  });
+
+  it('ends FAILED at verify when the server was suspended, deleting it', async () => {
+    const { state, sim, history } = await runOrder(h, paperOrder('suspended'), {
+      hooks: { verify: async ({ input }: { input: VerifyInput }) => { await h.panel.client().suspend(input.server.id); } },
+    });
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'VerificationFailed' }, compensationErrors: [] });
+    expect(state.error?.message).toMatch(/suspended/);
+    expect(activityTypes(history).slice(-2)).toEqual(['deleteServer', 'releaseAllocation']);
+    expect(sim.servers).toEqual([]);
+  });
+
+  it('reports a rollback that cannot finish: FAILED with compensationErrors and the server left on the panel', async () => {
+    await h.panel.faults({ installFailRate: 1 });
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder('stuck-rollback'), {
+      hooks: { deleteServer: async () => { await h.panel.faults({ outage: true }); } },
+      record: 'failed-compensation',
+    });
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'InstallFailed' } });
+    expect(state.compensationErrors).toEqual([{ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable', message: expect.stringContaining('502') }]);
+    expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'failed', attempt: 12 });
+    expect(activities(history).find((a) => a.type === 'releaseAllocation')).toMatchObject({ outcome: 'completed' });
+    expect(state.timeline.at(-1)?.detail).toMatch(/1 compensation\(s\) could not finish/);
+    expect(sim.servers.map((s) => s.external_id)).toEqual(['stuck-rollback']);
+    expect(reservations).toEqual([]);
+  });
+
+  it('re-plans on another allocation when a concurrent order took the chosen one', async () => {
+    let taken = 0;
+    const { state, history, sim } = await runOrder(h, paperOrder('collision'), {
+      hooks: {
+        create: async ({ attempt, input }: { attempt: number; input: CreateInput }) => {
+          if (taken || attempt > 1) return;
+          taken = input.slot.allocationId;
+          await h.panel.client().createServer(directServer('concurrent-order', taken));
+        },
+      },
+      record: 'allocation-taken',
+    });
+    expect(state.status).toBe('ACTIVE');
+    expect(state.server?.allocation.id).not.toBe(taken);
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'allocate', 'create', 'install', 'configure', 'verify']);
+    expect(state.timeline.some((t) => t.detail === `allocation ${taken} was taken concurrently`)).toBe(true);
+    expect(serversOf(sim, 'collision')).toHaveLength(1);
+    expect(serversOf(sim, 'concurrent-order')).toEqual([expect.objectContaining({ allocation: taken })]);
+  });
+});

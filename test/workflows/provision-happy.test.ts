@@ -1,0 +1,57 @@
+import { OrderStatusAttribute, TierAttribute, UserIdAttribute } from '../../src/workflows/contract';
+import { paperOrder, serversOf } from '../activities/panel-harness';
+import { activities, activityTypes, closeEvent } from './history';
+import { faultsOnFirstAttempt, runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+
+describe('provisionServer: success paths', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await startWorkflowHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h.panel.reset();
+  });
+
+  it('takes an order through every step to ACTIVE with one verified server on the panel', async () => {
+    const order = paperOrder('happy-1', { tier: 'premium', userId: 3 });
+    const { state, history, handle, reservations, sim } = await runOrder(h, order, { record: 'happy-path' });
+
+    expect(state).toMatchObject({ orderId: 'happy-1', status: 'ACTIVE', step: null, error: null, compensationErrors: [], tier: 'premium', userId: 3 });
+    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
+    expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+
+    const [server] = serversOf(sim, 'happy-1');
+    expect(serversOf(sim, 'happy-1')).toHaveLength(1);
+    expect(server).toMatchObject({ id: state.server?.id, status: null, suspended: false, user: 3, allocation: state.server?.allocation.id });
+    expect(sim.allocations.find((a) => a.id === state.server?.allocation.id)).toMatchObject({ server: server.id, port: state.server?.allocation.port });
+    expect(reservations).toEqual([]);
+
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    expect(attributes.get(OrderStatusAttribute)).toBe('ACTIVE');
+    expect(attributes.get(UserIdAttribute)).toBe(3);
+    expect(attributes.get(TierAttribute)).toBe('premium');
+    const times = state.timeline.map((t) => Date.parse(t.at));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it.each(['allocate', 'create', 'install', 'configure', 'verify'] as const)(
+    'reaches ACTIVE when %s fails once with a daemon error and its retry succeeds',
+    async (step) => {
+      const order = paperOrder(`transient-${step}`);
+      const { state, history, sim, reservations } = await runOrder(h, order, {
+        hooks: { [step]: faultsOnFirstAttempt(h.panel, { errorRate: 1 }) },
+        record: step === 'create' ? 'transient-create' : undefined,
+      });
+      expect(state.status).toBe('ACTIVE');
+      const record = activities(history).find((a) => a.type === step);
+      expect(record).toMatchObject({ attempt: 2, lastFailureType: 'PanelUnavailable', outcome: 'completed' });
+      expect(activities(history).filter((a) => a.type !== step).every((a) => a.attempt === 1)).toBe(true);
+      expect(serversOf(sim, order.orderId)).toEqual([expect.objectContaining({ id: state.server?.id, status: null })]);
+      expect(reservations).toEqual([]);
+    },
+  );
+});

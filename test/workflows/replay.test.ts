@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { HISTORIES_DIR } from './history';
+import { historyFromJson } from './history-json';
+
+type History = ReturnType<typeof historyFromJson>;
+
+const fixtures = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+
+function load(file: string): { workflowId: string; history: History } {
+  const history = historyFromJson(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+  const started = history.events[0]?.workflowExecutionStartedEventAttributes;
+  return { workflowId: started?.workflowId ?? path.basename(file, '.json'), history };
+}
+
+async function replayAll(bundle: WorkflowBundle, histories: Array<{ workflowId: string; history: History }>) {
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'fixtures' }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
+  }
+  return failures;
+}
+
+describe('provisionServer replays its recorded histories', () => {
+  let bundle: WorkflowBundle;
+  beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  });
+
+  it('has fixtures for the success, failure, compensation, cancellation and retry paths', () => {
+    expect(fixtures).toEqual(expect.arrayContaining([
+      'happy-path.json', 'failed-install.json', 'failed-compensation.json', 'cancelled-by-signal.json',
+      'cancelled-by-temporal.json', 'allocation-taken.json', 'create-timeout-adopted.json', 'rate-limited.json',
+    ]));
+  });
+
+  it('replays every fixture without a nondeterminism error', async () => {
+    expect(await replayAll(bundle, fixtures.map(load))).toEqual([]);
+  });
+
+  it('detects a history whose commands no longer match the code', async () => {
+    const tampered = load('happy-path.json');
+    const firstActivity = tampered.history.events.find((e) => e.activityTaskScheduledEventAttributes);
+    const activityType = firstActivity?.activityTaskScheduledEventAttributes?.activityType;
+    if (!activityType) throw new Error('fixture has no activity');
+    activityType.name = 'create';
+    const failures = await replayAll(bundle, [tampered]);
+    expect(failures).toEqual([expect.stringMatching(/^order-happy-1: DeterminismViolationError/)]);
+  });
+});
