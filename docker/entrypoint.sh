@@ -1,0 +1,15 @@
+#!/bin/sh
+# server-queue container entry point: `api` (default), `worker`, `all` (what npm start runs) or `sim`.
+set -e
+run() {
+  exec node --enable-source-maps -r ts-node/register/transpile-only "$@"
+}
+command="${1:-api}"
+[ "$#" -gt 0 ] && shift
+case "$command" in
+  api) run src/api/main.ts "$@" ;;
+  worker) run -e "require('./src/worker').runWorker().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); })" ;;
+  all) run src/main.ts "$@" ;;
+  sim) run sim/src/main.ts "$@" ;;
+  *) exec "$command" "$@" ;;
+esac

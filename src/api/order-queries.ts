@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import type { Client } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import type { Logger } from 'pino';
+import { PROVISION_WORKFLOW_TYPE, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import { ApiError, orderNotFound } from './errors';
+import { summaryFromExecution, viewFromExecution, viewFromState, type OrderSummary, type OrderView } from './order-view';
+import type { ListOrdersQuery } from './schemas';
+import { grpcCode, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+
+export interface OrdersDeps {
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  /** How long GET /v1/orders/:id waits for the workflow to answer its state query before falling back. */
+  queryTimeoutMs: number;
+}
+
+/** The order as its workflow reports it; when no worker answers in time, as Temporal records it. */
+export async function getOrder(deps: OrdersDeps, orderId: string): Promise<OrderView> {
+  const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
+  try {
+    const state = await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(orderStateQuery));
+    return viewFromState(state);
+  } catch (err) {
+    if (isWorkflowNotFound(err)) throw orderNotFound(orderId);
+    if (isTemporalUnreachable(err)) throw err;
+    deps.logger.debug({ orderId, reason: err instanceof Error ? err.message : String(err) }, 'state query unanswered; using visibility');
+  }
+  try {
+    return viewFromExecution(await handle.describe());
+  } catch (err) {
+    throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;
+  }
+}
+
+export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {
+  const clauses = [`WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`];
+  if (filters.userId !== undefined) clauses.push(`UserId = ${filters.userId}`);
+  if (filters.status) clauses.push(`OrderStatus = '${filters.status}'`);
+  if (filters.tier) clauses.push(`Tier = '${filters.tier}'`);
+  return clauses.join(' AND ');
+}
+
+const queryTag = (query: string) => createHash('sha256').update(query).digest('base64url').slice(0, 16);
+
+function encodeCursor(query: string, token: Uint8Array): string {
+  return Buffer.from(JSON.stringify({ q: queryTag(query), t: Buffer.from(token).toString('base64') })).toString('base64url');
+}
+
+function invalidCursor(reason: string): ApiError {
+  return new ApiError(400, 'invalid_query', 'invalid query parameters', { issues: [{ field: 'cursor', reason }] });
+}
+
+function decodeCursor(query: string, cursor: string | undefined): Buffer | undefined {
+  if (!cursor) return undefined;
+  let decoded: { q?: unknown; t?: unknown };
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof decoded;
+  } catch {
+    throw invalidCursor('must be a cursor returned by a previous page');
+  }
+  if (typeof decoded.t !== 'string' || typeof decoded.q !== 'string') throw invalidCursor('must be a cursor returned by a previous page');
+  if (decoded.q !== queryTag(query)) throw invalidCursor('belongs to a listing with other filters');
+  return Buffer.from(decoded.t, 'base64');
+}
+
+export interface OrderPage { orders: OrderSummary[]; nextCursor: string | null }
+
+/**
+ * One page of orders through Temporal visibility, in Temporal's default order: running orders first, newest first,
+ * then finished ones by close time, newest first.
+ */
+export async function listOrders(deps: OrdersDeps, params: ListOrdersQuery): Promise<OrderPage> {
+  const query = visibilityQuery(params);
+  const nextPageToken = decodeCursor(query, params.cursor);
+  const { client } = deps;
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace, query, pageSize: params.limit, nextPageToken,
+  }).catch((err: unknown) => {
+    if (nextPageToken && grpcCode(err) === status.INVALID_ARGUMENT) throw invalidCursor('is no longer valid; start from the first page');
+    throw err;
+  });
+  const infos = await Promise.all(response.executions.map((raw) =>
+    executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace)));
+  const token = response.nextPageToken;
+  return {
+    orders: infos.slice(0, params.limit).map(summaryFromExecution),
+    nextCursor: token && token.length > 0 ? encodeCursor(query, token) : null,
+  };
+}

@@ -1,0 +1,124 @@
+import type { WorkflowExecutionStatusName } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
+import {
+  ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute,
+  type OrderError, type OrderState, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
+} from '../workflows/contract';
+
+export interface OrderLinks { self: string; cancel: string }
+
+export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
+
+/** GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did (`visibility`). */
+export interface OrderView {
+  orderId: string;
+  status: OrderStatus;
+  tier: Tier | null;
+  userId: number | null;
+  step: Step | null;
+  server: ProvisionedServer | null;
+  error: OrderViewError | null;
+  compensationErrors: OrderError[];
+  timeline: TimelineEntry[];
+  createdAt: string;
+  updatedAt: string;
+  source: 'workflow' | 'visibility';
+  links: OrderLinks;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: OrderStatus;
+  tier: Tier | null;
+  userId: number | null;
+  createdAt: string;
+  closedAt: string | null;
+  links: OrderLinks;
+}
+
+/** The execution facts both a describe and a visibility listing give. */
+export interface ExecutionFacts {
+  workflowId: string;
+  status: { name: WorkflowExecutionStatusName };
+  startTime: Date;
+  closeTime?: Date;
+  typedSearchAttributes: TypedSearchAttributes;
+}
+
+const ORDER_PREFIX = 'order-';
+
+export function orderLinks(orderId: string): OrderLinks {
+  const self = `/v1/orders/${encodeURIComponent(orderId)}`;
+  return { self, cancel: `${self}/cancel` };
+}
+
+export function orderIdOf(workflowId: string): string {
+  return workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
+}
+
+export const isTerminal = (status: OrderStatus): boolean => TERMINAL_STATUSES.includes(status);
+
+export function viewFromState(state: OrderState): OrderView {
+  return {
+    orderId: state.orderId, status: state.status, tier: state.tier, userId: state.userId, step: state.step,
+    server: state.server, error: state.error, compensationErrors: state.compensationErrors ?? [], timeline: state.timeline,
+    createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', links: orderLinks(state.orderId),
+  };
+}
+
+function recordedStatus(facts: ExecutionFacts): OrderStatus | undefined {
+  const value = facts.typedSearchAttributes.get(OrderStatusAttribute);
+  return (ORDER_STATUSES as readonly string[]).includes(value ?? '') ? (value as OrderStatus) : undefined;
+}
+
+/** The order status from the OrderStatus search attribute, corrected by how the execution itself ended. */
+export function statusFromExecution(facts: ExecutionFacts): OrderStatus {
+  const recorded = recordedStatus(facts);
+  switch (facts.status.name) {
+    case 'RUNNING':
+    case 'CONTINUED_AS_NEW':
+      return recorded ?? 'QUEUED';
+    case 'COMPLETED':
+      return recorded && isTerminal(recorded) ? recorded : 'FAILED';
+    case 'CANCELLED':
+      return 'CANCELLED';
+    default:
+      return recorded === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+  }
+}
+
+/** True when the workflow can no longer act on the order (closed, or its recorded status is terminal). */
+export function executionIsFinal(facts: ExecutionFacts): boolean {
+  return facts.status.name !== 'RUNNING' || isTerminal(statusFromExecution(facts));
+}
+
+function abnormalEnd(facts: ExecutionFacts): OrderViewError | null {
+  const name = facts.status.name;
+  if (name === 'RUNNING' || name === 'COMPLETED' || name === 'CONTINUED_AS_NEW') return null;
+  if (name === 'CANCELLED' && recordedStatus(facts) === 'CANCELLED') return null;
+  return { step: null, type: `Workflow${name}`, message: `the order's workflow ended as ${name}` };
+}
+
+export function summaryFromExecution(facts: ExecutionFacts): OrderSummary {
+  const orderId = orderIdOf(facts.workflowId);
+  const tier = facts.typedSearchAttributes.get(TierAttribute);
+  return {
+    orderId,
+    status: statusFromExecution(facts),
+    tier: (TIERS as readonly string[]).includes(tier ?? '') ? (tier as Tier) : null,
+    userId: facts.typedSearchAttributes.get(UserIdAttribute) ?? null,
+    createdAt: facts.startTime.toISOString(),
+    closedAt: facts.closeTime?.toISOString() ?? null,
+    links: orderLinks(orderId),
+  };
+}
+
+/** The view when the workflow cannot answer its query (no worker running): what Temporal itself records. */
+export function viewFromExecution(facts: ExecutionFacts): OrderView {
+  const summary = summaryFromExecution(facts);
+  return {
+    orderId: summary.orderId, status: summary.status, tier: summary.tier, userId: summary.userId, step: null, server: null,
+    error: abnormalEnd(facts), compensationErrors: [], timeline: [], createdAt: summary.createdAt,
+    updatedAt: summary.closedAt ?? summary.createdAt, source: 'visibility', links: summary.links,
+  };
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ORDER_STATUSES, TIERS } from '../workflows/contract';
+
+const MAX_INT = 2_147_483_647;
+const int = (min: number, max = MAX_INT) => z.number().int('must be an integer').min(min).max(max);
+const id = () => int(1);
+
+export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+
+/** POST /v1/orders: exactly these fields (unknown ones are rejected). */
+export const createOrderBodySchema = z.strictObject({
+  orderId: orderIdSchema.optional(),
+  userId: id(),
+  tier: z.enum(TIERS),
+  name: z.string().trim().min(1, 'must not be empty').max(191),
+  eggId: id(),
+  environment: z.record(z.string().min(1).max(191), z.string().max(4096)).optional()
+    .refine((env) => env === undefined || Object.keys(env).length <= 100, 'at most 100 variables'),
+  limits: z.strictObject({
+    memory: int(0),
+    swap: int(-1),
+    disk: int(0),
+    io: int(10, 1000),
+    cpu: int(0),
+  }),
+  featureLimits: z.strictObject({
+    databases: int(0),
+    backups: int(0),
+    allocations: int(0),
+  }),
+  locationIds: z.array(id()).min(1, 'must contain at least one location id').max(50),
+});
+export type CreateOrderBody = z.output<typeof createOrderBodySchema>;
+
+export const orderParamsSchema = z.object({ id: orderIdSchema });
+
+export const cancelOrderBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+
+const queryInt = (min: number, max: number) => z.string()
+  .regex(/^\d+$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(min).max(max));
+
+export const listOrdersQuerySchema = z.strictObject({
+  userId: queryInt(1, MAX_INT).optional(),
+  status: z.enum(ORDER_STATUSES).optional(),
+  tier: z.enum(TIERS).optional(),
+  limit: queryInt(1, 100).default(20),
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page').optional(),
+});
+export type ListOrdersQuery = z.output<typeof listOrdersQuerySchema>;

@@ -1,0 +1,26 @@
+import { status } from '@grpc/grpc-js';
+import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+
+const UNAVAILABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.CANCELLED]);
+
+/** The gRPC status code behind a Temporal client error, if there is one. */
+export function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  if (err instanceof ServiceError && err.cause) return grpcCode(err.cause);
+  return undefined;
+}
+
+/** Temporal could not be reached or did not answer in time. */
+export function isTemporalUnavailable(err: unknown): boolean {
+  const code = grpcCode(err);
+  return code !== undefined && UNAVAILABLE.has(code);
+}
+
+/** Temporal could not be reached at all (as opposed to a call that ran out of time). */
+export function isTemporalUnreachable(err: unknown): boolean {
+  return grpcCode(err) === status.UNAVAILABLE;
+}
+
+export function isWorkflowNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || grpcCode(err) === status.NOT_FOUND;
+}

@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const DEVSERVER_BIN = path.resolve(__dirname, '../../bin/temporal-devserver');
+
+export interface EmbeddedTemporal {
+  address: string;
+  dbFilename: string;
+  pid: number;
+  /** Resolves when the server process exits (after `stop()` or on its own). */
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedTemporalOptions {
+  port: number;
+  dbFilename: string;
+  namespace: string;
+  startTimeoutMs?: number;
+}
+
+function waitForExit(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
+}
+
+/**
+ * Runs the embedded Temporal server (`bin/temporal-devserver server start-dev`) as a child process with its state in
+ * `dbFilename`, and resolves once it listens.
+ */
+export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): Promise<EmbeddedTemporal> {
+  mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+  const args = [DEVSERVER_BIN, 'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port),
+    '--db-filename', options.dbFilename, '--log-format', 'json'];
+  if (options.namespace !== 'default') args.push('--namespace', options.namespace);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = waitForExit(child);
+  const errors: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    errors.push(line);
+    if (errors.length > 20) errors.shift();
+  });
+  const address = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded Temporal server did not start within ${options.startTimeoutMs ?? 60_000} ms`));
+    }, options.startTimeoutMs ?? 60_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { address?: string };
+        if (entry.address) {
+          clearTimeout(timer);
+          resolve(entry.address);
+        }
+      } catch {
+        /* not a JSON log line */
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      const output = errors.join(' ');
+      const why = output.includes('EADDRINUSE')
+        ? 'the port is in use (another Temporal server?): set TEMPORAL_PORT to a free port, or TEMPORAL_ADDRESS to use that server'
+        : output.trim() || `exit code ${code}`;
+      reject(new Error(`the embedded Temporal server could not start on port ${options.port}: ${why}`));
+    });
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    address,
+    dbFilename: options.dbFilename,
+    pid: child.pid!,
+    exited,
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+  };
+}

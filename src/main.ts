@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { startSimPanel } from '../sim/src';
+import { createApp } from './api/app';
+import { listenApi } from './api/server';
+import { ConfigError, loadConfig, type AppConfig } from './config';
+import { startEmbeddedTemporal } from './launcher/embedded-temporal';
+import { ProcessStack } from './launcher/process-stack';
+import { startWorkerInProcess } from './launcher/run-worker-in-process';
+import { createLogger, safeError, type Logger } from './logger';
+import { connectClient, describeTemporalTarget, withAddress } from './temporal-connection';
+import { ensureSearchAttributes } from './temporal-search-attributes';
+
+/**
+ * `npm start`: everything a new user needs in one process tree. Temporal (embedded, unless TEMPORAL_ADDRESS or a
+ * Temporal profile names one), the order search attributes, a simulated panel (unless PTERODACTYL_URL is set), the
+ * worker and the API. State lives under DATA_DIR, so starting again resumes every unfinished order.
+ */
+async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Promise<string[]> {
+  const lines: string[] = [];
+  let temporal = config.temporal;
+  if (!temporal.address) {
+    const dbFilename = path.join(config.dataDir, 'temporal.db');
+    const embedded = await startEmbeddedTemporal({ port: config.temporalPort, dbFilename, namespace: temporal.namespace });
+    stack.add('embedded Temporal server', embedded.stop);
+    void embedded.exited.then((code) => {
+      if (stack.isStopping) return;
+      logger.error({ code }, 'the embedded Temporal server exited; stopping');
+      void stack.stopAll().then(() => process.exit(1));
+    });
+    temporal = withAddress(temporal, embedded.address);
+    lines.push(`Temporal     ${describeTemporalTarget(temporal)}: embedded server, state in ${dbFilename}`);
+  } else {
+    lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
+  }
+
+  const client = await connectClient(temporal);
+  stack.add('Temporal client', () => client.connection.close());
+  if (config.registerSearchAttributes) {
+    const outcome = await ensureSearchAttributes(client.connection, temporal.namespace);
+    if (!outcome.ok) {
+      logger.warn({ reason: outcome.reason }, `order search attributes are not registered; run:\n${outcome.howToFix}`);
+    } else if (outcome.added.length) logger.info({ added: outcome.added }, 'registered search attributes');
+  }
+
+  let panel = { url: config.pterodactyl.url ?? '', apiKey: config.pterodactyl.apiKey ?? '' };
+  if (!config.pterodactyl.url) {
+    const apiKey = config.pterodactyl.apiKey ?? `ptla_dev_${randomBytes(16).toString('hex')}`;
+    const sim = await startSimPanel({ apiKey, port: config.simPort, host: '127.0.0.1', dataDir: config.dataDir }, {
+      reportUnexpected: (err) => logger.error({ err: safeError(err) }, 'simulated panel error'),
+    });
+    stack.add('simulated panel', sim.close);
+    panel = { url: sim.url, apiKey };
+    lines.push(`Panel        ${sim.url}: simulated Pterodactyl, state in ${path.join(config.dataDir, 'sim-panel.db')}`);
+  } else {
+    lines.push(`Panel        ${config.pterodactyl.url}`);
+  }
+
+  const worker = await startWorkerInProcess({ temporal, taskQueue: config.taskQueue, panel, logger: logger.child({ part: 'worker' }) });
+  stack.add('worker', worker.stop);
+  worker.running.then(
+    () => {
+      if (!stack.isStopping) void stack.stopAll().then(() => process.exit(1));
+    },
+    (err: unknown) => {
+      logger.error({ err: safeError(err) }, 'the worker failed; stopping');
+      void stack.stopAll().then(() => process.exit(1));
+    },
+  );
+  lines.push(`Worker       task queue ${config.taskQueue}`);
+
+  const app = createApp({
+    client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
+    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs,
+  });
+  const api = await listenApi(app, config.port, config.host);
+  stack.add('API', api.close);
+  lines.unshift(`API          ${api.url}`);
+  lines.push(config.apiKeyGenerated
+    ? `API key      ${config.apiKey}  (generated for this run; set API_KEY to choose one)`
+    : 'API key      from API_KEY');
+  lines.push(`Try          curl -H "Authorization: Bearer <API key>" ${api.url}/v1/orders`);
+  return lines;
+}
+
+async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const stack = new ProcessStack(logger);
+  stack.stopOnSignals(() => process.exit(0));
+  try {
+    const lines = await start(config, logger, stack);
+    process.stdout.write(`\nserver-queue is running (Ctrl-C stops everything)\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+  } catch (err) {
+    logger.fatal({ err: safeError(err) }, 'could not start');
+    await stack.stopAll();
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import request from 'supertest';
+import { startDevServer, type DevServer } from '../../devserver/src/server';
+import { startSimPanel, type RunningSimPanel } from '../../sim/src';
+import { createApp } from '../../src/api/app';
+import { listenApi, type ListeningApi } from '../../src/api/server';
+import { createPterodactylClient } from '../../src/provider';
+import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
+import { createWorker } from '../../src/worker';
+
+export const API_KEY = 'test-api-key-0123456789abcdef';
+export const SIM_KEY = 'ptla_apiTestKey0123456789';
+
+export interface ApiHarnessOptions {
+  /** Run the real order worker (src/worker) against a simulated panel. */
+  worker?: boolean;
+  /** Simulated install time; long values keep orders INSTALLING (for cancellation). */
+  installMs?: number;
+  queryTimeoutMs?: number;
+  readinessTimeoutMs?: number;
+  maxBodyBytes?: number;
+}
+
+export interface ApiHarness {
+  api: ListeningApi;
+  client: Client;
+  devserver: DevServer;
+  taskQueue: string;
+  sim?: RunningSimPanel;
+  /** supertest against the listening API (127.0.0.1 only). */
+  http(): ReturnType<typeof request>;
+  stop(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+/** An in-process embedded Temporal server with the search attributes registered, a real client, and the API. */
+export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
+  const devserver = await startDevServer({ port: 0, ip: '127.0.0.1', logger: { error: () => undefined } });
+  const connection = await Connection.connect({ address: devserver.address });
+  const registered = await ensureSearchAttributes(connection, 'default');
+  if (!registered.ok) throw new Error(registered.reason);
+  const client = new Client({ connection, namespace: 'default' });
+  const taskQueue = `api-test-${randomUUID()}`;
+  const logger = pino({ level: 'silent' });
+  const stops: Array<() => Promise<void>> = [];
+
+  let sim: RunningSimPanel | undefined;
+  if (options.worker) {
+    quietRuntime();
+    sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, host: '127.0.0.1', installMs: options.installMs ?? 50, rateLimitPerMinute: 100_000, seed: 7 });
+    const native = await NativeConnection.connect({ address: devserver.address });
+    const worker: Worker = await createWorker({
+      connection: native, taskQueue, namespace: 'default', logger,
+      provider: createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY }), installPollMs: 50,
+      tuning: { shutdownGraceTime: '1 second', maxHeartbeatThrottleInterval: '200 ms', defaultHeartbeatThrottleInterval: '200 ms' },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await native.close();
+      await sim!.close();
+    });
+  }
+
+  const app = createApp({
+    client, taskQueue, apiKey: API_KEY, logger,
+    queryTimeoutMs: options.queryTimeoutMs ?? 3000,
+    readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
+    maxBodyBytes: options.maxBodyBytes,
+  });
+  const api = await listenApi(app, 0, '127.0.0.1');
+  return {
+    api, client, devserver, taskQueue, sim,
+    http: () => request(api.url),
+    stop: async () => {
+      await api.close();
+      for (const stop of stops) await stop();
+      await connection.close();
+      await devserver.stop();
+    },
+  };
+}
+
+export const auth = { Authorization: `Bearer ${API_KEY}` };
+
+/** A valid order for the simulated panel's seed (user 1, egg 1 "Paper", location 1). */
+export function orderBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    userId: 1,
+    tier: 'standard',
+    name: 'survival',
+    eggId: 1,
+    environment: { SERVER_JARFILE: 'server.jar' },
+    limits: { memory: 1024, swap: 0, disk: 5120, io: 500, cpu: 100 },
+    featureLimits: { databases: 0, backups: 0, allocations: 1 },
+    locationIds: [1],
+    ...overrides,
+  };
+}
+
+export const uniqueOrderId = (label: string) => `${label}-${randomUUID().slice(0, 8)}`;
+
+export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -1,0 +1,79 @@
+import { Connection } from '@temporalio/client';
+import { startDevServer } from '../../devserver/src/server';
+import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
+import { temporal } from '@temporalio/proto';
+import { auth, startApiHarness, type ApiHarness } from './harness';
+
+describe('health endpoints', () => {
+  let h: ApiHarness;
+
+  beforeAll(async () => {
+    h = await startApiHarness({ readinessTimeoutMs: 500 });
+  });
+
+  afterAll(async () => {
+    await h?.api.close();
+    await h?.client.connection.close();
+  });
+
+  it('GET /healthz answers 200 without an API key', async () => {
+    const res = await h.http().get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+  });
+
+  it('GET /readyz answers 200 without an API key while Temporal answers', async () => {
+    const res = await h.http().get('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ready', temporal: 'reachable' });
+  });
+
+  it('answers 404 in the error format for an unknown route', async () => {
+    const res = await h.http().get('/v1/nothing-here').set(auth);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route for GET /v1/nothing-here', details: null } });
+  });
+
+  it('GET /readyz answers 503 once Temporal is down, while /healthz stays 200', async () => {
+    await h.devserver.stop();
+    const started = Date.now();
+    const res = await h.http().get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body.error).toEqual({ code: 'not_ready', message: 'Temporal is not reachable', details: { temporal: 'unreachable' } });
+    expect(Date.now() - started).toBeLessThan(5000);
+    await h.http().get('/healthz').expect(200);
+  });
+});
+
+describe('search attribute registration', () => {
+  it('registers the order attributes once and is a no-op afterwards', async () => {
+    const server = await startDevServer({ port: 0, ip: '127.0.0.1' });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: ['OrderStatus', 'UserId', 'Tier'] });
+      expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: [] });
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      const T = temporal.api.enums.v1.IndexedValueType;
+      expect(customAttributes).toMatchObject({ OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD, UserId: T.INDEXED_VALUE_TYPE_INT, Tier: T.INDEXED_VALUE_TYPE_KEYWORD });
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
+  });
+
+  it('reports an attribute registered with another type instead of overwriting it', async () => {
+    const server = await startDevServer({ port: 0, ip: '127.0.0.1' });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await connection.operatorService.addSearchAttributes({
+        namespace: 'default', searchAttributes: { UserId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+      });
+      const outcome = await ensureSearchAttributes(connection, 'default');
+      expect(outcome).toMatchObject({ ok: false, unreachable: false, reason: expect.stringContaining('UserId') });
+      expect(outcome.ok ? '' : outcome.howToFix).toContain('temporal operator search-attribute create --namespace default --name UserId --type Int');
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
+  });
+});

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { orderBody, waitFor } from './harness';
+
+const ROOT = path.resolve(__dirname, '../..');
+const KEY = 'main-process-key-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Started { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+
+async function startMain(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await waitFor(async () => output, (text) => text.includes('server-queue is running') || child.exitCode !== null, 90_000);
+  if (!output.includes('server-queue is running')) throw new Error(`npm start did not come up:\n${output}`);
+  return { child, output: () => output, exited };
+}
+
+describe('npm start (src/main.ts)', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let running: Started | undefined;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-main-'));
+    env = {
+      DATA_DIR: dataDir, API_KEY: KEY, HOST: '127.0.0.1', LOG_LEVEL: 'warn',
+      PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), SIM_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const api = () => request(`http://127.0.0.1:${env.PORT}`);
+  const status = async (orderId: string) => (await api().get(`/v1/orders/${orderId}`).set('Authorization', `Bearer ${KEY}`)).body.status as string;
+
+  it('starts Temporal, the panel, the worker and the API, and says where', async () => {
+    running = await startMain(env);
+    const banner = running.output();
+    expect(banner).toContain(`API          http://127.0.0.1:${env.PORT}`);
+    expect(banner).toContain(`Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: embedded server, state in ${path.join(dataDir, 'temporal.db')}`);
+    expect(banner).toContain(`Panel        http://127.0.0.1:${env.SIM_PORT}: simulated Pterodactyl`);
+    expect(banner).not.toContain(KEY);
+    await api().get('/readyz').expect(200);
+  }, 120_000);
+
+  it('resumes an order interrupted by a restart and finishes it', async () => {
+    await api().post('/v1/orders').set('Authorization', `Bearer ${KEY}`).send(orderBody({ orderId: 'restart-1' })).expect(202);
+    expect(await waitFor(() => status('restart-1'), (s) => s === 'INSTALLING')).toBe('INSTALLING');
+
+    running!.child.kill('SIGTERM');
+    expect(await running!.exited).toBe(0);
+    await expect(api().get('/healthz')).rejects.toThrow();
+
+    running = await startMain(env);
+    expect(await waitFor(() => status('restart-1'), (s) => s === 'ACTIVE', 90_000)).toBe('ACTIVE');
+  }, 180_000);
+});
