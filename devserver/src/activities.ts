@@ -19,7 +19,7 @@ export function scheduleActivity(
   const scheduleToStartMs = durationMs(a.scheduleToStartTimeout) || scheduleToCloseMs;
   const retryPolicy = withDefaults(a.retryPolicy);
   const taskQueue = a.taskQueue?.name || s.taskQueue;
-  const p = priorityOf(a.priority ?? { priorityKey: s.priority, fairnessKey: s.fairnessKey });
+  const p = priorityOf(a.priority, { priorityKey: s.priority, fairnessKey: s.fairnessKey, fairnessWeight: s.fairnessWeight });
   const event = ctx.append(run, { userMetadata, activityTaskScheduledEventAttributes: {
     activityId: a.activityId, activityType: a.activityType, taskQueue: { name: taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     header: a.header, input: a.input, scheduleToCloseTimeout: toDuration(scheduleToCloseMs), scheduleToStartTimeout: toDuration(scheduleToStartMs),
@@ -30,7 +30,7 @@ export function scheduleActivity(
   const info: ActivityInfo = {
     scheduledEventId: Number(event.eventId), activityId: a.activityId!, activityType: a.activityType!.name!, taskQueue,
     input: a.input, header: a.header, scheduleToCloseMs, scheduleToStartMs, startToCloseMs, heartbeatMs: durationMs(a.heartbeatTimeout),
-    retryPolicy, priority: p.priority, fairnessKey: p.fairnessKey, attempt: 1, state: 'scheduled', firstScheduledAt: now,
+    retryPolicy, priority: p.priority, fairnessKey: p.fairnessKey, fairnessWeight: p.fairnessWeight, attempt: 1, state: 'scheduled', firstScheduledAt: now,
     scheduledAt: now, cancelRequested: false, version: ++s.taskSeq,
   };
   s.activities[info.scheduledEventId] = info;
@@ -44,7 +44,7 @@ export function scheduleActivity(
 export function enqueueActivity(ctx: Ctx, run: Run, info: ActivityInfo): void {
   ctx.activityQueue(run.state.namespace, info.taskQueue).add({
     runId: run.state.runId, scheduledEventId: info.scheduledEventId, version: info.version,
-    priority: info.priority, fairnessKey: info.fairnessKey, addedAt: ctx.clock.now(),
+    priority: info.priority, fairnessKey: info.fairnessKey, fairnessWeight: info.fairnessWeight, addedAt: ctx.clock.now(),
   });
   if (info.scheduleToStartMs) {
     const version = info.version;
@@ -72,7 +72,7 @@ export function dispatchActivity(ctx: Ctx, task: ActivityQueueTask, identity: st
     currentAttemptScheduledTime: toTimestamp(info.scheduledAt), startedTime: toTimestamp(info.startedAt), attempt: info.attempt,
     scheduleToCloseTimeout: toDuration(info.scheduleToCloseMs), startToCloseTimeout: toDuration(info.startToCloseMs),
     heartbeatTimeout: toDuration(info.heartbeatMs), retryPolicy: info.retryPolicy,
-    priority: { priorityKey: info.priority, fairnessKey: info.fairnessKey || undefined },
+    priority: { priorityKey: info.priority, fairnessKey: info.fairnessKey || undefined, fairnessWeight: info.fairnessWeight },
   };
 }
 
@@ -144,14 +144,13 @@ export function closeActivity(ctx: Ctx, run: Run, info: ActivityInfo, closeBody:
   ctx.cancelTimers(run, `a${info.scheduledEventId}:`);
   info.version = -1;
   ctx.touch(run);
-  const started = info.state === 'started';
-  if (started) {
+  if (info.state === 'started') {
     deliver(ctx, run, { activityTaskStartedEventAttributes: {
       scheduledEventId: info.scheduledEventId, identity: info.startedIdentity, requestId: ctx.newId(), attempt: info.attempt,
-      lastFailure: info.attempt > 1 ? info.lastFailure : undefined } });
-  } else {
-    for (const v of Object.values(closeBody)) if (v && typeof v === 'object' && 'startedEventId' in v) (v as { startedEventId: number }).startedEventId = 0;
+      lastFailure: info.attempt > 1 ? info.lastFailure : undefined } }, closeBody);
+    return;
   }
+  for (const v of Object.values(closeBody)) if (v && typeof v === 'object' && 'startedEventId' in v) (v as { startedEventId: number }).startedEventId = 0;
   deliver(ctx, run, closeBody);
 }
 

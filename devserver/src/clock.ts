@@ -4,8 +4,9 @@ export interface TimerHandle { cancel(): void; readonly at: number }
 
 /**
  * The server's clock and timer queue. In time-skipping mode (the test server) the clock jumps to the next timer
- * whenever the lock count is zero and `isIdle()` says no workflow or activity task is outstanding, as the Java test
- * server does. Otherwise timers fire on the wall clock.
+ * whenever the lock count is zero. As on the Java test server, that count is the explicit locks (1 at start,
+ * LockTimeSkipping / UnlockTimeSkipping) plus one per outstanding workflow or activity task, so an activity that calls
+ * UnlockTimeSkippingWithSleep releases its own hold. Otherwise timers fire on the wall clock.
  */
 export class Clock {
   private offset = 0;
@@ -20,7 +21,7 @@ export class Clock {
 
   constructor(
     private readonly timeSkipping: boolean,
-    private readonly isIdle: () => boolean = () => true,
+    private readonly outstanding: () => number = () => 0,
   ) {}
 
   now(): number {
@@ -62,13 +63,14 @@ export class Clock {
   }
 
   unlock(): void {
-    if (this.locks === 0) throw new Error('time skipping is not locked: unbalanced UnlockTimeSkipping');
+    if (this.lockCount <= 0) throw new Error('time skipping is not locked: unbalanced UnlockTimeSkipping');
     this.locks--;
     this.poke();
   }
 
+  /** Explicit locks plus outstanding tasks; time skips only at zero. */
   get lockCount(): number {
-    return this.locks;
+    return this.locks + this.outstanding();
   }
 
   /** Call after anything that may make the server idle: in time-skipping mode the clock may jump. */
@@ -101,7 +103,7 @@ export class Clock {
       if (!next) return;
       const now = this.now();
       if (next.at > now) {
-        const target = this.timeSkipping && this.locks === 0 && this.isIdle() ? this.skipTarget(next) : undefined;
+        const target = this.timeSkipping && this.lockCount <= 0 ? this.skipTarget(next) : undefined;
         if (target !== undefined) {
           this.offset += target - now;
         } else {

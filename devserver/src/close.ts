@@ -36,6 +36,7 @@ export function closeRun(ctx: Ctx, run: Run, status: number, body: EventBody): v
 }
 
 export function armRetention(ctx: Ctx, run: Run): void {
+  if (ctx.options.keepClosedRuns) return;
   const retentionMs = ctx.namespaces.get(run.state.namespace)?.retentionMs ?? ctx.options.retentionMs;
   ctx.clock.at((run.state.closeTime ?? ctx.clock.now()) + retentionMs, () => ctx.tx(() => {
     if (ctx.runs.get(run.state.runId) === run && !isOpen(run)) ctx.removeRun(run);

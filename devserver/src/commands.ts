@@ -4,6 +4,7 @@ import { scheduleActivity, requestCancelActivity } from './activities';
 import { cancelWorkflowCommand, completeWorkflowCommand, continueAsNewCommand, failWorkflowCommand } from './close';
 import { requestCancelExternal, signalExternal, startChild } from './external';
 import { enums, temporal, Plain } from './proto';
+import { priorityError } from './priority';
 import { applySearchAttributes, validateSearchAttributes, withTypeMetadata } from './search-attributes';
 import { cancelTimer, startTimer } from './timers';
 import { applyUpdateMessages } from './updates';
@@ -36,6 +37,7 @@ export function validateCommands(ctx: Ctx, run: Run, commands: Command[]): Comma
       if (!a.activityId) return bad('ActivityId is not set.');
       if (!a.activityType?.name) return bad('ActivityType is not set.');
       if (activityIds.has(a.activityId)) return bad(`Activity with ID ${a.activityId} is already pending.`);
+      if (priorityError(a.priority)) return bad(priorityError(a.priority)!);
       if (!a.startToCloseTimeout && !a.scheduleToCloseTimeout) return bad('A valid StartToClose or ScheduleToCloseTimeout is not set on ScheduleActivityTaskCommand.');
       activityIds.add(a.activityId);
     }

@@ -1,7 +1,7 @@
 import { Clock, TimerHandle } from './clock';
 import { eventTypeOf } from './events';
 import { namespaceNotFound, workflowNotFound } from './errors';
-import { DEFAULT_PRIORITY, QueuedTask, TaskQueue } from './matching';
+import { QueuedTask, TaskQueue } from './matching';
 import { toTimestamp } from './proto';
 import type { EventBody, HistoryEvent, RunState } from './state';
 import type { NamespaceRecord, Store } from './store';
@@ -40,6 +40,8 @@ export interface Dispatchers {
 export interface EngineOptions {
   timeSkipping: boolean;
   retentionMs: number;
+  /** Never delete closed runs (the time-skipping server without an explicit retention, like the Java test server). */
+  keepClosedRuns?: boolean;
   pollTimeoutMs: number;
 }
 
@@ -62,16 +64,17 @@ export class Ctx {
     readonly store: Store,
     readonly options: EngineOptions,
   ) {
-    this.clock = new Clock(options.timeSkipping, () => this.idle());
+    this.clock = new Clock(options.timeSkipping, () => this.outstandingTasks());
   }
 
-  /** No workflow or activity task is scheduled or running: time may skip. */
-  idle(): boolean {
+  /** Workflow and activity tasks scheduled or running (retry backoffs excluded); each holds time like a skipping lock. */
+  outstandingTasks(): number {
+    let n = 0;
     for (const run of this.runs.values()) {
-      if (run.state.wft) return false;
-      for (const a of Object.values(run.state.activities)) if (a.state !== 'backoff') return false;
+      if (run.state.wft) n++;
+      for (const a of Object.values(run.state.activities)) if (a.state !== 'backoff') n++;
     }
-    return true;
+    return n;
   }
 
   tx<T>(fn: () => T): T {
@@ -200,10 +203,7 @@ export class Ctx {
   }
 }
 
-export function priorityOf(p: { priorityKey?: number | null; fairnessKey?: string | null } | null | undefined) {
-  const key = p?.priorityKey;
-  return { priority: key && key >= 1 && key <= 5 ? key : DEFAULT_PRIORITY, fairnessKey: p?.fairnessKey ?? '' };
-}
+export { priorityOf } from './priority';
 
 /** Close events delivered with their started event carry startedEventId -1: the id of the event just before. */
 function patchStartedReference(body: EventBody, eventId: number): void {

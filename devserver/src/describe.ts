@@ -24,6 +24,7 @@ export function executionInfo(run: Run): Plain<temporal.api.workflow.v1.IWorkflo
     historySizeBytes: s.historySizeBytes,
     firstRunId: s.firstRunId,
     executionDuration: s.closeTime !== undefined ? toDuration(s.closeTime - s.executionTime) : undefined,
+    priority: s.requestedPriority,
   };
 }
 

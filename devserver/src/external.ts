@@ -5,6 +5,7 @@ import { createRun, taskTimeoutMs } from './start';
 import { terminateRun } from './close';
 import type { EventBody } from './state';
 import { deliver, isOpen } from './wft';
+import { mergePriority } from './priority';
 
 type StartChild = Plain<temporal.api.command.v1.IStartChildWorkflowExecutionCommandAttributes>;
 type SignalExt = Plain<temporal.api.command.v1.ISignalExternalWorkflowExecutionCommandAttributes>;
@@ -19,7 +20,7 @@ export function startChild(ctx: Ctx, run: Run, a: StartChild, completedId: numbe
   const existing = ctx.findRun(namespace, a.workflowId!);
   const conflict = existing && (isOpen(existing) || a.workflowIdReusePolicy === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
   if (conflict || !ctx.namespaces.has(namespace)) {
-    ctx.append(run, { startChildWorkflowExecutionFailedEventAttributes: {
+    afterTask(ctx, run, { startChildWorkflowExecutionFailedEventAttributes: {
       namespace, workflowId: a.workflowId, workflowType: a.workflowType, initiatedEventId: initiated, workflowTaskCompletedEventId: completedId,
       cause: enums.StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_WORKFLOW_ALREADY_EXISTS } });
     return;
@@ -30,13 +31,19 @@ export function startChild(ctx: Ctx, run: Run, a: StartChild, completedId: numbe
     executionTimeoutMs: durationMs(a.workflowExecutionTimeout), runTimeoutMs: durationMs(a.workflowRunTimeout),
     taskTimeoutMs: taskTimeoutMs(a.workflowTaskTimeout), retryPolicy: a.retryPolicy, attempt: 1, requestId: ctx.newId(),
     parent: { namespace: s.namespace, workflowId: s.workflowId, runId: s.runId, initiatedEventId: initiated },
-    priority: a.priority ?? { priorityKey: s.priority, fairnessKey: s.fairnessKey || undefined }, userMetadata,
+    priority: mergePriority(a.priority, { priorityKey: s.priority, fairnessKey: s.fairnessKey, fairnessWeight: s.fairnessWeight }), userMetadata,
   });
   const execution = { workflowId: child.state.workflowId, runId: child.state.runId };
-  const started = ctx.append(run, { childWorkflowExecutionStartedEventAttributes: {
+  afterTask(ctx, run, { childWorkflowExecutionStartedEventAttributes: {
     namespace, initiatedEventId: initiated, workflowExecution: execution, workflowType: a.workflowType, header: a.header } });
   s.children[initiated] = { initiatedEventId: initiated, namespace, workflowId: execution.workflowId, runId: execution.runId,
-    workflowType: a.workflowType!.name!, startedEventId: Number(started.eventId), parentClosePolicy: a.parentClosePolicy ?? 0 };
+    workflowType: a.workflowType!.name!, parentClosePolicy: a.parentClosePolicy ?? 0 };
+}
+
+/** The outcome of a command reaches the workflow after the task that issued it: buffered, it follows that task's events and schedules the next task. */
+function afterTask(ctx: Ctx, run: Run, body: EventBody): void {
+  run.state.buffered.push(body);
+  ctx.touch(run);
 }
 
 /** Reports a child's final close to its parent as a ChildWorkflowExecution* event. */
@@ -50,7 +57,8 @@ export function notifyParent(ctx: Ctx, child: Run, closeBody: EventBody): void {
   delete parent.state.children[p.initiatedEventId];
   const common = {
     namespace: child.state.namespace, workflowExecution: { workflowId: child.state.workflowId, runId: child.state.runId },
-    workflowType: { name: child.state.workflowType }, initiatedEventId: p.initiatedEventId, startedEventId: info.startedEventId,
+    workflowType: { name: child.state.workflowType }, initiatedEventId: p.initiatedEventId,
+    startedEventId: info.startedEventId ?? parent.events.find((e) => Number(e.childWorkflowExecutionStartedEventAttributes?.initiatedEventId) === p.initiatedEventId)?.eventId,
   };
   const c = closeBody;
   let body: EventBody;
@@ -92,13 +100,13 @@ export function signalExternal(ctx: Ctx, run: Run, a: SignalExt, completedId: nu
     ...a, namespace, workflowExecution: a.execution, workflowTaskCompletedEventId: completedId } }).eventId);
   const target = ctx.findRun(namespace, a.execution?.workflowId ?? '', a.execution?.runId);
   if (!target || !isOpen(target) || (a.childWorkflowOnly && target.state.parent?.runId !== s.runId)) {
-    ctx.append(run, { signalExternalWorkflowExecutionFailedEventAttributes: {
+    afterTask(ctx, run, { signalExternalWorkflowExecutionFailedEventAttributes: {
       cause: enums.SignalExternalWorkflowExecutionFailedCause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId, namespace, workflowExecution: a.execution, initiatedEventId: initiated, control: a.control } });
     return;
   }
   signalRun(ctx, target, a.signalName ?? '', a.input, '', a.header, initiated, { workflowId: s.workflowId, runId: s.runId });
-  ctx.append(run, { externalWorkflowExecutionSignaledEventAttributes: {
+  afterTask(ctx, run, { externalWorkflowExecutionSignaledEventAttributes: {
     initiatedEventId: initiated, namespace, workflowExecution: { workflowId: target.state.workflowId, runId: target.state.runId }, control: a.control } });
 }
 
@@ -109,12 +117,12 @@ export function requestCancelExternal(ctx: Ctx, run: Run, a: CancelExt, complete
     ...a, namespace, workflowExecution: { workflowId: a.workflowId, runId: a.runId }, workflowTaskCompletedEventId: completedId } }).eventId);
   const target = ctx.findRun(namespace, a.workflowId ?? '', a.runId);
   if (!target || !isOpen(target)) {
-    ctx.append(run, { requestCancelExternalWorkflowExecutionFailedEventAttributes: {
+    afterTask(ctx, run, { requestCancelExternalWorkflowExecutionFailedEventAttributes: {
       cause: enums.CancelExternalWorkflowExecutionFailedCause.CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND,
       workflowTaskCompletedEventId: completedId, namespace, workflowExecution: { workflowId: a.workflowId, runId: a.runId }, initiatedEventId: initiated, control: a.control } });
     return;
   }
   requestCancel(ctx, target, a.reason ?? '', '', initiated, { workflowId: s.workflowId, runId: s.runId });
-  ctx.append(run, { externalWorkflowExecutionCancelRequestedEventAttributes: {
+  afterTask(ctx, run, { externalWorkflowExecutionCancelRequestedEventAttributes: {
     initiatedEventId: initiated, namespace, workflowExecution: { workflowId: target.state.workflowId, runId: target.state.runId } } });
 }

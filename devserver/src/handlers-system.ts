@@ -1,8 +1,9 @@
 import { status } from '@grpc/grpc-js';
 import type { Ctx } from './ctx';
-import { failedPrecondition, RpcError, requireField } from './errors';
+import { describeTaskQueue } from './describe-task-queue';
+import { failedPrecondition, RpcError } from './errors';
 import { addSearchAttributes, describeNamespace, namespaceDescription, registerNamespace, saveNamespace, updateNamespace } from './namespaces';
-import { durationMs, enums, fromTimestamp, temporal, toDuration, toTimestamp, Plain } from './proto';
+import { durationMs, fromTimestamp, temporal, toTimestamp, Plain } from './proto';
 import type { Handlers } from './rpc';
 import { systemSearchAttributes } from './search-attributes';
 
@@ -26,19 +27,7 @@ export function systemHandlers(ctx: Ctx): Handlers {
     UpdateNamespace: (req: Req<'UpdateNamespaceRequest'>) => updateNamespace(ctx, req),
     ListNamespaces: () => ({ namespaces: [...ctx.namespaces.values()].map(namespaceDescription) }),
     GetSearchAttributes: () => ({ keys: { ...systemSearchAttributes, ...Object.assign({}, ...[...ctx.namespaces.values()].map((n) => n.searchAttributes)) } }),
-    DescribeTaskQueue: (req: Req<'DescribeTaskQueueRequest'>) => {
-      requireField(req.taskQueue?.name, 'TaskQueue');
-      const ns = ctx.namespace(req.namespace).name;
-      const activity = req.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY;
-      const queue = (activity ? ctx.activityQueues : ctx.workflowQueues).get(`${ns}/${req.taskQueue!.name}`);
-      const backlog = queue?.backlog ?? 0;
-      const oldest = queue?.oldestAddedAt();
-      return {
-        pollers: [...(queue?.pollerSeen ?? [])].map(([identity, at]) => ({ identity, lastAccessTime: toTimestamp(at) })),
-        stats: { approximateBacklogCount: backlog, approximateBacklogAge: toDuration(oldest ? ctx.clock.now() - oldest : 0) },
-        taskQueueStatus: { backlogCountHint: backlog },
-      };
-    },
+    DescribeTaskQueue: (req: Req<'DescribeTaskQueueRequest'>) => describeTaskQueue(ctx, req),
   };
 }
 
@@ -72,7 +61,7 @@ type TsReq<K extends keyof Ts> = Ts[K] extends { create(p?: infer P): unknown } 
 export function testHandlers(ctx: Ctx): Handlers {
   const clock = ctx.clock;
   const unlock = () => {
-    if (clock.lockCount === 0) throw failedPrecondition('Time skipping is not locked: unbalanced UnlockTimeSkipping call.');
+    if (clock.lockCount <= 0) throw failedPrecondition('Time skipping is not locked: unbalanced UnlockTimeSkipping call.');
     clock.unlock();
   };
   return {

@@ -14,18 +14,18 @@ type Req<K extends keyof WS> = WS[K] extends { create(p?: infer P): unknown } ? 
 export function taskHandlers(ctx: Ctx): Handlers {
   const tx = <T>(fn: () => T) => ctx.tx(fn);
   return {
-    PollWorkflowTaskQueue: async (req: Req<'PollWorkflowTaskQueueRequest'>, signal) => {
+    PollWorkflowTaskQueue: async (req: Req<'PollWorkflowTaskQueueRequest'>, signal, deadline) => {
       requireField(req.taskQueue?.name, 'TaskQueue');
       const ns = ctx.namespace(req.namespace).name;
-      return (await ctx.workflowQueue(ns, req.taskQueue!.name!).poll(req.identity ?? '', signal)) ?? {};
+      return (await ctx.workflowQueue(ns, req.taskQueue!.name!).poll(req.identity ?? '', signal, deadline)) ?? {};
     },
-    PollActivityTaskQueue: async (req: Req<'PollActivityTaskQueueRequest'>, signal) => {
+    PollActivityTaskQueue: async (req: Req<'PollActivityTaskQueueRequest'>, signal, deadline) => {
       requireField(req.taskQueue?.name, 'TaskQueue');
       const ns = ctx.namespace(req.namespace).name;
       const queue = ctx.activityQueue(ns, req.taskQueue!.name!);
-      const rate = req.taskQueueMetadata?.maxTasksPerSecond?.value;
-      if (rate !== undefined && rate !== null) queue.setRateLimit(rate);
-      return (await queue.poll(req.identity ?? '', signal)) ?? {};
+      const rate = req.taskQueueMetadata?.maxTasksPerSecond?.value ?? undefined;
+      if (rate !== undefined) queue.setRateLimit(rate);
+      return (await queue.poll(req.identity ?? '', signal, deadline, rate)) ?? {};
     },
     RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => tx(() => completeWorkflowTask(ctx, req)),
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => tx(() => failWorkflowTask(ctx, req)),

@@ -1,31 +1,33 @@
-export interface QueuedTask {
-  /** 1 (first) to 5 (last); 3 when unset. */
-  priority: number;
-  fairnessKey: string;
-  addedAt: number;
-}
+import { Backlog, QueuedTask } from './backlog';
+import { RateWindow } from './rate-window';
+
+export type { QueuedTask } from './backlog';
 
 /** Turns a queued task into a poll response, or null when the task went stale (completed, timed out, moved). */
 export type Dispatcher<T> = (task: T, identity: string) => unknown | null;
 
 interface Poller { identity: string; resolve: (response: unknown | null) => void; signal: AbortSignal }
-interface Level<T> { order: string[]; byKey: Map<string, T[]> }
+export interface PollerSeen { at: number; ratePerSecond?: number }
 
 export const DEFAULT_PRIORITY = 3;
+/** A long poll answers empty this long before the caller's deadline, as the real frontend's tail room does. */
+const TAIL_ROOM_MS = 1000;
 
 /**
- * One task queue: tasks ordered by priority level (lower first), round-robin over fairness keys within a level,
- * dispatched to long-polling workers no faster than the rate limit the workers asked for.
+ * One task queue: a backlog ordered by priority and fairness (see Backlog), dispatched to long-polling workers no
+ * faster than the rate limit the workers asked for.
  */
 export class TaskQueue<T extends QueuedTask> {
-  private readonly levels = new Map<number, Level<T>>();
+  private readonly tasks = new Backlog<T>();
   private readonly pollers: Poller[] = [];
-  private count = 0;
   private ratePerSecond: number | undefined;
   private tokens = 0;
   private refilledAt = Date.now();
   private rateTimer: NodeJS.Timeout | undefined;
-  readonly pollerSeen = new Map<string, number>();
+  readonly pollerSeen = new Map<string, PollerSeen>();
+  readonly added = new RateWindow();
+  readonly dispatched = new RateWindow();
+  readonly throttled = new RateWindow();
 
   constructor(
     readonly name: string,
@@ -34,22 +36,25 @@ export class TaskQueue<T extends QueuedTask> {
   ) {}
 
   get backlog(): number {
-    return this.count;
+    return this.tasks.size;
+  }
+
+  get rateLimit(): number | undefined {
+    return this.ratePerSecond;
+  }
+
+  byPriority(): Map<number, { count: number; oldestAddedAt: number }> {
+    return this.tasks.byPriority();
   }
 
   oldestAddedAt(): number | undefined {
-    let oldest: number | undefined;
-    for (const level of this.levels.values()) {
-      for (const tasks of level.byKey.values()) {
-        if (tasks.length > 0 && (oldest === undefined || tasks[0].addedAt < oldest)) oldest = tasks[0].addedAt;
-      }
-    }
-    return oldest;
+    const oldest = Math.min(...[...this.byPriority().values()].map((l) => l.oldestAddedAt));
+    return Number.isFinite(oldest) ? oldest : undefined;
   }
 
   /** Whether a task may bypass the queue (eager dispatch): nothing waiting and no rate limit to respect. */
   get canBypass(): boolean {
-    return this.count === 0 && this.ratePerSecond === undefined;
+    return this.tasks.size === 0 && this.ratePerSecond === undefined;
   }
 
   setRateLimit(perSecond: number | undefined): void {
@@ -59,27 +64,23 @@ export class TaskQueue<T extends QueuedTask> {
   }
 
   add(task: T): void {
-    const level = this.level(task.priority);
-    let tasks = level.byKey.get(task.fairnessKey);
-    if (!tasks) {
-      tasks = [];
-      level.byKey.set(task.fairnessKey, tasks);
-      level.order.push(task.fairnessKey);
-    }
-    tasks.push(task);
-    this.count++;
+    this.tasks.add(task);
+    this.added.record();
     this.drain();
   }
 
-  poll(identity: string, signal: AbortSignal): Promise<unknown | null> {
-    this.pollerSeen.set(identity, Date.now());
+  /** Waits for a task; answers null (an empty response) after the long-poll period or just before `deadline`. */
+  poll(identity: string, signal: AbortSignal, deadline = Infinity, ratePerSecond?: number): Promise<unknown | null> {
+    this.pollerSeen.set(identity, { at: Date.now(), ratePerSecond });
     return new Promise((resolve) => {
       const poller: Poller = { identity, resolve, signal };
-      const timer = setTimeout(() => this.removePoller(poller, null), this.pollTimeoutMs);
+      const waitMs = Math.max(0, Math.min(this.pollTimeoutMs, deadline - Date.now() - TAIL_ROOM_MS));
+      const timer = setTimeout(() => this.removePoller(poller, null), waitMs);
       poller.resolve = (response) => {
         clearTimeout(timer);
         resolve(response);
       };
+      if (signal.aborted) return poller.resolve(null);
       signal.addEventListener('abort', () => this.removePoller(poller, null), { once: true });
       this.pollers.push(poller);
       this.drain();
@@ -100,9 +101,9 @@ export class TaskQueue<T extends QueuedTask> {
   }
 
   private drain(): void {
-    while (this.pollers.length > 0 && this.count > 0) {
+    while (this.pollers.length > 0 && this.tasks.size > 0) {
       if (!this.takeToken()) return;
-      const task = this.next();
+      const task = this.tasks.pop();
       if (!task) return;
       const poller = this.pollers[0];
       const response = this.dispatch(task, poller.identity);
@@ -111,37 +112,9 @@ export class TaskQueue<T extends QueuedTask> {
         continue;
       }
       this.pollers.shift();
+      this.dispatched.record();
       poller.resolve(response);
     }
-  }
-
-  private next(): T | undefined {
-    const priorities = [...this.levels.keys()].sort((a, b) => a - b);
-    for (const p of priorities) {
-      const level = this.levels.get(p)!;
-      while (level.order.length > 0) {
-        const key = level.order.shift()!;
-        const tasks = level.byKey.get(key)!;
-        const task = tasks.shift();
-        if (tasks.length > 0) level.order.push(key);
-        else level.byKey.delete(key);
-        if (task) {
-          this.count--;
-          return task;
-        }
-      }
-      this.levels.delete(p);
-    }
-    return undefined;
-  }
-
-  private level(priority: number): Level<T> {
-    let level = this.levels.get(priority);
-    if (!level) {
-      level = { order: [], byKey: new Map() };
-      this.levels.set(priority, level);
-    }
-    return level;
   }
 
   private burst(): number {
@@ -157,6 +130,7 @@ export class TaskQueue<T extends QueuedTask> {
       this.tokens -= 1;
       return true;
     }
+    this.throttled.record();
     if (!this.rateTimer) {
       const waitMs = Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
       this.rateTimer = setTimeout(() => {

@@ -50,13 +50,14 @@ function validate(req: MultiRequest): void {
 /** ExecuteMultiOperation, which the SDK uses for update-with-start: [StartWorkflow, UpdateWorkflow]. */
 export async function executeMultiOperation(ctx: Ctx, req: MultiRequest, signal: AbortSignal): Promise<MultiResponse> {
   validate(req);
+  const namespace = ctx.namespace(req.namespace).name;
   const startReq = { ...req.operations![0].startWorkflow!, namespace: req.namespace };
   const updateReq = req.operations![1].updateWorkflow!;
   const updateId = updateReq.request?.meta?.updateId ?? '';
   let started: ReturnType<typeof startWorkflow>;
   try {
     started = ctx.tx(() => {
-      const current = ctx.findRun(ctx.namespace(req.namespace).name, startReq.workflowId ?? '');
+      const current = ctx.findRun(namespace, startReq.workflowId ?? '');
       const known = current?.state.updates[updateId];
       if (current && known && (known.outcome || isOpen(current))) return { run: current, started: false };
       return startWorkflow(ctx, startReq);

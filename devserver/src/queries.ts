@@ -67,7 +67,7 @@ function enqueueQuery(ctx: Ctx, run: Run, queryId: string, sticky: boolean): voi
       entry.sticky = false;
       enqueueQuery(ctx, run, queryId, false);
     }
-  }, s.stickyTimeoutMs || 5000);
+  }, s.stickyTimeoutMs || 5000).unref();
 }
 
 export function dispatchQueryTask(ctx: Ctx, queryId: string): unknown | null {

@@ -12,7 +12,7 @@ export interface ParsedQuery { where?: Expr; orderBy?: { field: string; desc: bo
 
 const TOKEN = /\s*(?:(`[^`]*`)|('(?:[^'\\]|\\.)*')|("(?:[^"\\]|\\.)*")|(<=|>=|!=|<>|=|<|>|\(|\)|,)|([A-Za-z_][A-Za-z0-9_.]*)|(-?\d+(?:\.\d+)?))/y;
 
-type Tok = { kind: 'ident' | 'str' | 'num' | 'sym'; text: string };
+type Tok = { kind: 'ident' | 'str' | 'num' | 'sym'; text: string; quoted?: boolean };
 
 function tokenize(query: string): Tok[] {
   const out: Tok[] = [];
@@ -21,7 +21,7 @@ function tokenize(query: string): Tok[] {
     if (/^\s*$/.test(query.slice(TOKEN.lastIndex))) break;
     const m = TOKEN.exec(query);
     if (!m) throw invalidArgument(`invalid query: unexpected input at "${query.slice(TOKEN.lastIndex, TOKEN.lastIndex + 20)}"`);
-    if (m[1]) out.push({ kind: 'ident', text: m[1].slice(1, -1) });
+    if (m[1]) out.push({ kind: 'ident', text: m[1].slice(1, -1), quoted: true });
     else if (m[2] || m[3]) out.push({ kind: 'str', text: (m[2] ?? m[3]).slice(1, -1).replace(/\\(.)/g, '$1') });
     else if (m[4]) out.push({ kind: 'sym', text: m[4] });
     else if (m[5]) out.push({ kind: 'ident', text: m[5] });
@@ -34,7 +34,8 @@ function tokenize(query: string): Tok[] {
 export function parseQuery(query: string | null | undefined): ParsedQuery {
   const toks = tokenize(query ?? '');
   let i = 0;
-  const peekWord = (w: string) => toks[i]?.kind === 'ident' && toks[i].text.toUpperCase() === w;
+  const peekWord = (w: string, at = i) => toks[at]?.kind === 'ident' && !toks[at].quoted && toks[at].text.toUpperCase() === w;
+  const peekClause = (w: string) => peekWord(w) && peekWord('BY', i + 1);
   const expectSym = (s: string) => {
     if (toks[i]?.text !== s) throw invalidArgument(`invalid query: expected "${s}"`);
     i++;
@@ -113,14 +114,14 @@ export function parseQuery(query: string | null | undefined): ParsedQuery {
     return left;
   };
   const result: ParsedQuery = {};
-  if (i < toks.length && !peekWord('ORDER') && !peekWord('GROUP')) result.where = or();
-  if (peekWord('GROUP')) {
+  if (i < toks.length && !peekClause('ORDER') && !peekClause('GROUP')) result.where = or();
+  if (peekClause('GROUP')) {
     i++;
     if (!peekWord('BY')) throw invalidArgument('invalid query: expected BY');
     i++;
     result.groupBy = field();
   }
-  if (peekWord('ORDER')) {
+  if (peekClause('ORDER')) {
     i++;
     if (!peekWord('BY')) throw invalidArgument('invalid query: expected BY');
     i++;

@@ -2,8 +2,11 @@ import * as grpc from '@grpc/grpc-js';
 import { RpcError } from './errors';
 import { serviceMethods } from './proto';
 
-/** A unary handler: the decoded request, and a signal that fires when the caller goes away (for long polls). */
-export type Handler = (request: never, signal: AbortSignal) => Promise<unknown> | unknown;
+/**
+ * A unary handler: the decoded request, a signal that fires when the caller goes away, and the caller's deadline
+ * (epoch ms, Infinity when none) so long polls can answer before it.
+ */
+export type Handler = (request: never, signal: AbortSignal, deadline: number) => Promise<unknown> | unknown;
 export type Handlers = Record<string, Handler | undefined>;
 
 export interface RpcLogger { error(msg: string, err: unknown): void }
@@ -42,7 +45,7 @@ export function addService(server: grpc.Server, serviceName: string, handlers: H
         signal = abort.signal;
       }
       Promise.resolve()
-        .then(() => handler(call.request as never, signal))
+        .then(() => handler(call.request as never, signal, deadlineOf(call)))
         .then((res) => callback(null, res ?? {}))
         .catch((err: unknown) => callback(toServiceError(err, `${serviceName}/${method.name}`, logger)));
     };
@@ -51,6 +54,11 @@ export function addService(server: grpc.Server, serviceName: string, handlers: H
 }
 
 const NEVER_ABORTED = new AbortController().signal;
+
+function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown>): number {
+  const d = call.getDeadline();
+  return d instanceof Date ? d.getTime() : d;
+}
 const CALL_ENDED = new Error('call ended');
 
 /**

@@ -20,7 +20,7 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** Time-skipping test server (Java test server semantics) instead of a real-clock dev server. */
   timeSkipping?: boolean;
-  /** How long closed workflows are kept (ms); default 24 h. */
+  /** How long closed workflows are kept (ms); default 24 h, or forever on the time-skipping server. */
   retentionMs?: number;
   /** Long-poll duration for empty polls (ms); default 20 s. */
   pollTimeoutMs?: number;
@@ -43,6 +43,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const ctx = createEngine(store, {
     timeSkipping: options.timeSkipping ?? false,
     retentionMs: options.retentionMs ?? 24 * 3600_000,
+    keepClosedRuns: options.timeSkipping === true && options.retentionMs === undefined,
     pollTimeoutMs: options.pollTimeoutMs ?? 20_000,
   }, options.namespaces ?? []);
   for (const ns of ['default', ...(options.namespaces ?? [])]) addSearchAttributes(ctx, ns, options.searchAttributes ?? {});

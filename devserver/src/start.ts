@@ -1,4 +1,5 @@
 import { Ctx, priorityOf, Run } from './ctx';
+import { priorityError } from './priority';
 import { alreadyStarted, invalidArgument, requireField } from './errors';
 import { WS } from './events';
 import { durationMs, enums, temporal, toDuration, toTimestamp, Plain } from './proto';
@@ -58,7 +59,8 @@ export function createRun(ctx: Ctx, spec: NewRun, extra: EventBody[] = []): Run 
     startTime: now, executionTime: now + (spec.firstWftBackoffMs ?? 0), startRequestId: spec.requestId,
     requestIds: [spec.requestId], memo: spec.memo, searchAttributes: {},
     runTimeoutMs, executionTimeoutMs: spec.executionTimeoutMs, executionExpiresAt, taskTimeoutMs: spec.taskTimeoutMs,
-    retryPolicy: spec.retryPolicy, attempt: spec.attempt, priority: p.priority, fairnessKey: p.fairnessKey,
+    retryPolicy: spec.retryPolicy, attempt: spec.attempt, priority: p.priority, fairnessKey: p.fairnessKey, fairnessWeight: p.fairnessWeight,
+    requestedPriority: spec.priority,
     parent: spec.parent, nextEventId: 1, lastWftStartedEventId: 0, stickyTimeoutMs: 0, buffered: [], activities: {},
     timers: {}, children: {}, updates: {}, cancelRequested: false, historySizeBytes: 0, taskSeq: 0,
   };
@@ -103,6 +105,8 @@ export function newRunFromRequest(ctx: Ctx, req: StartRequest): NewRun {
   const namespace = ctx.namespace(req.namespace).name;
   if (req.workflowId!.length > 1000) throw invalidArgument('WorkflowId exceeds length limit.');
   validateSearchAttributes(ctx, namespace, req.searchAttributes?.indexedFields);
+  const badPriority = priorityError(req.priority);
+  if (badPriority) throw invalidArgument(badPriority);
   return {
     namespace, workflowId: req.workflowId!, workflowType: req.workflowType!.name!, taskQueue: req.taskQueue!.name!,
     input: req.input, header: req.header, memo: req.memo, searchAttributes: req.searchAttributes,

@@ -22,6 +22,7 @@ export interface ActivityInfo {
   retryPolicy: RetryPolicy;
   priority: number;
   fairnessKey: string;
+  fairnessWeight?: number;
   attempt: number;
   state: 'scheduled' | 'backoff' | 'started';
   firstScheduledAt: number;
@@ -97,6 +98,9 @@ export interface RunState {
   attempt: number;
   priority: number;
   fairnessKey: string;
+  fairnessWeight?: number;
+  /** Priority as the start request (or, for a child, the merge with its parent's) gave it; reported by describe. */
+  requestedPriority?: Plain<temporal.api.common.v1.IPriority> | null;
   parent?: ParentRef;
   nextEventId: number;
   lastWftStartedEventId: number;

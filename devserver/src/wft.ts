@@ -37,7 +37,7 @@ export function enqueueWorkflowTask(ctx: Ctx, run: Run): void {
   const s = run.state;
   const wft = s.wft!;
   ctx.workflowQueue(s.namespace, wft.taskQueue).add({
-    kind: 'wft', runId: s.runId, version: wft.version, priority: s.priority, fairnessKey: s.fairnessKey, addedAt: ctx.clock.now(),
+    kind: 'wft', runId: s.runId, version: wft.version, priority: s.priority, fairnessKey: s.fairnessKey, fairnessWeight: s.fairnessWeight, addedAt: ctx.clock.now(),
   });
   if (wft.sticky) {
     const version = wft.version;
@@ -52,21 +52,21 @@ export function enqueueWorkflowTask(ctx: Ctx, run: Run): void {
 export function moveToNormalQueue(ctx: Ctx, run: Run): void {
   const s = run.state;
   s.stickyQueue = undefined;
+  ctx.touch(run);
   if (!s.wft || s.wft.startedEventId !== undefined) return;
   s.wft = { ...s.wft, taskQueue: s.taskQueue, sticky: false, version: ++s.taskSeq };
-  ctx.touch(run);
   enqueueWorkflowTask(ctx, run);
 }
 
-/** Adds an event caused from outside the workflow: buffered while a task runs, else appended with a new task. */
-export function deliver(ctx: Ctx, run: Run, body: EventBody): void {
+/** Adds events caused from outside the workflow, together: buffered while a task runs, else appended with a new task. */
+export function deliver(ctx: Ctx, run: Run, ...bodies: EventBody[]): void {
   if (!isOpen(run)) return;
   if (run.state.wft?.startedEventId !== undefined) {
-    run.state.buffered.push(body);
+    run.state.buffered.push(...bodies);
     ctx.touch(run);
     return;
   }
-  ctx.append(run, body);
+  for (const body of bodies) ctx.append(run, body);
   scheduleWorkflowTask(ctx, run);
 }
 
