@@ -4,7 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { DevServer, startDevServer } from '../src/server';
 import { quietRuntime } from './helpers';
-import { serverWorker } from './harness';
+import { eventually, serverWorker } from './harness';
 
 const POLL_MS = 1500;
 const TQT = temporal.api.enums.v1.TaskQueueType;
@@ -87,7 +87,8 @@ describe('long polls', () => {
     await wfWorker.runUntil(async () => {
       await abandon('lp-acts', pollActivity);
       const h = await client.workflow.start('fanOut', { taskQueue: 'lp-wf', workflowId: 'lp-fanout', args: ['lp-acts', [{ id: 'only' }]] });
-      await new Promise((r) => setTimeout(r, 500));
+      await eventually(async () => ((await h.fetchHistory()).events?.some((e) => e.activityTaskScheduledEventAttributes) ? true : undefined), 10_000, 'activity scheduled');
+      expect((await h.describe()).raw.pendingActivities?.[0]?.state).toBe(temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED);
       const backlog = await svc().describeTaskQueue({ namespace: 'default', taskQueue: { name: 'lp-acts' }, taskQueueType: TQT.TASK_QUEUE_TYPE_ACTIVITY, reportStats: true });
       expect(Number(backlog.stats?.approximateBacklogCount)).toBe(1);
       const task = await pollActivity('lp-acts');
