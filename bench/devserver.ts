@@ -1,7 +1,7 @@
 /**
  * Benchmark of the embedded Temporal server: workflows of two activities with 1 and with 50 in flight, latency,
  * the server's CPU share against the worker process, and server memory idle vs after many completed workflows.
- * Usage: npm run bench -- [--workflows 10000] [--sequential 200] [--retention 2s]
+ * Usage: npm run bench:devserver -- [--workflows 10000] [--sequential 200] [--retention 2s]
  */
 import { spawn, ChildProcess } from 'node:child_process';
 import os from 'node:os';

@@ -8,7 +8,7 @@ command="${1:-api}"
 [ "$#" -gt 0 ] && shift
 case "$command" in
   api) run src/api/main.ts "$@" ;;
-  worker) run -e "require('./src/worker').runWorker().catch((e) => { console.error(e instanceof Error ? e.message : e); process.exit(1); })" ;;
+  worker) run src/worker/main.ts "$@" ;;
   all) run src/main.ts "$@" ;;
   sim) run sim/src/main.ts "$@" ;;
   *) exec "$command" "$@" ;;

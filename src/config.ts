@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from './config-error';
+import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
 
@@ -20,6 +21,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int('must be an integer').min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   ORDER_QUERY_TIMEOUT_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(3000),
+  MAX_INFLIGHT_PER_USER: z.coerce.number().int('must be an integer').min(1).max(100_000).default(5),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
@@ -51,6 +53,8 @@ export interface AppConfig {
   logLevel: EnvConfig['LOG_LEVEL'];
   maxBodyBytes: number;
   orderQueryTimeoutMs: number;
+  /** Orders one user may have in flight (not ACTIVE, FAILED or CANCELLED) before POST /v1/orders answers 429. */
+  maxInflightPerUser: number;
   taskQueue: string;
   temporal: TemporalSettings;
   /** Port of the embedded Temporal server npm start runs when no TEMPORAL_ADDRESS is configured. */
@@ -59,6 +63,8 @@ export interface AppConfig {
   pterodactyl: { url?: string; apiKey?: string };
   dataDir: string;
   simPort: number;
+  /** Provider budget, tier waits and install checks (PROVIDER_RATE_*, QUEUE_MAX_WAIT_*, CAPACITY_WAIT_*; see docs/flow-control.md). */
+  flow: FlowConfig;
 }
 
 /** Parses the environment once; throws ConfigError naming each bad variable and the reason (never the value). */
@@ -67,6 +73,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = envSchema.safeParse(present);
   const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message }));
   issues.push(...crossVariableIssues(present));
+  const flow = loadFlowConfig(present);
+  issues.push(...flow.issues);
   let temporal: TemporalSettings | undefined;
   try {
     temporal = loadTemporalSettings(env);
@@ -74,7 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!(error instanceof ConfigError)) throw error;
     issues.push(...error.issues);
   }
-  if (!parsed.success || !temporal || issues.length) throw new ConfigError(issues);
+  if (!parsed.success || !temporal || !flow.config || issues.length) throw new ConfigError(issues);
   const e = parsed.data;
   return {
     nodeEnv: e.NODE_ENV,
@@ -85,6 +93,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     orderQueryTimeoutMs: e.ORDER_QUERY_TIMEOUT_MS,
+    maxInflightPerUser: e.MAX_INFLIGHT_PER_USER,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporal,
     temporalPort: e.TEMPORAL_PORT,
@@ -92,5 +101,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },
     dataDir: path.resolve(e.DATA_DIR),
     simPort: e.SIM_PORT,
+    flow: flow.config,
   };
 }

@@ -24,6 +24,8 @@ export const FailureType = {
   InstallDeadlineExceeded: 'InstallDeadlineExceeded',
   VerificationFailed: 'VerificationFailed',
   DeleteNotConfirmed: 'DeleteNotConfirmed',
+  /** Refused without calling the panel: a circuit breaker is open (details: scope, nodeId, retryAfterMs). */
+  CircuitOpen: 'ProviderCircuitOpen',
 } as const;
 export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];
 
@@ -54,6 +56,15 @@ export function transientFailure(type: FailureTypeName, message: string, retryAf
     nextRetryDelay: retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : undefined,
     cause,
   });
+}
+
+/** Details of a CircuitOpen failure: the workflow waits `retryAfterMs` in WAITING_FOR_PROVIDER, then tries again. */
+export interface CircuitOpenDetails { scope: 'panel' | 'node'; nodeId: number | null; retryAfterMs: number }
+
+/** A step refused by an open breaker: not retried by Temporal (the workflow waits for the provider instead). */
+export function circuitOpenFailure(err: { message: string } & CircuitOpenDetails): ApplicationFailure {
+  const details: CircuitOpenDetails = { scope: err.scope, nodeId: err.nodeId, retryAfterMs: err.retryAfterMs };
+  return permanentFailure(FailureType.CircuitOpen, err.message, details);
 }
 
 const KIND_TO_TYPE: Record<ProviderErrorKind, FailureTypeName> = {

@@ -56,7 +56,9 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     lines.push(`Panel        ${config.pterodactyl.url}`);
   }
 
-  const worker = await startWorkerInProcess({ temporal, taskQueue: config.taskQueue, panel, logger: logger.child({ part: 'worker' }) });
+  const worker = await startWorkerInProcess({
+    temporal, taskQueue: config.taskQueue, panel, logger: logger.child({ part: 'worker' }), flowConfig: config.flow,
+  });
   stack.add('worker', worker.stop);
   worker.running.then(
     () => {
@@ -71,7 +73,8 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
 
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
-    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
+    flowPolicy: config.flow.policy,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);

@@ -1,17 +1,14 @@
 import { FailureType, permanentFailure } from '../errors';
+import { CircuitOpenError } from '../flow/call-gate';
+import { capacityOf, deployable, fits } from '../flow/node-views';
 import type { Allocation, PanelNode } from '../provider';
 import type { AllocateInput, AllocatedSlot } from '../workflows/activity-contract';
-import type { ActivityDeps } from './deps';
+import type { BoundDeps } from './deps';
 
-const capacity = (size: number, overallocatePercent: number): number => size * (1 + overallocatePercent / 100);
+/** A node's pool of free allocations is re-read when empty, but not more often than this. */
+const EMPTY_POOL_REREAD_MS = 10_000;
 
-/** The panel's own deployability rule (FindViableNodesService) minus what this process has reserved on the node. */
-function fits(node: PanelNode, need: { memory: number; disk: number }, reserved: { memory: number; disk: number }): boolean {
-  return node.allocated_resources.memory + reserved.memory + need.memory <= capacity(node.memory, node.memory_overallocate)
-    && node.allocated_resources.disk + reserved.disk + need.disk <= capacity(node.disk, node.disk_overallocate);
-}
-
-const headroom = (node: PanelNode): number => capacity(node.memory, node.memory_overallocate) - node.allocated_resources.memory;
+const headroom = (node: PanelNode): number => capacityOf(node.memory, node.memory_overallocate) - node.allocated_resources.memory;
 
 const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
   allocationId: allocation.id,
@@ -21,31 +18,47 @@ const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
 });
 
 /**
- * Picks a public, non-maintenance node of the order's locations with room for its memory and disk (overallocation
- * included) and a free allocation (reading every page), and reserves it for the order. Repeating it for the same
- * order returns the allocation already reserved while the panel still shows it free.
+ * Picks a deployable node of the order's locations with room for its memory and disk (overallocation and every
+ * order in flight counted) and a free allocation, and reserves both for the order in the capacity ledger. Reads
+ * come from the process's catalogue (nodes re-read when older than `freshWithinMs`, free allocations one page per
+ * node), so most orders cost no panel call here. Repeating it for the same order returns the same reservation.
+ * Nothing fits: NoCapacity (permanent; the workflow waits for capacity). Only nodes whose breaker is open fit:
+ * CircuitOpenError (the workflow waits for the provider).
  */
-export function allocateActivity({ provider, reservations, logger }: ActivityDeps) {
-  return async function allocate({ order, excludeAllocationIds }: AllocateInput): Promise<AllocatedSlot> {
+export function allocateActivity({ flow, logger }: BoundDeps) {
+  const freeOn = async (nodeId: number): Promise<Allocation[]> => {
+    const pool = await flow.catalogue.freeAllocations(nodeId);
+    if (pool.length > 0 || !flow.catalogue.poolOlderThan(nodeId, EMPTY_POOL_REREAD_MS)) return pool;
+    return flow.catalogue.freeAllocations(nodeId, true);
+  };
+
+  return async function allocate({ order, excludeAllocationIds, freshWithinMs }: AllocateInput): Promise<AllocatedSlot> {
     const { orderId, limits: need } = order;
     const excluded = new Set(excludeAllocationIds);
-    const nodes = (await provider.listNodes())
-      .filter((n) => order.locationIds.includes(n.location_id) && n.public && !n.maintenance_mode)
+    const nodes = (await flow.catalogue.listNodes(freshWithinMs))
+      .filter((n) => order.locationIds.includes(n.location_id) && deployable(n))
       .sort((a, b) => headroom(b) - headroom(a) || a.id - b.id);
-    const held = reservations.heldBy(orderId);
+    const held = flow.reservations.heldBy(orderId);
     const ordered = held ? [...nodes.filter((n) => n.id === held.nodeId), ...nodes.filter((n) => n.id !== held.nodeId)] : nodes;
+    let blocked: { nodeId: number; retryAfterMs: number } | undefined;
 
     for (const node of ordered) {
-      if (!fits(node, need, reservations.reservedOn(node.id, orderId))) continue;
-      const allocations = (await provider.listAllAllocations(node.id)).sort((a, b) => a.id - b.id);
-      const free = allocations.filter((a) => !a.assigned && !excluded.has(a.id) && !reservations.heldByOther(a.id, orderId));
+      if (!fits(node, need, flow.reservedOn(node.id, orderId))) continue;
+      const admission = flow.breakers.node(node.id).admit();
+      if (!admission.allowed) {
+        blocked ??= { nodeId: node.id, retryAfterMs: admission.retryAfterMs };
+        continue;
+      }
+      if (admission.probe) flow.breakers.node(node.id).cancelProbe();
+      const free = (await freeOn(node.id)).filter((a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId));
       const pick = free.find((a) => a.id === held?.allocationId) ?? free[0];
-      if (!pick || !fits(node, need, reservations.reservedOn(node.id, orderId))) continue;
-      reservations.reserve({ allocationId: pick.id, nodeId: node.id, orderId, memory: need.memory, disk: need.disk });
+      if (!pick || !fits(node, need, flow.reservedOn(node.id, orderId))) continue;
+      flow.reservations.reserve({ allocationId: pick.id, nodeId: node.id, orderId, memory: need.memory, disk: need.disk });
       logger.info({ orderId, nodeId: node.id, allocationId: pick.id }, 'allocation reserved');
       return toSlot(node, pick);
     }
-    reservations.release(orderId);
+    flow.reservations.release(orderId);
+    if (blocked) throw new CircuitOpenError('node', blocked.nodeId, blocked.retryAfterMs);
     throw permanentFailure(
       FailureType.NoCapacity,
       `no node in locations [${order.locationIds.join(', ')}] has ${need.memory} MB memory, ${need.disk} MB disk and a free allocation`,

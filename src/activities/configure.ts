@@ -1,12 +1,27 @@
-import type { Server, UpdateBuildBody, UpdateStartupBody } from '../provider';
+import { FailureType, permanentFailure } from '../errors';
+import { isProviderError, type PterodactylClient, type Server, type UpdateBuildBody, type UpdateStartupBody } from '../provider';
 import type { ConfigureInput, ConfigureResult } from '../workflows/activity-contract';
 import type { Order } from '../workflows/contract';
-import type { ActivityDeps } from './deps';
+import type { BoundDeps } from './deps';
 import { orderEnvironment, type EggCatalog } from './eggs';
 import { readServer } from './read-server';
 
 const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
 const FEATURE_KEYS = ['databases', 'allocations', 'backups'] as const;
+
+/** PATCH calls whose 404 means the order's server disappeared. */
+function guardGone(provider: PterodactylClient, serverId: number): Pick<PterodactylClient, 'updateStartup' | 'updateBuild'> {
+  const gone = (err: unknown): never => {
+    if (isProviderError(err) && err.kind === 'not_found') {
+      throw permanentFailure(FailureType.ServerGone, `server ${serverId} no longer exists on the panel`);
+    }
+    throw err;
+  };
+  return {
+    updateStartup: (id, body) => provider.updateStartup(id, body).catch(gone),
+    updateBuild: (id, body) => provider.updateBuild(id, body).catch(gone),
+  };
+}
 
 export function buildMatches(server: Server, order: Order): boolean {
   return LIMIT_KEYS.every((k) => server.limits[k] === order.limits[k])
@@ -19,11 +34,14 @@ export function environmentMatches(server: Server, wanted: Record<string, string
 
 /**
  * Brings the server's startup (egg, image, command, environment) and build (limits, feature limits) to what the
- * order says. Idempotent: it reads first and only PATCHes what differs, so a repeat changes nothing.
+ * order says. Idempotent: it compares first and only PATCHes what differs, so a repeat changes nothing. It compares
+ * with `observed` (the server as the install step's last listing showed it) when given, else reads the server: a
+ * server just created from the order then costs no request here. A PATCH on a server gone meanwhile is ServerGone.
  */
-export function configureActivity({ provider, logger }: ActivityDeps, eggs: EggCatalog) {
-  return async function configure({ order, serverId }: ConfigureInput): Promise<ConfigureResult> {
-    const server = await readServer(provider, serverId);
+export function configureActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
+  return async function configure({ order, serverId, observed }: ConfigureInput): Promise<ConfigureResult> {
+    const server = observed?.id === serverId ? observed : await readServer(flow.provider, serverId);
+    const provider = guardGone(flow.providerForNode(server.node), serverId);
     const egg = await eggs.find(order.eggId);
     const environment = orderEnvironment(egg, order);
     const updated: ConfigureResult['updated'] = [];

@@ -1,29 +1,45 @@
+import { Context } from '@temporalio/activity';
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type CreateServerBody, type ProviderError, type Server } from '../provider';
 import type { CreateInput, CreateResult } from '../workflows/activity-contract';
-import type { ActivityDeps } from './deps';
+import type { BoundDeps } from './deps';
 import { orderEnvironment, type EggCatalog } from './eggs';
 import { describeServer } from './server-view';
+
+/** This attempt's number (1 when called outside an activity, as the activity tests do). */
+function attempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
 
 /** Failures after which the server may exist anyway (the panel saved it, or another attempt did): look it up. */
 const MAYBE_CREATED = new Set<ProviderError['kind']>(['timeout', 'unavailable', 'conflict', 'allocation_taken', 'validation']);
 
 /**
- * Creates the order's server with `external_id = orderId`, idempotently: looks the order up first and after any
- * failure that may hide a success, adopting a server that exists instead of creating a second one. A 422 on the
- * allocation becomes AllocationTaken (permanent for this slot: the workflow allocates again).
+ * Creates the order's server with `external_id = orderId`, idempotently: a retry (or a re-run the workflow marks
+ * `lookFirst`) looks the order up before creating and adopts what it finds; a first attempt creates in one request,
+ * because the panel refuses a second server with the same external_id (422). After any failure that may hide a
+ * success (a timeout, a 5xx, that 422) it looks the order up and adopts the server instead of creating another.
+ * A 422 on the allocation becomes AllocationTaken (permanent for this slot: the workflow allocates again).
  */
-export function createActivity({ provider, reservations, logger }: ActivityDeps, eggs: EggCatalog) {
+export function createActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
   const done = async (input: CreateInput, server: Server, adopted: boolean): Promise<CreateResult> => {
-    reservations.release(input.order.orderId);
+    flow.reservations.release(input.order.orderId);
+    flow.catalogue.takeAllocation(input.slot.nodeId, input.slot.allocationId);
+    flow.catalogue.adjustNode(server.node, { memory: server.limits.memory, disk: server.limits.disk });
     logger.info({ orderId: input.order.orderId, serverId: server.id, adopted }, adopted ? 'server adopted' : 'server created');
-    return { server: await describeServer(provider, server, input.slot), adopted };
+    return { server: await describeServer(flow.provider, server, input.slot), adopted };
   };
 
   return async function create(input: CreateInput): Promise<CreateResult> {
     const { order, slot } = input;
-    const existing = await provider.getServerByExternalId(order.orderId);
-    if (existing) return done(input, existing, true);
+    if (input.lookFirst || attempt() > 1) {
+      const existing = await flow.provider.getServerByExternalId(order.orderId);
+      if (existing) return done(input, existing, true);
+    }
     const egg = await eggs.find(order.eggId);
     const body: CreateServerBody = {
       name: order.name,
@@ -38,13 +54,14 @@ export function createActivity({ provider, reservations, logger }: ActivityDeps,
       allocation: { default: slot.allocationId },
     };
     try {
-      return await done(input, await provider.createServer(body), false);
+      return await done(input, await flow.providerForNode(slot.nodeId).createServer(body), false);
     } catch (err) {
       if (!isProviderError(err) || !MAYBE_CREATED.has(err.kind)) throw err;
       logger.warn({ orderId: order.orderId, kind: err.kind, status: err.status }, 'create failed; reconciling by external_id');
-      const found = await provider.getServerByExternalId(order.orderId);
+      const found = await flow.provider.getServerByExternalId(order.orderId);
       if (found) return done(input, found, true);
       if (err.kind === 'allocation_taken') {
+        flow.catalogue.takeAllocation(slot.nodeId, slot.allocationId);
         throw permanentFailure(FailureType.AllocationTaken, `allocation ${slot.allocationId} is no longer free: ${err.detail}`, {
           allocationId: slot.allocationId,
         });

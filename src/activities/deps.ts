@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { ProcessFlow } from '../flow/process-flow';
 import type { PterodactylClient } from '../provider';
 import type { AllocationReservations } from './reservations';
 
@@ -7,8 +8,19 @@ export interface ActivityDeps {
   provider: PterodactylClient;
   logger: Logger;
   reservations: AllocationReservations;
-  /** How often install polls the panel while a server is installing; default 3000 ms. */
+  /** How often the batched install check asks the panel while servers are installing; default 3000 ms. */
   installPollMs?: number;
+  /**
+   * The process's flow control (budget, breakers, catalogue, install watcher), shared by all its workers. When
+   * omitted, one is built on `provider` and `reservations`.
+   */
+  flow?: ProcessFlow;
+}
+
+/** The dependencies each activity factory receives: the flow control is always there. */
+export interface BoundDeps {
+  flow: ProcessFlow;
+  logger: Logger;
 }
 
 export const DEFAULT_INSTALL_POLL_MS = 3000;

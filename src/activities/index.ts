@@ -1,12 +1,15 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { failureFromProvider } from '../errors';
+import { circuitOpenFailure, failureFromProvider } from '../errors';
+import { CircuitOpenError } from '../flow/call-gate';
+import { ProcessFlow } from '../flow/process-flow';
 import { isProviderError } from '../provider';
 import type { ProvisioningActivities } from '../workflows/activity-contract';
 import { allocateActivity } from './allocate';
+import { checkCapacityActivity } from './capacity';
 import { deleteServerActivity, releaseAllocationActivity } from './compensations';
 import { configureActivity } from './configure';
 import { createActivity } from './create';
-import type { ActivityDeps } from './deps';
+import { DEFAULT_INSTALL_POLL_MS, type ActivityDeps, type BoundDeps } from './deps';
 import { createEggCatalog } from './eggs';
 import { installActivity } from './install';
 import { verifyActivity } from './verify';
@@ -22,22 +25,35 @@ function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<
       return await run(...args);
     } catch (err) {
       if (err instanceof ApplicationFailure || err instanceof CancelledFailure) throw err;
+      if (err instanceof CircuitOpenError) throw circuitOpenFailure(err);
       if (isProviderError(err)) throw failureFromProvider(err);
       throw err;
     }
   };
 }
 
-/** The activities of provisionServer, bound to one panel client, logger and reservation ledger. */
+/** The flow control the activities use: the one given, or one built on the deps' panel client and ledger. */
+export function flowOf(deps: ActivityDeps): ProcessFlow {
+  return deps.flow ?? new ProcessFlow({
+    provider: deps.provider,
+    reservations: deps.reservations,
+    installPollMs: deps.installPollMs ?? DEFAULT_INSTALL_POLL_MS,
+    logger: deps.logger,
+  });
+}
+
+/** The activities of provisionServer, bound to one process's flow control (panel client, ledger, breakers) and logger. */
 export function createActivities(deps: ActivityDeps): ProvisioningActivities {
-  const eggs = createEggCatalog(deps.provider);
+  const bound: BoundDeps = { flow: flowOf(deps), logger: deps.logger };
+  const eggs = createEggCatalog(bound.flow.catalogue);
   return {
-    allocate: withTypedFailures(allocateActivity(deps)),
-    create: withTypedFailures(createActivity(deps, eggs)),
-    install: withTypedFailures(installActivity(deps)),
-    configure: withTypedFailures(configureActivity(deps, eggs)),
-    verify: withTypedFailures(verifyActivity(deps)),
-    releaseAllocation: withTypedFailures(releaseAllocationActivity(deps)),
-    deleteServer: withTypedFailures(deleteServerActivity(deps)),
+    allocate: withTypedFailures(allocateActivity(bound)),
+    create: withTypedFailures(createActivity(bound, eggs)),
+    install: withTypedFailures(installActivity(bound)),
+    configure: withTypedFailures(configureActivity(bound, eggs)),
+    verify: withTypedFailures(verifyActivity(bound)),
+    checkCapacity: withTypedFailures(checkCapacityActivity(bound)),
+    releaseAllocation: withTypedFailures(releaseAllocationActivity(bound)),
+    deleteServer: withTypedFailures(deleteServerActivity(bound)),
   };
 }

@@ -1,7 +1,9 @@
 import { Context } from '@temporalio/activity';
 import { FailureType, permanentFailure } from '../errors';
+import { CircuitOpenError } from '../flow/call-gate';
+import type { Server } from '../provider';
 import type { InstallInput, InstallResult } from '../workflows/activity-contract';
-import { DEFAULT_INSTALL_POLL_MS, type ActivityDeps } from './deps';
+import type { BoundDeps } from './deps';
 import { readServer } from './read-server';
 
 /** Heartbeat details: survive retries so the deadline and the single reinstall hold for the whole order. */
@@ -12,6 +14,8 @@ export interface InstallProgress {
 }
 
 const FAILED_STATUSES = new Set(['install_failed', 'reinstall_failed']);
+/** Longest the activity waits for news from the watcher before it heartbeats again. */
+const MAX_SILENCE_MS = 5_000;
 
 function resumed(now: number): InstallProgress {
   const details = Context.current().info.heartbeatDetails as Partial<InstallProgress> | undefined;
@@ -23,34 +27,62 @@ function resumed(now: number): InstallProgress {
 }
 
 /**
- * Waits until the server's status leaves `installing`, heartbeating on every poll. `null` is success; a failed
- * install is retried once through a reinstall, a second failure is InstallFailed; the order's deadline (counted
- * from the first attempt) gives InstallDeadlineExceeded. Cancellation is delivered through the heartbeat.
+ * Waits until the server's status leaves `installing`, heartbeating while it waits. The status comes from the
+ * process's install watcher (one list request per interval for every installing server); a server the listing
+ * does not show is read by id (404: ServerGone). `null` is success; a failed install is retried once through a
+ * reinstall, a second failure is InstallFailed; the order's deadline (counted from the first attempt) gives
+ * InstallDeadlineExceeded. Cancellation is delivered through the heartbeat. While the panel's breaker is open it
+ * keeps waiting without calling the panel.
  */
-export function installActivity({ provider, logger, installPollMs = DEFAULT_INSTALL_POLL_MS }: ActivityDeps) {
+export function installActivity({ flow, logger }: BoundDeps) {
   return async function install({ orderId, serverId, deadlineMs }: InstallInput): Promise<InstallResult> {
     const ctx = Context.current();
     const progress = resumed(Date.now());
-    for (;;) {
-      const server = await readServer(provider, serverId);
-      progress.lastStatus = server.status;
-      if (server.status === null) return { reinstalled: progress.reinstalled, waitedMs: Date.now() - progress.since };
-      if (FAILED_STATUSES.has(server.status)) {
-        if (progress.reinstalled) {
-          throw permanentFailure(FailureType.InstallFailed, `server ${serverId} failed to install twice (${server.status})`);
-        }
-        progress.reinstalled = true;
+    const silence = Math.max(MAX_SILENCE_MS, flow.watcher.intervalMs * 2);
+    let reinstalledAt = 0;
+    const sighted = async (server: Server | null): Promise<Server | undefined> => {
+      try {
+        return server ?? await readServer(flow.provider, serverId);
+      } catch (err) {
+        if (err instanceof CircuitOpenError) return undefined;
+        throw err;
+      }
+    };
+    try {
+      for (;;) {
         ctx.heartbeat({ ...progress });
-        logger.warn({ orderId, serverId, status: server.status }, 'install failed; reinstalling once');
-        await provider.reinstall(serverId);
-      } else if (server.status !== 'installing') {
-        throw permanentFailure(FailureType.ServerStateUnexpected, `server ${serverId} is ${server.status} instead of installing`);
+        const seen = await Promise.race([flow.watcher.next(orderId, serverId, silence), ctx.cancelled]);
+        const server = seen && seen.at >= reinstalledAt ? await sighted(seen.server) : undefined;
+        if (server) {
+          progress.lastStatus = server.status;
+          if (server.status === null) return { reinstalled: progress.reinstalled, waitedMs: Date.now() - progress.since, server };
+          if (FAILED_STATUSES.has(server.status)) await reinstallOnce(server, progress);
+          else if (server.status !== 'installing') {
+            throw permanentFailure(FailureType.ServerStateUnexpected, `server ${serverId} is ${server.status} instead of installing`);
+          }
+        }
+        if (Date.now() - progress.since > deadlineMs) {
+          throw permanentFailure(FailureType.InstallDeadlineExceeded, `server ${serverId} still installing after ${deadlineMs} ms`);
+        }
       }
-      if (Date.now() - progress.since > deadlineMs) {
-        throw permanentFailure(FailureType.InstallDeadlineExceeded, `server ${serverId} still installing after ${deadlineMs} ms`);
+    } finally {
+      flow.watcher.forget(orderId);
+    }
+
+    async function reinstallOnce(server: Server, state: InstallProgress): Promise<void> {
+      if (state.reinstalled) {
+        throw permanentFailure(FailureType.InstallFailed, `server ${serverId} failed to install twice (${server.status})`);
       }
-      ctx.heartbeat({ ...progress });
-      await ctx.sleep(installPollMs);
+      try {
+        await flow.providerForNode(server.node).reinstall(serverId);
+      } catch (err) {
+        if (err instanceof CircuitOpenError) return;
+        throw err;
+      }
+      state.reinstalled = true;
+      reinstalledAt = Date.now();
+      ctx.heartbeat({ ...state });
+      logger.warn({ orderId, serverId, status: server.status }, 'install failed; reinstalled once');
     }
   };
 }

@@ -24,14 +24,24 @@ export interface AllocationReservations {
   /** Drops the order's reservation; returns the allocation ids released. */
   release(orderId: string): number[];
   list(): Reservation[];
+  /** Orders released in the last `withinMs` (other processes drop their copy of these reservations). */
+  recentlyReleased(withinMs: number): string[];
+  /** Drops reservations older than `maxAgeMs` (an order that vanished without releasing); returns their orders. */
+  expire(maxAgeMs: number): string[];
 }
 
-export function createReservationLedger(): AllocationReservations {
+export function createReservationLedger(now: () => number = Date.now): AllocationReservations {
   const byAllocation = new Map<number, Reservation>();
+  const since = new Map<number, number>();
+  const releasedAt = new Map<string, number>();
   const heldBy = (orderId: string): Reservation | undefined => [...byAllocation.values()].find((r) => r.orderId === orderId);
   const release = (orderId: string): number[] => {
     const released = [...byAllocation.values()].filter((r) => r.orderId === orderId).map((r) => r.allocationId);
-    for (const id of released) byAllocation.delete(id);
+    for (const id of released) {
+      byAllocation.delete(id);
+      since.delete(id);
+    }
+    releasedAt.set(orderId, now());
     return released;
   };
 
@@ -40,7 +50,9 @@ export function createReservationLedger(): AllocationReservations {
       const holder = byAllocation.get(reservation.allocationId);
       if (holder && holder.orderId !== reservation.orderId) return false;
       if (!holder) release(reservation.orderId);
+      releasedAt.delete(reservation.orderId);
       byAllocation.set(reservation.allocationId, { ...reservation });
+      if (!holder) since.set(reservation.allocationId, now());
       return true;
     },
     heldBy,
@@ -60,5 +72,16 @@ export function createReservationLedger(): AllocationReservations {
     },
     release,
     list: () => [...byAllocation.values()].map((r) => ({ ...r })),
+    recentlyReleased(withinMs) {
+      const cutoff = now() - withinMs;
+      for (const [orderId, at] of releasedAt) if (at < cutoff) releasedAt.delete(orderId);
+      return [...releasedAt.keys()];
+    },
+    expire(maxAgeMs) {
+      const cutoff = now() - maxAgeMs;
+      const stale = [...byAllocation.values()].filter((r) => (since.get(r.allocationId) ?? 0) < cutoff).map((r) => r.orderId);
+      for (const orderId of stale) release(orderId);
+      return stale;
+    },
   };
 }

@@ -4,8 +4,14 @@ import type { Logger } from 'pino';
 import { errorHandler, unknownRoute } from './errors';
 import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
+import { safeError } from '../logger';
+import type { FlowPolicy } from '../workflows/flow-contract';
+import { InflightLimit } from './inflight-limit';
+import { flowPriorityModel, queuePlace } from './queue-position';
 import { healthRouter } from './routes/health';
 import { ordersRouter } from './routes/orders';
+import { queueRouter } from './routes/queue';
+import { providerBudgetSecondsPerOrder, serviceRateEstimator } from './service-rate';
 
 export interface ApiDeps {
   /** Temporal client for the namespace the orders live in. */
@@ -21,6 +27,10 @@ export interface ApiDeps {
   queryTimeoutMs?: number;
   /** Deadline of the Temporal check behind /readyz; default 2 s. */
   readinessTimeoutMs?: number;
+  /** MAX_INFLIGHT_PER_USER: orders one user may have in flight before POST /v1/orders answers 429; default 5. */
+  maxInflightPerUser?: number;
+  /** The workers' tier policy (QUEUE_MAX_WAIT_*), for queue positions; default DEFAULT_FLOW_POLICY. */
+  flowPolicy?: FlowPolicy;
 }
 
 /** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
@@ -35,12 +45,23 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000));
   app.use('/v1', requireApiKey(deps.apiKey));
+  const { client, taskQueue, logger } = deps;
+  const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
+  const maxInflightPerUser = deps.maxInflightPerUser ?? 5;
+  const serviceRate = serviceRateEstimator({
+    client,
+    budgetSecondsPerOrder: () => providerBudgetSecondsPerOrder(client, taskQueue).catch((err: unknown) => {
+      logger.debug({ err: safeError(err) }, 'provider budget unknown');
+      return null;
+    }),
+  });
+  const priorities = flowPriorityModel(deps.flowPolicy);
   app.use('/v1/orders', ordersRouter({
-    client: deps.client,
-    taskQueue: deps.taskQueue,
-    logger: deps.logger,
-    queryTimeoutMs: deps.queryTimeoutMs ?? 3000,
+    client, taskQueue, logger, queryTimeoutMs,
+    queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
+    inflightLimit: new InflightLimit(client, maxInflightPerUser),
   }, deps.maxBodyBytes ?? 64 * 1024));
+  app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

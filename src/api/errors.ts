@@ -5,9 +5,15 @@ import { isTemporalUnavailable } from './temporal-errors';
 
 export type ErrorDetails = Record<string, unknown> | null;
 
-/** An error the API answers with its own status and code: `{ "error": { code, message, details } }`. */
+/** An error the API answers with its own status, code and headers: `{ "error": { code, message, details } }`. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: ErrorDetails = null) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetails = null,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -45,6 +51,7 @@ function toApiError(err: unknown): ApiError | undefined {
 
 export function sendError(res: Parameters<RequestHandler>[1], error: ApiError): void {
   if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+  for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
   res.status(error.status).json({ error: { code: error.code, message: error.message, details: error.details } });
 }
 

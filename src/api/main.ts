@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   if (config.registerSearchAttributes) void registerSearchAttributes(client, config.temporal.namespace, logger, stack);
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
-    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs,
+    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
+    flowPolicy: config.flow.policy,
   });
   try {
     const api = await listenApi(app, config.port, config.host);

@@ -3,8 +3,9 @@ import type { Priority } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   PROVISION_WORKFLOW_TYPE, OrderStatusAttribute, TierAttribute, UserIdAttribute, cancelOrderSignal, orderWorkflowId,
-  type Order, type OrderStatus, type Tier,
+  type Order, type OrderStatus,
 } from '../workflows/contract';
+import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import { ApiError, orderNotFound } from './errors';
 import { ORDER_FINGERPRINT_MEMO, orderFingerprint } from './order-fingerprint';
 import { getOrder, type OrdersDeps } from './order-queries';
@@ -12,29 +13,20 @@ import { executionIsFinal, orderLinks, statusFromExecution, type OrderLinks, typ
 import type { CreateOrderBody } from './schemas';
 import { isWorkflowNotFound } from './temporal-errors';
 
-/** Task-queue priority per tier (1 is served first; Temporal's default range is 1-5). */
-export const TIER_PRIORITY: Record<Tier, number> = { premium: 1, standard: 3, free: 5 };
-
 export type CreateOrderResult =
   | { created: true; orderId: string; status: 'QUEUED'; links: OrderLinks }
   | { created: false; order: OrderView };
 
 function priorityOf(order: Order): Priority {
-  return { priorityKey: TIER_PRIORITY[order.tier], fairnessKey: `user-${order.userId}` };
+  return { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) };
 }
 
-/**
- * Starts the order's workflow (id `order-<orderId>`, one per order for good). An order id seen before answers with
- * the existing order when the body is the same, and 409 when it differs.
- */
-export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Promise<CreateOrderResult> {
-  const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
-  const fingerprint = orderFingerprint(order);
-  const workflowId = orderWorkflowId(order.orderId);
+/** Starts the workflow; false when one with this id exists already. */
+async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string): Promise<boolean> {
   try {
     await deps.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
       taskQueue: deps.taskQueue,
-      workflowId,
+      workflowId: orderWorkflowId(order.orderId),
       args: [order],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -46,10 +38,32 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
       memo: { [ORDER_FINGERPRINT_MEMO]: fingerprint },
       priority: priorityOf(order),
     });
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
+    throw err;
+  }
+}
+
+/**
+ * Starts the order's workflow (id `order-<orderId>`, one per order for good), unless its user already has
+ * MAX_INFLIGHT_PER_USER orders in flight (429). An order id seen before answers with the existing order when the
+ * body is the same, and 409 when it differs; neither is ever refused for the limit.
+ */
+export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Promise<CreateOrderResult> {
+  const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
+  const fingerprint = orderFingerprint(order);
+  const workflowId = orderWorkflowId(order.orderId);
+  const limit = deps.inflightLimit;
+  const started = await limit.inTurn(order.userId, async () => {
+    await limit.check(order, body.orderId !== undefined);
+    const created = await startWorkflow(deps, order, fingerprint);
+    if (created) limit.started(order.userId, workflowId);
+    return created;
+  });
+  if (started) {
     deps.logger.info({ orderId: order.orderId, workflowId, tier: order.tier, userId: order.userId }, 'order queued');
     return { created: true, orderId: order.orderId, status: 'QUEUED', links: orderLinks(order.orderId) };
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   const existing = await deps.client.workflow.getHandle(workflowId).describe();
   if (existing.memo?.[ORDER_FINGERPRINT_MEMO] !== fingerprint) {

@@ -4,10 +4,14 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
 import { PROVISION_WORKFLOW_TYPE, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
+import type { InflightLimit } from './inflight-limit';
+import { isWaiting } from './order-visibility';
 import { summaryFromExecution, viewFromExecution, viewFromState, type OrderSummary, type OrderView } from './order-view';
+import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
-import { grpcCode, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import { grpcCode, isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
 
 export interface OrdersDeps {
   client: Client;
@@ -15,24 +19,55 @@ export interface OrdersDeps {
   logger: Logger;
   /** How long GET /v1/orders/:id waits for the workflow to answer its state query before falling back. */
   queryTimeoutMs: number;
+  /** Queue position and ETA of a waiting order. */
+  queuePlace: (order: WaitingOrderFacts) => Promise<QueuePlace>;
+  /** MAX_INFLIGHT_PER_USER for new orders. */
+  inflightLimit: InflightLimit;
 }
 
-/** The order as its workflow reports it; when no worker answers in time, as Temporal records it. */
-export async function getOrder(deps: OrdersDeps, orderId: string): Promise<OrderView> {
-  const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
+type Handle = ReturnType<Client['workflow']['getHandle']>;
+
+async function describe(handle: Handle, orderId: string) {
+  try {
+    return await handle.describe();
+  } catch (err) {
+    throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;
+  }
+}
+
+async function currentView(deps: OrdersDeps, handle: Handle, orderId: string): Promise<{ view: OrderView; startTime?: Date }> {
   try {
     const state = await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(orderStateQuery));
-    return viewFromState(state);
+    return { view: viewFromState(state) };
   } catch (err) {
     if (isWorkflowNotFound(err)) throw orderNotFound(orderId);
     if (isTemporalUnreachable(err)) throw err;
     deps.logger.debug({ orderId, reason: err instanceof Error ? err.message : String(err) }, 'state query unanswered; using visibility');
   }
+  const described = await describe(handle, orderId);
+  return { view: viewFromExecution(described), startTime: described.startTime };
+}
+
+async function withQueuePlace(deps: OrdersDeps, handle: Handle, { view, startTime: known }: Awaited<ReturnType<typeof currentView>>): Promise<OrderView> {
+  if (!isWaiting(view.status)) return view;
   try {
-    return viewFromExecution(await handle.describe());
+    const startTime = known ?? (await describe(handle, view.orderId)).startTime;
+    if (view.tier === null || view.userId === null) return { ...view, queue: { position: null, etaSeconds: null } };
+    return { ...view, queue: await deps.queuePlace({ workflowId: handle.workflowId, tier: view.tier, userId: view.userId, startTime }) };
   } catch (err) {
-    throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;
+    if (err instanceof ApiError || isTemporalUnavailable(err)) throw err;
+    deps.logger.warn({ orderId: view.orderId, err: safeError(err) }, 'queue position unavailable');
+    return { ...view, queue: { position: null, etaSeconds: null } };
   }
+}
+
+/**
+ * The order as its workflow reports it; when no worker answers in time, as Temporal records it. A waiting order
+ * also gets its queue position and ETA.
+ */
+export async function getOrder(deps: OrdersDeps, orderId: string): Promise<OrderView> {
+  const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
+  return withQueuePlace(deps, handle, await currentView(deps, handle, orderId));
 }
 
 export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {

@@ -9,6 +9,9 @@ export interface OrderLinks { self: string; cancel: string }
 
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
 
+/** While an order waits: its place in the queue; both null when visibility could not tell. */
+export interface OrderQueueView { position: number | null; etaSeconds: number | null }
+
 /** GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did (`visibility`). */
 export interface OrderView {
   orderId: string;
@@ -23,6 +26,8 @@ export interface OrderView {
   createdAt: string;
   updatedAt: string;
   source: 'workflow' | 'visibility';
+  /** Set while the order waits (QUEUED, WAITING_FOR_CAPACITY, WAITING_FOR_PROVIDER), null otherwise. */
+  queue: OrderQueueView | null;
   links: OrderLinks;
 }
 
@@ -62,7 +67,7 @@ export function viewFromState(state: OrderState): OrderView {
   return {
     orderId: state.orderId, status: state.status, tier: state.tier, userId: state.userId, step: state.step,
     server: state.server, error: state.error, compensationErrors: state.compensationErrors ?? [], timeline: state.timeline,
-    createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', links: orderLinks(state.orderId),
+    createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', queue: null, links: orderLinks(state.orderId),
   };
 }
 
@@ -119,6 +124,6 @@ export function viewFromExecution(facts: ExecutionFacts): OrderView {
   return {
     orderId: summary.orderId, status: summary.status, tier: summary.tier, userId: summary.userId, step: null, server: null,
     error: abnormalEnd(facts), compensationErrors: [], timeline: [], createdAt: summary.createdAt,
-    updatedAt: summary.closedAt ?? summary.createdAt, source: 'visibility', links: summary.links,
+    updatedAt: summary.closedAt ?? summary.createdAt, source: 'visibility', queue: null, links: summary.links,
   };
 }

@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { FlowConfig } from '../flow/flow-config';
 import { createPterodactylClient } from '../provider';
 import { connectWorkerConnection, type TemporalSettings } from '../temporal-connection';
 import { createWorker } from '../worker';
@@ -29,6 +30,7 @@ export async function startWorkerInProcess(options: {
   taskQueue: string;
   panel: { url: string; apiKey: string };
   logger: Logger;
+  flowConfig?: FlowConfig;
 }): Promise<InProcessWorker> {
   routeSdkLogs(options.logger);
   const connection = await connectWorkerConnection(options.temporal);
@@ -36,8 +38,9 @@ export async function startWorkerInProcess(options: {
     connection,
     namespace: options.temporal.namespace,
     taskQueue: options.taskQueue,
-    provider: createPterodactylClient({ baseUrl: options.panel.url, apiKey: options.panel.apiKey, logger: options.logger }),
+    provider: (onRateLimit) => createPterodactylClient({ baseUrl: options.panel.url, apiKey: options.panel.apiKey, logger: options.logger, onRateLimit }),
     logger: options.logger,
+    flowConfig: options.flowConfig,
     tuning: { shutdownGraceTime: '10 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
   }).catch(async (err: unknown) => {
     await connection.close();

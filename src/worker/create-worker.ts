@@ -1,9 +1,17 @@
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities, createReservationLedger, type AllocationReservations } from '../activities';
-import type { PterodactylClient } from '../provider';
+import { createActivities, type AllocationReservations } from '../activities';
+import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../flow/flow-config';
+import { ProcessFlow } from '../flow/process-flow';
+import type { PterodactylClient, RateLimitInfo } from '../provider';
+import { PROVIDER_ACTIVITIES, type FlowActivities, type ProvisioningActivities } from '../workflows/activity-contract';
+import { FLOW_REPORT_INTERVAL_MS } from '../workflows/flow-contract';
+import { FlowReporter } from './flow-reporter';
+import { OrderWorker } from './order-worker';
+import { ProviderWorkerHost } from './provider-worker';
 
-/** The workflows module the worker bundles (exports provisionServer). */
+/** The workflows module the worker bundles (exports provisionServer and flowControl). */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /** Worker settings callers may tune (tests shorten heartbeat throttling, add interceptors). */
@@ -21,30 +29,72 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   taskQueue: string;
   namespace?: string;
-  provider: PterodactylClient;
+  /**
+   * The panel client, or a factory given the callback to pass as its `onRateLimit` (then the provider budget adapts
+   * to X-RateLimit-Remaining as well as to 429s).
+   */
+  provider: PterodactylClient | ((onRateLimit: (info: RateLimitInfo) => void) => PterodactylClient);
   logger: Logger;
-  /** Shared by every activity of this worker; a fresh ledger when omitted. */
+  /** Shared by every activity of this process; a fresh ledger when omitted. */
   reservations?: AllocationReservations;
   installPollMs?: number;
+  /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
+  flowConfig?: FlowConfig;
+  /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
+  flow?: ProcessFlow;
+  /** Report to (and read from) the flow-control workflow; default true. Off, the process works on its own view. */
+  reportFlow?: boolean;
   /** A prebuilt workflow bundle (see bundleWorkflowCode); the worker bundles WORKFLOWS_PATH when omitted. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
 }
 
-/** A worker running provisionServer and its activities on `taskQueue`; call `run()` (or `runUntil`) on it. */
-export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  const activities = createActivities({
+const pick = <K extends keyof ProvisioningActivities>(all: ProvisioningActivities, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, all[k]])) as Pick<ProvisioningActivities, K>;
+
+/**
+ * The order worker of one process: a Worker on `taskQueue` (workflows, install waits, capacity checks, the flow
+ * policy) and the provider worker on `<taskQueue>-provider` (every activity that calls the panel, dispatched at the
+ * provider budget's rate), sharing one ProcessFlow. Call `run()` (or `runUntil`) on it.
+ */
+export async function createWorker(options: CreateWorkerOptions): Promise<OrderWorker> {
+  const config = options.flowConfig ?? DEFAULT_FLOW_CONFIG;
+  const flow = options.flow ?? new ProcessFlow({
     provider: options.provider,
+    reservations: options.reservations,
+    installPollMs: options.installPollMs ?? config.installCheckMs,
+    limitPerMinute: config.rateLimitPerMinute,
+    reserve: config.rateReserve,
     logger: options.logger,
-    reservations: options.reservations ?? createReservationLedger(),
-    installPollMs: options.installPollMs,
   });
-  return Worker.create({
+  const all = createActivities({ provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow });
+  const policy: FlowActivities = { flowPolicy: async () => config.policy };
+  const { tuning = {} } = options;
+  const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: { ...activities },
+    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation']), ...policy },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    ...options.tuning,
+    ...tuning,
   });
+  const provider = new ProviderWorkerHost({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: pick(all, PROVIDER_ACTIVITIES),
+    flow,
+    logger: options.logger,
+    tuning: Object.fromEntries(Object.entries({
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+      shutdownGraceTime: tuning.shutdownGraceTime,
+      interceptors: tuning.interceptors,
+      identity: tuning.identity,
+    }).filter(([, v]) => v !== undefined)),
+  });
+  const reporter = options.reportFlow === false ? undefined : new FlowReporter(
+    new Client({ connection: options.connection, namespace: options.namespace }),
+    options.taskQueue, flow.identity, flow, provider, options.logger, FLOW_REPORT_INTERVAL_MS,
+  );
+  return new OrderWorker(main, provider, flow, reporter, options.flow === undefined);
 }

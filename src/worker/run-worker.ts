@@ -1,6 +1,6 @@
 import { loadConfig, type AppConfig } from '../config';
 import { createLogger } from '../logger';
-import { createPterodactylClient } from '../provider';
+import { createPterodactylClient, type RateLimitInfo } from '../provider';
 import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
 import { createWorker } from './create-worker';
 
@@ -14,7 +14,7 @@ export async function runWorker(config: AppConfig = loadConfig()): Promise<void>
   const logger = createLogger({ level: config.logLevel, name: 'server-queue-worker' });
   const { url, apiKey } = config.pterodactyl;
   if (!url || !apiKey) throw new Error('PTERODACTYL_URL and PTERODACTYL_API_KEY are required to run the worker');
-  const provider = createPterodactylClient({ baseUrl: url, apiKey, logger });
+  const provider = (onRateLimit: (info: RateLimitInfo) => void) => createPterodactylClient({ baseUrl: url, apiKey, logger, onRateLimit });
   const connection = await connectWorkerConnection(config.temporal);
   const stopOn: Array<[string, () => void]> = [];
   try {
@@ -24,7 +24,8 @@ export async function runWorker(config: AppConfig = loadConfig()): Promise<void>
       taskQueue: config.taskQueue,
       provider,
       logger,
-      tuning: { shutdownGraceTime: '30 seconds' },
+      flowConfig: config.flow,
+      tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
     });
     for (const signal of SHUTDOWN_SIGNALS) {
       const stop = () => {

@@ -1,4 +1,6 @@
+import type { Server } from '../provider/schemas';
 import type { Order, ProvisionedServer } from './contract';
+import type { FlowPolicy } from './flow-contract';
 
 /** A panel allocation reserved for one order on one node. */
 export interface AllocatedSlot {
@@ -12,11 +14,29 @@ export interface AllocateInput {
   order: Order;
   /** Allocations the panel already refused for this order (taken concurrently): never picked again. */
   excludeAllocationIds: number[];
+  /** Re-read the node list when the process's copy is older than this (an order waiting for capacity); default its TTL. */
+  freshWithinMs?: number;
+}
+
+export interface CapacityInput {
+  order: Order;
+}
+
+export interface CapacityResult {
+  /** True when some node of the order's locations has room now (allocate may still lose the race). */
+  fits: boolean;
+  /** True when the only nodes with room have an open breaker. */
+  blockedByBreaker: boolean;
 }
 
 export interface CreateInput {
   order: Order;
   slot: AllocatedSlot;
+  /**
+   * Look the order up before creating: set when an earlier run of this step may have created the server. The first
+   * attempt of a first run skips the look-up (one request saved); the panel's unique external_id keeps it safe.
+   */
+  lookFirst?: boolean;
 }
 
 export interface CreateResult {
@@ -35,11 +55,15 @@ export interface InstallInput {
 export interface InstallResult {
   reinstalled: boolean;
   waitedMs: number;
+  /** The installed server as the last status check saw it (configure compares with it instead of reading again). */
+  server?: Server;
 }
 
 export interface ConfigureInput {
   order: Order;
   serverId: number;
+  /** The server as last seen (InstallResult.server); without it configure reads the server first. */
+  observed?: Server;
 }
 
 export interface ConfigureResult {
@@ -68,6 +92,17 @@ export interface DeleteServerResult {
   serverId: number | null;
 }
 
+/**
+ * Activities that call the panel: they run on the provider task queue (`providerTaskQueue(taskQueue)`), whose
+ * dispatch rate is the provider budget, and make one panel request each in the common case.
+ */
+export const PROVIDER_ACTIVITIES = ['allocate', 'create', 'configure', 'verify', 'deleteServer'] as const;
+
+/** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */
+export interface FlowActivities {
+  flowPolicy(): Promise<FlowPolicy>;
+}
+
 /** The activities of `provisionServer`; implemented by `createActivities` in src/activities. */
 export interface ProvisioningActivities {
   allocate(input: AllocateInput): Promise<AllocatedSlot>;
@@ -75,6 +110,8 @@ export interface ProvisioningActivities {
   install(input: InstallInput): Promise<InstallResult>;
   configure(input: ConfigureInput): Promise<ConfigureResult>;
   verify(input: VerifyInput): Promise<ProvisionedServer>;
+  /** Whether the order could be placed now, from the process's catalogue (no dispatch; at most one node read). */
+  checkCapacity(input: CapacityInput): Promise<CapacityResult>;
   /** Compensation of allocate. */
   releaseAllocation(input: ReleaseInput): Promise<ReleaseResult>;
   /** Compensation of create: deletes the order's server (found by external_id), force if needed, confirmed by a 404. */

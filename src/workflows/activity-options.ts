@@ -40,6 +40,16 @@ export const installOptions: ActivityOptions = {
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 };
 
+/** Capacity checks on the order task queue: answered from the worker's catalogue, at most one node read. */
+export const capacityCheckOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '5 minutes',
+  retry: retry({}),
+};
+
+/** The worker's flow policy (a local activity at the order's start). */
+export const policyOptions = { startToCloseTimeout: '10 seconds' } as const;
+
 /** Rollback actions: run in a non-cancellable scope, retried longer than forward steps before being reported. */
 export const compensationOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',

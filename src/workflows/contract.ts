@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { OrderPriority, WaitingReason } from './flow-contract';
 
 /** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'server-queue';
@@ -15,8 +16,8 @@ export const STEPS = ['allocate', 'create', 'install', 'configure', 'verify'] as
 export type Step = (typeof STEPS)[number];
 
 export const ORDER_STATUSES = [
-  'QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING',
-  'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED',
+  'QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING',
+  'VERIFYING', 'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
@@ -64,6 +65,14 @@ export interface OrderState {
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
+  /** When the order entered the queue (its workflow started); queue order and ETA count from here. */
+  enqueuedAt: string;
+  /** Why the order waits now (see flow-contract.ts), and since when; both null while a step runs. */
+  waitingReason: WaitingReason | null;
+  waitingSince: string | null;
+  /** Until when the current wait may last: promotion time (`dispatch`) or the NO_CAPACITY deadline (`capacity`). */
+  waitingUntil: string | null;
+  priority: OrderPriority;
 }
 
 export const cancelOrderSignal = defineSignal<[{ reason?: string }]>('cancelOrder');

@@ -1,1 +1,2 @@
 export { provisionServer } from './provision-server';
+export { flowControl } from './flow-control';

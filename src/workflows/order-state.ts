@@ -11,6 +11,7 @@ import {
   type ProvisionedServer,
   type Step,
 } from './contract';
+import { TIER_PRIORITY_KEY, fairnessKeyOf, type WaitingReason } from './flow-contract';
 
 const STEP_STATUS: Record<Step, OrderStatus> = {
   allocate: 'ALLOCATING',
@@ -40,8 +41,32 @@ export class OrderTracker {
       timeline: [],
       createdAt: at,
       updatedAt: at,
+      enqueuedAt: at,
+      waitingReason: 'dispatch',
+      waitingSince: at,
+      waitingUntil: null,
+      priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId), promoted: false, promotedAt: null },
     };
     this.setStatus('QUEUED', 'order received');
+  }
+
+  /** The order waits (`status` says for what) until `until` at the latest (null: no limit). */
+  wait(reason: WaitingReason, status: OrderStatus, detail: string, until: number | null): void {
+    if (this.state.waitingReason !== reason) this.state.waitingSince = workflowNow();
+    this.state.waitingReason = reason;
+    this.state.waitingUntil = until === null ? null : new Date(until).toISOString();
+    this.setStatus(status, detail);
+  }
+
+  /** The wait is over: back to `status` (the step's own, or QUEUED before the first step ran). */
+  endWait(status: OrderStatus, detail: string): void {
+    this.clearWait();
+    this.setStatus(status, detail);
+  }
+
+  promote(priorityKey: number, detail: string): void {
+    this.state.priority = { ...this.state.priority, priorityKey, promoted: true, promotedAt: workflowNow() };
+    this.note(detail);
   }
 
   get status(): OrderStatus {
@@ -55,7 +80,15 @@ export class OrderTracker {
 
   enterStep(step: Step, detail: string): void {
     this.state.step = step;
+    this.clearWait();
     this.setStatus(STEP_STATUS[step], detail);
+  }
+
+  /** The first step: the order stays QUEUED (waiting for dispatch) until its allocation is reserved. */
+  enterQueue(step: Step, until: number | null): void {
+    this.state.step = step;
+    if (this.state.waitingReason !== 'dispatch') this.wait('dispatch', 'QUEUED', 'waiting for its turn at the provider', until);
+    else this.state.waitingUntil = until === null ? null : new Date(until).toISOString();
   }
 
   note(detail: string): void {
@@ -78,6 +111,7 @@ export class OrderTracker {
     const changed = status !== this.state.status || this.state.timeline.length === 0;
     this.state.status = status;
     if (status === 'ACTIVE') this.state.step = null;
+    if (TERMINAL_STATUSES.includes(status) || status === 'COMPENSATING') this.clearWait();
     this.stamp(status, detail);
     if (changed) {
       upsertSearchAttributes([
@@ -86,6 +120,12 @@ export class OrderTracker {
         { key: TierAttribute, value: this.state.tier },
       ]);
     }
+  }
+
+  private clearWait(): void {
+    this.state.waitingReason = null;
+    this.state.waitingSince = null;
+    this.state.waitingUntil = null;
   }
 
   private stamp(status: OrderStatus, detail: string): void {

@@ -5,34 +5,29 @@ import {
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
-import { FailureType } from '../errors';
-import type { CreateResult, ProvisioningActivities } from './activity-contract';
-import {
-  INSTALL_DEADLINE_MS,
-  compensationOptions,
-  installOptions,
-  panelCallOptions,
-  panelChangeOptions,
-} from './activity-options';
+import type { FlowActivities, ProvisioningActivities } from './activity-contract';
+import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
 import { Compensations } from './compensations';
 import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionedServer } from './contract';
-import { hasFailureType, summarizeFailure } from './failures';
+import { summarizeFailure } from './failures';
+import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
+import { place } from './placement';
 
-const panel = proxyActivities<ProvisioningActivities>(panelCallOptions);
-const change = proxyActivities<ProvisioningActivities>(panelChangeOptions);
+export { MAX_PLACEMENT_ATTEMPTS } from './placement';
+
 const waiting = proxyActivities<ProvisioningActivities>(installOptions);
-const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
-
-/** How many allocations an order tries when the panel reports its chosen one taken by a concurrent order. */
-export const MAX_PLACEMENT_ATTEMPTS = 3;
+const policy = proxyLocalActivities<FlowActivities>(policyOptions);
 
 /**
- * One order: allocate -> create -> install -> configure -> verify. A permanent failure or a cancellation
- * (`cancelOrderSignal` or Temporal cancellation) rolls back what exists, newest first, and the workflow still
- * completes, returning the final OrderState (ACTIVE, FAILED or CANCELLED). Only bugs fail the workflow task.
+ * One order: allocate -> create -> install -> configure -> verify. Provider steps are dispatched with the order's
+ * tier priority and user fairness key (see OrderFlow); no room waits in WAITING_FOR_CAPACITY, an open breaker in
+ * WAITING_FOR_PROVIDER. A permanent failure or a cancellation (`cancelOrderSignal` or Temporal cancellation) rolls
+ * back what exists, newest first, and the workflow still completes, returning the final OrderState (ACTIVE, FAILED
+ * or CANCELLED). Only bugs fail the workflow task.
  */
 export async function provisionServer(order: Order): Promise<OrderState> {
   const tracker = new OrderTracker(order);
@@ -47,9 +42,10 @@ export async function provisionServer(order: Order): Promise<OrderState> {
     steps.cancel();
   });
 
+  const flow = new OrderFlow(order, tracker, (await policy.flowPolicy())[order.tier]);
   let outcome: TemporalFailure;
   try {
-    const server = await steps.run(() => runSteps(order, tracker, compensations));
+    const server = await steps.run(() => runSteps(order, tracker, flow, compensations));
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
@@ -64,37 +60,17 @@ export async function provisionServer(order: Order): Promise<OrderState> {
   return tracker.state;
 }
 
-async function runSteps(order: Order, tracker: OrderTracker, compensations: Compensations): Promise<ProvisionedServer> {
-  const { server } = await place(order, tracker, compensations);
+async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations): Promise<ProvisionedServer> {
+  const { server } = await place(order, tracker, flow, compensations);
   tracker.recordServer(server);
   tracker.enterStep('install', `waiting for the installation of server ${server.id}`);
   const installed = await waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS });
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
   tracker.enterStep('configure', 'applying the order\'s startup and build settings');
-  const configured = await change.configure({ order, serverId: server.id });
+  const configured = await flow.run(panelChangeOptions, (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }), () => 'CONFIGURING');
   tracker.note(configured.updated.length > 0 ? `updated ${configured.updated.join(' and ')}` : 'already as ordered');
   tracker.enterStep('verify', 'checking the server against the order');
-  return panel.verify({ order, server });
-}
-
-async function place(order: Order, tracker: OrderTracker, compensations: Compensations): Promise<CreateResult> {
-  const refused: number[] = [];
-  compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
-  for (let attempt = 1; ; attempt++) {
-    tracker.enterStep('allocate', attempt === 1 ? 'choosing a node and an allocation' : `choosing another allocation (try ${attempt})`);
-    const slot = await panel.allocate({ order, excludeAllocationIds: refused });
-    compensations.register('deleteServer', () => undo.deleteServer({ orderId: order.orderId }));
-    tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
-    try {
-      const created = await change.create({ order, slot });
-      if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
-      return created;
-    } catch (err) {
-      if (!hasFailureType(err, FailureType.AllocationTaken) || attempt >= MAX_PLACEMENT_ATTEMPTS) throw err;
-      refused.push(slot.allocationId);
-      tracker.note(`allocation ${slot.allocationId} was taken concurrently`);
-    }
-  }
+  return flow.run(panelCallOptions, (a) => a.verify({ order, server }), () => 'VERIFYING');
 }
 
 async function settle(

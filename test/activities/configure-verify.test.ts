@@ -36,6 +36,27 @@ describe('configure and verify activities', () => {
     expect(await patches()).toBe(0);
   });
 
+  it('makes no request at all when the server the install step saw already matches the order', async () => {
+    const order = paperOrder('configure-observed');
+    const slot = await activities.allocate({ order, excludeAllocationIds: [] });
+    const { server } = await activities.create({ order, slot });
+    const result = await runActivity(activities.install, { orderId: order.orderId, serverId: server.id, deadlineMs: 60_000 });
+    expect(result.server).toMatchObject({ id: server.id, status: null });
+    const before = (await panel.state()).calls.total;
+    expect(await runActivity(activities.configure, { order, serverId: server.id, observed: result.server })).toEqual({ updated: [] });
+    expect((await panel.state()).calls.total).toBe(before);
+  });
+
+  it('fails with ServerGone when the server it must patch has disappeared', async () => {
+    const order = paperOrder('configure-gone');
+    const server = await installed(order);
+    const observed = { ...(await panel.client().getServer(server.id)) };
+    observed.limits = { ...observed.limits, memory: 512 };
+    await panel.client().deleteServer(server.id, { force: true });
+    await expect(runActivity(activities.configure, { order, serverId: server.id, observed }))
+      .rejects.toMatchObject({ type: 'ServerGone', nonRetryable: true });
+  });
+
   it('patches drifted limits and environment back to the order, then is a no-op when repeated', async () => {
     const order = paperOrder('configure-drift');
     const server = await installed(order);

@@ -41,15 +41,29 @@ describe('create activity', () => {
     expect(reservations.list()).toEqual([]);
   });
 
-  it('adopts the existing server when repeated instead of creating a second one', async () => {
+  it('adopts the existing server when repeated with lookFirst, without a second POST', async () => {
     const order = paperOrder('create-twice');
     const slot = await place(order);
     const first = await create(order, slot);
-    const second = await create(order, slot);
+    const second = await runActivity(activities.create, { order, slot, lookFirst: true });
     expect(second).toEqual({ ...first, adopted: true });
     const state = await panel.state();
     expect(serversOf(state, 'create-twice')).toHaveLength(1);
     expect(callCount(state, 'POST /servers')).toBe(1);
+  });
+
+  it('creates with a single request on a first attempt, and still adopts when the panel says the external_id is taken', async () => {
+    const order = paperOrder('create-blind-repeat');
+    const slot = await place(order);
+    const first = await create(order, slot);
+    const afterFirst = await panel.state();
+    expect(callCount(afterFirst, 'POST /servers')).toBe(1);
+    expect(callCount(afterFirst, 'GET /servers/external/{external_id}')).toBe(0);
+    const second = await create(order, slot);
+    expect(second).toEqual({ ...first, adopted: true });
+    const state = await panel.state();
+    expect(serversOf(state, 'create-blind-repeat')).toHaveLength(1);
+    expect(callCount(state, 'POST /servers')).toBe(2);
   });
 
   it('adopts the server when the POST timed out although the panel created it', async () => {

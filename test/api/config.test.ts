@@ -58,6 +58,13 @@ describe('loadConfig', () => {
     expect(err.issues[0]).toMatchObject({ variable: 'TEMPORAL_TLS_CLIENT_CERT_PATH', reason: expect.stringContaining('file not found') });
   });
 
+  it('limits orders in flight per user to MAX_INFLIGHT_PER_USER, 5 unless set', () => {
+    expect(loadConfig({}).maxInflightPerUser).toBe(5);
+    expect(loadConfig({ MAX_INFLIGHT_PER_USER: '12' }).maxInflightPerUser).toBe(12);
+    expect(configError({ MAX_INFLIGHT_PER_USER: '0' }).issues).toEqual([{ variable: 'MAX_INFLIGHT_PER_USER', reason: expect.any(String) }]);
+    expect(configError({ MAX_INFLIGHT_PER_USER: 'many' }).issues).toEqual([{ variable: 'MAX_INFLIGHT_PER_USER', reason: expect.any(String) }]);
+  });
+
   it('treats empty variables as unset (as docker compose passes them)', () => {
     expect(loadConfig({ PTERODACTYL_URL: '', API_KEY: '', TEMPORAL_ADDRESS: '' })).toMatchObject({
       apiKeyGenerated: true, pterodactyl: { url: undefined }, temporal: { address: undefined },

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import { startDevServer, type DevServer } from '../../devserver/src/server';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
 import { createApp } from '../../src/api/app';
+import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { createPterodactylClient } from '../../src/provider';
 import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { createWorker } from '../../src/worker';
+import type { FlowPolicy } from '../../src/workflows/flow-contract';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const SIM_KEY = 'ptla_apiTestKey0123456789';
@@ -22,6 +24,9 @@ export interface ApiHarnessOptions {
   queryTimeoutMs?: number;
   readinessTimeoutMs?: number;
   maxBodyBytes?: number;
+  maxInflightPerUser?: number;
+  /** Tier policy for the API's queue positions (and the worker's, when it runs). */
+  flowPolicy?: FlowPolicy;
 }
 
 export interface ApiHarness {
@@ -32,6 +37,8 @@ export interface ApiHarness {
   sim?: RunningSimPanel;
   /** supertest against the listening API (127.0.0.1 only). */
   http(): ReturnType<typeof request>;
+  /** Stops the worker (orders placed afterwards wait in the queue); the API and Temporal keep running. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,21 +60,26 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const taskQueue = `api-test-${randomUUID()}`;
   const logger = pino({ level: 'silent' });
   const stops: Array<() => Promise<void>> = [];
+  let stopWorker = async (): Promise<void> => undefined;
 
   let sim: RunningSimPanel | undefined;
   if (options.worker) {
     quietRuntime();
     sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, host: '127.0.0.1', installMs: options.installMs ?? 50, rateLimitPerMinute: 100_000, seed: 7 });
     const native = await NativeConnection.connect({ address: devserver.address });
-    const worker: Worker = await createWorker({
+    const worker = await createWorker({
       connection: native, taskQueue, namespace: 'default', logger,
       provider: createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY }), installPollMs: 50,
+      flowConfig: { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 100_000, ...(options.flowPolicy ? { policy: options.flowPolicy } : {}) },
       tuning: { shutdownGraceTime: '1 second', maxHeartbeatThrottleInterval: '200 ms', defaultHeartbeatThrottleInterval: '200 ms' },
     });
     const running = worker.run();
-    stops.push(async () => {
+    stopWorker = async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
+    };
+    stops.push(async () => {
+      await stopWorker();
       await native.close();
       await sim!.close();
     });
@@ -78,11 +90,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     queryTimeoutMs: options.queryTimeoutMs ?? 3000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     maxBodyBytes: options.maxBodyBytes,
+    maxInflightPerUser: options.maxInflightPerUser ?? 100,
+    flowPolicy: options.flowPolicy,
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
     api, client, devserver, taskQueue, sim,
     http: () => request(api.url),
+    stopWorker: () => stopWorker(),
     stop: async () => {
       await api.close();
       for (const stop of stops) await stop();

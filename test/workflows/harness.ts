@@ -4,6 +4,7 @@ import type { FaultInput, SimState } from '../../sim/src';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkflowBundle } from '@temporalio/worker';
 import { createReservationLedger, type Reservation } from '../../src/activities';
+import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
 import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
@@ -41,7 +42,11 @@ export interface RunOptions {
   during?: (handle: WorkflowHandle) => Promise<void>;
   /** Saves the history as test/fixtures/histories/<record>.json when RECORD_HISTORIES=1. */
   record?: string;
+  flowConfig?: FlowConfig;
 }
+
+/** The panel harness's rate limit (100 000 a minute) as the provider budget, with the default tier policy. */
+export const TEST_FLOW_CONFIG: FlowConfig = { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 100_000, rateReserve: 0, installCheckMs: 50 };
 
 let runtimeInstalled = false;
 
@@ -94,10 +99,11 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
     taskQueue,
-    provider: h.panel.client(),
+    provider: (onRateLimit) => h.panel.client({ onRateLimit }),
     logger: silentLogger,
     reservations,
     installPollMs: 50,
+    flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
     workflowBundle: h.bundle,
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {})] } },
   });

@@ -1,5 +1,6 @@
 import type { CreateInput, VerifyInput } from '../../src/workflows/activity-contract';
 import { OrderStatusAttribute } from '../../src/workflows/contract';
+import { DEFAULT_FLOW_POLICY, NO_CAPACITY_ERROR } from '../../src/workflows/flow-contract';
 import { callCount, directServer, paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
 import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -16,12 +17,18 @@ describe('provisionServer: permanent failures roll back', () => {
     await h.panel.reset();
   });
 
-  it('ends FAILED at allocate with NoCapacity, releasing the (empty) reservation', async () => {
+  it('waits for capacity, then ends FAILED with NO_CAPACITY once its tier\'s deadline passed, releasing the (empty) reservation', async () => {
     const { state, history, sim, reservations, handle } = await runOrder(h, paperOrder('no-capacity', { locationIds: [2] }), { record: 'failed-allocate' });
-    expect(state).toMatchObject({ status: 'FAILED', step: 'allocate', error: { step: 'allocate', type: 'NoCapacity' }, compensationErrors: [] });
-    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'COMPENSATING', 'FAILED']);
-    expect(activityTypes(history)).toEqual(['allocate', 'releaseAllocation']);
-    expect(activities(history)[0]).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(state).toMatchObject({ status: 'FAILED', step: 'allocate', error: { step: 'allocate', type: NO_CAPACITY_ERROR }, compensationErrors: [] });
+    expect(statuses(state)).toEqual(['QUEUED', 'WAITING_FOR_CAPACITY', 'COMPENSATING', 'FAILED']);
+    const types = activityTypes(history);
+    expect(types[0]).toBe('allocate');
+    expect(types.at(-1)).toBe('releaseAllocation');
+    expect(types.slice(1, -1).every((t) => t === 'checkCapacity')).toBe(true);
+    expect(types.length).toBeGreaterThan(10);
+    const waitStarted = Date.parse(state.timeline.find((t) => t.status === 'WAITING_FOR_CAPACITY')?.at ?? '');
+    const gaveUp = Date.parse(state.timeline.find((t) => t.status === 'COMPENSATING')?.at ?? '');
+    expect(gaveUp - waitStarted).toBeGreaterThanOrEqual(DEFAULT_FLOW_POLICY.standard.capacityWaitMs - 5_000);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     expect(sim.servers).toEqual([]);
     expect(reservations).toEqual([]);
@@ -50,12 +57,13 @@ describe('provisionServer: permanent failures roll back', () => {
     expect(reservations).toEqual([]);
   });
 
-  it('ends FAILED at configure when the server vanished before it, finding nothing left to delete', async () => {
+  it('ends FAILED with ServerGone when the server vanished after installing, finding nothing left to delete', async () => {
     const { state, history, sim } = await runOrder(h, paperOrder('vanished'), {
       hooks: { configure: async ({ input }: { input: { serverId: number } }) => { await h.panel.client().deleteServer(input.serverId, { force: true }); } },
     });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'configure', type: 'ServerGone' }, compensationErrors: [] });
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'deleteServer', 'releaseAllocation']);
+    // configure compares with the server the install step last saw (no request when nothing differs): verify finds it gone.
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'ServerGone' }, compensationErrors: [] });
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify', 'deleteServer', 'releaseAllocation']);
     expect(sim.servers).toEqual([]);
   });
 

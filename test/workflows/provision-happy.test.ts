@@ -38,7 +38,7 @@ describe('provisionServer: success paths', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it.each(['allocate', 'create', 'install', 'configure', 'verify'] as const)(
+  it.each(['allocate', 'create', 'verify'] as const)(
     'reaches ACTIVE when %s fails once with a daemon error and its retry succeeds',
     async (step) => {
       const order = paperOrder(`transient-${step}`);
@@ -54,4 +54,29 @@ describe('provisionServer: success paths', () => {
       expect(reservations).toEqual([]);
     },
   );
+
+  it('keeps waiting through daemon errors while the server installs, reaching ACTIVE without failing the install', async () => {
+    const order = paperOrder('transient-install');
+    const { state, history, sim } = await runOrder(h, order, {
+      hooks: {
+        install: async ({ attempt }) => {
+          if (attempt > 1) return;
+          await h.panel.faults({ errorRate: 1 });
+          setTimeout(() => void h.panel.faults({}), 500);
+        },
+      },
+    });
+    expect(state.status).toBe('ACTIVE');
+    expect(activities(history).find((a) => a.type === 'install')).toMatchObject({ attempt: 1, outcome: 'completed' });
+    expect(serversOf(sim, order.orderId)).toEqual([expect.objectContaining({ id: state.server?.id, status: null })]);
+  });
+
+  it('configures without a panel request when the installed server matches the order, so a daemon error then changes nothing', async () => {
+    const { state, history } = await runOrder(h, paperOrder('configure-no-call'), {
+      hooks: { configure: faultsOnFirstAttempt(h.panel, { errorRate: 1 }) },
+    });
+    expect(state.status).toBe('ACTIVE');
+    expect(activities(history).find((a) => a.type === 'configure')).toMatchObject({ attempt: 1, outcome: 'completed' });
+    expect(state.timeline.some((t) => t.detail === 'already as ordered')).toBe(true);
+  });
 });

@@ -1,0 +1,137 @@
+/**
+ * Benchmark of provisioning throughput: orders submitted through the API with a fixed number in flight (one panel
+ * user per lane), against the `npm start` stack (a child process) with a zero-latency simulated panel (no rate limit,
+ * installs finish at once). Reports orders ACTIVE per second from the first submission to the last completion
+ * (target >= 20/s), submission-to-ACTIVE latency, the CPU the stack used, and panel calls per ACTIVE order (target
+ * <= 6) by route. Completion is awaited on the workflow's result through Temporal, so watching costs the worker
+ * nothing. A warm-up batch (not counted) fills the worker's caches; a fresh stack per run.
+ * The stack gets PROVIDER_RATE_LIMIT to match the panel; `--env NAME=value` adds or overrides stack settings.
+ * Usage: npm run bench:throughput -- [--orders 300] [--concurrency 50] [--warmup 10] [--runs 3] [--env NAME=value]
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import type { CallStats } from '../sim/src';
+import { orderWorkflowId, type OrderState } from '../src/workflows/contract';
+import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
+import { median, percentile, processCpuSeconds } from './proc-stats';
+
+const { values } = parseArgs({ options: {
+  orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '50' },
+  warmup: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' },
+  env: { type: 'string', multiple: true, default: [] },
+} });
+const ORDERS = Number(values.orders);
+const CONCURRENCY = Number(values.concurrency);
+const WARMUP = Number(values.warmup);
+const SEEDED_USERS = 3;
+const ALLOCATIONS_PER_NODE = 120;
+/** The simulated panel's rate limit in this benchmark (practically none); the worker's provider budget is told the same. */
+const PANEL_RATE_LIMIT = 100_000;
+/** `--env NAME=value` (repeatable): extra settings for the stack, e.g. PROVIDER_RATE_LIMIT. */
+const STACK_ENV = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+/** BENCH_STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the stack's main process. */
+const STACK_NODE_ARGS = (process.env.BENCH_STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
+
+interface Batch { seconds: number; latencies: number[]; statuses: Record<string, number> }
+interface RunResult {
+  perSecond: number; p50: number; p99: number; callsPerActive: number; byRoute: Record<string, number>;
+  /** CPU seconds of the stack's main process (API, worker, panel) and of the rest of its tree (Temporal server). */
+  cpuMain: number; cpuOthers: number;
+}
+
+async function prepare(stack: StackProcess): Promise<void> {
+  await stack.setFaults({ rateLimitPerMinute: PANEL_RATE_LIMIT, installMs: 0 });
+  const nodes = Math.ceil((ORDERS + WARMUP) / ALLOCATIONS_PER_NODE) - 2;
+  for (let i = 0; i < nodes; i++) await stack.addNode({ location_id: 1 });
+  for (let i = 0; i < CONCURRENCY - SEEDED_USERS; i++) {
+    await stack.addUser();
+  }
+}
+
+/** `count` orders, `lanes` at a time; each lane submits through the API and waits for the workflow's result. */
+async function batch(stack: StackProcess, client: Client, prefix: string, count: number, lanes: number): Promise<Batch> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const started = process.hrtime.bigint();
+  const lane = async (laneIndex: number) => {
+    while (next < count) {
+      const orderId = `${prefix}-${next++}`;
+      const t0 = process.hrtime.bigint();
+      const accepted = await stack.api('POST', '/v1/orders', orderBody(orderId, { userId: 1 + laneIndex }));
+      if (accepted.status !== 202) throw new Error(`POST /v1/orders ${orderId}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+      const state = await client.workflow.getHandle(orderWorkflowId(orderId)).result() as OrderState;
+      statuses[state.status] = (statuses[state.status] ?? 0) + 1;
+      if (state.status === 'ACTIVE') latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies: latencies.sort((a, b) => a - b), statuses };
+}
+
+const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+
+function callsDelta(before: CallStats, after: CallStats): Record<string, number> {
+  return Object.fromEntries(Object.entries(after.byRoute)
+    .map(([route, n]) => [route, n - (before.byRoute[route] ?? 0)] as const)
+    .filter(([, n]) => n > 0));
+}
+
+async function run(index: number): Promise<RunResult> {
+  const stack = await startStack({ env: { LOG_LEVEL: 'warn', PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT), ...STACK_ENV }, nodeArgs: STACK_NODE_ARGS });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const client = new Client({ connection });
+    await prepare(stack);
+    await batch(stack, client, `warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
+    const others = descendants(stack.child.pid!);
+    const main0 = processCpuSeconds(stack.child.pid!);
+    const others0 = cpuOf(others);
+    const calls0 = (await stack.simState()).calls;
+    const measured = await batch(stack, client, `tp-${index}`, ORDERS, CONCURRENCY);
+    const cpuMain = processCpuSeconds(stack.child.pid!) - main0;
+    const cpuOthers = cpuOf(others) - others0;
+    const calls = (await stack.simState()).calls;
+    const active = measured.statuses.ACTIVE ?? 0;
+    const result: RunResult = {
+      perSecond: active / measured.seconds,
+      p50: percentile(measured.latencies, 50),
+      p99: percentile(measured.latencies, 99),
+      callsPerActive: (calls.total - calls0.total) / active,
+      cpuMain,
+      cpuOthers,
+      byRoute: callsDelta(calls0, calls),
+    };
+    console.log(`run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ${fmt(result.perSecond)} ACTIVE/s, `
+      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms, CPU: main process ${fmt(cpuMain)} s, Temporal server ${fmt(cpuOthers)} s, `
+      + `${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order (429s: ${calls.rateLimited - calls0.rateLimited})`);
+    console.log(`  calls per ACTIVE order by route: ${Object.entries(result.byRoute).map(([r, n]) => `${r} ${(n / active).toFixed(2)}`).join(', ')}`);
+    return result;
+  } finally {
+    await connection.close();
+    const stopAt = Date.now();
+    const stopped = await stack.stop(120_000);
+    const stopMs = Date.now() - stopAt;
+    if (stopped.code !== 0 || stopped.leftBehind.length > 0 || stopMs > 5000) console.log(`  SIGTERM to exit: ${stopMs} ms, ${JSON.stringify(stopped)}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const load1 = os.loadavg()[0];
+  const results: RunResult[] = [];
+  for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
+  console.log([
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
+    `${ORDERS} orders, ${CONCURRENCY} in flight, zero-latency panel, ${results.length} runs (fresh stack each)`,
+    `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s (target >= 20), median submission-to-ACTIVE p50 `
+      + `${fmt(median(results.map((r) => r.p50)))} ms p99 ${fmt(median(results.map((r) => r.p99)))} ms, median `
+      + `${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
+  ].join('\n'));
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import type { PterodactylClient, Server } from '../provider';
+
+export interface InstallWatcherOptions {
+  /** Time between two list requests (each covers up to `batchSize` watched servers); default 5 s. */
+  intervalMs?: number;
+  /** External ids per request; default 50 (keeps the URL short). */
+  batchSize?: number;
+  /** Page size of the list request; default 100. */
+  perPage?: number;
+  logger?: Logger;
+}
+
+/** A watched server as one request saw it (null: not on the panel under the order's external_id), and when. */
+export interface Sighting { server: Server | null; at: number }
+interface Watch { serverId: number; waiters: Array<(seen: Sighting) => void> }
+
+/**
+ * Follows the installation of many servers with one request per interval: `GET /servers?filter[external_id]=a,b,c`
+ * (the panel matches each value as a substring, OR-ed), matched exactly by external_id on our side. A watched
+ * server missing from a complete answer is reported as null (the caller confirms by id). At most one request per
+ * interval per process, so the provider budget counts it as a fixed share.
+ */
+export class InstallWatcher {
+  private readonly watches = new Map<string, Watch>();
+  private timer: NodeJS.Timeout | undefined;
+  private cursor = 0;
+  private page = 1;
+  private polling = false;
+  private interval: number;
+  private readonly configuredIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly perPage: number;
+
+  constructor(private readonly provider: PterodactylClient, private readonly options: InstallWatcherOptions = {}) {
+    this.configuredIntervalMs = options.intervalMs ?? 5000;
+    this.interval = this.configuredIntervalMs;
+    this.batchSize = options.batchSize ?? 50;
+    this.perPage = options.perPage ?? 100;
+  }
+
+  get intervalMs(): number {
+    return this.interval;
+  }
+
+  /** Never poll more often than every `ms` (the share of the provider budget the watchers may use), nor than configured. */
+  paceAtLeast(ms: number): void {
+    this.interval = Math.max(this.configuredIntervalMs, Math.ceil(ms));
+  }
+
+  /** The order's server as the next request covering it sees it; undefined when nothing came within `maxWaitMs`. */
+  next(orderId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined> {
+    let watch = this.watches.get(orderId);
+    if (!watch) {
+      watch = { serverId, waiters: [] };
+      this.watches.set(orderId, watch);
+    }
+    const w = watch;
+    return new Promise((resolve) => {
+      const timeout = setTimeout(() => {
+        w.waiters = w.waiters.filter((f) => f !== done);
+        resolve(undefined);
+      }, maxWaitMs);
+      const done = (seen: Sighting) => {
+        clearTimeout(timeout);
+        resolve(seen);
+      };
+      w.waiters.push(done);
+      this.schedule();
+    });
+  }
+
+  /** Stops following the order's server (installed, failed or given up). */
+  forget(orderId: string): void {
+    this.watches.delete(orderId);
+  }
+
+  get watching(): number {
+    return this.watches.size;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.polling || this.watches.size === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.poll();
+    }, this.interval);
+    this.timer.unref();
+  }
+
+  private batch(): string[] {
+    const ids = [...this.watches.keys()].sort();
+    if (this.cursor >= ids.length) this.cursor = 0;
+    return ids.slice(this.cursor, this.cursor + this.batchSize);
+  }
+
+  private async poll(): Promise<void> {
+    this.polling = true;
+    const ids = this.batch();
+    const at = Date.now();
+    try {
+      const { items, pagination } = await this.provider.listServers({
+        filter: { external_id: ids.join(',') }, page: this.page, perPage: this.perPage,
+      });
+      const found = new Map(items.filter((s) => s.external_id !== null).map((s) => [s.external_id as string, s]));
+      const complete = pagination.total_pages <= 1;
+      for (const id of ids) {
+        const server = found.get(id);
+        if (server || complete) this.resolve(id, server ?? null, at);
+      }
+      if (pagination.current_page < pagination.total_pages) this.page += 1;
+      else {
+        this.page = 1;
+        this.cursor += ids.length;
+      }
+    } catch (err) {
+      this.options.logger?.debug({ err: err instanceof Error ? err.message : String(err) }, 'install watch request failed');
+    } finally {
+      this.polling = false;
+      this.schedule();
+    }
+  }
+
+  private resolve(orderId: string, server: Server | null, at: number): void {
+    const watch = this.watches.get(orderId);
+    if (!watch) return;
+    const sighting = { server: server && server.id === watch.serverId ? server : null, at };
+    for (const done of watch.waiters.splice(0)) done(sighting);
+  }
+}

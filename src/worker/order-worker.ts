@@ -1,0 +1,52 @@
+import type { State, Worker } from '@temporalio/worker';
+import type { ProcessFlow } from '../flow/process-flow';
+import type { FlowReporter } from './flow-reporter';
+import type { ProviderWorkerHost } from './provider-worker';
+
+/** The workers of one process (orders, provider budget) and its flow reporter, run and stopped together. */
+export class OrderWorker {
+  constructor(
+    private readonly main: Worker,
+    readonly provider: ProviderWorkerHost,
+    readonly flow: ProcessFlow,
+    private readonly reporter: FlowReporter | undefined,
+    private readonly ownsFlow: boolean,
+  ) {}
+
+  /** Runs until shutdown(); when either worker fails, the other one is stopped and the failure rethrown. */
+  async run(): Promise<void> {
+    this.reporter?.start();
+    const main = this.main.run();
+    const provider = this.provider.run();
+    await Promise.race([main, provider]).catch(() => undefined);
+    this.shutdown();
+    const results = await Promise.allSettled([main, provider, this.reporter?.stop()]);
+    if (this.ownsFlow) this.flow.stop();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Runs the workers while `fn` runs, then stops them; resolves with what `fn` returned. */
+  async runUntil<R>(fn: () => Promise<R>): Promise<R> {
+    const running = this.run();
+    const stoppedEarly = running.then(() => {
+      throw new Error('the workers stopped before the function finished');
+    });
+    try {
+      return await Promise.race([fn(), stoppedEarly]);
+    } finally {
+      stoppedEarly.catch(() => undefined);
+      this.shutdown();
+      await running;
+    }
+  }
+
+  shutdown(): void {
+    if (this.main.getState() === 'RUNNING') this.main.shutdown();
+    this.provider.shutdown();
+  }
+
+  getState(): State {
+    return this.main.getState();
+  }
+}

@@ -1,0 +1,123 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import type { ProcessFlow } from '../flow/process-flow';
+import { safeError } from '../logger';
+import { providerTaskQueue } from '../workflows/flow-contract';
+
+export interface ProviderWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  /** The order task queue; the worker polls `providerTaskQueue(taskQueue)`. */
+  taskQueue: string;
+  activities: WorkerOptions['activities'];
+  flow: ProcessFlow;
+  logger: Logger;
+  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'interceptors' | 'identity'>;
+  /** How often the rate is compared with what the flow control wants; default 1 s. */
+  checkEveryMs?: number;
+}
+
+interface Running { worker: Worker; ratePerMinute: number; since: number; done: Promise<void> }
+
+/** A rate change is applied at once when slowing down, and at most this often when speeding up. */
+const SPEED_UP_EVERY_MS = 5_000;
+
+/**
+ * The worker of the provider task queue. Its `maxTaskQueueActivitiesPerSecond` is the provider budget: Temporal
+ * enforces it on the server for the whole task queue (every process polling it together), so it holds across
+ * processes and restarts. The rate is fixed per Worker, so when the flow control wants another rate (a 429,
+ * X-RateLimit-Remaining running low, recovery, the shared rate of the flow-control workflow) the worker is stopped
+ * (its running activities finish) and a new one started with the new rate; the server takes the rate of the newest
+ * polls. (sdk-core allows one worker per task queue and connection, hence stop-then-start.)
+ */
+export class ProviderWorkerHost {
+  private current: Running | undefined;
+  private readonly retiring = new Set<Promise<void>>();
+  private shared = { ratePerMinute: Infinity, processes: 1 };
+  private stopping = false;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: ((err: unknown) => void) | undefined;
+  private swapping = false;
+  private requestStop: () => void = () => undefined;
+  private readonly stopRequested = new Promise<void>((resolve) => { this.requestStop = resolve; });
+
+  constructor(private readonly options: ProviderWorkerOptions) {}
+
+  get ratePerMinute(): number | undefined {
+    return this.current?.ratePerMinute;
+  }
+
+  /** The rate and process count the flow-control workflow last gave (see FlowReporter). */
+  setShared(view: { ratePerMinute: number; processes: number }): void {
+    this.shared = view;
+  }
+
+  desiredRate(): number {
+    return this.options.flow.providerRatePerMinute(this.shared.processes, this.shared.ratePerMinute);
+  }
+
+  /** Runs until shutdown(); rejects when a provider worker fails on its own. */
+  async run(): Promise<void> {
+    const failed = new Promise<never>((_, reject) => { this.failure = reject; });
+    await this.start(this.desiredRate());
+    this.timer = setInterval(() => void this.adjust(), this.options.checkEveryMs ?? 1000);
+    try {
+      await Promise.race([failed, this.stopped()]);
+    } finally {
+      clearInterval(this.timer);
+    }
+  }
+
+  shutdown(): void {
+    this.stopping = true;
+    clearInterval(this.timer);
+    if (this.current && this.current.worker.getState() === 'RUNNING') this.current.worker.shutdown();
+    this.requestStop();
+  }
+
+  /** Applies the desired rate when it differs enough from the running one. */
+  async adjust(): Promise<void> {
+    const running = this.current;
+    if (!running || this.stopping || this.swapping) return;
+    const desired = this.desiredRate();
+    const slower = desired < running.ratePerMinute * 0.95;
+    const faster = desired > running.ratePerMinute * 1.1 && Date.now() - running.since >= SPEED_UP_EVERY_MS;
+    if (!slower && !faster) return;
+    this.swapping = true;
+    try {
+      this.retiring.add(running.done);
+      running.worker.shutdown();
+      await running.done;
+      this.retiring.delete(running.done);
+      if (this.stopping) return;
+      await this.start(desired);
+      this.options.logger.info({ from: running.ratePerMinute, to: desired }, 'provider budget rate changed');
+    } catch (err) {
+      this.options.logger.error({ err: safeError(err) }, 'could not restart the provider worker at a new rate');
+    } finally {
+      this.swapping = false;
+    }
+  }
+
+  private async start(ratePerMinute: number): Promise<void> {
+    const { connection, namespace, taskQueue, activities, tuning } = this.options;
+    const worker = await Worker.create({
+      connection,
+      namespace,
+      taskQueue: providerTaskQueue(taskQueue),
+      activities,
+      maxTaskQueueActivitiesPerSecond: ratePerMinute / 60,
+      ...tuning,
+    });
+    const done = worker.run().catch((err: unknown) => {
+      if (!this.stopping) this.failure?.(err);
+    });
+    this.current = { worker, ratePerMinute, since: Date.now(), done };
+    if (this.stopping) worker.shutdown();
+  }
+
+  private async stopped(): Promise<void> {
+    await this.stopRequested;
+    await Promise.all([this.current?.done, ...this.retiring]);
+  }
+}

@@ -1,0 +1,95 @@
+import {
+  ApplicationFailure, TimeoutFailure, proxyActivities, sleep, workflowInfo, type ActivityOptions,
+} from '@temporalio/workflow';
+import { FailureType, type CircuitOpenDetails } from '../errors';
+import type { ProvisioningActivities } from './activity-contract';
+import { compensationOptions } from './activity-options';
+import type { Order, OrderStatus } from './contract';
+import { PROMOTED_PRIORITY_KEY, providerTaskQueue, type TierPolicy } from './flow-contract';
+import { hasFailureType } from './failures';
+import type { OrderTracker } from './order-state';
+
+/** Runs the step's activity; `again` is true when an earlier run of this step may have reached the panel. */
+type ProviderCall<R> = (activities: ProvisioningActivities, again: boolean) => Promise<R>;
+
+const rootCause = (err: unknown): unknown => (err instanceof Error && err.cause ? err.cause : err);
+
+function isScheduleToStartTimeout(err: unknown): boolean {
+  const root = rootCause(err);
+  return root instanceof TimeoutFailure && root.timeoutType === 'SCHEDULE_TO_START';
+}
+
+export function circuitDetails(err: unknown): CircuitOpenDetails | undefined {
+  if (!hasFailureType(err, FailureType.CircuitOpen)) return undefined;
+  const root = rootCause(err) as ApplicationFailure;
+  return (root.details?.[0] as CircuitOpenDetails | undefined) ?? { scope: 'panel', nodeId: null, retryAfterMs: 5000 };
+}
+
+/** A spread of up to a second per order (derived from its id), so waiting orders do not all wake at once. */
+export function jitterMs(orderId: string): number {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
+  return hash % 1000;
+}
+
+/**
+ * How an order's provider steps are dispatched: on the provider task queue with the order's priority and
+ * fairness key, waiting at most the tier's `maxQueueWaitMs` for dispatch before being re-scheduled promoted
+ * (priority key 1, for this and every later step), and waiting in WAITING_FOR_PROVIDER while a breaker is open.
+ */
+export class OrderFlow {
+  constructor(private readonly order: Order, private readonly tracker: OrderTracker, readonly policy: TierPolicy) {}
+
+  get promoted(): boolean {
+    return this.tracker.state.priority.promoted;
+  }
+
+  /** When the step scheduled now would be promoted (null once promoted). */
+  promotionAt(): number | null {
+    return this.promoted ? null : Date.now() + this.policy.maxQueueWaitMs;
+  }
+
+  /** Runs one provider step (`call` picks the activity) until it completes or fails for a reason other than waiting. */
+  async run<R>(base: ActivityOptions, call: ProviderCall<R>, resumeStatus: () => OrderStatus): Promise<R> {
+    for (let again = false; ; again = true) {
+      const { priorityKey, fairnessKey } = this.tracker.state.priority;
+      const activities = proxyActivities<ProvisioningActivities>({
+        ...base,
+        taskQueue: providerTaskQueue(workflowInfo().taskQueue),
+        priority: { priorityKey, fairnessKey },
+        ...(this.promoted ? {} : { scheduleToStartTimeout: this.policy.maxQueueWaitMs }),
+      });
+      try {
+        return await call(activities, again);
+      } catch (err) {
+        if (!this.promoted && isScheduleToStartTimeout(err)) {
+          this.tracker.promote(PROMOTED_PRIORITY_KEY,
+            `waited more than ${this.policy.maxQueueWaitMs / 1000} s for dispatch: promoted to priority ${PROMOTED_PRIORITY_KEY}`);
+          continue;
+        }
+        const open = circuitDetails(err);
+        if (!open) throw err;
+        await this.waitForProvider(open, resumeStatus());
+      }
+    }
+  }
+
+  /** A rollback on the provider queue, ahead of forward steps (priority 1); never held by a breaker. */
+  compensate<R>(call: ProviderCall<R>): Promise<R> {
+    return call(proxyActivities<ProvisioningActivities>({
+      ...compensationOptions,
+      taskQueue: providerTaskQueue(workflowInfo().taskQueue),
+      priority: { priorityKey: PROMOTED_PRIORITY_KEY, fairnessKey: this.tracker.state.priority.fairnessKey },
+    }), false);
+  }
+
+  /** WAITING_FOR_PROVIDER until the breaker's next probe (plus a per-order spread), then back to `status`. */
+  async waitForProvider(open: CircuitOpenDetails, status: OrderStatus): Promise<void> {
+    const what = open.scope === 'panel' ? 'the panel' : `node ${open.nodeId}`;
+    const waitMs = Math.max(1000, open.retryAfterMs) + jitterMs(this.order.orderId);
+    this.tracker.wait('provider', 'WAITING_FOR_PROVIDER', `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`, null);
+    await sleep(waitMs);
+    if (status === 'QUEUED') this.tracker.wait('dispatch', 'QUEUED', `${what} may be back; waiting for its turn`, this.promotionAt());
+    else this.tracker.endWait(status, `${what} may be back; trying again`);
+  }
+}

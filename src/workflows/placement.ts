@@ -1,0 +1,90 @@
+import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { FailureType } from '../errors';
+import type { AllocatedSlot, CreateResult, ProvisioningActivities } from './activity-contract';
+import { capacityCheckOptions, compensationOptions, panelCallOptions, panelChangeOptions } from './activity-options';
+import type { Compensations } from './compensations';
+import type { Order } from './contract';
+import { NO_CAPACITY_ERROR } from './flow-contract';
+import { hasFailureType } from './failures';
+import { circuitDetails, jitterMs, type OrderFlow } from './order-flow';
+import type { OrderTracker } from './order-state';
+
+/** How many allocations an order tries when the panel reports its chosen one taken by a concurrent order. */
+export const MAX_PLACEMENT_ATTEMPTS = 3;
+const FIRST_CAPACITY_CHECK_MS = 5_000;
+
+const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
+const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
+
+/** Longest pause between two capacity checks: 10 s per priority level (premium and promoted orders look most often). */
+const capacityCheckCap = (priorityKey: number): number => priorityKey * 10_000;
+
+/**
+ * allocate -> create, re-planning on an allocation taken concurrently. When no node has room the order waits in
+ * WAITING_FOR_CAPACITY, checking with backoff (no provider dispatch), until room appears or the tier's
+ * `capacityWaitMs` has passed (then it fails with NO_CAPACITY).
+ */
+export async function place(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations): Promise<CreateResult> {
+  const refused: number[] = [];
+  compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
+  for (let attempt = 1; ; attempt++) {
+    const slot = await allocate(order, tracker, flow, refused, attempt);
+    compensations.register('deleteServer', () => flow.compensate((a) => a.deleteServer({ orderId: order.orderId })));
+    tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
+    try {
+      const created = await flow.run(panelChangeOptions, (a, again) => a.create({ order, slot, lookFirst: again || attempt > 1 }), () => 'CREATING');
+      if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
+      return created;
+    } catch (err) {
+      if (!hasFailureType(err, FailureType.AllocationTaken) || attempt >= MAX_PLACEMENT_ATTEMPTS) throw err;
+      refused.push(slot.allocationId);
+      tracker.note(`allocation ${slot.allocationId} was taken concurrently`);
+    }
+  }
+}
+
+async function allocate(order: Order, tracker: OrderTracker, flow: OrderFlow, refused: number[], attempt: number): Promise<AllocatedSlot> {
+  let deadline: number | null = null;
+  let pause = FIRST_CAPACITY_CHECK_MS;
+  for (;;) {
+    const queued = attempt === 1 && tracker.status !== 'WAITING_FOR_CAPACITY';
+    if (queued) tracker.enterQueue('allocate', flow.promotionAt());
+    else tracker.enterStep('allocate', deadline === null ? `choosing another allocation (try ${attempt})` : 'room may have appeared: choosing a node');
+    try {
+      const slot = await flow.run(panelCallOptions, (a) => a.allocate({ order, excludeAllocationIds: refused }),
+        () => (queued ? 'QUEUED' : 'ALLOCATING'));
+      if (queued || tracker.status !== 'ALLOCATING') tracker.enterStep('allocate', `reserved allocation ${slot.allocationId} on node ${slot.nodeId}`);
+      return slot;
+    } catch (err) {
+      if (!hasFailureType(err, FailureType.NoCapacity)) throw err;
+    }
+    deadline ??= Date.now() + flow.policy.capacityWaitMs;
+    await waitForCapacity(order, tracker, flow, deadline, pause);
+    pause = Math.min(pause * 2, capacityCheckCap(tracker.state.priority.priorityKey));
+  }
+}
+
+/** Checks for room (no dispatch) with growing pauses until some node fits; NO_CAPACITY once `deadline` passes. */
+async function waitForCapacity(order: Order, tracker: OrderTracker, flow: OrderFlow, deadline: number, firstPause: number): Promise<void> {
+  let pause = firstPause;
+  for (;;) {
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.nonRetryable(
+        `no node in locations [${order.locationIds.join(', ')}] had room for ${order.limits.memory} MB memory and ${order.limits.disk} MB disk within ${flow.policy.capacityWaitMs / 60_000} min`,
+        NO_CAPACITY_ERROR,
+      );
+    }
+    if (tracker.status !== 'WAITING_FOR_CAPACITY') {
+      tracker.wait('capacity', 'WAITING_FOR_CAPACITY', 'no node of its locations has room: waiting for capacity', deadline);
+    }
+    await sleep(Math.min(pause + jitterMs(order.orderId), Math.max(1, deadline - Date.now())));
+    if (Date.now() >= deadline) continue;
+    const check = await checks.checkCapacity({ order }).catch((err: unknown) => {
+      if (!circuitDetails(err)) throw err;
+      return { fits: false, blockedByBreaker: true };
+    });
+    if (check.fits) return;
+    if (check.blockedByBreaker) tracker.note('the nodes with room are failing (circuit breaker open)');
+    pause = Math.min(pause * 2, capacityCheckCap(tracker.state.priority.priorityKey));
+  }
+}

@@ -1,0 +1,66 @@
+import { createActivities } from '../../src/activities';
+import { ProcessFlow } from '../../src/flow/process-flow';
+import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
+import { activityDeps, callCount, directServer, paperOrder, runActivity, silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
+
+describe('batched install checks and the cached catalogue', () => {
+  let panel: PanelHarness;
+  let flow: ProcessFlow;
+  let activities: ProvisioningActivities;
+
+  beforeAll(async () => {
+    panel = await startPanel();
+  });
+  afterAll(async () => {
+    await panel.close();
+  });
+  beforeEach(async () => {
+    await panel.reset();
+    flow = new ProcessFlow({ provider: panel.client(), installPollMs: 300, logger: silentLogger });
+    activities = createActivities(activityDeps(panel, { flow }));
+  });
+  afterEach(() => flow.stop());
+
+  it('follows the installation of many servers with one list request per interval, matched exactly by external_id', async () => {
+    await panel.faults({ installMs: 1_000 });
+    const ids = ['batch-1', 'batch-10', 'batch-2', 'batch-3', 'batch-4', 'batch-5'];
+    const servers: Array<{ id: number }> = [];
+    for (const orderId of ids) {
+      const order = paperOrder(orderId);
+      const slot = await activities.allocate({ order, excludeAllocationIds: [] });
+      servers.push((await activities.create({ order, slot })).server);
+    }
+    const before = await panel.state();
+    const results = await Promise.all(ids.map((orderId, i) =>
+      runActivity(activities.install, { orderId, serverId: servers[i].id, deadlineMs: 60_000 })));
+    expect(results.map((r) => r.server?.external_id)).toEqual(ids);
+    const after = await panel.state();
+    const listings = callCount(after, 'GET /servers') - callCount(before, 'GET /servers');
+    expect(listings).toBeGreaterThanOrEqual(1);
+    expect(listings).toBeLessThanOrEqual(6);
+    expect(callCount(after, 'GET /servers/{id}')).toBe(callCount(before, 'GET /servers/{id}'));
+  });
+
+  it('reads nodes, eggs and each node\'s free allocations once for many orders', async () => {
+    for (let i = 0; i < 5; i++) {
+      const order = paperOrder(`cached-${i}`);
+      const slot = await activities.allocate({ order, excludeAllocationIds: [] });
+      await activities.create({ order, slot });
+    }
+    const state = await panel.state();
+    expect(callCount(state, 'GET /nodes')).toBe(1);
+    expect(callCount(state, 'GET /nodes/{id}/allocations')).toBeLessThanOrEqual(2);
+    expect(callCount(state, 'GET /nests')).toBe(1);
+    expect(callCount(state, 'POST /servers')).toBe(5);
+    expect(state.calls.total).toBeLessThanOrEqual(5 + 1 + 2 + 1 + 2);
+  });
+
+  it('re-reads a node\'s free allocations when the panel refused one as taken', async () => {
+    const order = paperOrder('refused');
+    const slot = await activities.allocate({ order, excludeAllocationIds: [] });
+    await panel.client().createServer(directServer('intruder', slot.allocationId));
+    await expect(runActivity(activities.create, { order, slot })).rejects.toMatchObject({ type: 'AllocationTaken' });
+    const next = await activities.allocate({ order, excludeAllocationIds: [slot.allocationId] });
+    expect(next.allocationId).not.toBe(slot.allocationId);
+  });
+});

@@ -1,0 +1,63 @@
+import { orderStateQuery } from '../../src/workflows/contract';
+import { paperOrder } from '../activities/panel-harness';
+import { addUsers, peakInWindow, startFlowRig, type FlowRig } from './flow-harness';
+import { startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+
+jest.setTimeout(120_000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('flow control: circuit breaker on the panel', () => {
+  let h: WorkflowHarness;
+  let rig: FlowRig | undefined;
+  beforeAll(async () => {
+    h = await startWorkflowHarness();
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h.panel.reset();
+  });
+  afterEach(async () => {
+    await rig?.stop();
+    rig = undefined;
+  });
+
+  it('opens during an outage, holds orders in WAITING_FOR_PROVIDER without calling the panel, and drains at the budget\'s pace after recovery', async () => {
+    const users = await addUsers(h, 6);
+    await h.panel.faults({ rateLimitPerMinute: 240 });
+    rig = await startFlowRig(h, {
+      flowConfig: { rateLimitPerMinute: 240, rateReserve: 0.1 },
+      flowOptions: { breakers: { failureThreshold: 3, openMs: 1000, maxOpenMs: 3000 } },
+    });
+    await h.panel.faults({ rateLimitPerMinute: 240, outage: true });
+    const handles = [];
+    for (let i = 0; i < 6; i++) handles.push(await rig.start(paperOrder(`outage-${i}`, { userId: users[i] })));
+
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const states = await Promise.all(handles.map((hd) => hd.query(orderStateQuery)));
+      if (states.every((s) => s.status === 'WAITING_FOR_PROVIDER')) break;
+      if (Date.now() > deadline) throw new Error(`not all waiting: ${states.map((s) => s.status).join(', ')}`);
+      await sleep(100);
+    }
+    expect(rig.flows[0].breakers.panel.current).not.toBe('closed');
+    const state = await handles[0].query(orderStateQuery);
+    expect(state).toMatchObject({ waitingReason: 'provider', waitingSince: expect.any(String) });
+
+    const before = rig.calls.length;
+    await sleep(4_000);
+    // Only half-open probes reach the panel while it is down: one per open period (1 s, doubling to 3 s) at most.
+    expect(rig.calls.length - before).toBeLessThanOrEqual(4);
+
+    const recovered = Date.now();
+    await h.panel.faults({ rateLimitPerMinute: 240 });
+    const finals = await rig.results(handles);
+    expect(finals.map((s) => s.status)).toEqual(handles.map(() => 'ACTIVE'));
+    expect(finals.every((s) => statuses(s).includes('WAITING_FOR_PROVIDER'))).toBe(true);
+    expect(rig.flows[0].breakers.panel.current).toBe('closed');
+    expect((await h.panel.state()).calls.rateLimited).toBe(0);
+    expect(peakInWindow(rig.calls.filter((t) => t >= recovered), 5_000)).toBeLessThanOrEqual(4 * 5 + 4 + 1);
+  });
+});

@@ -1,0 +1,148 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, type ActivityInterceptorsFactory } from '@temporalio/worker';
+import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
+import { ProcessFlow, type ProcessFlowOptions } from '../../src/flow/process-flow';
+import type { PterodactylClient } from '../../src/provider';
+import { createWorker } from '../../src/worker';
+import type { OrderWorker } from '../../src/worker/order-worker';
+import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
+import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../../src/workflows/flow-contract';
+import { silentLogger } from '../activities/panel-harness';
+import type { WorkflowHarness } from './harness';
+
+/** One activity execution as the worker saw it start. */
+export interface ActivityStart { type: string; orderId: string; at: number; process: number }
+
+export interface FlowRig {
+  taskQueue: string;
+  workers: OrderWorker[];
+  flows: ProcessFlow[];
+  /** Every activity execution start, in order, across processes. */
+  starts: ActivityStart[];
+  /** Time of every panel request the processes made (each client method call is one request here). */
+  calls: number[];
+  /** Starts an order as the API does: tier priority and user fairness key. */
+  start(order: Order): Promise<WorkflowHandle>;
+  result(handle: WorkflowHandle): Promise<OrderState>;
+  /**
+   * Every order's final state, awaited one at a time: concurrent result() calls each unlock time skipping, and the
+   * embedded server then skips time although activities wait in a queue (see docs/flow-control.md, server notes).
+   */
+  results(handles: WorkflowHandle[]): Promise<OrderState[]>;
+  stop(): Promise<void>;
+}
+
+export interface FlowRigOptions {
+  processes?: number;
+  flowConfig?: Partial<FlowConfig>;
+  flowOptions?: Partial<ProcessFlowOptions>;
+}
+
+function recording(client: PterodactylClient, calls: number[]): PterodactylClient {
+  const wrapped: Partial<Record<keyof PterodactylClient, unknown>> = {};
+  for (const key of Object.keys(client) as Array<keyof PterodactylClient>) {
+    const method = client[key] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[key] = (...args: unknown[]) => {
+      calls.push(Date.now());
+      return method(...args);
+    };
+  }
+  return wrapped as PterodactylClient;
+}
+
+const orderIdOf = (arg: unknown): string => {
+  const a = arg as { order?: Order; orderId?: string } | undefined;
+  return a?.order?.orderId ?? a?.orderId ?? '';
+};
+
+function recorder(starts: ActivityStart[], process: number): ActivityInterceptorsFactory {
+  return (ctx) => ({
+    inbound: {
+      async execute(input, next) {
+        starts.push({ type: ctx.info.activityType, orderId: orderIdOf(input.args[0]), at: Date.now(), process });
+        return next(input);
+      },
+    },
+  });
+}
+
+let rigs = 0;
+
+/**
+ * `processes` worker processes (each its own NativeConnection, ProcessFlow and workers: the same as separate OS
+ * processes as far as Temporal and the panel can tell) on one fresh task queue, recording activity starts and panel
+ * requests.
+ */
+export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions = {}): Promise<FlowRig> {
+  const taskQueue = `flow-${++rigs}-${Date.now()}`;
+  const flowConfig: FlowConfig = { ...DEFAULT_FLOW_CONFIG, installCheckMs: 200, ...options.flowConfig };
+  const starts: ActivityStart[] = [];
+  const calls: number[] = [];
+  const workers: OrderWorker[] = [];
+  const flows: ProcessFlow[] = [];
+  const connections: NativeConnection[] = [];
+  for (let i = 0; i < (options.processes ?? 1); i++) {
+    const connection = await NativeConnection.connect({ address: h.env.address });
+    connections.push(connection);
+    const flow = new ProcessFlow({
+      provider: (onRateLimit) => recording(h.panel.client({ onRateLimit, timeoutMs: 2000 }), calls),
+      limitPerMinute: flowConfig.rateLimitPerMinute,
+      reserve: flowConfig.rateReserve,
+      installPollMs: flowConfig.installCheckMs,
+      logger: silentLogger,
+      ...options.flowOptions,
+    });
+    flows.push(flow);
+    workers.push(await createWorker({
+      connection, namespace: h.env.namespace ?? 'default', taskQueue, provider: flow.provider, logger: silentLogger,
+      flow, flowConfig, workflowBundle: h.bundle,
+      tuning: { maxHeartbeatThrottleInterval: '100 ms', shutdownGraceTime: '2 seconds', interceptors: { activity: [recorder(starts, i)] } },
+    }));
+  }
+  const running = workers.map((w) => w.run());
+  return {
+    taskQueue, workers, flows, starts, calls,
+    start: (order) => h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
+      taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order],
+      priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) },
+    }),
+    result: async (handle) => (await handle.result()) as OrderState,
+    results: async (handles) => {
+      const states: OrderState[] = [];
+      for (const handle of handles) states.push((await handle.result()) as OrderState);
+      return states;
+    },
+    stop: async () => {
+      for (const w of workers) w.shutdown();
+      await Promise.allSettled(running);
+      for (const f of flows) f.stop();
+      for (const c of connections) await c.close();
+    },
+  };
+}
+
+/** Order ids in the order their `type` activity first started. */
+export const firstStarts = (starts: ActivityStart[], type: string): string[] =>
+  [...new Set(starts.filter((s) => s.type === type).map((s) => s.orderId))];
+
+/** The most requests seen in any window of `windowMs`. */
+export function peakInWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i] - sorted[j] >= windowMs) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
+}
+
+/** Adds `count` panel users (the seed has only users 1-3) and returns their ids. */
+export async function addUsers(h: WorkflowHarness, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${h.panel.sim.url}/_sim/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    if (!res.ok) throw new Error(`could not add a user: ${res.status}`);
+    ids.push(((await res.json()) as { id: number }).id);
+  }
+  return ids;
+}
