@@ -104,6 +104,7 @@ function upsertSearchAttributes(
   const searchAttributes = withTypeMetadata(ctx, run.state.namespace, attrs.searchAttributes);
   ctx.append(run, { upsertWorkflowSearchAttributesEventAttributes: { searchAttributes, workflowTaskCompletedEventId: completedId } });
   applySearchAttributes(ctx, run.state.namespace, run.state.searchAttributes, attrs.searchAttributes?.indexedFields);
+  ctx.visibility.update(run);
 }
 
 function modifyProperties(

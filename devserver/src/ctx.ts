@@ -5,6 +5,7 @@ import { QueuedTask, TaskQueue } from './matching';
 import { toTimestamp } from './proto';
 import type { EventBody, HistoryEvent, RunState } from './state';
 import type { NamespaceRecord, Store } from './store';
+import { VisibilityIndex } from './visibility-index';
 
 export interface PendingQuery {
   id: string;
@@ -53,6 +54,8 @@ export class Ctx {
   readonly workflowQueues = new Map<string, TaskQueue<WorkflowQueueTask>>();
   readonly activityQueues = new Map<string, TaskQueue<ActivityQueueTask>>();
   readonly queryTasks = new Map<string, QueryTaskEntry>();
+  /** Runs by exact search attribute value, for visibility queries; re-indexed whenever a run's attributes change. */
+  readonly visibility = new VisibilityIndex();
   readonly clock: Clock;
   dispatchers!: Dispatchers;
   private depth = 0;
@@ -134,11 +137,13 @@ export class Ctx {
   addRun(run: Run): void {
     this.runs.set(run.state.runId, run);
     this.current.set(`${run.state.namespace}/${run.state.workflowId}`, run.state.runId);
+    this.visibility.update(run);
     this.touch(run);
   }
 
   removeRun(run: Run): void {
     this.runs.delete(run.state.runId);
+    this.visibility.remove(run);
     const key = `${run.state.namespace}/${run.state.workflowId}`;
     if (this.current.get(key) === run.state.runId) this.current.delete(key);
     this.dirty.delete(run);

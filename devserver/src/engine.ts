@@ -27,6 +27,7 @@ export function createEngine(store: Store, options: EngineOptions, namespaces: s
   for (const run of runs) {
     ctx.runs.set(run.state.runId, run);
     ctx.current.set(`${run.state.namespace}/${run.state.workflowId}`, run.state.runId);
+    ctx.visibility.update(run);
   }
   ctx.tx(() => {
     for (const run of runs) {

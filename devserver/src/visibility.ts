@@ -25,8 +25,19 @@ function fieldValue(run: Run, field: string): unknown {
     case 'HistoryLength': return run.events.length;
     case 'HistorySizeBytes': return s.historySizeBytes;
     case 'ExecutionDuration': return s.closeTime !== undefined ? (s.closeTime - s.executionTime) * 1e6 : undefined;
-    default: return payloadValue(s.searchAttributes[field]);
+    default: return decodedAttribute(s.searchAttributes[field]);
   }
+}
+
+/** Search attribute payloads are replaced, never mutated, on upsert: their decoded value is cached per payload. */
+const decoded = new WeakMap<object, unknown>();
+
+function decodedAttribute(p: Parameters<typeof payloadValue>[0]): unknown {
+  if (!p) return undefined;
+  if (decoded.has(p)) return decoded.get(p);
+  const value = payloadValue(p);
+  decoded.set(p, value);
+  return value;
 }
 
 /** A comparable form: datetimes as epoch ms, absent as null. */
@@ -63,16 +74,22 @@ function compare(type: number, actual: unknown, cmp: string, raw: Value): boolea
   }
 }
 
-function matches(ctx: Ctx, run: Run, e: Expr | undefined): boolean {
-  if (!e) return true;
-  if (e.op === 'and') return matches(ctx, run, e.left) && matches(ctx, run, e.right);
-  if (e.op === 'or') return matches(ctx, run, e.left) || matches(ctx, run, e.right);
-  const type = attributeType(ctx, run.state.namespace, e.field)!;
-  const actual = fieldValue(run, e.field);
-  if (e.op === 'null') return (actual === undefined || actual === null) !== e.negate;
-  if (e.op === 'in') return e.values.some((v) => compare(type, actual, '=', v)) !== e.negate;
-  if (e.op === 'between') return compare(type, actual, '>=', e.low) && compare(type, actual, '<=', e.high);
-  return compare(type, actual, e.cmp, e.value);
+type Predicate = (run: Run) => boolean;
+
+/** The query's condition as a predicate, with each attribute's type looked up once (queries are validated first). */
+function predicate(ctx: Ctx, namespace: string, e: Expr | undefined): Predicate {
+  if (!e) return () => true;
+  if (e.op === 'and' || e.op === 'or') {
+    const left = predicate(ctx, namespace, e.left);
+    const right = predicate(ctx, namespace, e.right);
+    return e.op === 'and' ? (run) => left(run) && right(run) : (run) => left(run) || right(run);
+  }
+  const type = attributeType(ctx, namespace, e.field)!;
+  const { field } = e;
+  if (e.op === 'null') return (run) => { const v = fieldValue(run, field); return (v === undefined || v === null) !== e.negate; };
+  if (e.op === 'in') return (run) => { const v = fieldValue(run, field); return e.values.some((x) => compare(type, v, '=', x)) !== e.negate; };
+  if (e.op === 'between') return (run) => { const v = fieldValue(run, field); return compare(type, v, '>=', e.low) && compare(type, v, '<=', e.high); };
+  return (run) => compare(type, fieldValue(run, field), e.cmp, e.value);
 }
 
 const ordered = new Set(['<', '<=', '>', '>=', 'between', 'starts_with']);
@@ -133,7 +150,9 @@ function compareKeys(a: Key, b: Key, desc: boolean[]): number {
 }
 
 function select(ctx: Ctx, namespace: string, parsed: ParsedQuery): Run[] {
-  return [...ctx.runs.values()].filter((r) => r.state.namespace === namespace && matches(ctx, r, parsed.where));
+  const matches = predicate(ctx, namespace, parsed.where);
+  const candidates = ctx.visibility.candidates(namespace, parsed.where, (field) => attributeType(ctx, namespace, field)) ?? ctx.runs.values();
+  return [...candidates].filter((r) => r.state.namespace === namespace && matches(r));
 }
 
 export function listWorkflows(ctx: Ctx, req: Plain<temporal.api.workflowservice.v1.IListWorkflowExecutionsRequest>) {

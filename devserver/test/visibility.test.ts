@@ -49,12 +49,12 @@ describe('visibility: list, count and search attributes', () => {
       { key: K.double, value: 1.5 }, { key: K.bool, value: true }, { key: K.datetime, value: new Date('2024-01-01T00:00:00Z') },
       { key: K.text, value: 'the quick brown fox' },
     ]);
+    await handles['vis-a'].result();
     await start('vis-b', 'quick', ['b'], [
       { key: K.keyword, value: 'beta' }, { key: K.list, value: ['blue'] }, { key: K.int, value: 5 },
       { key: K.double, value: 2.5 }, { key: K.bool, value: false }, { key: K.datetime, value: new Date('2024-06-01T00:00:00Z') },
       { key: K.text, value: 'lazy dog sleeps' },
     ]);
-    await handles['vis-a'].result();
     await handles['vis-b'].result();
     await new Promise((r) => setTimeout(r, 5));
     between = new Date().toISOString();
