@@ -29,6 +29,7 @@ export const envSchema = z.object({
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   SIM_PORT: port(8081),
+  WORKER_NICE: z.coerce.number().int('must be an integer').min(0).max(19).default(10),
 });
 
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
@@ -63,6 +64,8 @@ export interface AppConfig {
   pterodactyl: { url?: string; apiKey?: string };
   dataDir: string;
   simPort: number;
+  /** Scheduling niceness npm start gives its worker child process, so API answers come before background work. */
+  workerNice: number;
   /** Provider budget, tier waits and install checks (PROVIDER_RATE_*, QUEUE_MAX_WAIT_*, CAPACITY_WAIT_*; see docs/flow-control.md). */
   flow: FlowConfig;
 }
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },
     dataDir: path.resolve(e.DATA_DIR),
     simPort: e.SIM_PORT,
+    workerNice: e.WORKER_NICE,
     flow: flow.config,
   };
 }

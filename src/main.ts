@@ -6,7 +6,7 @@ import { listenApi } from './api/server';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { startEmbeddedTemporal } from './launcher/embedded-temporal';
 import { ProcessStack } from './launcher/process-stack';
-import { startWorkerInProcess } from './launcher/run-worker-in-process';
+import { startWorkerProcess } from './launcher/worker-process';
 import { createLogger, safeError, type Logger } from './logger';
 import { connectClient, describeTemporalTarget, withAddress } from './temporal-connection';
 import { ensureSearchAttributes } from './temporal-search-attributes';
@@ -22,7 +22,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   if (!temporal.address) {
     const dbFilename = path.join(config.dataDir, 'temporal.db');
     const embedded = await startEmbeddedTemporal({ port: config.temporalPort, dbFilename, namespace: temporal.namespace });
-    stack.add('embedded Temporal server', embedded.stop);
+    stack.add('embedded Temporal server', embedded.stop, embedded.kill);
     void embedded.exited.then((code) => {
       if (stack.isStopping) return;
       logger.error({ code }, 'the embedded Temporal server exited; stopping');
@@ -56,10 +56,11 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     lines.push(`Panel        ${config.pterodactyl.url}`);
   }
 
-  const worker = await startWorkerInProcess({
-    temporal, taskQueue: config.taskQueue, panel, logger: logger.child({ part: 'worker' }), flowConfig: config.flow,
+  const worker = await startWorkerProcess({
+    temporalAddress: temporal.address!, namespace: temporal.namespace, panel, logger: logger.child({ part: 'worker' }),
+    nice: config.workerNice,
   });
-  stack.add('worker', worker.stop);
+  stack.add('worker', worker.stop, worker.kill);
   worker.running.then(
     () => {
       if (!stack.isStopping) void stack.stopAll().then(() => process.exit(1));
@@ -69,7 +70,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
       void stack.stopAll().then(() => process.exit(1));
     },
   );
-  lines.push(`Worker       task queue ${config.taskQueue}`);
+  lines.push(`Worker       task queue ${config.taskQueue} (a child process, nice ${config.workerNice})`);
 
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),

@@ -6,6 +6,7 @@ const usage = `Usage:
   temporal-devserver server start-dev [--port P] [--ip IP] [--namespace N]... [--db-filename F]
                      [--retention D] [--headless] [--ui-port U] [--log-level L] [--log-format F]
                      [--search-attribute NAME=TYPE]... [--dynamic-config-value KEY=VALUE]...   dev server
+  --exit-with-stdin   stop when standard input closes (the process that started the server is gone)
   (dynamic config values are accepted for compatibility with the Temporal CLI and otherwise ignored)`;
 
 /** Parses `24h`, `30m`, `10s`, `500ms` or a number of seconds. */
@@ -32,7 +33,7 @@ const options = {
   'db-filename': { type: 'string' }, retention: { type: 'string' }, headless: { type: 'boolean' },
   'ui-port': { type: 'string' }, 'log-level': { type: 'string' }, 'log-format': { type: 'string' },
   'enable-time-skipping': { type: 'boolean' }, 'search-attribute': { type: 'string', multiple: true },
-  'dynamic-config-value': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' },
+  'dynamic-config-value': { type: 'string', multiple: true }, 'exit-with-stdin': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function main(argv: string[]): Promise<void> {
@@ -68,6 +69,7 @@ export async function main(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  if (values['exit-with-stdin']) process.stdin.on('end', stop).on('error', stop).resume();
   process.on('SIGUSR2', () => reportMemory(server.ctx.runs.size));
 }
 

@@ -12,6 +12,8 @@ export interface EmbeddedTemporal {
   /** Resolves when the server process exits (after `stop()` or on its own). */
   exited: Promise<number | null>;
   stop(): Promise<void>;
+  /** SIGKILL at once (a second Ctrl-C); the server recovers from its database on the next start. */
+  kill(): void;
 }
 
 export interface EmbeddedTemporalOptions {
@@ -30,14 +32,15 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
 
 /**
  * Runs the embedded Temporal server (`bin/temporal-devserver server start-dev`) as a child process with its state in
- * `dbFilename`, and resolves once it listens.
+ * `dbFilename`, and resolves once it listens. It stops by itself when this process is gone (its stdin closes).
  */
 export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): Promise<EmbeddedTemporal> {
   mkdirSync(path.dirname(options.dbFilename), { recursive: true });
   const args = [DEVSERVER_BIN, 'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(options.port),
-    '--db-filename', options.dbFilename, '--log-format', 'json'];
+    '--db-filename', options.dbFilename, '--log-format', 'json', '--exit-with-stdin'];
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = (process.env.EMBEDDED_TEMPORAL_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const exited = waitForExit(child);
   const errors: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
@@ -75,6 +78,9 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
     dbFilename: options.dbFilename,
     pid: child.pid!,
     exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
     stop: () => {
       stopping ??= (async () => {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { safeError } from '../logger';
 
-interface Part { name: string; stop: () => Promise<void> }
+interface Part { name: string; stop: () => Promise<void>; kill?: () => void }
 
 /** What a process started, stopped newest first (API, worker, panel, client, Temporal) exactly once. */
 export class ProcessStack {
@@ -10,8 +10,9 @@ export class ProcessStack {
 
   constructor(private readonly logger: Logger) {}
 
-  add(name: string, stop: () => Promise<void>): void {
-    this.parts.push({ name, stop });
+  /** `kill`, for child processes, ends the part at once when a second signal arrives. */
+  add(name: string, stop: () => Promise<void>, kill?: () => void): void {
+    this.parts.push({ name, stop, kill });
   }
 
   get isStopping(): boolean {
@@ -32,11 +33,12 @@ export class ProcessStack {
     return this.stopping;
   }
 
-  /** SIGTERM/SIGINT stop everything and exit; a second signal exits at once. */
+  /** SIGTERM/SIGINT stop everything and exit; a second signal kills the child processes and exits at once. */
   stopOnSignals(onStopped: () => void): void {
     const handle = (signal: NodeJS.Signals) => {
       if (this.isStopping) {
-        this.logger.warn({ signal }, 'second signal: exiting now');
+        this.logger.warn({ signal }, 'second signal: killing the child processes and exiting now');
+        for (const part of this.parts) part.kill?.();
         process.exit(130);
       }
       this.logger.info({ signal }, 'shutting down');

@@ -1,10 +1,13 @@
+import { WORKER_READY_MESSAGE } from './ready';
 import { runWorker } from './run-worker';
 
 /**
  * Worker only (`src/worker/main.ts`): runs the order worker against TEMPORAL_ADDRESS and PTERODACTYL_URL until
- * SIGTERM/SIGINT, for running the worker and the API as separate, separately scaled processes.
+ * SIGTERM/SIGINT, for running the worker and the API as separate, separately scaled processes. Started by `npm start`
+ * too, which waits for its ready message; then it stops when its parent is gone (the IPC channel closes).
  */
-runWorker().then(
+process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+runWorker(undefined, () => process.send?.(WORKER_READY_MESSAGE)).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -3,15 +3,18 @@ import { createLogger } from '../logger';
 import { createPterodactylClient, type RateLimitInfo } from '../provider';
 import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
 import { createWorker } from './create-worker';
+import { routeSdkLogs } from './sdk-logs';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
  * Runs the order worker with the configured panel and Temporal until SIGTERM/SIGINT, then lets running activities
  * finish (shutdownGraceTime) and closes the connection. The order search attributes must already be registered.
+ * `onReady` is called once the workers are about to poll.
  */
-export async function runWorker(config: AppConfig = loadConfig()): Promise<void> {
+export async function runWorker(config: AppConfig = loadConfig(), onReady?: () => void): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'server-queue-worker' });
+  routeSdkLogs(logger);
   const { url, apiKey } = config.pterodactyl;
   if (!url || !apiKey) throw new Error('PTERODACTYL_URL and PTERODACTYL_API_KEY are required to run the worker');
   const provider = (onRateLimit: (info: RateLimitInfo) => void) => createPterodactylClient({ baseUrl: url, apiKey, logger, onRateLimit });
@@ -36,7 +39,9 @@ export async function runWorker(config: AppConfig = loadConfig()): Promise<void>
       stopOn.push([signal, stop]);
     }
     logger.info({ temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue }, 'worker started');
-    await worker.run();
+    const running = worker.run();
+    onReady?.();
+    await running;
     logger.info('worker stopped');
   } finally {
     for (const [signal, stop] of stopOn) process.off(signal, stop);

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { descendants, isAlive, sleep } from '../e2e/stack-process';
 import { orderBody, waitFor } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -46,10 +47,7 @@ describe('npm start (src/main.ts)', () => {
   });
 
   afterAll(async () => {
-    if (running && running.child.exitCode === null) {
-      running.child.kill('SIGTERM');
-      await running.exited;
-    }
+    await stopRunning();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -70,11 +68,45 @@ describe('npm start (src/main.ts)', () => {
     await api().post('/v1/orders').set('Authorization', `Bearer ${KEY}`).send(orderBody({ orderId: 'restart-1' })).expect(202);
     expect(await waitFor(() => status('restart-1'), (s) => s === 'INSTALLING')).toBe('INSTALLING');
 
+    const children = descendants(running!.child.pid!);
+    const stoppingAt = Date.now();
     running!.child.kill('SIGTERM');
     expect(await running!.exited).toBe(0);
+    expect(Date.now() - stoppingAt).toBeLessThan(15_000);
+    expect(children.filter(isAlive)).toEqual([]);
     await expect(api().get('/healthz')).rejects.toThrow();
 
     running = await startMain(env);
     expect(await waitFor(() => status('restart-1'), (s) => s === 'ACTIVE', 90_000)).toBe('ACTIVE');
+  }, 180_000);
+
+  const stopRunning = async () => {
+    if (running && running.child.exitCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  };
+  const stopsByItself = async (pids: number[]) => waitFor(async () => pids.filter(isAlive), (alive) => alive.length === 0, 30_000);
+
+  it('kills the worker and the Temporal server at once on a second signal, leaving no process behind', async () => {
+    await stopRunning();
+    running = await startMain(env);
+    const children = descendants(running.child.pid!);
+    expect(children.length).toBeGreaterThanOrEqual(2);
+    running.child.kill('SIGTERM');
+    await sleep(50);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(130);
+    expect(await stopsByItself(children)).toEqual([]);
+  }, 120_000);
+
+  it('leaves no worker or Temporal server behind when it is killed itself (SIGKILL)', async () => {
+    running = await startMain(env);
+    const children = descendants(running.child.pid!);
+    running.child.kill('SIGKILL');
+    await running.exited;
+    expect(await stopsByItself(children)).toEqual([]);
+    running = await startMain(env);
+    await api().get('/readyz').expect(200);
   }, 180_000);
 });

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { WORKER_READY_MESSAGE } from '../worker/ready';
+
+export interface WorkerProcess {
+  /** Settles when the worker process exits after stop(); rejects when it exits on its own. */
+  running: Promise<void>;
+  stop(): Promise<void>;
+  /** SIGKILL at once (a second Ctrl-C); its tasks go back to Temporal when their timeouts pass. */
+  kill(): void;
+}
+
+export interface WorkerProcessOptions {
+  /** Temporal frontend host:port and namespace the worker connects to. */
+  temporalAddress: string;
+  namespace: string;
+  panel: { url: string; apiKey: string };
+  logger: Logger;
+  /** Niceness for the child (0 to 19); a worker that yields the CPU keeps the API's latency low under load. */
+  nice?: number;
+  /** How long the worker may take to stop after SIGTERM before it is killed; default 45 s. */
+  stopTimeoutMs?: number;
+  startTimeoutMs?: number;
+}
+
+const WORKER_MAIN = require.resolve('../worker/main');
+
+function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * Runs the order worker (src/worker/main.ts) as a child process of `npm start`, with the service's environment plus
+ * the Temporal address and panel it must use. Its own event loop keeps workflow and activity work from delaying the
+ * API's answers. Resolves once it reports that its workers poll. When this process is gone (the IPC channel closes),
+ * the worker shuts down gracefully by itself.
+ */
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_NAMESPACE: options.namespace,
+    PTERODACTYL_URL: options.panel.url,
+    PTERODACTYL_API_KEY: options.panel.apiKey,
+  };
+  const child = spawn(process.execPath, [...process.execArgv, WORKER_MAIN], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = exitOf(child);
+  if (options.nice && child.pid) os.setPriority(child.pid, options.nice);
+  let stopping: Promise<void> | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the worker process did not start within ${options.startTimeoutMs ?? 120_000} ms`));
+    }, options.startTimeoutMs ?? 120_000);
+    child.on('message', (message) => {
+      if (message !== WORKER_READY_MESSAGE) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`the worker process exited during start (code ${code}, signal ${signal})`));
+    });
+  });
+
+  const running = exited.then(({ code, signal }) => {
+    if (stopping) return;
+    throw new Error(`the worker process exited (code ${code}, signal ${signal})`);
+  });
+  return {
+    running,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    stop: () => {
+      stopping ??= (async () => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs ?? 45_000); });
+        const outcome = await Promise.race([exited, timeout]);
+        clearTimeout(timer);
+        if (outcome === 'timeout') {
+          options.logger.error('the worker process did not stop in time; killing it');
+          child.kill('SIGKILL');
+          await exited;
+        } else if (outcome.code !== 0) {
+          throw new Error(`the worker process stopped with code ${outcome.code} (signal ${outcome.signal})`);
+        }
+      })();
+      return stopping;
+    },
+  };
+}
