@@ -24,6 +24,8 @@ export const FailureType = {
   InstallDeadlineExceeded: 'InstallDeadlineExceeded',
   VerificationFailed: 'VerificationFailed',
   DeleteNotConfirmed: 'DeleteNotConfirmed',
+  /** A long wait (install) handed back because its worker is stopping; the next attempt resumes it elsewhere. */
+  WorkerShuttingDown: 'WorkerShuttingDown',
   /** Refused without calling the panel: a circuit breaker is open (details: scope, nodeId, retryAfterMs). */
   CircuitOpen: 'ProviderCircuitOpen',
 } as const;
@@ -35,6 +37,7 @@ const RETRYABLE: ReadonlySet<FailureTypeName> = new Set<FailureTypeName>([
   FailureType.PanelUnavailable,
   FailureType.PanelTimeout,
   FailureType.DeleteNotConfirmed,
+  FailureType.WorkerShuttingDown,
 ]);
 
 /** Failure types that no retry can fix; listed in every activity retry policy. */

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { FailureType, permanentFailure } from '../errors';
+import { FailureType, permanentFailure, transientFailure } from '../errors';
 import { CircuitOpenError } from '../flow/call-gate';
 import type { Server } from '../provider';
 import type { InstallInput, InstallResult } from '../workflows/activity-contract';
@@ -16,6 +16,7 @@ export interface InstallProgress {
 const FAILED_STATUSES = new Set(['install_failed', 'reinstall_failed']);
 /** Longest the activity waits for news from the watcher before it heartbeats again. */
 const MAX_SILENCE_MS = 5_000;
+const SHUTTING_DOWN = Symbol('shutting down');
 
 function resumed(now: number): InstallProgress {
   const details = Context.current().info.heartbeatDetails as Partial<InstallProgress> | undefined;
@@ -31,7 +32,8 @@ function resumed(now: number): InstallProgress {
  * process's install watcher (one list request per interval for every installing server); a server the listing
  * does not show is read by id (404: ServerGone). `null` is success; a failed install is retried once through a
  * reinstall, a second failure is InstallFailed; the order's deadline (counted from the first attempt) gives
- * InstallDeadlineExceeded. Cancellation is delivered through the heartbeat. While the panel's breaker is open it
+ * InstallDeadlineExceeded. Cancellation is delivered through the heartbeat; when the worker stops, the attempt
+ * ends at once with the retryable WorkerShuttingDown (its heartbeat details carry the progress to the next one). While the panel's breaker is open it
  * keeps waiting without calling the panel.
  */
 export function installActivity({ flow, logger }: BoundDeps) {
@@ -40,6 +42,7 @@ export function installActivity({ flow, logger }: BoundDeps) {
     const progress = resumed(Date.now());
     const silence = Math.max(MAX_SILENCE_MS, flow.watcher.intervalMs * 2);
     let reinstalledAt = 0;
+    const shuttingDown = flow.draining.then((): typeof SHUTTING_DOWN => SHUTTING_DOWN);
     const sighted = async (server: Server | null): Promise<Server | undefined> => {
       try {
         return server ?? await readServer(flow.provider, serverId);
@@ -51,7 +54,10 @@ export function installActivity({ flow, logger }: BoundDeps) {
     try {
       for (;;) {
         ctx.heartbeat({ ...progress });
-        const seen = await Promise.race([flow.watcher.next(orderId, serverId, silence), ctx.cancelled]);
+        const seen = await Promise.race([flow.watcher.next(orderId, serverId, silence), ctx.cancelled, shuttingDown]);
+        if (seen === SHUTTING_DOWN) {
+          throw transientFailure(FailureType.WorkerShuttingDown, `the worker is stopping; the wait for server ${serverId} resumes on the next attempt`);
+        }
         const server = seen && seen.at >= reinstalledAt ? await sighted(seen.server) : undefined;
         if (server) {
           progress.lastStatus = server.status;

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { PterodactylClient, Server } from '../provider';
 
 export interface InstallWatcherOptions {
-  /** Time between two list requests (each covers up to `batchSize` watched servers); default 5 s. */
+  /**
+   * Longest time between two list requests (each covers up to `batchSize` watched servers); default 5 s. With
+   * budget to spare (see paceFor) requests come more often, down to FASTEST_CHECK_MS.
+   */
   intervalMs?: number;
   /** External ids per request; default 50 (keeps the URL short). */
   batchSize?: number;
@@ -14,6 +17,13 @@ export interface InstallWatcherOptions {
 /** A watched server as one request saw it (null: not on the panel under the order's external_id), and when. */
 export interface Sighting { server: Server | null; at: number }
 interface Watch { serverId: number; waiters: Array<(seen: Sighting) => void> }
+
+/** Shortest interval between two install checks of one process. */
+export const FASTEST_CHECK_MS = 250;
+/** Share of a process's provider budget the checks may take when the budget has room to spare ... */
+const SPARE_SHARE = 0.05;
+/** ... and the most they take when the configured interval would need more. */
+const MAX_SHARE = 0.25;
 
 /**
  * Follows the installation of many servers with one request per interval: `GET /servers?filter[external_id]=a,b,c`
@@ -43,9 +53,14 @@ export class InstallWatcher {
     return this.interval;
   }
 
-  /** Never poll more often than every `ms` (the share of the provider budget the watchers may use), nor than configured. */
-  paceAtLeast(ms: number): void {
-    this.interval = Math.max(this.configuredIntervalMs, Math.ceil(ms));
+  /**
+   * Sets the interval from this process's provider budget (requests per minute): as fast as SPARE_SHARE of it
+   * allows (not faster than FASTEST_CHECK_MS), at most the configured interval, and never above MAX_SHARE of it.
+   */
+  paceFor(budgetPerMinute: number): void {
+    const everyMs = (share: number) => 60_000 / (share * Math.max(budgetPerMinute, 1e-6));
+    const preferred = Math.min(this.configuredIntervalMs, Math.max(FASTEST_CHECK_MS, everyMs(SPARE_SHARE)));
+    this.interval = Math.ceil(Math.max(everyMs(MAX_SHARE), preferred));
   }
 
   /** The order's server as the next request covering it sees it; undefined when nothing came within `maxWaitMs`. */

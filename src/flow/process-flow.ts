@@ -13,9 +13,6 @@ import { guardProvider } from './guarded-provider';
 import { InstallWatcher } from './install-watcher';
 import { nodeViews } from './node-views';
 
-/** Most of the provider budget the install watchers of all processes may use together. */
-const WATCHER_SHARE = 0.25;
-
 export interface ProcessFlowOptions {
   /** The panel client, or a factory given the callback to pass as its `onRateLimit` (so the budget sees headers). */
   provider: PterodactylClient | ((onRateLimit: (info: RateLimitInfo) => void) => PterodactylClient);
@@ -61,6 +58,8 @@ export class ProcessFlow {
   private readonly raw: PterodactylClient;
   private foreign: Reservation[] = [];
   private readonly reservationMaxAgeMs: number;
+  private markDrained: () => void = () => undefined;
+  private readonly drained = new Promise<void>((resolve) => { this.markDrained = resolve; });
 
   constructor(options: ProcessFlowOptions) {
     this.limitPerMinute = options.limitPerMinute ?? 240;
@@ -89,11 +88,11 @@ export class ProcessFlow {
 
   /**
    * Requests per minute `processes` processes make outside the provider task queue: one install-watch request per
-   * watcher interval (paced to stay within WATCHER_SHARE of `rate`) and one node read per capacityRefreshMs.
+   * watcher interval (paced by InstallWatcher.paceFor from the budget) and one node read per capacityRefreshMs.
    * The task queue's rate leaves this share free.
    */
   backgroundShare(processes: number, rate = this.rate.current()): number {
-    this.watcher.paceAtLeast((60_000 * processes) / (WATCHER_SHARE * rate));
+    this.watcher.paceFor(rate / processes);
     return processes * (60_000 / this.watcher.intervalMs + 60_000 / this.capacityRefreshMs);
   }
 
@@ -152,7 +151,18 @@ export class ProcessFlow {
     };
   }
 
+  /** Settles when the process begins to stop: long waits hand their activity back instead of holding shutdown. */
+  get draining(): Promise<void> {
+    return this.drained;
+  }
+
+  /** Tells the long waits of this process that it is stopping (see draining). */
+  beginShutdown(): void {
+    this.markDrained();
+  }
+
   stop(): void {
+    this.markDrained();
     this.watcher.stop();
   }
 }

@@ -42,6 +42,7 @@ export class OrderWorker {
   }
 
   shutdown(): void {
+    this.flow.beginShutdown();
     if (this.main.getState() === 'RUNNING') this.main.shutdown();
     this.provider.shutdown();
   }

@@ -1,10 +1,15 @@
 import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../errors';
 
+/**
+ * Backoff for one order's retries. It stays short (15 s at most) because the circuit breakers, not each order's
+ * backoff, protect a failing panel: an order that was unlucky with transient errors retries soon after the panel
+ * answers again. A 429's Retry-After overrides it.
+ */
 const retry = (overrides: Partial<RetryPolicy>): RetryPolicy => ({
   initialInterval: '1 second',
   backoffCoefficient: 2,
-  maximumInterval: '1 minute',
+  maximumInterval: '15 seconds',
   maximumAttempts: 8,
   nonRetryableErrorTypes: [...NON_RETRYABLE_FAILURE_TYPES],
   ...overrides,

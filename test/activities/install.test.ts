@@ -1,8 +1,9 @@
 import { CancelledFailure } from '@temporalio/common';
 import { createActivities } from '../../src/activities';
 import type { InstallProgress } from '../../src/activities/install';
+import { ProcessFlow } from '../../src/flow/process-flow';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { activityDeps, callCount, mockActivityEnv, paperOrder, runActivity, startPanel, type PanelHarness } from './panel-harness';
+import { activityDeps, callCount, mockActivityEnv, paperOrder, runActivity, silentLogger, startPanel, type PanelHarness } from './panel-harness';
 
 describe('install activity', () => {
   let panel: PanelHarness;
@@ -89,6 +90,25 @@ describe('install activity', () => {
     env.once('heartbeat', () => env.cancel());
     await expect(runActivity(activities.install, { orderId: 'install-cancel', serverId, deadlineMs: 600_000 }, env))
       .rejects.toBeInstanceOf(CancelledFailure);
+  });
+
+  it('hands the wait back at once with a retryable WorkerShuttingDown when its worker stops, keeping the progress', async () => {
+    await panel.faults({ installMs: 60_000 });
+    const flow = new ProcessFlow({ provider: panel.client(), installPollMs: 25, logger: silentLogger });
+    const stoppable = createActivities(activityDeps(panel, { flow }));
+    const serverId = await provision('install-drain');
+    const env = mockActivityEnv({ heartbeatDetails: { since: 1_000, reinstalled: true, lastStatus: 'installing' } });
+    const beats: InstallProgress[] = [];
+    env.on('heartbeat', (d: InstallProgress) => {
+      beats.push(d);
+      flow.beginShutdown();
+    });
+    const startedAt = Date.now();
+    await expect(runActivity(stoppable.install, { orderId: 'install-drain', serverId, deadlineMs: 600_000_000_000 }, env))
+      .rejects.toMatchObject({ type: 'WorkerShuttingDown', nonRetryable: false });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(beats.at(-1)).toMatchObject({ since: 1_000, reinstalled: true });
+    flow.stop();
   });
 
   it('fails with ServerGone when the server was deleted behind the order\'s back', async () => {
