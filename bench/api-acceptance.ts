@@ -1,34 +1,37 @@
 /**
- * Benchmark of order acceptance: POST /v1/orders at a fixed rate (autocannon, coordinated omission corrected) against
- * the `npm start` stack (a child process, simulated panel with its default 240 calls/min rate limit, so orders queue
- * in Temporal). Every request carries a new orderId; users cycle over 1000 panel users, a few orders each, so the
- * per-user in-flight limit admits them all. Reports p50/p99 latency, status codes and errors; target p99 < 50 ms.
- * A fresh stack per run. Usage: npm run bench:api -- [--rate 100] [--duration 30] [--connections 20] [--runs 3]
- *   [--users 1000] [--env NAME=value]
+ * Benchmark of order acceptance: POST /v1/orders at a fixed rate (an open-loop generator, bench/open-loop.ts: Poisson
+ * arrivals by default, latency from the scheduled send time) against the `npm start` stack (a child process,
+ * simulated panel with its default 240 calls/min rate limit, so orders queue in Temporal while the worker starts
+ * every workflow). Every request carries a new orderId; users cycle over 1000 panel users, a few orders each, so the
+ * per-user in-flight limit admits them all. Reports p50/p99 latency, status codes, errors and the CPU each process of
+ * the stack used; target p99 < 50 ms. A fresh stack per run.
+ * Usage: npm run bench:api -- [--rate 100] [--duration 30] [--runs 3] [--arrivals poisson|uniform] [--users 1000]
+ *   [--env NAME=value]
  */
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
-import { median, processCpuSeconds } from './proc-stats';
+import { openLoop, type OpenLoopResult } from './open-loop';
+import { cpuByRole, cpuDelta, median, percentile } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '100' }, duration: { type: 'string', default: '30' },
-  connections: { type: 'string', default: '20' }, runs: { type: 'string', default: '3' },
+  runs: { type: 'string', default: '3' }, arrivals: { type: 'string', default: 'poisson' },
   users: { type: 'string', default: '1000' }, env: { type: 'string', multiple: true, default: [] },
 } });
 const USERS = Number(values.users);
+const ARRIVALS = values.arrivals === 'uniform' ? 'uniform' : 'poisson';
 /** `--env NAME=value` (repeatable): extra settings for the stack, e.g. PROVIDER_RATE_LIMIT. */
 const STACK_ENV = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-/** BENCH_STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the stack's main process. */
+/** BENCH_STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the stack's main and worker processes. */
 const STACK_NODE_ARGS = (process.env.BENCH_STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
 interface RunResult {
-  p50: number; p99: number; max: number; rps: number; statuses: Record<string, number>; errors: number; timeouts: number;
-  /** CPU seconds used during the measured load by the stack's main process and by the rest of its tree (Temporal). */
-  cpuMain: number; cpuOthers: number;
+  p50: number; p99: number; max: number; rps: number; statuses: Record<string, number>; errors: number; sendLagMs: number;
+  /** CPU seconds used during the measured load: the stack's main process (API, simulated panel), worker, Temporal. */
+  cpu: Record<string, number>;
 }
 
 async function addUsers(stack: StackProcess, count: number): Promise<void> {
@@ -37,22 +40,22 @@ async function addUsers(stack: StackProcess, count: number): Promise<void> {
   }
 }
 
-function load(stack: StackProcess, options: { rate: number; duration: number; connections: number }): Promise<autocannon.Result> {
+function load(stack: StackProcess, rate: number, duration: number, seed: number): Promise<OpenLoopResult> {
   const runId = randomUUID().slice(0, 8);
-  let sent = 0;
-  return autocannon({
-    url: `${stack.apiUrl}/v1/orders`,
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-    connections: options.connections,
-    overallRate: options.rate,
-    duration: options.duration,
-    requests: [{
-      setupRequest: (req) => {
-        const n = sent++;
-        return { ...req, body: JSON.stringify(orderBody(`acc-${runId}-${n}`, { userId: 1 + (n % USERS) })) };
-      },
-    }],
+  return openLoop({
+    ratePerSecond: rate,
+    durationSeconds: duration,
+    arrivals: ARRIVALS,
+    seed,
+    send: async (n) => {
+      const res = await fetch(`${stack.apiUrl}/v1/orders`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(orderBody(`acc-${runId}-${n}`, { userId: 1 + (n % USERS) })),
+      });
+      await res.arrayBuffer();
+      return res.status;
+    },
   });
 }
 
@@ -60,20 +63,18 @@ async function run(index: number): Promise<RunResult> {
   const stack = await startStack({ env: { LOG_LEVEL: 'warn', ...STACK_ENV }, nodeArgs: STACK_NODE_ARGS });
   try {
     await addUsers(stack, USERS - 3);
-    await load(stack, { rate: 20, duration: 3, connections: 2 });
-    const others = descendants(stack.child.pid!);
-    const cpu = () => [processCpuSeconds(stack.child.pid!), others.reduce((sum, pid) => sum + processCpuSeconds(pid), 0)];
-    const [main0, others0] = cpu();
-    const result = await load(stack, { rate: Number(values.rate), duration: Number(values.duration), connections: Number(values.connections) });
-    const [main1, others1] = cpu();
-    const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, Number(s.count)]));
+    await load(stack, 20, 3, 1000 + index);
+    const tree = [stack.child.pid!, ...descendants(stack.child.pid!)];
+    const cpu0 = cpuByRole(tree);
+    const result = await load(stack, Number(values.rate), Number(values.duration), index);
+    const cpu = cpuDelta(cpu0, cpuByRole(tree));
     const outcome: RunResult = {
-      p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, rps: result.requests.average,
-      statuses, errors: result.errors, timeouts: result.timeouts, cpuMain: main1 - main0, cpuOthers: others1 - others0,
+      p50: percentile(result.latenciesMs, 50), p99: percentile(result.latenciesMs, 99), max: result.latenciesMs.at(-1) ?? NaN,
+      rps: result.achievedPerSecond, statuses: result.statuses, errors: result.errors, sendLagMs: result.maxSendLagMs, cpu,
     };
-    console.log(`run ${index}: p50 ${outcome.p50} ms, p99 ${outcome.p99} ms, max ${outcome.max} ms, ${fmt(outcome.rps)} req/s, `
-      + `statuses ${JSON.stringify(statuses)}, errors ${outcome.errors}, timeouts ${outcome.timeouts}; CPU during the load: `
-      + `main process (API, worker, panel) ${fmt(outcome.cpuMain)} s, Temporal server ${fmt(outcome.cpuOthers)} s`);
+    console.log(`run ${index}: p50 ${fmt(outcome.p50)} ms, p99 ${fmt(outcome.p99)} ms, max ${fmt(outcome.max)} ms, ${fmt(outcome.rps)} req/s, `
+      + `statuses ${JSON.stringify(outcome.statuses)}, errors ${outcome.errors}, generator lag at worst ${fmt(outcome.sendLagMs)} ms; `
+      + `CPU during the load: API and panel process ${cpu.other} s, worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s`);
     return outcome;
   } finally {
     const stopAt = Date.now();
@@ -87,11 +88,11 @@ async function main(): Promise<void> {
   const load1 = os.loadavg()[0];
   const results: RunResult[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
-  const errorCount = (r: RunResult) => r.errors + r.timeouts + Object.entries(r.statuses).filter(([c]) => c !== '202').reduce((n, [, v]) => n + v, 0);
+  const errorCount = (r: RunResult) => r.errors + Object.entries(r.statuses).filter(([c]) => c !== '202').reduce((n, [, v]) => n + v, 0);
   console.log([
     `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
-    `POST /v1/orders at ${values.rate}/s for ${values.duration} s over ${values.connections} connections, ${results.length} runs (fresh stack each)`,
-    `median p50 ${median(results.map((r) => r.p50))} ms, median p99 ${median(results.map((r) => r.p99))} ms (target < 50 ms), `
+    `POST /v1/orders at ${values.rate}/s (${ARRIVALS} arrivals) for ${values.duration} s, ${results.length} runs (fresh stack each)`,
+    `median p50 ${fmt(median(results.map((r) => r.p50)))} ms, median p99 ${fmt(median(results.map((r) => r.p99)))} ms (target < 50 ms), `
       + `median ${fmt(median(results.map((r) => r.rps)))} req/s, non-202 or failed requests per run: ${results.map(errorCount).join(', ')}`,
   ].join('\n'));
 }

@@ -23,3 +23,31 @@ export function percentile(sorted: number[], p: number): number {
 export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 50);
 }
+
+/** What a process of the stack is, from its command line: `Temporal`, `worker` or `other`. */
+export function processRole(pid: number): string {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return 'gone';
+  }
+  if (cmdline.includes('temporal-devserver')) return 'Temporal';
+  if (cmdline.includes('worker/main')) return 'worker';
+  return 'other';
+}
+
+/** CPU seconds per role over a set of processes (see processRole), for before/after differences. */
+export function cpuByRole(pids: number[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pid of pids) {
+    const role = processRole(pid);
+    if (role === 'gone') continue;
+    out[role] = (out[role] ?? 0) + processCpuSeconds(pid);
+  }
+  return out;
+}
+
+export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(after).map(([role, s]) => [role, Math.round((s - (before[role] ?? 0)) * 10) / 10]));
+}

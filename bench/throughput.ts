@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { CallStats } from '../sim/src';
 import { orderWorkflowId, type OrderState } from '../src/workflows/contract';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
-import { median, percentile, processCpuSeconds } from './proc-stats';
+import { cpuByRole, cpuDelta, median, percentile } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '50' },
@@ -37,8 +37,8 @@ const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 interface Batch { seconds: number; latencies: number[]; statuses: Record<string, number> }
 interface RunResult {
   perSecond: number; p50: number; p99: number; callsPerActive: number; byRoute: Record<string, number>;
-  /** CPU seconds of the stack's main process (API, worker, panel) and of the rest of its tree (Temporal server). */
-  cpuMain: number; cpuOthers: number;
+  /** CPU seconds of the stack's main process (API, simulated panel), its worker process and Temporal server. */
+  cpu: Record<string, number>;
 }
 
 async function prepare(stack: StackProcess): Promise<void> {
@@ -71,7 +71,6 @@ async function batch(stack: StackProcess, client: Client, prefix: string, count:
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies: latencies.sort((a, b) => a - b), statuses };
 }
 
-const cpuOf = (pids: number[]): number => pids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
 
 function callsDelta(before: CallStats, after: CallStats): Record<string, number> {
   return Object.fromEntries(Object.entries(after.byRoute)
@@ -86,13 +85,11 @@ async function run(index: number): Promise<RunResult> {
     const client = new Client({ connection });
     await prepare(stack);
     await batch(stack, client, `warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
-    const others = descendants(stack.child.pid!);
-    const main0 = processCpuSeconds(stack.child.pid!);
-    const others0 = cpuOf(others);
+    const tree = [stack.child.pid!, ...descendants(stack.child.pid!)];
+    const cpu0 = cpuByRole(tree);
     const calls0 = (await stack.simState()).calls;
     const measured = await batch(stack, client, `tp-${index}`, ORDERS, CONCURRENCY);
-    const cpuMain = processCpuSeconds(stack.child.pid!) - main0;
-    const cpuOthers = cpuOf(others) - others0;
+    const cpu = cpuDelta(cpu0, cpuByRole(tree));
     const calls = (await stack.simState()).calls;
     const active = measured.statuses.ACTIVE ?? 0;
     const result: RunResult = {
@@ -100,12 +97,11 @@ async function run(index: number): Promise<RunResult> {
       p50: percentile(measured.latencies, 50),
       p99: percentile(measured.latencies, 99),
       callsPerActive: (calls.total - calls0.total) / active,
-      cpuMain,
-      cpuOthers,
+      cpu,
       byRoute: callsDelta(calls0, calls),
     };
     console.log(`run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ${fmt(result.perSecond)} ACTIVE/s, `
-      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms, CPU: main process ${fmt(cpuMain)} s, Temporal server ${fmt(cpuOthers)} s, `
+      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms, CPU: API and panel process ${cpu.other} s, worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s, `
       + `${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order (429s: ${calls.rateLimited - calls0.rateLimited})`);
     console.log(`  calls per ACTIVE order by route: ${Object.entries(result.byRoute).map(([r, n]) => `${r} ${(n / active).toFixed(2)}`).join(', ')}`);
     return result;
