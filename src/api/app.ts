@@ -5,7 +5,7 @@ import { errorHandler, unknownRoute } from './errors';
 import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
 import { safeError } from '../logger';
-import type { FlowPolicy } from '../workflows/flow-contract';
+import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
 import { InflightLimit } from './inflight-limit';
 import { flowPriorityModel, queuePlace } from './queue-position';
 import { healthRouter } from './routes/health';
@@ -60,6 +60,7 @@ export function createApp(deps: ApiDeps): Express {
     client, taskQueue, logger, queryTimeoutMs,
     queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
     inflightLimit: new InflightLimit(client, maxInflightPerUser),
+    flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
   }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));
   app.use(unknownRoute);

@@ -22,6 +22,7 @@ interface InFlight { workflowId: string; startedMs: number }
 export class InflightLimit {
   private readonly turns = new Map<number, Promise<unknown>>();
   private readonly recent = new Map<number, Map<string, number>>();
+  private readonly startOrder: Array<{ userId: number; workflowId: string; at: number }> = [];
 
   constructor(private readonly client: Client, readonly max: number) {}
 
@@ -52,12 +53,15 @@ export class InflightLimit {
 
   started(userId: number, workflowId: string): void {
     const now = Date.now();
-    for (const [user, orders] of this.recent) {
-      for (const [id, at] of orders) if (now - at > VISIBILITY_LAG_MS) orders.delete(id);
-      if (orders.size === 0) this.recent.delete(user);
+    while (this.startOrder.length > 0 && now - this.startOrder[0].at > VISIBILITY_LAG_MS) {
+      const { userId: user, workflowId: id } = this.startOrder.shift()!;
+      const orders = this.recent.get(user);
+      if (orders && (orders.get(id) ?? Infinity) <= now - VISIBILITY_LAG_MS) orders.delete(id);
+      if (orders?.size === 0) this.recent.delete(user);
     }
     const orders = this.recent.get(userId) ?? new Map<string, number>();
     this.recent.set(userId, orders.set(workflowId, now));
+    this.startOrder.push({ userId, workflowId, at: now });
   }
 
   private async inFlight(userId: number): Promise<InFlight[]> {

@@ -3,7 +3,7 @@ import type { Priority } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import {
   PROVISION_WORKFLOW_TYPE, OrderStatusAttribute, TierAttribute, UserIdAttribute, cancelOrderSignal, orderWorkflowId,
-  type Order, type OrderStatus,
+  type Order, type OrderStatus, type ProvisionOptions,
 } from '../workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import { ApiError, orderNotFound } from './errors';
@@ -27,7 +27,7 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
     await deps.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
       taskQueue: deps.taskQueue,
       workflowId: orderWorkflowId(order.orderId),
-      args: [order],
+      args: [order, { policy: deps.flowPolicy[order.tier] } satisfies ProvisionOptions],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
 import { PROVISION_WORKFLOW_TYPE, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import type { FlowPolicy } from '../workflows/flow-contract';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
 import type { InflightLimit } from './inflight-limit';
@@ -23,6 +24,8 @@ export interface OrdersDeps {
   queuePlace: (order: WaitingOrderFacts) => Promise<QueuePlace>;
   /** MAX_INFLIGHT_PER_USER for new orders. */
   inflightLimit: InflightLimit;
+  /** Tier policy handed to each new order's workflow. */
+  flowPolicy: FlowPolicy;
 }
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;

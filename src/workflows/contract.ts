@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { OrderPriority, WaitingReason } from './flow-contract';
+import type { OrderPriority, TierPolicy, WaitingReason } from './flow-contract';
 
 /** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'server-queue';
@@ -33,6 +33,14 @@ export interface Order {
   limits: { memory: number; swap: number; disk: number; io: number; cpu: number };
   featureLimits: { databases: number; backups: number; allocations: number };
   locationIds: number[];
+}
+
+/**
+ * The second argument of `provisionServer`. `policy` is the order's tier policy as the API had it when it accepted
+ * the order; orders started without it (older histories) ask the worker through the `flowPolicy` local activity.
+ */
+export interface ProvisionOptions {
+  policy?: TierPolicy;
 }
 
 export interface ProvisionedServer {

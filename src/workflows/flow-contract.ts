@@ -13,7 +13,10 @@ export const TIER_PRIORITY_KEY: Record<Tier, number> = { premium: 1, standard: 3
 export const PROMOTED_PRIORITY_KEY = 1;
 export const fairnessKeyOf = (userId: number): string => `user-${userId}`;
 
-/** Per-tier limits the worker reads from its configuration (defaults below) and hands to each order at its start. */
+/**
+ * Per-tier limits (defaults below, QUEUE_MAX_WAIT_* and CAPACITY_WAIT_* override them), fixed for an order when the
+ * API accepts it (`ProvisionOptions.policy`).
+ */
 export interface TierPolicy {
   /** Longest a provider step waits for dispatch before the order is promoted to PROMOTED_PRIORITY_KEY. */
   maxQueueWaitMs: number;

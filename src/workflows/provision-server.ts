@@ -11,7 +11,7 @@ import {
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
 import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
 import { Compensations } from './compensations';
-import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionedServer } from './contract';
+import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
 import { summarizeFailure } from './failures';
 import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
@@ -23,13 +23,14 @@ const waiting = proxyActivities<ProvisioningActivities>(installOptions);
 const policy = proxyLocalActivities<FlowActivities>(policyOptions);
 
 /**
- * One order: allocate -> create -> install -> configure -> verify. Provider steps are dispatched with the order's
+ * One order: allocate -> create -> install -> configure -> verify, under the tier policy the API gave it (see
+ * ProvisionOptions). Provider steps are dispatched with the order's
  * tier priority and user fairness key (see OrderFlow); no room waits in WAITING_FOR_CAPACITY, an open breaker in
  * WAITING_FOR_PROVIDER. A permanent failure or a cancellation (`cancelOrderSignal` or Temporal cancellation) rolls
  * back what exists, newest first, and the workflow still completes, returning the final OrderState (ACTIVE, FAILED
  * or CANCELLED). Only bugs fail the workflow task.
  */
-export async function provisionServer(order: Order): Promise<OrderState> {
+export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
   const tracker = new OrderTracker(order);
   const compensations = new Compensations();
   const steps = new CancellationScope();
@@ -42,7 +43,7 @@ export async function provisionServer(order: Order): Promise<OrderState> {
     steps.cancel();
   });
 
-  const flow = new OrderFlow(order, tracker, (await policy.flowPolicy())[order.tier]);
+  const flow = new OrderFlow(order, tracker, options.policy ?? (await policy.flowPolicy())[order.tier]);
   let outcome: TemporalFailure;
   try {
     const server = await steps.run(() => runSteps(order, tracker, flow, compensations));

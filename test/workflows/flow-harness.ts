@@ -5,7 +5,7 @@ import { ProcessFlow, type ProcessFlowOptions } from '../../src/flow/process-flo
 import type { PterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
 import type { OrderWorker } from '../../src/worker/order-worker';
-import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
+import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState, type ProvisionOptions } from '../../src/workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../../src/workflows/flow-contract';
 import { silentLogger } from '../activities/panel-harness';
 import type { WorkflowHarness } from './harness';
@@ -22,7 +22,8 @@ export interface FlowRig {
   /** Time of every panel request the processes made (each client method call is one request here). */
   calls: number[];
   /** Starts an order as the API does: tier priority and user fairness key. */
-  start(order: Order): Promise<WorkflowHandle>;
+  /** Starts the order's workflow as the API does; without `options` it reads the worker's policy (older orders). */
+  start(order: Order, options?: ProvisionOptions): Promise<WorkflowHandle>;
   result(handle: WorkflowHandle): Promise<OrderState>;
   /**
    * Every order's final state, awaited one at a time: concurrent result() calls each unlock time skipping, and the
@@ -102,8 +103,8 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
   const running = workers.map((w) => w.run());
   return {
     taskQueue, workers, flows, starts, calls,
-    start: (order) => h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-      taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order],
+    start: (order, options) => h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
+      taskQueue, workflowId: orderWorkflowId(order.orderId), args: options ? [order, options] : [order],
       priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) },
     }),
     result: async (handle) => (await handle.result()) as OrderState,

@@ -83,4 +83,17 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     const standardAfterFree = crowd.filter((o) => allocations.indexOf(o.orderId) > allocations.indexOf('aging-free'));
     expect(standardAfterFree.length).toBeGreaterThanOrEqual(3);
   });
+
+  it('applies the tier policy the order was accepted with, not the worker\'s: promoted after its own 1.5 s', async () => {
+    rig = await startFlowRig(h, { flowConfig: SATURATED });
+    const handles = [];
+    for (let i = 0; i < 10; i++) handles.push(await rig.start(order(`accepted-standard-${i}`, 'standard', i)));
+    const freeHandle = await rig.start(order('accepted-free', 'free', 11), {
+      policy: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: 1500 },
+    });
+    const [free] = await rig.results([freeHandle, ...handles]);
+    expect(free.status).toBe('ACTIVE');
+    expect(free.priority.promoted).toBe(true);
+    expect(free.timeline.some((t) => t.detail.startsWith('waited more than 1.5 s for dispatch'))).toBe(true);
+  });
 });
