@@ -2,6 +2,7 @@ import { isProviderError } from '../provider';
 import type { AdaptiveRate } from './adaptive-rate';
 import type { Breakers, CircuitBreaker } from './breaker';
 import type { CallMeter } from './call-meter';
+import type { CallPacer, ProviderTaskCalls } from './task-calls';
 
 /** A call refused without reaching the panel because a breaker is open. */
 export class CircuitOpenError extends Error {
@@ -24,14 +25,24 @@ export interface GateOptions {
 }
 
 /**
- * Every panel call of a process goes through here: refused while a breaker is open (fail fast), otherwise made
+ * Every panel call of a process goes through here: paced to the budget's rate (CallPacer) and counted toward its
+ * provider task (ProviderTaskCalls), refused while a breaker is open (fail fast), otherwise made
  * and its outcome fed to the breakers, the adaptive rate and the meter. A 429 is not a breaker failure: it slows
  * the provider budget down instead (the task queue then dispatches at the minimum until the panel's window resets).
  */
 export class CallGate {
-  constructor(private readonly breakers: Breakers, private readonly rate: AdaptiveRate, private readonly meter: CallMeter) {}
+  constructor(
+    private readonly breakers: Breakers,
+    private readonly rate: AdaptiveRate,
+    private readonly meter: CallMeter,
+    private readonly pacing?: { pacer: CallPacer; tasks: ProviderTaskCalls },
+  ) {}
 
   async run<T>(call: () => Promise<T>, options: GateOptions): Promise<T> {
+    if (this.pacing) {
+      await this.pacing.pacer.take(this.rate.current());
+      this.pacing.tasks.counted();
+    }
     const node = options.nodeId === undefined ? undefined : this.breakers.node(options.nodeId);
     const panelProbe = this.admit(this.breakers.panel, options.failFast);
     const nodeProbe = this.admitNode(node, options.failFast, panelProbe);

@@ -12,6 +12,7 @@ import { Catalogue, type CatalogueOptions } from './catalogue';
 import { guardProvider } from './guarded-provider';
 import { InstallWatcher } from './install-watcher';
 import { nodeViews } from './node-views';
+import { CallPacer, ProviderTaskCalls } from './task-calls';
 
 export interface ProcessFlowOptions {
   /** The panel client, or a factory given the callback to pass as its `onRateLimit` (so the budget sees headers). */
@@ -44,6 +45,8 @@ export class ProcessFlow {
   readonly breakers: Breakers;
   readonly rate: AdaptiveRate;
   readonly meter = new CallMeter();
+  /** Counts the panel calls of each provider activity (wrap them with `taskCalls.wrap`). */
+  readonly taskCalls = new ProviderTaskCalls();
   readonly gate: CallGate;
   readonly provider: PterodactylClient;
   readonly compensationProvider: PterodactylClient;
@@ -72,7 +75,7 @@ export class ProcessFlow {
     this.capacityRefreshMs = options.capacityRefreshMs ?? 15_000;
     this.raw = typeof options.provider === 'function' ? options.provider((info) => this.rate.observe(info)) : options.provider;
     this.breakers = new Breakers(options.breakers);
-    this.gate = new CallGate(this.breakers, this.rate, this.meter);
+    this.gate = new CallGate(this.breakers, this.rate, this.meter, { pacer: new CallPacer(), tasks: this.taskCalls });
     this.provider = guardProvider(this.raw, this.gate, { failFast: true });
     this.compensationProvider = guardProvider(this.raw, this.gate, { failFast: false });
     this.catalogue = new Catalogue(this.provider, options.catalogue);
@@ -96,10 +99,13 @@ export class ProcessFlow {
     return processes * (60_000 / this.watcher.intervalMs + 60_000 / this.capacityRefreshMs);
   }
 
-  /** Rate for the provider task queue (requests per minute): the adaptive rate minus the background share. */
+  /**
+   * Rate for the provider task queue (tasks per minute): the adaptive rate minus the background share, divided by
+   * the panel calls a provider task makes on average (see ProviderTaskCalls).
+   */
   providerRatePerMinute(processes = 1, mergedRate = Infinity): number {
     const rate = Math.min(this.rate.current(), mergedRate);
-    return Math.max(1, rate - this.backgroundShare(processes, rate));
+    return Math.max(1, (rate - this.backgroundShare(processes, rate)) / this.taskCalls.callsPerTask());
   }
 
   /** Memory and disk other orders hold on a node: this process's reservations plus those other processes report. */

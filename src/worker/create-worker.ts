@@ -82,7 +82,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: pick(all, PROVIDER_ACTIVITIES),
+    activities: Object.fromEntries(Object.entries(pick(all, PROVIDER_ACTIVITIES))
+      .map(([name, fn]) => [name, flow.taskCalls.wrap(fn as (...args: unknown[]) => Promise<unknown>)])),
     flow,
     logger: options.logger,
     tuning: Object.fromEntries(Object.entries({

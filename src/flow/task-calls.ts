@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Finished provider tasks the estimate averages over. */
+const WINDOW = 200;
+/** Until this many tasks have finished, every task is assumed to make one call. */
+const MIN_SAMPLE = 20;
+/** Bounds of the estimate: at most four tasks per budgeted call, at least half a task per call. */
+const MIN_CALLS_PER_TASK = 0.25;
+const MAX_CALLS_PER_TASK = 2;
+
+/**
+ * Panel calls per provider task. The provider task queue's server-side rate counts tasks, while the budget counts
+ * calls, and many tasks make none (an allocation answered from the ledger, a configure with nothing to change) or
+ * two (a look-up after a timeout). Each provider activity runs inside `wrap`, every call inside one is counted, and
+ * the dispatch rate is the call budget divided by the average over the last tasks.
+ */
+export class ProviderTaskCalls {
+  private readonly current = new AsyncLocalStorage<{ calls: number }>();
+  private readonly recent: number[] = [];
+  private sum = 0;
+
+  /** `fn` as a provider activity whose calls are counted. */
+  wrap<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args: A) => {
+      const task = { calls: 0 };
+      try {
+        return await this.current.run(task, () => fn(...args));
+      } finally {
+        this.record(task.calls);
+      }
+    };
+  }
+
+  /** A panel call is being made (counted when it happens inside a provider task). */
+  counted(): void {
+    const task = this.current.getStore();
+    if (task) task.calls += 1;
+  }
+
+  /** Average calls per finished provider task, bounded; 1 until enough tasks have finished. */
+  callsPerTask(): number {
+    if (this.recent.length < MIN_SAMPLE) return 1;
+    return Math.min(MAX_CALLS_PER_TASK, Math.max(MIN_CALLS_PER_TASK, this.sum / this.recent.length));
+  }
+
+  private record(calls: number): void {
+    this.recent.push(calls);
+    this.sum += calls;
+    if (this.recent.length > WINDOW) this.sum -= this.recent.shift()!;
+  }
+}
+
+/**
+ * A token bucket over this process's panel calls at the budget's current rate (one second of burst): a guard for
+ * the moments when the tasks dispatched make more calls than the estimate said. Calls beyond it wait their turn.
+ */
+export class CallPacer {
+  private tokens = 1;
+  private last: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.last = now();
+  }
+
+  /** Milliseconds until a call may be made at `ratePerMinute` (0: now), taking its token when it may. */
+  reserve(ratePerMinute: number): number {
+    const perMs = ratePerMinute / 60_000;
+    const capacity = Math.max(1, ratePerMinute / 60);
+    const now = this.now();
+    this.tokens = Math.min(capacity, this.tokens + (now - this.last) * perMs);
+    this.last = now;
+    this.tokens -= 1;
+    return this.tokens >= 0 ? 0 : Math.ceil(-this.tokens / perMs);
+  }
+
+  async take(ratePerMinute: number): Promise<void> {
+    const waitMs = this.reserve(ratePerMinute);
+    if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
+}
