@@ -47,12 +47,17 @@ export interface EngineOptions {
 }
 
 /** Shared state of the embedded server. Every mutation happens inside `tx`, which persists what it touched. */
+/** How long a stopped worker's key is remembered (longer than a long poll). */
+const STOPPED_WORKER_MEMORY_MS = 90_000;
+
 export class Ctx {
   readonly namespaces = new Map<string, NamespaceRecord>();
   readonly runs = new Map<string, Run>();
   readonly current = new Map<string, string>();
   readonly workflowQueues = new Map<string, TaskQueue<WorkflowQueueTask>>();
   readonly activityQueues = new Map<string, TaskQueue<ActivityQueueTask>>();
+  /** Workers that called ShutdownWorker (workerInstanceKey -> until when their late polls are answered empty). */
+  private readonly stoppedWorkers = new Map<string, number>();
   readonly queryTasks = new Map<string, QueryTaskEntry>();
   /** Runs by exact search attribute value, for visibility queries; re-indexed whenever a run's attributes change. */
   readonly visibility = new VisibilityIndex();
@@ -182,6 +187,22 @@ export class Ctx {
     this.touch(run);
     for (const wake of [...run.historyWaiters]) wake();
     return event;
+  }
+
+  /**
+   * ShutdownWorker with a workerInstanceKey (the namespace capability workerPollCompleteOnShutdown): its waiting
+   * polls answer empty at once, so the worker never drops a poll that a task was already handed to, and polls it
+   * sends afterwards answer empty too.
+   */
+  shutDownWorker(workerKey: string): void {
+    const now = Date.now();
+    for (const [key, until] of this.stoppedWorkers) if (until < now) this.stoppedWorkers.delete(key);
+    this.stoppedWorkers.set(workerKey, now + STOPPED_WORKER_MEMORY_MS);
+    for (const queue of [...this.workflowQueues.values(), ...this.activityQueues.values()]) queue.releaseWorker(workerKey);
+  }
+
+  workerShutDown(workerKey: string | null | undefined): boolean {
+    return !!workerKey && (this.stoppedWorkers.get(workerKey) ?? 0) >= Date.now();
   }
 
   workflowQueue(namespace: string, name: string): TaskQueue<WorkflowQueueTask> {

@@ -17,7 +17,8 @@ export function taskHandlers(ctx: Ctx): Handlers {
     PollWorkflowTaskQueue: async (req: Req<'PollWorkflowTaskQueueRequest'>, signal, deadline) => {
       requireField(req.taskQueue?.name, 'TaskQueue');
       const ns = ctx.namespace(req.namespace).name;
-      return (await ctx.workflowQueue(ns, req.taskQueue!.name!).poll(req.identity ?? '', signal, deadline)) ?? {};
+      if (ctx.workerShutDown(req.workerInstanceKey)) return {};
+      return (await ctx.workflowQueue(ns, req.taskQueue!.name!).poll(req.identity ?? '', signal, deadline, undefined, req.workerInstanceKey ?? undefined)) ?? {};
     },
     PollActivityTaskQueue: async (req: Req<'PollActivityTaskQueueRequest'>, signal, deadline) => {
       requireField(req.taskQueue?.name, 'TaskQueue');
@@ -25,7 +26,8 @@ export function taskHandlers(ctx: Ctx): Handlers {
       const queue = ctx.activityQueue(ns, req.taskQueue!.name!);
       const rate = req.taskQueueMetadata?.maxTasksPerSecond?.value ?? undefined;
       if (rate !== undefined) queue.setRateLimit(rate);
-      return (await queue.poll(req.identity ?? '', signal, deadline, rate)) ?? {};
+      if (ctx.workerShutDown(req.workerInstanceKey)) return {};
+      return (await queue.poll(req.identity ?? '', signal, deadline, rate, req.workerInstanceKey ?? undefined)) ?? {};
     },
     RespondWorkflowTaskCompleted: (req: Req<'RespondWorkflowTaskCompletedRequest'>) => tx(() => completeWorkflowTask(ctx, req)),
     RespondWorkflowTaskFailed: (req: Req<'RespondWorkflowTaskFailedRequest'>) => tx(() => failWorkflowTask(ctx, req)),
@@ -40,6 +42,7 @@ export function taskHandlers(ctx: Ctx): Handlers {
     RecordActivityTaskHeartbeatById: (req: Req<'RecordActivityTaskHeartbeatByIdRequest'>) => tx(() => heartbeatActivity(ctx, req, true)),
     ShutdownWorker: (req: Req<'ShutdownWorkerRequest'>) => tx(() => {
       const ns = ctx.namespace(req.namespace).name;
+      if (req.workerInstanceKey) ctx.shutDownWorker(req.workerInstanceKey);
       if (!req.stickyTaskQueue) return {};
       ctx.workflowQueues.get(`${ns}/${req.stickyTaskQueue}`)?.releasePollers();
       ctx.workflowQueues.delete(`${ns}/${req.stickyTaskQueue}`);

@@ -6,7 +6,7 @@ export type { QueuedTask } from './backlog';
 /** Turns a queued task into a poll response, or null when the task went stale (completed, timed out, moved). */
 export type Dispatcher<T> = (task: T, identity: string) => unknown | null;
 
-interface Poller { identity: string; resolve: (response: unknown | null) => void; signal: AbortSignal }
+interface Poller { identity: string; workerKey?: string; resolve: (response: unknown | null) => void; signal: AbortSignal }
 export interface PollerSeen { at: number; ratePerSecond?: number }
 
 export const DEFAULT_PRIORITY = 3;
@@ -70,10 +70,10 @@ export class TaskQueue<T extends QueuedTask> {
   }
 
   /** Waits for a task; answers null (an empty response) after the long-poll period or just before `deadline`. */
-  poll(identity: string, signal: AbortSignal, deadline = Infinity, ratePerSecond?: number): Promise<unknown | null> {
+  poll(identity: string, signal: AbortSignal, deadline = Infinity, ratePerSecond?: number, workerKey?: string): Promise<unknown | null> {
     this.pollerSeen.set(identity, { at: Date.now(), ratePerSecond });
     return new Promise((resolve) => {
-      const poller: Poller = { identity, resolve, signal };
+      const poller: Poller = { identity, workerKey: workerKey || undefined, resolve, signal };
       const waitMs = Math.max(0, Math.min(this.pollTimeoutMs, deadline - Date.now() - TAIL_ROOM_MS));
       const timer = setTimeout(() => this.removePoller(poller, null), waitMs);
       poller.resolve = (response) => {
@@ -90,6 +90,11 @@ export class TaskQueue<T extends QueuedTask> {
   /** Answers every waiting poll with an empty response (worker shutdown, server stop). */
   releasePollers(): void {
     for (const p of this.pollers.splice(0)) p.resolve(null);
+  }
+
+  /** Answers the waiting polls of one worker (its ShutdownWorker) with empty responses. */
+  releaseWorker(workerKey: string): void {
+    for (const p of this.pollers.filter((w) => w.workerKey === workerKey)) this.removePoller(p, null);
   }
 
   private removePoller(poller: Poller, response: unknown | null): void {

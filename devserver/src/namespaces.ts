@@ -35,7 +35,8 @@ export function saveNamespace(ctx: Ctx, ns: NamespaceRecord): void {
 
 export function namespaceDescription(ns: NamespaceRecord) {
   return {
-    namespaceInfo: { name: ns.name, id: ns.id, description: ns.description, state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED, data: {} },
+    namespaceInfo: { name: ns.name, id: ns.id, description: ns.description, state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED, data: {},
+      capabilities: { workerPollCompleteOnShutdown: true } },
     config: {
       workflowExecutionRetentionTtl: toDuration(ns.retentionMs),
       historyArchivalState: enums.ArchivalState.ARCHIVAL_STATE_DISABLED,
