@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** Finished provider tasks the estimate averages over. */
-const WINDOW = 200;
+const WINDOW = 100;
 /** Until this many tasks have finished, every task is assumed to make one call. */
-const MIN_SAMPLE = 20;
+const MIN_SAMPLE = 10;
 /** Bounds of the estimate: at most four tasks per budgeted call, at least half a task per call. */
 const MIN_CALLS_PER_TASK = 0.25;
 const MAX_CALLS_PER_TASK = 2;

@@ -25,6 +25,17 @@ export interface WorkerProcessOptions {
 }
 
 const WORKER_MAIN = require.resolve('../worker/main');
+const EVAL_FLAGS = new Set(['-e', '--eval', '-p', '--print']);
+
+/** This process's node flags (source maps, ts-node, profiling) without a script given on the command line. */
+function nodeFlags(): string[] {
+  const flags: string[] = [];
+  for (let i = 0; i < process.execArgv.length; i++) {
+    if (EVAL_FLAGS.has(process.execArgv[i])) i += 1;
+    else if (!/^--(eval|print)=/.test(process.execArgv[i])) flags.push(process.execArgv[i]);
+  }
+  return flags;
+}
 
 function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
@@ -45,7 +56,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     PTERODACTYL_URL: options.panel.url,
     PTERODACTYL_API_KEY: options.panel.apiKey,
   };
-  const child = spawn(process.execPath, [...process.execArgv, WORKER_MAIN], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...nodeFlags(), WORKER_MAIN], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = exitOf(child);
   if (options.nice && child.pid) os.setPriority(child.pid, options.nice);
   let stopping: Promise<void> | undefined;

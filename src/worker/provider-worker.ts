@@ -19,8 +19,14 @@ export interface ProviderWorkerOptions {
 
 interface Running { worker: Worker; ratePerMinute: number; since: number; done: Promise<void> }
 
-/** A rate change is applied at once when slowing down, and at most this often when speeding up. */
-const SPEED_UP_EVERY_MS = 5_000;
+/**
+ * Every restart of the provider worker risks a poll answered just as it is dropped (its task then waits for its
+ * start-to-close timeout), so the rate only changes by steps: at once when it must fall by a fifth or more (a 429,
+ * X-RateLimit-Remaining running low), and at most this often when it may rise by a quarter or more.
+ */
+const SPEED_UP_EVERY_MS = 10_000;
+const SLOW_DOWN_BELOW = 0.8;
+const SPEED_UP_ABOVE = 1.25;
 
 /**
  * The worker of the provider task queue. Its `maxTaskQueueActivitiesPerSecond` is the provider budget: Temporal
@@ -80,8 +86,8 @@ export class ProviderWorkerHost {
     const running = this.current;
     if (!running || this.stopping || this.swapping) return;
     const desired = this.desiredRate();
-    const slower = desired < running.ratePerMinute * 0.95;
-    const faster = desired > running.ratePerMinute * 1.1 && Date.now() - running.since >= SPEED_UP_EVERY_MS;
+    const slower = desired < running.ratePerMinute * SLOW_DOWN_BELOW;
+    const faster = desired > running.ratePerMinute * SPEED_UP_ABOVE && Date.now() - running.since >= SPEED_UP_EVERY_MS;
     if (!slower && !faster) return;
     this.swapping = true;
     try {

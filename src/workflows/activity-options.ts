@@ -18,9 +18,12 @@ const retry = (overrides: Partial<RetryPolicy>): RetryPolicy => ({
 /** How long one order's installation may take in total, across install retries. */
 export const INSTALL_DEADLINE_MS = 30 * 60_000;
 
-/** Read-mostly panel calls (allocate, verify): a few requests each, quick to retry. */
+/**
+ * Read-mostly panel calls (allocate, verify): a few 10 s requests each, quick to retry. Start-to-close stays short
+ * so an attempt a worker lost (killed, or a poll dropped as it stopped) is retried within seconds.
+ */
 export const panelCallOptions: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '10 minutes',
   retry: retry({}),
 };
@@ -30,7 +33,7 @@ export const panelCallOptions: ActivityOptions = {
  * moves on, so a cancellation never races a POST that may still create a server.
  */
 export const panelChangeOptions: ActivityOptions = {
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '45 seconds',
   scheduleToCloseTimeout: '15 minutes',
   retry: retry({ maximumAttempts: 10 }),
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -1,3 +1,4 @@
+import { cancelOrderSignal } from '../../src/workflows/contract';
 import { DEFAULT_FLOW_POLICY } from '../../src/workflows/flow-contract';
 import { directServer, paperOrder, serversOf } from '../activities/panel-harness';
 import { firstStarts, startFlowRig, type FlowRig } from './flow-harness';
@@ -56,5 +57,25 @@ describe('flow control: capacity-aware admission', () => {
     expect(holder).toMatchObject({ status: 'ACTIVE', server: { node: nodeId } });
     expect(second).toMatchObject({ status: 'FAILED', error: { type: 'NO_CAPACITY' } });
     expect(serversOf(await h.panel.state(), 'second')).toEqual([]);
+  });
+
+  it('wakes a waiting order when a rollback releases the room another order held', async () => {
+    const nodeId = await h.panel.addNode({ location_id: 2, memory: 3000, disk: 100_000, ports: { start: 30000, end: 30005 } });
+    await h.panel.faults({ installMs: 120_000 });
+    rig = await startFlowRig(h, { flowConfig: { rateLimitPerMinute: 100_000 }, flowOptions: { capacityRefreshMs: 100 } });
+    const holderHandle = await rig.start(paperOrder('rolled-back', { locationIds: [2] }));
+    await waitForStatus(holderHandle, 'INSTALLING', 20_000);
+    const waiterHandle = await rig.start(paperOrder('woken', { locationIds: [2] }));
+    await waitForStatus(waiterHandle, 'WAITING_FOR_CAPACITY', 20_000);
+
+    await h.panel.faults({ installMs: 300 });
+    await holderHandle.signal(cancelOrderSignal, { reason: 'test: free the room' });
+    const [holder, waiter] = await rig.results([holderHandle, waiterHandle]);
+    expect(holder).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
+    expect(waiter).toMatchObject({ status: 'ACTIVE', server: { node: nodeId } });
+    expect(statuses(waiter)).toContain('WAITING_FOR_CAPACITY');
+    const panel = await h.panel.state();
+    expect(serversOf(panel, 'rolled-back')).toEqual([]);
+    expect(serversOf(panel, 'woken')).toHaveLength(1);
   });
 });
