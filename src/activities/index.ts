@@ -12,6 +12,8 @@ import { createActivity } from './create';
 import { DEFAULT_INSTALL_POLL_MS, type ActivityDeps, type BoundDeps } from './deps';
 import { createEggCatalog } from './eggs';
 import { installActivity } from './install';
+import { reinstallActivity, suspensionActivity } from './lifecycle';
+import { applyBuildActivity, readBuildActivity, verifyBuildActivity } from './lifecycle-build';
 import { verifyActivity } from './verify';
 
 export type { ActivityDeps } from './deps';
@@ -55,5 +57,11 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     checkCapacity: withTypedFailures(checkCapacityActivity(bound)),
     releaseAllocation: withTypedFailures(releaseAllocationActivity(bound)),
     deleteServer: withTypedFailures(deleteServerActivity(bound)),
+    suspendServer: withTypedFailures(suspensionActivity(bound, true)),
+    unsuspendServer: withTypedFailures(suspensionActivity(bound, false)),
+    reinstallServer: withTypedFailures(reinstallActivity(bound)),
+    readBuild: withTypedFailures(readBuildActivity(bound)),
+    applyBuild: withTypedFailures(applyBuildActivity(bound)),
+    verifyBuild: withTypedFailures(verifyBuildActivity(bound)),
   };
 }

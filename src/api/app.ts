@@ -9,6 +9,7 @@ import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract
 import { InflightLimit } from './inflight-limit';
 import { flowPriorityModel, queuePlace } from './queue-position';
 import { healthRouter } from './routes/health';
+import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
 import { providerBudgetSecondsPerOrder, serviceRateEstimator } from './service-rate';
@@ -62,6 +63,7 @@ export function createApp(deps: ApiDeps): Express {
     inflightLimit: new InflightLimit(client, maxInflightPerUser),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
   }, deps.maxBodyBytes ?? 64 * 1024));
+  app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

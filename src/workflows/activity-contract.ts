@@ -1,6 +1,7 @@
 import type { Server } from '../provider/schemas';
 import type { Order, ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
+import { LIFECYCLE_PROVIDER_ACTIVITIES, type LifecycleActivities } from './server-operation-contract';
 
 /** A panel allocation reserved for one order on one node. */
 export interface AllocatedSlot {
@@ -96,15 +97,15 @@ export interface DeleteServerResult {
  * Activities that call the panel: they run on the provider task queue (`providerTaskQueue(taskQueue)`), whose
  * dispatch rate is the provider budget, and make one panel request each in the common case.
  */
-export const PROVIDER_ACTIVITIES = ['allocate', 'create', 'configure', 'verify', 'deleteServer'] as const;
+export const PROVIDER_ACTIVITIES = ['allocate', 'create', 'configure', 'verify', 'deleteServer', ...LIFECYCLE_PROVIDER_ACTIVITIES] as const;
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */
 export interface FlowActivities {
   flowPolicy(): Promise<FlowPolicy>;
 }
 
-/** The activities of `provisionServer`; implemented by `createActivities` in src/activities. */
-export interface ProvisioningActivities {
+/** The activities of `provisionServer` and `serverOperation`; implemented by `createActivities` in src/activities. */
+export interface ProvisioningActivities extends LifecycleActivities {
   allocate(input: AllocateInput): Promise<AllocatedSlot>;
   create(input: CreateInput): Promise<CreateResult>;
   install(input: InstallInput): Promise<InstallResult>;

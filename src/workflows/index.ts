@@ -1,2 +1,3 @@
 export { provisionServer } from './provision-server';
 export { flowControl } from './flow-control';
+export { serverOperation } from './server-operation';

@@ -1,0 +1,48 @@
+import type { Client } from '@temporalio/client';
+import { TIERS, TierAttribute, UserIdAttribute, orderStateQuery, orderWorkflowId, type OrderState, type OrderStatus, type Tier } from '../workflows/contract';
+import { ApiError, orderNotFound } from './errors';
+import { statusFromExecution } from './order-view';
+import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+
+/** What an operation needs to know about its order. */
+export interface OrderFacts {
+  orderId: string;
+  status: OrderStatus;
+  /** The order's server as its workflow recorded it; null when it has none (or the record is not readable). */
+  serverId: number | null;
+  tier: Tier;
+  userId: number;
+}
+
+const fromState = (state: OrderState): OrderFacts => ({
+  orderId: state.orderId, status: state.status, serverId: state.server?.id ?? null, tier: state.tier, userId: state.userId,
+});
+
+/**
+ * The order's status and server from its workflow: the workflow's result once it completed (no worker needed), its
+ * `orderState` query while it runs (503 `order_state_unavailable` when no worker answers within `queryTimeoutMs`),
+ * and only Temporal's records for a workflow that ended abnormally. 404 for an unknown order.
+ */
+export async function readOrderFacts(client: Client, orderId: string, queryTimeoutMs: number): Promise<OrderFacts> {
+  const handle = client.workflow.getHandle(orderWorkflowId(orderId));
+  const described = await handle.describe().catch((err: unknown) => {
+    throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;
+  });
+  if (described.status.name === 'COMPLETED') return fromState((await handle.result()) as OrderState);
+  if (described.status.name === 'RUNNING') {
+    try {
+      return fromState(await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(orderStateQuery)));
+    } catch (err) {
+      if (isTemporalUnreachable(err)) throw err;
+      throw new ApiError(503, 'order_state_unavailable', `order ${orderId} did not report its state in time; try again shortly`, { orderId });
+    }
+  }
+  const tier = described.typedSearchAttributes.get(TierAttribute);
+  return {
+    orderId,
+    status: statusFromExecution(described),
+    serverId: null,
+    tier: (TIERS as readonly string[]).includes(tier ?? '') ? (tier as Tier) : 'standard',
+    userId: described.typedSearchAttributes.get(UserIdAttribute) ?? 0,
+  };
+}

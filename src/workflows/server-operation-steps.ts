@@ -1,0 +1,87 @@
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { ProvisioningActivities } from './activity-contract';
+import { INSTALL_DEADLINE_MS, compensationOptions, installOptions, panelCallOptions, panelChangeOptions } from './activity-options';
+import type { Compensations } from './compensations';
+import type { OperationDispatch } from './server-operation-dispatch';
+import type { ServerOperationInput, ServerOperationName, ServerRef } from './server-operation-contract';
+import type { OperationTracker } from './server-operation-state';
+
+const waiting = proxyActivities<ProvisioningActivities>(installOptions);
+const ledger = proxyActivities<ProvisioningActivities>(compensationOptions);
+
+export interface OperationContext {
+  input: ServerOperationInput;
+  tracker: OperationTracker;
+  dispatch: OperationDispatch;
+  compensations: Compensations;
+}
+
+export const INVALID_OPERATION_ERROR = 'InvalidOperation';
+
+function serverRef({ orderId, serverId, operation }: ServerOperationInput): ServerRef {
+  if (serverId === null) throw ApplicationFailure.nonRetryable(`${operation} needs the order's server id`, INVALID_OPERATION_ERROR);
+  return { orderId, serverId };
+}
+
+function suspension(suspend: boolean) {
+  return async ({ input, tracker, dispatch }: OperationContext): Promise<void> => {
+    const ref = serverRef(input);
+    const verb = suspend ? 'suspend' : 'unsuspend';
+    tracker.enterStep(verb, `${suspend ? 'suspending' : 'unsuspending'} server ${ref.serverId}`);
+    const { changed } = await dispatch.run(panelChangeOptions, (a) => (suspend ? a.suspendServer(ref) : a.unsuspendServer(ref)));
+    tracker.recordChange(changed);
+    tracker.note(changed ? `server ${ref.serverId} ${verb}ed` : `server ${ref.serverId} was already ${verb}ed`);
+  };
+}
+
+async function reinstall({ input, tracker, dispatch }: OperationContext): Promise<void> {
+  const ref = serverRef(input);
+  tracker.enterStep('reinstall', `reinstalling server ${ref.serverId}`);
+  const { changed } = await dispatch.run(panelChangeOptions, (a) => a.reinstallServer(ref));
+  tracker.recordChange(true);
+  tracker.note(changed ? 'reinstall started' : 'a reinstall was already running');
+  tracker.enterStep('install', 'waiting for the installation to finish');
+  const installed = await waiting.install({ ...ref, deadlineMs: INSTALL_DEADLINE_MS });
+  tracker.note(installed.reinstalled ? 'the reinstall failed once; a second one succeeded' : 'installed');
+}
+
+async function resize({ input, tracker, dispatch, compensations }: OperationContext): Promise<void> {
+  const ref = serverRef(input);
+  const requested = input.build;
+  if (!requested) throw ApplicationFailure.nonRetryable('resize needs the new build', INVALID_OPERATION_ERROR);
+  tracker.enterStep('read', `reading the build of server ${ref.serverId}`);
+  const previous = await dispatch.run(panelCallOptions, (a) => a.readBuild(ref));
+  tracker.state.build = { previous, requested };
+  compensations.register('restoreBuild', async () => {
+    tracker.enterStep('restore', 'restoring the previous build');
+    await dispatch.compensate((a) => a.applyBuild({ ...ref, limits: previous }));
+    tracker.state.rolledBack = true;
+  });
+  tracker.enterStep('apply', 'applying the new build');
+  const { changed } = await dispatch.run(panelChangeOptions, (a) => a.applyBuild({ ...ref, limits: requested }));
+  tracker.recordChange(changed);
+  tracker.note(changed ? 'build updated' : 'the build already was as requested');
+  tracker.enterStep('verify', 'checking the server\'s limits');
+  await dispatch.run(panelCallOptions, (a) => a.verifyBuild({ ...ref, limits: requested }));
+}
+
+async function deprovision({ input, tracker, dispatch }: OperationContext): Promise<void> {
+  tracker.enterStep('delete', input.serverId === null ? 'deleting the order\'s server, if any' : `deleting server ${input.serverId}`);
+  const deleted = await dispatch.run(panelChangeOptions, (a) => a.deleteServer({ orderId: input.orderId }));
+  tracker.state.deleted = deleted;
+  tracker.recordChange(deleted.outcome !== 'already_gone');
+  tracker.note(deleted.outcome === 'already_gone' ? 'no server left on the panel' : `server ${deleted.serverId} deleted (${deleted.outcome}), confirmed gone`);
+  tracker.enterStep('release', 'releasing the order\'s allocation reservation');
+  const { released } = await ledger.releaseAllocation({ orderId: input.orderId });
+  tracker.state.released = released;
+  tracker.state.deprovisioned = true;
+}
+
+/** What each operation does; every step is idempotent, so running an operation twice changes nothing the second time. */
+export const OPERATION_RUNNERS: Record<ServerOperationName, (ctx: OperationContext) => Promise<void>> = {
+  suspend: suspension(true),
+  unsuspend: suspension(false),
+  reinstall,
+  resize,
+  delete: deprovision,
+};

@@ -1,0 +1,42 @@
+import { CancellationScope, TemporalFailure, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { Compensations } from './compensations';
+import { summarizeFailure } from './failures';
+import { operationStateQuery, type OperationState, type ServerOperationInput } from './server-operation-contract';
+import { OperationDispatch } from './server-operation-dispatch';
+import { OperationTracker } from './server-operation-state';
+import { OPERATION_RUNNERS, type OperationContext } from './server-operation-steps';
+
+/**
+ * One lifecycle operation (suspend, unsuspend, reinstall, resize, delete) on the server of one order, under the
+ * per-server workflow id `serverOperationWorkflowId(orderId)`. Panel calls go through the provider task queue. A
+ * permanent failure runs the operation's compensations (resize restores the previous build) and ends FAILED; the
+ * workflow still completes with its OperationState. Only bugs fail the workflow task.
+ */
+export async function serverOperation(input: ServerOperationInput): Promise<OperationState> {
+  const tracker = new OperationTracker(input, workflowInfo().runId);
+  setHandler(operationStateQuery, () => tracker.state);
+  const compensations = new Compensations();
+  const ctx: OperationContext = { input, tracker, dispatch: new OperationDispatch(input, tracker), compensations };
+  try {
+    await OPERATION_RUNNERS[input.operation](ctx);
+    tracker.setStatus('COMPLETED', `${input.operation} done`);
+    return tracker.state;
+  } catch (err) {
+    if (!(err instanceof TemporalFailure)) throw err;
+    const failure = summarizeFailure(err);
+    tracker.recordError({ step: tracker.state.step, ...failure });
+    if (compensations.size > 0) {
+      tracker.setStatus('ROLLING_BACK', `rolling back after ${failure.type}`);
+      await CancellationScope.nonCancellable(() => compensations.runAll({
+        onDone: (name) => tracker.note(`${name} done`),
+        onFailed: (name, f) => {
+          tracker.recordCompensationError({ step: tracker.state.step, ...f });
+          tracker.note(`${name} failed: ${f.type}`);
+          log.error('operation rollback failed; the server may need an operator', { orderId: input.orderId, compensation: name, ...f });
+        },
+      }));
+    }
+    tracker.setStatus('FAILED', `${input.operation} failed: ${failure.message}`);
+    return tracker.state;
+  }
+}
