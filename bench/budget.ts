@@ -1,0 +1,68 @@
+/**
+ * Benchmark of the provider budget: a burst of orders (default 500) against the simulated panel, all submitted at
+ * once, drained through the `npm start` stack. Time is scaled by --scale (default 10): the panel allows
+ * 240 x scale requests a minute and the worker is told the same (PROVIDER_RATE_LIMIT), so one second here is `scale`
+ * seconds at 240/minute; installs take 20 s / scale. Reports the share of the allowed rate (the limit minus the 10 %
+ * reserve) the panel saw from the first submission to the last order's end, 429s, panel calls per ACTIVE order, and
+ * the drain time against the theoretical minimum (calls made / allowed rate).
+ * Usage: npm run bench:budget -- [--orders 500] [--scale 10] [--users 100] [--runs 1]
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { median } from './proc-stats';
+import { drained, fmt, startFlowStack, submit, views } from './flow-stack';
+
+const { values } = parseArgs({ options: {
+  orders: { type: 'string', default: '500' }, scale: { type: 'string', default: '10' },
+  users: { type: 'string', default: '100' }, runs: { type: 'string', default: '1' },
+} });
+const ORDERS = Number(values.orders);
+const SCALE = Number(values.scale);
+const LIMIT = 240 * SCALE;
+const ALLOWED_PER_S = (LIMIT * 0.9) / 60;
+const TIERS = ['premium', 'standard', 'free'];
+
+interface Result { share: number; limited: number; callsPerActive: number; drainS: number; minimumS: number; active: number }
+
+async function run(index: number): Promise<Result> {
+  const flow = await startFlowStack({ limitPerMinute: LIMIT, orders: ORDERS, users: Number(values.users), installMs: 20_000 / SCALE });
+  try {
+    const before = (await flow.stack.simState()).calls;
+    const t0 = Date.now();
+    const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) =>
+      submit(flow, `budget-${index}-${i}`, { userId: flow.users[i % flow.users.length], tier: TIERS[i % 3] })));
+    const end = await drained(flow, 30 * 60_000);
+    const after = (await flow.stack.simState()).calls;
+    const orders = await views(flow, ids);
+    const active = [...orders.values()].filter((v) => v?.status === 'ACTIVE').length;
+    const calls = after.total - before.total;
+    const drainS = (end - t0) / 1000;
+    const result = {
+      share: calls / drainS / ALLOWED_PER_S, limited: after.rateLimited - before.rateLimited,
+      callsPerActive: calls / active, drainS, minimumS: calls / ALLOWED_PER_S, active,
+    };
+    console.log(`run ${index}: ${active}/${ORDERS} ACTIVE, ${calls} panel calls in ${fmt(drainS)} s (theoretical minimum ${fmt(result.minimumS)} s), `
+      + `${fmt(result.share * 100)} % of the allowed ${fmt(ALLOWED_PER_S * 60)}/min used, ${result.limited} 429s, ${result.callsPerActive.toFixed(2)} calls per ACTIVE order`);
+    return result;
+  } finally {
+    await flow.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
+  console.log([
+    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    `${ORDERS} orders at once, panel limit ${LIMIT}/min (240/min x ${SCALE}), reserve 10 %, ${results.length} run(s)`,
+    `median: ${fmt(median(results.map((r) => r.share)) * 100)} % of the allowed rate used (target >= 90 %), `
+      + `${median(results.map((r) => r.limited))} 429s (target 0), ${median(results.map((r) => r.callsPerActive)).toFixed(2)} calls per ACTIVE order (target <= 4), `
+      + `drain ${fmt(median(results.map((r) => r.drainS)))} s vs theoretical ${fmt(median(results.map((r) => r.minimumS)))} s `
+      + `(${fmt(median(results.map((r) => r.drainS)) * SCALE / 60)} min at 240/min)`,
+  ].join('\n'));
+}
+
+main().then(() => process.exit(0), (err) => {
+  console.error(err);
+  process.exit(1);
+});
