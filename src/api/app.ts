@@ -8,7 +8,9 @@ import { safeError } from '../logger';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
 import { InflightLimit } from './inflight-limit';
 import { flowPriorityModel, queuePlace } from './queue-position';
+import { dashboardRouter } from './routes/dashboard';
 import { healthRouter } from './routes/health';
+import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
@@ -45,6 +47,7 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000));
+  app.use(dashboardRouter());
   app.use('/v1', requireApiKey(deps.apiKey));
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
@@ -64,6 +67,7 @@ export function createApp(deps: ApiDeps): Express {
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
   }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
+  app.use('/v1/orders', historyRouter(client));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

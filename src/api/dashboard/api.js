@@ -1,0 +1,36 @@
+// API calls with the operator's key from sessionStorage, sent as a Bearer header (never in the URL).
+const KEY_NAME = 'server-queue.apiKey';
+
+export const storedKey = () => sessionStorage.getItem(KEY_NAME);
+export const storeKey = (key) => sessionStorage.setItem(KEY_NAME, key);
+export const forgetKey = () => sessionStorage.removeItem(KEY_NAME);
+
+export class ApiFailure extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json', Authorization: `Bearer ${storedKey() ?? ''}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, {
+    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit', cache: 'no-store', redirect: 'error',
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const error = data && data.error ? data.error : {};
+    throw new ApiFailure(res.status, error.code ?? 'http_error', error.message ?? `HTTP ${res.status}`);
+  }
+  return data;
+}
+
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,168 @@
+// The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
+import { ApiFailure, api, forgetKey, query, storeKey, storedKey } from './api.js';
+import { $, el } from './dom.js';
+import { clearHistory, renderHistory, renderOrder, renderOrders, renderQueue } from './views.js';
+
+const REFRESH_MS = 5000;
+const state = { filters: {}, cursor: null, appended: false, orderId: null, orderStatus: null, timer: null };
+
+function notice(message) {
+  $('#notice').textContent = message ?? '';
+  $('#notice').hidden = !message;
+}
+
+function showLogin(message) {
+  clearTimeout(state.timer);
+  $('#main').hidden = true;
+  $('#forget-key').hidden = true;
+  $('#login').hidden = false;
+  notice(message);
+  $('#api-key').focus();
+}
+
+async function guarded(work) {
+  try {
+    await work();
+    return true;
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 401) {
+      forgetKey();
+      showLogin('The API key was refused; enter it again.');
+    } else {
+      notice(err instanceof ApiFailure ? `${err.message} (${err.code})` : `Request failed: ${err.message}`);
+    }
+    return false;
+  }
+}
+
+async function loadMeta() {
+  const meta = await fetch('/dashboard/meta.json', { cache: 'no-store' }).then((res) => res.json());
+  for (const [select, values] of [[$('#filter-status'), meta.statuses], [$('#filter-tier'), meta.tiers]]) {
+    select.replaceChildren(el('option', { value: '', text: 'any' }), ...values.map((v) => el('option', { value: v, text: v })));
+  }
+}
+
+const loadQueue = async () => renderQueue(await api('/v1/queue'));
+
+async function loadOrders(append = false) {
+  const page = await api(`/v1/orders${query({ ...state.filters, cursor: append ? state.cursor : undefined })}`);
+  renderOrders(page.orders, append);
+  state.cursor = page.nextCursor;
+  state.appended = append;
+  $('#more').hidden = !state.cursor;
+}
+
+async function loadOrder() {
+  if (!state.orderId) return;
+  const path = `/v1/orders/${encodeURIComponent(state.orderId)}`;
+  const order = await api(path);
+  if (order.orderId !== state.orderId) return;
+  state.orderStatus = order.status;
+  renderOrder(order);
+  $('#order-section').hidden = false;
+  try {
+    renderHistory(await api(`${path}/history`));
+  } catch (err) {
+    if (err instanceof ApiFailure && err.status === 401) throw err;
+    clearHistory(`History unavailable: ${err.message}`);
+  }
+}
+
+function scheduleRefresh() {
+  clearTimeout(state.timer);
+  state.timer = setTimeout(async () => {
+    const ok = await guarded(async () => {
+      await Promise.all([loadQueue(), state.appended ? null : loadOrders(), state.orderId ? loadOrder() : null]);
+    });
+    if (ok) $('#updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
+    if (!$('#main').hidden) scheduleRefresh();
+  }, REFRESH_MS);
+}
+
+async function route() {
+  const match = /^#order\/(.+)$/.exec(location.hash);
+  state.orderId = match ? decodeURIComponent(match[1]) : null;
+  if (!state.orderId) {
+    $('#order-section').hidden = true;
+    return;
+  }
+  clearHistory('Loading history…');
+  await guarded(loadOrder);
+}
+
+async function enter() {
+  if (!(await guarded(loadQueue))) return;
+  $('#login').hidden = true;
+  $('#main').hidden = false;
+  $('#forget-key').hidden = false;
+  notice(null);
+  await guarded(loadOrders);
+  await route();
+  scheduleRefresh();
+}
+
+async function followUp(before) {
+  for (let i = 0; i < 20; i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 750));
+    if (!(await guarded(loadOrder)) || state.orderStatus !== before) break;
+  }
+  await guarded(loadOrders);
+}
+
+async function act(label, path, body, buttons) {
+  if (!state.orderId || !window.confirm(`${label} order ${state.orderId}?`)) return;
+  buttons.forEach((b) => { b.disabled = true; });
+  const before = state.orderStatus;
+  try {
+    const done = await guarded(async () => {
+      await api(`/v1/orders/${encodeURIComponent(state.orderId)}${path}`, { method: 'POST', body });
+      notice(`${label}: requested for ${state.orderId}.`);
+      $('#action-note').value = '';
+    });
+    if (done) await followUp(before);
+  } finally {
+    buttons.forEach((b) => { b.disabled = false; });
+  }
+}
+
+function wire() {
+  $('#key-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const key = $('#api-key').value.trim();
+    $('#api-key').value = '';
+    if (!key) return;
+    storeKey(key);
+    void enter();
+  });
+  $('#forget-key').addEventListener('click', () => {
+    forgetKey();
+    showLogin(null);
+  });
+  $('#filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    state.filters = { status: $('#filter-status').value, tier: $('#filter-tier').value, userId: $('#filter-user').value.trim() };
+    state.appended = false;
+    void guarded(loadOrders);
+  });
+  $('#refresh').addEventListener('click', () => void guarded(async () => {
+    state.appended = false;
+    await Promise.all([loadQueue(), loadOrders(), loadOrder()]);
+  }));
+  $('#more').addEventListener('click', () => void guarded(() => loadOrders(true)));
+  $('#close-order').addEventListener('click', () => { location.hash = ''; });
+  window.addEventListener('hashchange', () => void route());
+  const actionButtons = [$('#cancel-order'), ...document.querySelectorAll('#parked-actions button')];
+  $('#cancel-order').addEventListener('click', () => {
+    const reason = $('#action-note').value.trim();
+    void act('Cancel', '/cancel', reason ? { reason } : {}, actionButtons);
+  });
+  for (const button of document.querySelectorAll('#parked-actions button')) {
+    button.addEventListener('click', () => {
+      const note = $('#action-note').value.trim();
+      void act(button.textContent, '/actions', { action: button.dataset.action, ...(note ? { note } : {}) }, actionButtons);
+    });
+  }
+}
+
+wire();
+void guarded(loadMeta).then(() => (storedKey() ? enter() : showLogin(null)));
