@@ -30,6 +30,9 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SIM_PORT: port(8081),
   WORKER_NICE: z.coerce.number().int('must be an integer').min(0).max(19).default(10),
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  WORKER_METRICS_PORT: port(9464),
+  WORKER_SDK_METRICS_PORT: port(9465),
 });
 
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
@@ -66,6 +69,12 @@ export interface AppConfig {
   simPort: number;
   /** Scheduling niceness npm start gives its worker child process, so API answers come before background work. */
   workerNice: number;
+  /** TEMPORAL_UI_URL: base of the Temporal UI; orders then link to their workflow history (`links.temporalUi`). */
+  temporalUiUrl?: string;
+  /** Port of the worker's Prometheus /metrics (on HOST); 0 turns it off. */
+  workerMetricsPort: number;
+  /** Port of the Temporal SDK's own Prometheus exporter in the worker (on HOST); 0 turns it off. */
+  workerSdkMetricsPort: number;
   /** Provider budget, tier waits and install checks (PROVIDER_RATE_*, QUEUE_MAX_WAIT_*, CAPACITY_WAIT_*; see docs/flow-control.md). */
   flow: FlowConfig;
 }
@@ -105,6 +114,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: path.resolve(e.DATA_DIR),
     simPort: e.SIM_PORT,
     workerNice: e.WORKER_NICE,
+    temporalUiUrl: e.TEMPORAL_UI_URL,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     flow: flow.config,
   };
 }

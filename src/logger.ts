@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { logContext } from './log-context';
 
 export type { Logger } from 'pino';
 
@@ -8,13 +9,17 @@ export const REDACTED_PATHS = [
   'apiKey', '*.apiKey', 'API_KEY', 'PTERODACTYL_API_KEY', 'TEMPORAL_API_KEY', 'config.apiKey', 'config.pterodactyl.apiKey',
 ];
 
-/** The service's JSON logger (pino) with secrets redacted; stdout unless `destination` is given. */
+/**
+ * The service's JSON logger (pino) with secrets redacted; stdout unless `destination` is given. Lines written inside
+ * `withLogContext` (every activity run: orderId, workflowId) carry its fields.
+ */
 export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
   return pino({
     name: options.name ?? 'server-queue',
     level: options.level ?? 'info',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: { err: (err: unknown) => (err instanceof Error ? safeError(err) : err) },
+    mixin: logContext,
   }, destination);
 }
 

@@ -76,6 +76,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
+    temporalUiUrl: config.temporalUiUrl,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);

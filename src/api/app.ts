@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { createApiMetrics, metricsHandler, type ApiMetrics } from '../metrics/api-metrics';
 import { errorHandler, unknownRoute } from './errors';
 import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
@@ -34,6 +35,10 @@ export interface ApiDeps {
   maxInflightPerUser?: number;
   /** The workers' tier policy (QUEUE_MAX_WAIT_*), for queue positions; default DEFAULT_FLOW_POLICY. */
   flowPolicy?: FlowPolicy;
+  /** Metrics served on GET /metrics (no API key); built for this app when omitted. */
+  metrics?: ApiMetrics;
+  /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
+  temporalUiUrl?: string;
 }
 
 /** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
@@ -41,12 +46,15 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  const metrics = deps.metrics ?? createApiMetrics({ client: deps.client, taskQueue: deps.taskQueue, flowPolicy: deps.flowPolicy, logger: deps.logger });
+  app.use(metrics.http.middleware());
   app.use(requestLog(deps.logger));
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
   app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000));
+  app.get('/metrics', metricsHandler(metrics.registry, deps.logger));
   app.use(dashboardRouter());
   app.use('/v1', requireApiKey(deps.apiKey));
   const { client, taskQueue, logger } = deps;
@@ -65,6 +73,7 @@ export function createApp(deps: ApiDeps): Express {
     queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
     inflightLimit: new InflightLimit(client, maxInflightPerUser),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
+    temporalUiUrl: deps.temporalUiUrl,
   }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', historyRouter(client));

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
+    temporalUiUrl: config.temporalUiUrl,
   });
   try {
     const api = await listenApi(app, config.port, config.host);

@@ -9,7 +9,7 @@ import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
 import type { InflightLimit } from './inflight-limit';
 import { isWaiting } from './order-visibility';
-import { summaryFromExecution, viewFromExecution, viewFromState, type OrderSummary, type OrderView } from './order-view';
+import { summaryFromExecution, viewFromExecution, viewFromState, withTemporalUi, type OrderSummary, type OrderView } from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
 import { grpcCode, isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
@@ -26,6 +26,8 @@ export interface OrdersDeps {
   inflightLimit: InflightLimit;
   /** Tier policy handed to each new order's workflow. */
   flowPolicy: FlowPolicy;
+  /** TEMPORAL_UI_URL: when set, orders carry `links.temporalUi` (their history in the Temporal UI). */
+  temporalUiUrl?: string;
 }
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;
@@ -70,7 +72,8 @@ async function withQueuePlace(deps: OrdersDeps, handle: Handle, { view, startTim
  */
 export async function getOrder(deps: OrdersDeps, orderId: string): Promise<OrderView> {
   const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
-  return withQueuePlace(deps, handle, await currentView(deps, handle, orderId));
+  const view = await withQueuePlace(deps, handle, await currentView(deps, handle, orderId));
+  return withTemporalUi(view, deps.temporalUiUrl, deps.client.options.namespace);
 }
 
 export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {
@@ -124,7 +127,7 @@ export async function listOrders(deps: OrdersDeps, params: ListOrdersQuery): Pro
     executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace)));
   const token = response.nextPageToken;
   return {
-    orders: infos.slice(0, params.limit).map(summaryFromExecution),
+    orders: infos.slice(0, params.limit).map((info) => withTemporalUi(summaryFromExecution(info), deps.temporalUiUrl, client.options.namespace)),
     nextCursor: token && token.length > 0 ? encodeCursor(query, token) : null,
   };
 }

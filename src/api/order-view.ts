@@ -1,11 +1,16 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import {
-  ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute,
+  ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
   type OrderError, type OrderState, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
 } from '../workflows/contract';
 
-export interface OrderLinks { self: string; cancel: string }
+export interface OrderLinks {
+  self: string;
+  cancel: string;
+  /** The order's workflow history in the Temporal UI; only when TEMPORAL_UI_URL is set. */
+  temporalUi?: string;
+}
 
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
 
@@ -55,6 +60,17 @@ const ORDER_PREFIX = 'order-';
 export function orderLinks(orderId: string): OrderLinks {
   const self = `/v1/orders/${encodeURIComponent(orderId)}`;
   return { self, cancel: `${self}/cancel` };
+}
+
+/** `${baseUrl}/namespaces/<namespace>/workflows/<workflowId>`: the Temporal UI page of one workflow's history. */
+export function temporalUiLink(baseUrl: string, namespace: string, workflowId: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** The view or summary with `links.temporalUi` added when a Temporal UI base URL is configured. */
+export function withTemporalUi<T extends { orderId: string; links: OrderLinks }>(item: T, baseUrl: string | undefined, namespace: string): T {
+  if (!baseUrl) return item;
+  return { ...item, links: { ...item.links, temporalUi: temporalUiLink(baseUrl, namespace, orderWorkflowId(item.orderId)) } };
 }
 
 export function orderIdOf(workflowId: string): string {

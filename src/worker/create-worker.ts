@@ -4,10 +4,12 @@ import type { Logger } from 'pino';
 import { createActivities, type AllocationReservations } from '../activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../flow/flow-config';
 import { ProcessFlow } from '../flow/process-flow';
+import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { PterodactylClient, RateLimitInfo } from '../provider';
 import { PROVIDER_ACTIVITIES, type FlowActivities, type ProvisioningActivities } from '../workflows/activity-contract';
 import { FLOW_REPORT_INTERVAL_MS } from '../workflows/flow-contract';
 import { FlowReporter } from './flow-reporter';
+import { observabilityOptions } from './metrics-wiring';
 import { OrderWorker } from './order-worker';
 import { ProviderWorkerHost } from './provider-worker';
 
@@ -47,6 +49,8 @@ export interface CreateWorkerOptions {
   /** A prebuilt workflow bundle (see bundleWorkflowCode); the worker bundles WORKFLOWS_PATH when omitted. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
+  /** The process's metrics (activities, orders, flow control); without them activities still log their order ids. */
+  metrics?: WorkerMetrics;
 }
 
 const pick = <K extends keyof ProvisioningActivities>(all: ProvisioningActivities, keys: readonly K[]) =>
@@ -70,6 +74,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
   const all = createActivities({ provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const { tuning = {} } = options;
+  const observed = observabilityOptions(options.metrics, tuning.interceptors, options.workflowBundle !== undefined);
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -77,6 +82,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation']), ...policy },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
+    ...observed,
   });
   const provider = new ProviderWorkerHost({
     connection: options.connection,
@@ -89,7 +95,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     tuning: Object.fromEntries(Object.entries({
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
       shutdownGraceTime: tuning.shutdownGraceTime,
-      interceptors: tuning.interceptors,
+      interceptors: { ...tuning.interceptors, activity: observed.interceptors.activity },
       identity: tuning.identity,
     }).filter(([, v]) => v !== undefined)),
   });
@@ -97,5 +103,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     new Client({ connection: options.connection, namespace: options.namespace }),
     options.taskQueue, flow.identity, flow, provider, options.logger, FLOW_REPORT_INTERVAL_MS,
   );
+  options.metrics?.observeFlow({ flow, provider });
   return new OrderWorker(main, provider, flow, reporter, options.flow === undefined);
 }

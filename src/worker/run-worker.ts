@@ -1,8 +1,10 @@
 import { loadConfig, type AppConfig } from '../config';
 import { createLogger } from '../logger';
+import { WorkerMetrics } from '../metrics/worker-metrics';
 import { createPterodactylClient, type RateLimitInfo } from '../provider';
 import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
 import { createWorker } from './create-worker';
+import { bindAddress, serveMetrics, type MetricsServer } from './metrics-server';
 import { routeSdkLogs } from './sdk-logs';
 
 const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -14,12 +16,14 @@ const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  */
 export async function runWorker(config: AppConfig = loadConfig(), onReady?: () => void): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'server-queue-worker' });
-  routeSdkLogs(logger);
+  routeSdkLogs(logger, config.workerSdkMetricsPort ? bindAddress(config.host, config.workerSdkMetricsPort) : undefined);
   const { url, apiKey } = config.pterodactyl;
   if (!url || !apiKey) throw new Error('PTERODACTYL_URL and PTERODACTYL_API_KEY are required to run the worker');
   const provider = (onRateLimit: (info: RateLimitInfo) => void) => createPterodactylClient({ baseUrl: url, apiKey, logger, onRateLimit });
   const connection = await connectWorkerConnection(config.temporal);
   const stopOn: Array<[string, () => void]> = [];
+  const metrics = new WorkerMetrics();
+  let metricsServer: MetricsServer | undefined;
   try {
     const worker = await createWorker({
       connection,
@@ -28,6 +32,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       provider,
       logger,
       flowConfig: config.flow,
+      metrics,
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
     });
     for (const signal of SHUTDOWN_SIGNALS) {
@@ -38,13 +43,15 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       process.once(signal, stop);
       stopOn.push([signal, stop]);
     }
-    logger.info({ temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue }, 'worker started');
+    if (config.workerMetricsPort) metricsServer = await serveMetrics(metrics.registry, config.workerMetricsPort, config.host, logger);
+    logger.info({ temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue, metrics: metricsServer?.url }, 'worker started');
     const running = worker.run();
     onReady?.();
     await running;
     logger.info('worker stopped');
   } finally {
     for (const [signal, stop] of stopOn) process.off(signal, stop);
+    await metricsServer?.close();
     await connection.close();
   }
 }
