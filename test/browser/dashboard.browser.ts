@@ -1,0 +1,96 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let h: ApiHarness;
+let browser: Browser;
+let page: Page;
+const cspViolations: string[] = [];
+
+async function installingOrder(): Promise<string> {
+  const orderId = uniqueOrderId('dash');
+  await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
+  const res = await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'INSTALLING');
+  expect(res.body.status).toBe('INSTALLING');
+  return orderId;
+}
+
+const orderLink = (orderId: string) => page.locator(`#orders a[data-order-id="${orderId}"]`);
+
+/** Refreshes the list until the order shows up (visibility is eventually consistent). */
+async function expectListed(orderId: string): Promise<void> {
+  for (let i = 0; i < 40 && (await orderLink(orderId).count()) === 0; i += 1) {
+    await page.click('#refresh');
+    await page.waitForTimeout(250);
+  }
+  expect(await orderLink(orderId).count()).toBe(1);
+}
+
+async function filterByStatus(status: string): Promise<void> {
+  await page.selectOption('#filter-status', status);
+  await page.click('#filters button[type="submit"]');
+  await page.waitForResponse((res) => res.url().includes(`/v1/orders?status=${status}`));
+}
+
+beforeAll(async () => {
+  h = await startApiHarness({ worker: true, installMs: 10 * 60_000 });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  page = await browser.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.stop();
+});
+
+describe('dashboard in a browser', () => {
+  it('asks for the key, lists and filters orders, shows an order, and cancels it', async () => {
+    const first = await installingOrder();
+    const second = await installingOrder();
+
+    await page.goto(h.api.url);
+    await page.waitForSelector('#login:not([hidden])');
+    await page.fill('#api-key', 'wrong-key');
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#notice:has-text("refused")');
+    await page.fill('#api-key', API_KEY);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('#main:not([hidden])');
+    expect(page.url()).not.toContain(API_KEY);
+    expect(await page.evaluate('sessionStorage.getItem("server-queue.apiKey")')).toBe(API_KEY);
+    expect(await page.textContent('#queue')).toContain('Provider budget');
+
+    await expectListed(first);
+    await expectListed(second);
+
+    await filterByStatus('ACTIVE');
+    expect(await orderLink(first).count()).toBe(0);
+    await filterByStatus('INSTALLING');
+    await expectListed(first);
+    expect(await page.textContent(`#orders tr:has(a[data-order-id="${first}"])`)).toContain('INSTALLING');
+
+    await orderLink(first).click();
+    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${first}")`);
+    const timeline = await page.locator('#timeline tbody tr').allTextContents();
+    expect(timeline.some((entry) => entry.includes('QUEUED'))).toBe(true);
+    expect(timeline.some((entry) => entry.includes('INSTALLING'))).toBe(true);
+    await page.waitForSelector('#activities tbody tr');
+    expect(await page.textContent('#activities')).toContain('allocate');
+    expect(await page.isVisible('#parked-actions')).toBe(false);
+
+    await page.fill('#action-note', 'operator test');
+    await page.click('#cancel-order');
+    await page.waitForSelector('#order-status:has-text("CANCELLED")', { timeout: 30_000 });
+    expect(await page.isVisible('#cancel-order')).toBe(false);
+    const cancelled = await h.http().get(`/v1/orders/${first}`).set(auth);
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', message: 'operator test' } });
+    expect((await h.http().get(`/v1/orders/${second}`).set(auth)).body.status).toBe('INSTALLING');
+
+    expect(cspViolations).toEqual([]);
+  });
+});
