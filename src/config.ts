@@ -30,6 +30,7 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SIM_PORT: port(8081),
   WORKER_NICE: z.coerce.number().int('must be an integer').min(0).max(19).default(10),
+  CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   WORKER_METRICS_PORT: port(9464),
   WORKER_SDK_METRICS_PORT: port(9465),
@@ -77,6 +78,11 @@ export interface AppConfig {
   workerSdkMetricsPort: number;
   /** Provider budget, tier waits and install checks (PROVIDER_RATE_*, QUEUE_MAX_WAIT_*, CAPACITY_WAIT_*; see docs/flow-control.md). */
   flow: FlowConfig;
+  /**
+   * CALLBACK_SECRET: workers sign order callbacks with it; the API refuses orders with a callbackUrl while it is
+   * unset (see docs/callbacks.md).
+   */
+  callbackSecret?: string;
 }
 
 /** Parses the environment once; throws ConfigError naming each bad variable and the reason (never the value). */
@@ -118,5 +124,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     flow: flow.config,
+    callbackSecret: e.CALLBACK_SECRET,
   };
 }

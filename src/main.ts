@@ -75,7 +75,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy,
+    flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
     temporalUiUrl: config.temporalUiUrl,
   });
   const api = await listenApi(app, config.port, config.host);

@@ -15,6 +15,10 @@ export interface ActivityDeps {
    * omitted, one is built on `provider` and `reservations`.
    */
   flow?: ProcessFlow;
+  /** CALLBACK_SECRET, the key order callbacks are signed with (never passed through workflows). */
+  callbackSecret?: string;
+  /** Per-request timeout of a callback delivery; default 10 s. */
+  callbackTimeoutMs?: number;
 }
 
 /** The dependencies each activity factory receives: the flow control is always there. */

@@ -5,6 +5,7 @@ import { ProcessFlow } from '../flow/process-flow';
 import { isProviderError } from '../provider';
 import type { ProvisioningActivities } from '../workflows/activity-contract';
 import { allocateActivity } from './allocate';
+import { deliverCallbackActivity } from './callback';
 import { checkCapacityActivity } from './capacity';
 import { deleteServerActivity, releaseAllocationActivity } from './compensations';
 import { configureActivity } from './configure';
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     checkCapacity: withTypedFailures(checkCapacityActivity(bound)),
     releaseAllocation: withTypedFailures(releaseAllocationActivity(bound)),
     deleteServer: withTypedFailures(deleteServerActivity(bound)),
+    deliverCallback: deliverCallbackActivity({ secret: deps.callbackSecret, logger: deps.logger, timeoutMs: deps.callbackTimeoutMs }),
     suspendServer: withTypedFailures(suspensionActivity(bound, true)),
     unsuspendServer: withTypedFailures(suspensionActivity(bound, false)),
     reinstallServer: withTypedFailures(reinstallActivity(bound)),

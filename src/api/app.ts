@@ -35,6 +35,8 @@ export interface ApiDeps {
   maxInflightPerUser?: number;
   /** The workers' tier policy (QUEUE_MAX_WAIT_*), for queue positions; default DEFAULT_FLOW_POLICY. */
   flowPolicy?: FlowPolicy;
+  /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
+  callbacksConfigured?: boolean;
   /** Metrics served on GET /metrics (no API key); built for this app when omitted. */
   metrics?: ApiMetrics;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
@@ -73,6 +75,7 @@ export function createApp(deps: ApiDeps): Express {
     queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
     inflightLimit: new InflightLimit(client, maxInflightPerUser),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
+    callbacksConfigured: deps.callbacksConfigured ?? false,
     temporalUiUrl: deps.temporalUiUrl,
   }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy,
+    flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
     temporalUiUrl: config.temporalUiUrl,
   });
   try {

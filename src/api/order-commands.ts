@@ -51,6 +51,9 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
  * body is the same, and 409 when it differs; neither is ever refused for the limit.
  */
 export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Promise<CreateOrderResult> {
+  if (body.callbackUrl !== undefined && !deps.callbacksConfigured) {
+    throw new ApiError(400, 'callback_secret_not_configured', 'callbackUrl needs CALLBACK_SECRET, which this service does not have; see docs/callbacks.md');
+  }
   const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
   const fingerprint = orderFingerprint(order);
   const workflowId = orderWorkflowId(order.orderId);

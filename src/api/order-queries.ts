@@ -26,6 +26,8 @@ export interface OrdersDeps {
   inflightLimit: InflightLimit;
   /** Tier policy handed to each new order's workflow. */
   flowPolicy: FlowPolicy;
+  /** True when CALLBACK_SECRET is set; orders with a callbackUrl are refused (400) otherwise. */
+  callbacksConfigured?: boolean;
   /** TEMPORAL_UI_URL: when set, orders carry `links.temporalUi` (their history in the Temporal UI). */
   temporalUiUrl?: string;
 }

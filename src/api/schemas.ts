@@ -30,6 +30,7 @@ export const createOrderBodySchema = z.strictObject({
     allocations: int(0),
   }),
   locationIds: z.array(id()).min(1, 'must contain at least one location id').max(50),
+  callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
 });
 export type CreateOrderBody = z.output<typeof createOrderBodySchema>;
 

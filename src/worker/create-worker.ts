@@ -40,6 +40,9 @@ export interface CreateWorkerOptions {
   /** Shared by every activity of this process; a fresh ledger when omitted. */
   reservations?: AllocationReservations;
   installPollMs?: number;
+  /** CALLBACK_SECRET for the deliverCallback activity; see src/activities/callback.ts. */
+  callbackSecret?: string;
+  callbackTimeoutMs?: number;
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
@@ -71,7 +74,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     reserve: config.rateReserve,
     logger: options.logger,
   });
-  const all = createActivities({ provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow });
+  const all = createActivities({
+    provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow,
+    callbackSecret: options.callbackSecret, callbackTimeoutMs: options.callbackTimeoutMs,
+  });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const { tuning = {} } = options;
   const observed = observabilityOptions(options.metrics, tuning.interceptors, options.workflowBundle !== undefined);
@@ -79,7 +85,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation']), ...policy },
+    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback']), ...policy },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
     ...observed,

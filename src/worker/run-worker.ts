@@ -32,6 +32,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       provider,
       logger,
       flowConfig: config.flow,
+      callbackSecret: config.callbackSecret,
       metrics,
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
     });

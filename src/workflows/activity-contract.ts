@@ -1,3 +1,4 @@
+import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
 import type { Server } from '../provider/schemas';
 import type { Order, ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
@@ -117,4 +118,6 @@ export interface ProvisioningActivities extends LifecycleActivities {
   releaseAllocation(input: ReleaseInput): Promise<ReleaseResult>;
   /** Compensation of create: deletes the order's server (found by external_id), force if needed, confirmed by a 404. */
   deleteServer(input: DeleteServerInput): Promise<DeleteServerResult>;
+  /** POSTs one signed status event to the order's callbackUrl (order task queue; never calls the panel). */
+  deliverCallback(input: DeliverCallbackInput): Promise<DeliverCallbackResult>;
 }

@@ -1,4 +1,5 @@
 import { ActivityCancellationType, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { CallbackFailureType } from '../callbacks/contract';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../errors';
 
 /**
@@ -63,4 +64,19 @@ export const compensationOptions: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '30 minutes',
   retry: retry({ maximumInterval: '2 minutes', maximumAttempts: 12 }),
+};
+
+/**
+ * Order callbacks (deliverCallback, order task queue): each request times out after 10 s; retried without an
+ * attempt limit, 5 s doubling to 1 h between attempts, for up to 24 hours; a 3xx/4xx answer (but 408, 429) ends it.
+ */
+export const callbackOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 hour',
+    nonRetryableErrorTypes: [CallbackFailureType.Rejected],
+  },
 };

@@ -33,6 +33,8 @@ export interface Order {
   limits: { memory: number; swap: number; disk: number; io: number; cpu: number };
   featureLimits: { databases: number; backups: number; allocations: number };
   locationIds: number[];
+  /** Where the service POSTs signed status events (docs/callbacks.md); absent: no callbacks. */
+  callbackUrl?: string;
 }
 
 /**
@@ -54,6 +56,19 @@ export interface ProvisionedServer {
 /** Why an order did not become ACTIVE; `compensation` names the rollback action for `step: 'compensate'`. */
 export interface OrderError { step: Step | 'compensate' | 'cancel'; type: string; message: string; compensation?: string }
 export interface TimelineEntry { at: string; status: OrderStatus; detail: string }
+
+/**
+ * One callback event of the order: pending while `delivered` is false and `error` null; `error` says why it was
+ * given up (the receiver refused it, or retries ran out).
+ */
+export interface CallbackRecord {
+  eventId: string;
+  type: string;
+  status: OrderStatus;
+  delivered: boolean;
+  deliveredAt: string | null;
+  error: { type: string; message: string } | null;
+}
 
 /**
  * The order's state as the workflow keeps it; read through `orderStateQuery`. It is also the workflow's result:
@@ -81,6 +96,8 @@ export interface OrderState {
   /** Until when the current wait may last: promotion time (`dispatch`) or the NO_CAPACITY deadline (`capacity`). */
   waitingUntil: string | null;
   priority: OrderPriority;
+  /** Status events sent to the order's callbackUrl, oldest first (empty without a callbackUrl). */
+  callbacks: CallbackRecord[];
 }
 
 export const cancelOrderSignal = defineSignal<[{ reason?: string }]>('cancelOrder');

@@ -46,6 +46,7 @@ export class OrderTracker {
       waitingSince: at,
       waitingUntil: null,
       priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId), promoted: false, promotedAt: null },
+      callbacks: [],
     };
     this.setStatus('QUEUED', 'order received');
   }

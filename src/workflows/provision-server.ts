@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
 import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
+import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
 import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
 import { summarizeFailure } from './failures';
@@ -28,7 +29,8 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  * tier priority and user fairness key (see OrderFlow); no room waits in WAITING_FOR_CAPACITY, an open breaker in
  * WAITING_FOR_PROVIDER. A permanent failure or a cancellation (`cancelOrderSignal` or Temporal cancellation) rolls
  * back what exists, newest first, and the workflow still completes, returning the final OrderState (ACTIVE, FAILED
- * or CANCELLED). Only bugs fail the workflow task.
+ * or CANCELLED), once that status has been POSTed to the order's callbackUrl, if any (see notifyStatus). Only bugs
+ * fail the workflow task.
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
   const tracker = new OrderTracker(order);
@@ -50,6 +52,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
+      await notifyStatus(order, tracker.state);
       return tracker.state;
     }
     outcome = new CancelledFailure('cancellation requested while the last step finished');
@@ -58,6 +61,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     outcome = err;
   }
   await settle(outcome, tracker, compensations, cancelReason);
+  await notifyStatus(order, tracker.state);
   return tracker.state;
 }
 

@@ -43,6 +43,8 @@ export interface RunOptions {
   /** Saves the history as test/fixtures/histories/<record>.json when RECORD_HISTORIES=1. */
   record?: string;
   flowConfig?: FlowConfig;
+  /** CALLBACK_SECRET of the worker (deliverCallback activity). */
+  callbackSecret?: string;
 }
 
 /** The panel harness's rate limit (100 000 a minute) as the provider budget, with the default tier policy. */
@@ -104,6 +106,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     reservations,
     installPollMs: 50,
     flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
+    callbackSecret: options.callbackSecret,
     workflowBundle: h.bundle,
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {})] } },
   });

@@ -1,0 +1,63 @@
+import type { OrderError, OrderStatus, ProvisionedServer, Tier } from '../workflows/contract';
+
+/** Request headers of every callback; see docs/callbacks.md. */
+export const CALLBACK_HEADERS = {
+  signature: 'X-Signature',
+  timestamp: 'X-Timestamp',
+  eventId: 'X-Event-Id',
+} as const;
+
+/** How old (or how far in the future) an X-Timestamp a receiver accepts, in seconds. */
+export const CALLBACK_TOLERANCE_SECONDS = 300;
+
+/** The JSON body POSTed to an order's callbackUrl when it reaches a status worth telling the panel about. */
+export interface CallbackEvent {
+  /** Deterministic per workflow, status and sequence: the same event keeps its id across retries and replays. */
+  id: string;
+  /** `order.<status in lower case>`, e.g. `order.active`. */
+  type: string;
+  orderId: string;
+  status: OrderStatus;
+  /** When the order entered `status` (ISO 8601). */
+  occurredAt: string;
+  order: {
+    orderId: string;
+    status: OrderStatus;
+    tier: Tier;
+    userId: number;
+    server: ProvisionedServer | null;
+    error: OrderError | null;
+  };
+}
+
+export interface DeliverCallbackInput {
+  url: string;
+  event: CallbackEvent;
+}
+
+export interface DeliverCallbackResult {
+  /** The receiver's 2xx status code. */
+  status: number;
+  attempt: number;
+}
+
+/** Failure types of the deliverCallback activity (ApplicationFailure.type). */
+export const CallbackFailureType = {
+  /** The receiver answered 3xx or 4xx (other than 408 and 429): not retried. */
+  Rejected: 'CallbackRejected',
+  /** 408, 429 or 5xx: retried (a Retry-After is honoured). */
+  Unavailable: 'CallbackUnavailable',
+  /** No answer within the per-request timeout: retried. */
+  Timeout: 'CallbackTimeout',
+  /** Connection refused, DNS, TLS and other network errors: retried. */
+  Unreachable: 'CallbackUnreachable',
+  /** The worker has no CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
+  SecretMissing: 'CallbackSecretMissing',
+} as const;
+
+/** `order.active`, `order.failed`, `order.needs_attention`, ... */
+export const callbackEventType = (status: OrderStatus): string => `order.${status.toLowerCase()}`;
+
+/** `<workflowId>:<status>:<sequence>`: stable for one workflow's n-th event, so receivers can de-duplicate on it. */
+export const callbackEventId = (workflowId: string, status: OrderStatus, sequence: number): string =>
+  `${workflowId}:${status.toLowerCase()}:${sequence}`;
