@@ -159,7 +159,11 @@ function wire() {
   for (const button of document.querySelectorAll('#parked-actions button')) {
     button.addEventListener('click', () => {
       const note = $('#action-note').value.trim();
-      void act(button.textContent, '/actions', { action: button.dataset.action, ...(note ? { note } : {}) }, actionButtons);
+      if (!note) {
+        notice('Write a note first: actions on a parked order are recorded with it.');
+        return;
+      }
+      void act(button.textContent, '/actions', { action: button.dataset.action, note }, actionButtons);
     });
   }
 }

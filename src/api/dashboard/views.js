@@ -67,6 +67,23 @@ function errorText(e) {
   return `${e.step ?? 'workflow'}: ${e.type}: ${e.message}${e.compensation ? ` (rollback: ${e.compensation})` : ''}`;
 }
 
+function renderParked(parked) {
+  $('#order-parked').hidden = !parked;
+  if (!parked) return;
+  const l = parked.ledger ?? {};
+  facts($('#parked-facts'), [
+    ['reason', parked.reason], ['step', parked.step], ['since', time(parked.since)], ['parking', parked.sequence],
+    ['last errors', (parked.errors ?? []).map(errorText).join('\n') || null],
+    ['server', l.serverId === null || l.serverId === undefined ? null : `#${l.serverId} ${l.serverUuid ?? ''}`],
+    ['node', l.nodeId], ['allocation', l.allocation ? `${l.allocation.ip}:${l.allocation.port}` : null],
+    ['reservation held', l.reservationHeld === undefined ? null : String(l.reservationHeld)],
+    ['pending rollbacks', (l.pendingCompensations ?? []).join(', ') || null],
+    ['failed rollbacks', (l.failedCompensations ?? []).join(', ') || null],
+    ['operators notified', parked.webhook ? (parked.webhook.error ?? String(parked.webhook.sent)) : null],
+    ['resolution', parked.resolution ? `${parked.resolution.action} at ${time(parked.resolution.at)}: ${parked.resolution.note}` : null],
+  ]);
+}
+
 export function renderOrder(order) {
   $('#order-id').textContent = order.orderId;
   $('#order-status').replaceWith(Object.assign(statusBadge(order.status), { id: 'order-status' }));
@@ -81,6 +98,7 @@ export function renderOrder(order) {
   const errors = [order.error, ...(order.compensationErrors ?? [])].filter(Boolean);
   $('#order-error').replaceChildren(...(errors.length ? errors.map((e) => el('pre', { text: errorText(e) })) : [el('span', { text: 'none' })]));
   fillBody($('#timeline'), (order.timeline ?? []).map((t) => row([time(t.at), statusBadge(t.status), t.detail])));
+  renderParked(order.parked);
   $('#cancel-order').hidden = isTerminal(order.status);
   $('#parked-actions').hidden = order.status !== 'NEEDS_ATTENTION';
 }

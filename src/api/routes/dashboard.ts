@@ -24,7 +24,7 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /** What the page needs to build its filters, from the same contract the API validates against. */
-export const dashboardMeta = { statuses: ORDER_STATUSES, tiers: TIERS, parkedStatus: 'NEEDS_ATTENTION', actions: ['retry-step', 'rollback', 'mark-resolved'] };
+export const dashboardMeta = { statuses: ORDER_STATUSES, tiers: TIERS };
 
 /** GET / and /dashboard/*: the static operator dashboard (no API key: the page asks for it and sends it as Bearer). */
 export function dashboardRouter(): Router {
