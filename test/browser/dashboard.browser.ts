@@ -1,4 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import pino from 'pino';
+import { createApp } from '../../src/api/app';
+import { listenApi } from '../../src/api/server';
 import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -83,14 +86,45 @@ describe('dashboard in a browser', () => {
     expect(await page.textContent('#activities')).toContain('allocate');
     expect(await page.isVisible('#parked-actions')).toBe(false);
 
-    await page.fill('#action-note', 'operator test');
+    const note = '<img src=x onerror="window.injected=1">operator test';
+    await page.fill('#action-note', note);
     await page.click('#cancel-order');
     await page.waitForSelector('#order-status:has-text("CANCELLED")', { timeout: 30_000 });
     expect(await page.isVisible('#cancel-order')).toBe(false);
     const cancelled = await h.http().get(`/v1/orders/${first}`).set(auth);
-    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', message: 'operator test' } });
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', message: note } });
+    await page.waitForSelector('#order-error pre');
+    expect(await page.textContent('#order-error')).toContain(note);
+    expect(await page.locator('#order-error img').count()).toBe(0);
+    expect(await page.evaluate('window.injected')).toBeUndefined();
     expect((await h.http().get(`/v1/orders/${second}`).set(auth)).body.status).toBe('INSTALLING');
 
     expect(cspViolations).toEqual([]);
+  });
+
+  it('links orders to the Temporal UI when TEMPORAL_UI_URL is set', async () => {
+    const orderId = await installingOrder();
+    const app = createApp({
+      client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger: pino({ level: 'silent' }), temporalUiUrl: 'http://temporal-ui.test/',
+    });
+    const api = await listenApi(app, 0, '127.0.0.1');
+    try {
+      const other = await browser.newPage();
+      other.on('dialog', (dialog) => void dialog.dismiss());
+      await other.goto(api.url);
+      await other.fill('#api-key', API_KEY);
+      await other.click('#key-form button[type="submit"]');
+      await other.waitForSelector(`#orders a[data-order-id="${orderId}"]`, { timeout: 20_000 });
+      const expected = `http://temporal-ui.test/namespaces/default/workflows/order-${orderId}`;
+      const row = other.locator(`#orders tr:has(a[data-order-id="${orderId}"])`);
+      expect(await row.locator('a[target="_blank"]').getAttribute('href')).toBe(expected);
+      await other.click(`#orders a[data-order-id="${orderId}"]`);
+      await other.waitForSelector(`#order-facts a[href="${expected}"]`);
+      await other.click('#cancel-order');
+      expect((await h.http().get(`/v1/orders/${orderId}`).set(auth)).body.status).toBe('INSTALLING');
+      await other.close();
+    } finally {
+      await api.close();
+    }
   });
 });
