@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { exitOf, killNow, terminate } from './child-process';
 
 export const DEVSERVER_BIN = path.resolve(__dirname, '../../bin/temporal-devserver');
 
@@ -23,12 +24,6 @@ export interface EmbeddedTemporalOptions {
   startTimeoutMs?: number;
 }
 
-function waitForExit(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
-    else child.once('exit', (code) => resolve(code));
-  });
-}
 
 /**
  * Runs the embedded Temporal server (`bin/temporal-devserver server start-dev`) as a child process with its state in
@@ -41,7 +36,8 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
   if (options.namespace !== 'default') args.push('--namespace', options.namespace);
   const nodeArgs = (process.env.EMBEDDED_TEMPORAL_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-  const exited = waitForExit(child);
+  const exit = exitOf(child);
+  const exited = exit.then(({ code }) => code);
   const errors: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     errors.push(line);
@@ -78,17 +74,9 @@ export async function startEmbeddedTemporal(options: EmbeddedTemporalOptions): P
     dbFilename: options.dbFilename,
     pid: child.pid!,
     exited,
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    kill: () => killNow(child),
     stop: () => {
-      stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      })();
+      stopping ??= terminate(child, exit, 10_000).then(() => undefined);
       return stopping;
     },
   };

@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { WORKER_READY_MESSAGE } from '../worker/ready';
+import { exitOf, hasExited, killNow, terminate } from './child-process';
 
 export interface WorkerProcess {
   /** Settles when the worker process exits after stop(); rejects when it exits on its own. */
@@ -37,10 +38,6 @@ function nodeFlags(): string[] {
   return flags;
 }
 
-function exitOf(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
 
 /**
  * Runs the order worker (src/worker/main.ts) as a child process of `npm start`, with the service's environment plus
@@ -83,24 +80,13 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   });
   return {
     running,
-    kill: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    },
+    kill: () => killNow(child),
     stop: () => {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        let timer: NodeJS.Timeout | undefined;
-        const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), options.stopTimeoutMs ?? 45_000); });
-        const outcome = await Promise.race([exited, timeout]);
-        clearTimeout(timer);
-        if (outcome === 'timeout') {
-          options.logger.error('the worker process did not stop in time; killing it');
-          child.kill('SIGKILL');
-          await exited;
-        } else if (outcome.code !== 0) {
-          throw new Error(`the worker process stopped with code ${outcome.code} (signal ${outcome.signal})`);
-        }
+        if (hasExited(child)) return;
+        const outcome = await terminate(child, exited, options.stopTimeoutMs ?? 45_000);
+        if (outcome.killed) options.logger.error('the worker process did not stop in time; it was killed');
+        else if (outcome.code !== 0) throw new Error(`the worker process stopped with code ${outcome.code} (signal ${outcome.signal})`);
       })();
       return stopping;
     },
