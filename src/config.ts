@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './activities/operator-webhook';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
@@ -30,10 +31,12 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   SIM_PORT: port(8081),
   WORKER_NICE: z.coerce.number().int('must be an integer').min(0).max(19).default(10),
-  CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   WORKER_METRICS_PORT: port(9464),
   WORKER_SDK_METRICS_PORT: port(9465),
+  CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
 });
 
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
@@ -83,6 +86,8 @@ export interface AppConfig {
    * unset (see docs/callbacks.md).
    */
   callbackSecret?: string;
+  /** OPERATOR_WEBHOOK_URL (optional) and OPERATOR_WEBHOOK_FORMAT (json|discord): parked orders are announced there. */
+  operatorWebhook: { url?: string; format: OperatorWebhookFormat };
 }
 
 /** Parses the environment once; throws ConfigError naming each bad variable and the reason (never the value). */
@@ -125,5 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     flow: flow.config,
     callbackSecret: e.CALLBACK_SECRET,
+    operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ProcessFlow } from '../flow/process-flow';
 import type { PterodactylClient } from '../provider';
+import type { OperatorWebhookFormat } from './operator-webhook';
 import type { AllocationReservations } from './reservations';
 
 /** What the activities need from the outside world; the worker wires the real ones, tests the simulated panel. */
@@ -19,6 +20,8 @@ export interface ActivityDeps {
   callbackSecret?: string;
   /** Per-request timeout of a callback delivery; default 10 s. */
   callbackTimeoutMs?: number;
+  /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */
+  operatorWebhook?: { url?: string; format?: OperatorWebhookFormat };
 }
 
 /** The dependencies each activity factory receives: the flow control is always there. */

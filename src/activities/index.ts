@@ -13,6 +13,7 @@ import { createActivity } from './create';
 import { DEFAULT_INSTALL_POLL_MS, type ActivityDeps, type BoundDeps } from './deps';
 import { createEggCatalog } from './eggs';
 import { installActivity } from './install';
+import { notifyOperatorsActivity } from './operator-webhook';
 import { reinstallActivity, suspensionActivity } from './lifecycle';
 import { applyBuildActivity, readBuildActivity, verifyBuildActivity } from './lifecycle-build';
 import { verifyActivity } from './verify';
@@ -58,12 +59,13 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     checkCapacity: withTypedFailures(checkCapacityActivity(bound)),
     releaseAllocation: withTypedFailures(releaseAllocationActivity(bound)),
     deleteServer: withTypedFailures(deleteServerActivity(bound)),
-    deliverCallback: deliverCallbackActivity({ secret: deps.callbackSecret, logger: deps.logger, timeoutMs: deps.callbackTimeoutMs }),
     suspendServer: withTypedFailures(suspensionActivity(bound, true)),
     unsuspendServer: withTypedFailures(suspensionActivity(bound, false)),
     reinstallServer: withTypedFailures(reinstallActivity(bound)),
     readBuild: withTypedFailures(readBuildActivity(bound)),
     applyBuild: withTypedFailures(applyBuildActivity(bound)),
     verifyBuild: withTypedFailures(verifyBuildActivity(bound)),
+    deliverCallback: deliverCallbackActivity({ secret: deps.callbackSecret, logger: deps.logger, timeoutMs: deps.callbackTimeoutMs }),
+    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger: deps.logger }),
   };
 }

@@ -10,6 +10,8 @@ import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract
 import { InflightLimit } from './inflight-limit';
 import { flowPriorityModel, queuePlace } from './queue-position';
 import { dashboardRouter } from './routes/dashboard';
+import type { OrdersDeps } from './order-queries';
+import { actionsRouter } from './routes/actions';
 import { healthRouter } from './routes/health';
 import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
@@ -35,12 +37,12 @@ export interface ApiDeps {
   maxInflightPerUser?: number;
   /** The workers' tier policy (QUEUE_MAX_WAIT_*), for queue positions; default DEFAULT_FLOW_POLICY. */
   flowPolicy?: FlowPolicy;
-  /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
-  callbacksConfigured?: boolean;
   /** Metrics served on GET /metrics (no API key); built for this app when omitted. */
   metrics?: ApiMetrics;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
   temporalUiUrl?: string;
+  /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
+  callbacksConfigured?: boolean;
 }
 
 /** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
@@ -70,14 +72,16 @@ export function createApp(deps: ApiDeps): Express {
     }),
   });
   const priorities = flowPriorityModel(deps.flowPolicy);
-  app.use('/v1/orders', ordersRouter({
+  const ordersDeps: OrdersDeps = {
     client, taskQueue, logger, queryTimeoutMs,
     queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
     inflightLimit: new InflightLimit(client, maxInflightPerUser),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
-    callbacksConfigured: deps.callbacksConfigured ?? false,
     temporalUiUrl: deps.temporalUiUrl,
-  }, deps.maxBodyBytes ?? 64 * 1024));
+    callbacksConfigured: deps.callbacksConfigured ?? false,
+  };
+  app.use('/v1/orders', ordersRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
+  app.use('/v1/orders', actionsRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', historyRouter(client));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));

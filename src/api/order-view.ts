@@ -2,7 +2,7 @@ import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import {
   ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
-  type OrderError, type OrderState, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
+  type OrderError, type OrderState, type ParkedOrder, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
 } from '../workflows/contract';
 
 export interface OrderLinks {
@@ -33,6 +33,8 @@ export interface OrderView {
   source: 'workflow' | 'visibility';
   /** Set while the order waits (QUEUED, WAITING_FOR_CAPACITY, WAITING_FOR_PROVIDER), null otherwise. */
   queue: OrderQueueView | null;
+  /** The latest parking (NEEDS_ATTENTION) with its ledger; only when the workflow answered and the order parked. */
+  parked?: ParkedOrder;
   links: OrderLinks;
 }
 
@@ -84,6 +86,7 @@ export function viewFromState(state: OrderState): OrderView {
     orderId: state.orderId, status: state.status, tier: state.tier, userId: state.userId, step: state.step,
     server: state.server, error: state.error, compensationErrors: state.compensationErrors ?? [], timeline: state.timeline,
     createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', queue: null, links: orderLinks(state.orderId),
+    ...(state.parked ? { parked: state.parked } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createActivities, type AllocationReservations } from '../activities';
+import { createActivities, type ActivityDeps, type AllocationReservations } from '../activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../flow/flow-config';
 import { ProcessFlow } from '../flow/process-flow';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -43,6 +43,8 @@ export interface CreateWorkerOptions {
   /** CALLBACK_SECRET for the deliverCallback activity; see src/activities/callback.ts. */
   callbackSecret?: string;
   callbackTimeoutMs?: number;
+  /** OPERATOR_WEBHOOK_URL/_FORMAT for the notifyOperators activity; see src/activities/operator-webhook.ts. */
+  operatorWebhook?: ActivityDeps['operatorWebhook'];
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
@@ -76,7 +78,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
   });
   const all = createActivities({
     provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow,
-    callbackSecret: options.callbackSecret, callbackTimeoutMs: options.callbackTimeoutMs,
+    callbackSecret: options.callbackSecret, callbackTimeoutMs: options.callbackTimeoutMs, operatorWebhook: options.operatorWebhook,
   });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const { tuning = {} } = options;
@@ -85,7 +87,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback']), ...policy },
+    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']), ...policy },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
     ...observed,

@@ -32,8 +32,9 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       provider,
       logger,
       flowConfig: config.flow,
-      callbackSecret: config.callbackSecret,
       metrics,
+      callbackSecret: config.callbackSecret,
+      operatorWebhook: config.operatorWebhook,
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
     });
     for (const signal of SHUTDOWN_SIGNALS) {

@@ -1,3 +1,4 @@
+import type { OperatorAlert, OperatorWebhookResult } from '../activities/operator-webhook';
 import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
 import type { Server } from '../provider/schemas';
 import type { Order, ProvisionedServer } from './contract';
@@ -120,4 +121,6 @@ export interface ProvisioningActivities extends LifecycleActivities {
   deleteServer(input: DeleteServerInput): Promise<DeleteServerResult>;
   /** POSTs one signed status event to the order's callbackUrl (order task queue; never calls the panel). */
   deliverCallback(input: DeliverCallbackInput): Promise<DeliverCallbackResult>;
+  /** POSTs a parked order's alert to OPERATOR_WEBHOOK_URL, if set (order task queue). */
+  notifyOperators(input: OperatorAlert): Promise<OperatorWebhookResult>;
 }

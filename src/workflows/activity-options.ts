@@ -66,6 +66,13 @@ export const compensationOptions: ActivityOptions = {
   retry: retry({ maximumInterval: '2 minutes', maximumAttempts: 12 }),
 };
 
+/** The operators' webhook for a parked order (notifyOperators, order task queue): 5 s doubling to 10 min, for 24 hours. */
+export const operatorWebhookOptions: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '24 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['OperatorWebhookRejected'] },
+};
+
 /**
  * Order callbacks (deliverCallback, order task queue): each request times out after 10 s; retried without an
  * attempt limit, 5 s doubling to 1 h between attempts, for up to 24 hours; a 3xx/4xx answer (but 408, 429) ends it.

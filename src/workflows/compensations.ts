@@ -24,16 +24,23 @@ export class Compensations {
     return this.registered.length;
   }
 
-  /** Runs every compensation, newest first; a failing one is reported and the others still run. */
+  /** The registered compensations' names, oldest first. */
+  get names(): string[] {
+    return this.registered.map((c) => c.name);
+  }
+
+  /** Runs every compensation, newest first; a failing one is reported, stays registered, and the others still run. */
   async runAll(report: CompensationReport): Promise<void> {
+    const failed: Compensation[] = [];
     for (const compensation of [...this.registered].reverse()) {
       try {
         await compensation.run();
         report.onDone(compensation.name);
       } catch (err) {
+        failed.unshift(compensation);
         report.onFailed(compensation.name, summarizeFailure(err));
       }
     }
-    this.registered.length = 0;
+    this.registered.splice(0, this.registered.length, ...failed);
   }
 }

@@ -1,5 +1,5 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { OrderPriority, TierPolicy, WaitingReason } from './flow-contract';
 
 /** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -17,7 +17,7 @@ export type Step = (typeof STEPS)[number];
 
 export const ORDER_STATUSES = [
   'QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING',
-  'VERIFYING', 'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED',
+  'VERIFYING', 'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
@@ -98,10 +98,50 @@ export interface OrderState {
   priority: OrderPriority;
   /** Status events sent to the order's callbackUrl, oldest first (empty without a callbackUrl). */
   callbacks: CallbackRecord[];
+  /** The order's latest parking (NEEDS_ATTENTION, see docs/operating.md); absent or null if it never parked. */
+  parked?: ParkedOrder | null;
+}
+
+export const PARKED_REASONS = ['STEP_RETRIES_EXHAUSTED', 'COMPENSATION_FAILED'] as const;
+export type ParkedReason = (typeof PARKED_REASONS)[number];
+export const OPERATOR_ACTIONS = ['retry-step', 'rollback', 'mark-resolved'] as const;
+export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
+export interface OperatorActionRequest { action: OperatorAction; note: string }
+
+/** What the workflow knows exists for a parked order: the server, its node and allocation, the reservation, undo actions. */
+export interface ParkedLedger {
+  serverId: number | null;
+  serverUuid: string | null;
+  nodeId: number | null;
+  allocation: { id: number | null; ip: string; port: number } | null;
+  /** True while the worker's capacity reservation is held (releaseAllocation still to run). */
+  reservationHeld: boolean;
+  /** Rollback actions still registered (run by `rollback`), newest last. */
+  pendingCompensations: string[];
+  /** Rollback actions that failed (COMPENSATION_FAILED). */
+  failedCompensations: string[];
+}
+
+/**
+ * An order waiting for an operator in NEEDS_ATTENTION: `sequence` counts its parkings (1 for the first), `errors` are
+ * the last failures, `resolution` the operator action that ended the parking (null while parked), `webhook` the
+ * operator notification.
+ */
+export interface ParkedOrder {
+  sequence: number;
+  reason: ParkedReason;
+  step: Step | 'compensate';
+  since: string;
+  errors: OrderError[];
+  ledger: ParkedLedger;
+  resolution: { action: OperatorAction; note: string; at: string } | null;
+  webhook: { eventId: string; sent: boolean | null; error: string | null };
 }
 
 export const cancelOrderSignal = defineSignal<[{ reason?: string }]>('cancelOrder');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
+/** An operator's action on a NEEDS_ATTENTION order; rejected (validator) otherwise; answers the state after it. */
+export const operatorActionUpdate = defineUpdate<OrderState, [OperatorActionRequest]>('operatorAction');
 
 /** Custom search attributes the service registers and lists orders by. */
 export const OrderStatusAttribute = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);

@@ -38,6 +38,9 @@ export function jitterMs(orderId: string): number {
  * (priority key 1, for this and every later step), and waiting in WAITING_FOR_PROVIDER while a breaker is open.
  */
 export class OrderFlow {
+  /** Called when a step's activity failed for good; resolves to retry the step, rejects (or false) to fail it. */
+  onStepFailed?: (err: unknown) => Promise<boolean>;
+
   constructor(private readonly order: Order, private readonly tracker: OrderTracker, readonly policy: TierPolicy) {}
 
   get promoted(): boolean {
@@ -68,8 +71,8 @@ export class OrderFlow {
           continue;
         }
         const open = circuitDetails(err);
-        if (!open) throw err;
-        await this.waitForProvider(open, resumeStatus());
+        if (open) await this.waitForProvider(open, resumeStatus());
+        else if (!(await this.onStepFailed?.(err))) throw err;
       }
     }
   }

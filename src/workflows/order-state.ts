@@ -11,6 +11,7 @@ import {
   type ProvisionedServer,
   type Step,
 } from './contract';
+import type { AllocatedSlot } from './activity-contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf, type WaitingReason } from './flow-contract';
 
 const STEP_STATUS: Record<Step, OrderStatus> = {
@@ -26,6 +27,8 @@ const workflowNow = (): string => new Date().toISOString();
 /** Keeps an order's state: every status change lands on the timeline and in the search attributes. */
 export class OrderTracker {
   readonly state: OrderState;
+  /** The allocation reserved for the order (placement), for a parked order's ledger. */
+  slot: AllocatedSlot | null = null;
 
   constructor(order: Order) {
     const at = workflowNow();

@@ -29,6 +29,7 @@ export async function place(order: Order, tracker: OrderTracker, flow: OrderFlow
   compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
     const slot = await allocate(order, tracker, flow, refused, attempt);
+    tracker.slot = slot;
     compensations.register('deleteServer', () => flow.compensate((a) => a.deleteServer({ orderId: order.orderId })));
     tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
     try {

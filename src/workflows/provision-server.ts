@@ -1,21 +1,12 @@
-import {
-  CancellationScope,
-  CancelledFailure,
-  TemporalFailure,
-  isCancellation,
-  log,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-} from '@temporalio/workflow';
+import { CancellationScope, CancelledFailure, TemporalFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
 import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
 import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
 import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
-import { summarizeFailure } from './failures';
 import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
+import { Parking } from './parking';
 import { place } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
@@ -29,8 +20,9 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  * tier priority and user fairness key (see OrderFlow); no room waits in WAITING_FOR_CAPACITY, an open breaker in
  * WAITING_FOR_PROVIDER. A permanent failure or a cancellation (`cancelOrderSignal` or Temporal cancellation) rolls
  * back what exists, newest first, and the workflow still completes, returning the final OrderState (ACTIVE, FAILED
- * or CANCELLED), once that status has been POSTed to the order's callbackUrl, if any (see notifyStatus). Only bugs
- * fail the workflow task.
+ * or CANCELLED), once that status has been POSTed to the order's callbackUrl, if any (see notifyStatus). A step out
+ * of retries on a transient cause, or a rollback that cannot finish, parks the order in NEEDS_ATTENTION until an
+ * operator acts (see Parking). Only bugs fail the workflow task.
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
   const tracker = new OrderTracker(order);
@@ -45,10 +37,12 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     steps.cancel();
   });
 
+  const parking = new Parking(order, tracker, compensations);
   const flow = new OrderFlow(order, tracker, options.policy ?? (await policy.flowPolicy())[order.tier]);
+  flow.onStepFailed = (err) => parking.onStepFailed(err);
   let outcome: TemporalFailure;
   try {
-    const server = await steps.run(() => runSteps(order, tracker, flow, compensations));
+    const server = await steps.run(() => runSteps(order, tracker, flow, compensations, parking));
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
@@ -60,47 +54,20 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     if (!(err instanceof TemporalFailure)) throw err;
     outcome = err;
   }
-  await settle(outcome, tracker, compensations, cancelReason);
+  await parking.settle(outcome, cancelReason);
   await notifyStatus(order, tracker.state);
   return tracker.state;
 }
 
-async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations): Promise<ProvisionedServer> {
+async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations, parking: Parking): Promise<ProvisionedServer> {
   const { server } = await place(order, tracker, flow, compensations);
   tracker.recordServer(server);
   tracker.enterStep('install', `waiting for the installation of server ${server.id}`);
-  const installed = await waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS });
+  const installed = await parking.retrying(() => waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS }));
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
   tracker.enterStep('configure', 'applying the order\'s startup and build settings');
   const configured = await flow.run(panelChangeOptions, (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }), () => 'CONFIGURING');
   tracker.note(configured.updated.length > 0 ? `updated ${configured.updated.join(' and ')}` : 'already as ordered');
   tracker.enterStep('verify', 'checking the server against the order');
   return flow.run(panelCallOptions, (a) => a.verify({ order, server }), () => 'VERIFYING');
-}
-
-async function settle(
-  outcome: TemporalFailure,
-  tracker: OrderTracker,
-  compensations: Compensations,
-  cancelReason: string | null,
-): Promise<void> {
-  const cancelled = isCancellation(outcome);
-  const failure = summarizeFailure(outcome);
-  tracker.recordError(cancelled
-    ? { step: 'cancel', type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' }
-    : { step: tracker.state.step ?? 'allocate', ...failure });
-  if (compensations.size > 0) {
-    tracker.setStatus('COMPENSATING', cancelled ? 'rolling back the cancelled order' : `rolling back after ${failure.type}`);
-    await CancellationScope.nonCancellable(() => compensations.runAll({
-      onDone: (name) => tracker.note(`${name} done`),
-      onFailed: (name, f) => {
-        tracker.recordCompensationError({ step: 'compensate', compensation: name, ...f });
-        tracker.note(`${name} failed: ${f.type}`);
-        log.error('compensation failed; panel resources may be left behind', { orderId: tracker.state.orderId, compensation: name, ...f });
-      },
-    }));
-  }
-  const leftovers = tracker.state.compensationErrors.length;
-  const detail = leftovers > 0 ? `${leftovers} compensation(s) could not finish` : 'nothing left on the panel';
-  tracker.setStatus(cancelled ? 'CANCELLED' : 'FAILED', detail);
 }

@@ -1,5 +1,5 @@
 import type { CreateInput, VerifyInput } from '../../src/workflows/activity-contract';
-import { OrderStatusAttribute } from '../../src/workflows/contract';
+import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery } from '../../src/workflows/contract';
 import { DEFAULT_FLOW_POLICY, NO_CAPACITY_ERROR } from '../../src/workflows/flow-contract';
 import { callCount, directServer, paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
@@ -77,17 +77,21 @@ describe('provisionServer: permanent failures roll back', () => {
     expect(sim.servers).toEqual([]);
   });
 
-  it('reports a rollback that cannot finish: FAILED with compensationErrors and the server left on the panel', async () => {
+  it('parks a rollback that cannot finish; resolved by an operator: FAILED with compensationErrors and the server left on the panel', async () => {
     await h.panel.faults({ installFailRate: 1 });
     const { state, history, sim, reservations } = await runOrder(h, paperOrder('stuck-rollback'), {
       hooks: { deleteServer: async () => { await h.panel.faults({ outage: true }); } },
-      record: 'failed-compensation',
+      during: async (handle) => {
+        while ((await handle.query(orderStateQuery)).status !== 'NEEDS_ATTENTION') await h.env.sleep('1 minute');
+        await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'mark-resolved', note: 'left for a manual clean-up' }] });
+      },
+      record: 'parked-compensation',
     });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'InstallFailed' } });
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'RESOLVED_BY_OPERATOR' }, parked: { reason: 'COMPENSATION_FAILED' } });
     expect(state.compensationErrors).toEqual([{ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable', message: expect.stringContaining('502') }]);
     expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'failed', attempt: 12 });
     expect(activities(history).find((a) => a.type === 'releaseAllocation')).toMatchObject({ outcome: 'completed' });
-    expect(state.timeline.at(-1)?.detail).toMatch(/1 compensation\(s\) could not finish/);
+    expect(state.timeline.at(-1)?.detail).toMatch(/resolved by an operator/);
     expect(sim.servers.map((s) => s.external_id)).toEqual(['stuck-rollback']);
     expect(reservations).toEqual([]);
   });

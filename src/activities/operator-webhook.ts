@@ -1,0 +1,94 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import type { OrderError, ParkedLedger, ParkedReason, Step } from '../workflows/contract';
+
+export const OPERATOR_WEBHOOK_FORMATS = ['json', 'discord'] as const;
+export type OperatorWebhookFormat = (typeof OPERATOR_WEBHOOK_FORMATS)[number];
+
+/** Failure types of notifyOperators: a 3xx/4xx answer (but 408, 429) is final, anything else is retried. */
+export const OperatorWebhookFailureType = { Rejected: 'OperatorWebhookRejected', Unavailable: 'OperatorWebhookUnavailable' } as const;
+
+/** One parked order, as the operators' webhook receives it (format `json`). */
+export interface OperatorAlert {
+  /** `<workflowId>:parked:<sequence>`: the same for every attempt of one parking. */
+  eventId: string;
+  type: 'order.needs_attention';
+  orderId: string;
+  workflowId: string;
+  reason: ParkedReason;
+  step: Step | 'compensate';
+  parkedAt: string;
+  errors: OrderError[];
+  ledger: ParkedLedger;
+  /** Where operators act: POST `{ action, note }` (retry-step, rollback, mark-resolved). */
+  actions: string;
+}
+
+export interface OperatorWebhookResult { sent: boolean; status: number | null }
+
+export interface OperatorWebhookDeps {
+  /** OPERATOR_WEBHOOK_URL; without it the activity sends nothing. */
+  url?: string;
+  format?: OperatorWebhookFormat;
+  logger: Logger;
+  timeoutMs?: number;
+}
+
+function discordPayload(alert: OperatorAlert): unknown {
+  const { ledger } = alert;
+  const last = alert.errors.at(-1);
+  const fields = [
+    { name: 'Reason', value: alert.reason, inline: true },
+    { name: 'Step', value: alert.step, inline: true },
+    { name: 'Server', value: ledger.serverId === null ? 'none known' : `${ledger.serverId} on node ${ledger.nodeId ?? '?'}`, inline: true },
+    { name: 'Allocation', value: ledger.allocation ? `${ledger.allocation.ip}:${ledger.allocation.port}` : 'none', inline: true },
+    { name: 'Pending rollback', value: ledger.pendingCompensations.join(', ') || 'none', inline: true },
+    ...(last ? [{ name: 'Last error', value: `${last.type}: ${last.message}`.slice(0, 1000) }] : []),
+  ];
+  return {
+    content: `Order ${alert.orderId} needs attention (${alert.reason})`,
+    embeds: [{ title: `Parked order ${alert.orderId}`, description: `POST ${alert.actions} with retry-step, rollback or mark-resolved`, fields, timestamp: alert.parkedAt }],
+  };
+}
+
+/** The request body for `format`: the alert itself (`json`) or a Discord webhook message (`discord`). */
+export function operatorWebhookBody(alert: OperatorAlert, format: OperatorWebhookFormat): unknown {
+  return format === 'discord' ? discordPayload(alert) : alert;
+}
+
+/**
+ * notifyOperators: POSTs one parked order's alert to OPERATOR_WEBHOOK_URL (X-Event-Id: the alert's eventId). 2xx
+ * sends it; 408, 429, 5xx and network errors are retried by the activity's retry policy; other answers are final.
+ */
+export function notifyOperatorsActivity(deps: OperatorWebhookDeps): (alert: OperatorAlert) => Promise<OperatorWebhookResult> {
+  const format = deps.format ?? 'json';
+  return async (alert) => {
+    if (!deps.url) return { sent: false, status: null };
+    const facts = { orderId: alert.orderId, eventId: alert.eventId, reason: alert.reason };
+    let res: Response;
+    try {
+      res = await fetch(deps.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'User-Agent': 'server-queue-operators/1', 'X-Event-Id': alert.eventId },
+        body: JSON.stringify(operatorWebhookBody(alert, format)),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      deps.logger.warn({ ...facts, reason: err instanceof Error ? err.message : String(err) }, 'operator webhook failed; will retry');
+      throw ApplicationFailure.create({ type: OperatorWebhookFailureType.Unavailable, message: 'operator webhook unreachable' });
+    }
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) {
+      deps.logger.info({ ...facts, status: res.status }, 'operator webhook sent');
+      return { sent: true, status: res.status };
+    }
+    const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
+    deps.logger.warn({ ...facts, status: res.status }, retryable ? 'operator webhook failed; will retry' : 'operator webhook refused');
+    throw ApplicationFailure.create({
+      type: retryable ? OperatorWebhookFailureType.Unavailable : OperatorWebhookFailureType.Rejected,
+      message: `operator webhook answered ${res.status}`,
+      nonRetryable: !retryable,
+    });
+  };
+}
