@@ -1,0 +1,122 @@
+/**
+ * Chaos suite (`npm run chaos`): --orders orders (default 200) with callbacks, submitted through the API while the
+ * simulated panel injects --faults (default 20 %) 5xx and creates that time out but succeed, and the worker, the API
+ * and the embedded Temporal server are each killed with SIGKILL at random moments (seeded) and restarted. Then it
+ * waits for every order to settle and checks: every order accepted with a 202 is found; every order is ACTIVE,
+ * FAILED, CANCELLED or NEEDS_ATTENTION; exactly one server per ACTIVE order; no server or allocation held for any
+ * FAILED or CANCELLED order; every settled order's callback arrived with a valid signature (one event per event id
+ * after de-duplication). Exits 1 when an invariant fails.
+ * Usage: npm run chaos -- [--orders 200] [--faults 0.2] [--chaos-seconds 120] [--seed 1]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSimPanel, type SimState } from '../sim/src';
+import { freePort, orderBody, sleep } from '../test/e2e/stack-process';
+import { WORKER_READY_MESSAGE } from '../src/worker/ready';
+import { answers, listening, Part, sentMessage, tsNode } from './processes';
+import { CallbackReceiver } from './receiver';
+import { checkInvariants, type Settled } from './invariants';
+
+const { values } = parseArgs({ options: {
+  orders: { type: 'string', default: '200' }, faults: { type: 'string', default: '0.2' },
+  'chaos-seconds': { type: 'string', default: '120' }, seed: { type: 'string', default: '1' },
+} });
+const ORDERS = Number(values.orders);
+const API_KEY = 'chaos-api-key-0123456789abcdef';
+const PANEL_KEY = 'ptla_chaos0123456789abcdef';
+const SECRET = 'chaos-callback-secret-0123456789abcdef0123';
+let seed = Number(values.seed) >>> 0;
+const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+
+async function main(): Promise<number> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-chaos-'));
+  const faults = { errorRate: Number(values.faults), createTimeoutButSucceedsRate: 0.05, installMs: 2000, rateLimitPerMinute: 6000, seed: Number(values.seed) };
+  const sim = await startSimPanel({ apiKey: PANEL_KEY, dataDir, port: 0 });
+  const setFaults = (f: object) => fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(f) });
+  await setFaults(faults);
+  const receiver = new CallbackReceiver(SECRET);
+  const callbackUrl = await receiver.listen();
+  const [temporalPort, apiPort] = [await freePort(), await freePort()];
+  const common = { LOG_LEVEL: 'error', TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, CALLBACK_SECRET: SECRET, PROVIDER_RATE_LIMIT: '6000' };
+  const temporal = new Part('Temporal', ['bin/temporal-devserver', 'server', 'start-dev', '--port', String(temporalPort),
+    '--db-filename', path.join(dataDir, 'temporal.db'), '--log-level', 'error', '--exit-with-stdin'], {}, listening(temporalPort));
+  const worker = new Part('worker', tsNode('src/worker/main.ts'), {
+    ...common, PTERODACTYL_URL: sim.url, PTERODACTYL_API_KEY: PANEL_KEY, WORKER_METRICS_PORT: '0', WORKER_SDK_METRICS_PORT: '0',
+  }, sentMessage(WORKER_READY_MESSAGE), true);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const api = new Part('API', tsNode('src/api/main.ts'), { ...common, API_KEY, PORT: String(apiPort), MAX_INFLIGHT_PER_USER: '100000' },
+    () => answers(`${apiUrl}/readyz`));
+  const parts = [temporal, worker, api];
+  try {
+    for (const part of parts) await part.start();
+    const call = async (method: string, route: string, body?: unknown) => {
+      const res = await fetch(`${apiUrl}${route}`, {
+        method, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+      });
+      return { status: res.status, body: await res.json().catch(() => null) as Settled | null };
+    };
+
+    let chaosOn = true;
+    const kills: string[] = [];
+    const chaos = (async () => {
+      const until = Date.now() + Number(values['chaos-seconds']) * 1000;
+      while (chaosOn && Date.now() < until) {
+        await sleep(4000 + random() * 8000);
+        const part = parts[Math.floor(random() * parts.length)];
+        kills.push(part.name);
+        await part.crash(500 + random() * 2500);
+      }
+    })();
+
+    const accepted = new Set<string>();
+    const submitting = Array.from({ length: ORDERS }, async (_, i) => {
+      await sleep((i / ORDERS) * Number(values['chaos-seconds']) * 900);
+      const orderId = `chaos-${i}`;
+      for (;;) {
+        const res = await call('POST', '/v1/orders', orderBody(orderId, { tier: ['premium', 'standard', 'free'][i % 3], callbackUrl })).catch(() => null);
+        if (res && (res.status === 202 || res.status === 200)) {
+          accepted.add(orderId);
+          return;
+        }
+        await sleep(1000);
+      }
+    });
+    await Promise.all(submitting);
+    await chaos;
+    chaosOn = false;
+    console.log(`kills: ${kills.length} (${['worker', 'API', 'Temporal'].map((n) => `${n} ${kills.filter((k) => k === n).length}`).join(', ')})`);
+
+    const settled = new Map<string, Settled | null>();
+    const deadline = Date.now() + 15 * 60_000;
+    const open = () => [...accepted].filter((id) => !['ACTIVE', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(settled.get(id)?.status ?? ''));
+    while (open().length > 0 && Date.now() < deadline) {
+      for (const id of open()) {
+        const res = await call('GET', `/v1/orders/${id}`).catch(() => null);
+        if (res) settled.set(id, res.status === 200 ? res.body : null);
+      }
+      await sleep(2000);
+    }
+    await sleep(5000);
+    const panel = await (await fetch(`${sim.url}/_sim/state`)).json() as SimState;
+    const failures = checkInvariants([...accepted], settled, panel, receiver);
+    const statuses: Record<string, number> = {};
+    for (const v of settled.values()) statuses[v?.status ?? 'missing'] = (statuses[v?.status ?? 'missing'] ?? 0) + 1;
+    console.log(`${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, `
+      + `${[...receiver.events.values()].reduce((n, e) => n + e.deliveries, 0)} deliveries, ${receiver.rejected} bad signatures`);
+    console.log(failures.length === 0 ? 'all invariants hold' : `INVARIANTS FAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    return failures.length === 0 ? 0 : 1;
+  } finally {
+    for (const part of [...parts].reverse()) await part.stop().catch(() => undefined);
+    await receiver.close();
+    await sim.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (err) => {
+  console.error(err);
+  process.exit(1);
+});
