@@ -4,7 +4,7 @@
  * and the embedded Temporal server are each killed with SIGKILL at random moments (seeded) and restarted. Then it
  * waits for every order to settle and checks: every order accepted with a 202 is found; every order is ACTIVE,
  * FAILED, CANCELLED or NEEDS_ATTENTION; exactly one server per ACTIVE order; no server or allocation held for any
- * FAILED or CANCELLED order; every settled order's callback arrived with a valid signature (one event per event id
+ * FAILED or CANCELLED order, and no reservation left in the flow control when nothing is parked; every settled order's callback arrived with a valid signature (one event per event id
  * after de-duplication). Exits 1 when an invariant fails.
  * Usage: npm run chaos -- [--orders 200] [--faults 0.2] [--chaos-seconds 120] [--seed 1]
  */
@@ -102,6 +102,11 @@ async function main(): Promise<number> {
     await sleep(5000);
     const panel = await (await fetch(`${sim.url}/_sim/state`)).json() as SimState;
     const failures = checkInvariants([...accepted], settled, panel, receiver);
+    const parked = [...settled.values()].some((v) => v?.status === 'NEEDS_ATTENTION');
+    const queue = (await call('GET', '/v1/queue')).body as unknown as { flowControl?: { nodes?: Array<{ nodeId: number; memory: { reserved: number } }> } };
+    for (const node of queue.flowControl?.nodes ?? []) {
+      if (!parked && node.memory.reserved !== 0) failures.push(`node ${node.nodeId}: ${node.memory.reserved} MB still reserved`);
+    }
     const statuses: Record<string, number> = {};
     for (const v of settled.values()) statuses[v?.status ?? 'missing'] = (statuses[v?.status ?? 'missing'] ?? 0) + 1;
     console.log(`${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, `
