@@ -10,6 +10,17 @@ const EMPTY_POOL_REREAD_MS = 10_000;
 
 const headroom = (node: PanelNode): number => capacityOf(node.memory, node.memory_overallocate) - node.allocated_resources.memory;
 
+/**
+ * Worker processes learn of each other's reservations only every few seconds, so an order takes one of the first
+ * SPREAD free allocations (chosen by its id) rather than the first: two processes seldom pick the same one.
+ */
+const SPREAD = 16;
+function spreadIndex(orderId: string, count: number): number {
+  let hash = 0;
+  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
+  return count > 0 ? hash % count : 0;
+}
+
 const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
   allocationId: allocation.id,
   nodeId: node.id,
@@ -51,7 +62,7 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
       }
       if (admission.probe) flow.breakers.node(node.id).cancelProbe();
       const free = (await freeOn(node.id)).filter((a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId));
-      const pick = free.find((a) => a.id === held?.allocationId) ?? free[0];
+      const pick = free.find((a) => a.id === held?.allocationId) ?? free[spreadIndex(orderId, Math.min(free.length, SPREAD))];
       if (!pick || !fits(node, need, flow.reservedOn(node.id, orderId))) continue;
       flow.reservations.reserve({ allocationId: pick.id, nodeId: node.id, orderId, memory: need.memory, disk: need.disk });
       logger.info({ orderId, nodeId: node.id, allocationId: pick.id }, 'allocation reserved');
