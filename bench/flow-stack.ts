@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { SimState } from '../sim/src';
 import type { OrderState } from '../src/workflows/contract';
 import { orderBody, sleep, startStack, type StackProcess } from '../test/e2e/stack-process';
+import { seededRandom } from './open-loop';
 
 export type OrderView = Pick<OrderState, 'orderId' | 'status' | 'tier' | 'createdAt' | 'timeline' | 'error' | 'server'>;
 
@@ -89,12 +90,8 @@ export function panelAudit(panel: SimState, orders: Map<string, OrderView | null
 
 /** Poisson arrivals: waits between orders at `perSecond`, from a seeded generator. */
 export function arrivalGaps(perSecond: number, count: number, seed = 7): number[] {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state * 1664525 + 1013904223) >>> 0;
-    return (state + 0.5) / 2 ** 32;
-  };
-  return Array.from({ length: count }, () => (-Math.log(random()) / perSecond) * 1000);
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => (-Math.log(1 - random()) / perSecond) * 1000);
 }
 
 export const fmt = (n: number): string => (Math.round(n * 10) / 10).toString();

@@ -26,8 +26,8 @@ export interface OpenLoopResult {
   maxSendLagMs: number;
 }
 
-/** Mulberry32: small, fast, seeded. */
-function random(seed: number): () => number {
+/** Mulberry32: small, fast, seeded; numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -41,7 +41,7 @@ function random(seed: number): () => number {
 const sleepUntil = (at: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const gapMs = 1000 / options.ratePerSecond;
   const start = performance.now();
   const end = start + options.durationSeconds * 1000;

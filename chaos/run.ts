@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { startSimPanel, type SimState } from '../sim/src';
 import { freePort, orderBody, sleep } from '../test/e2e/stack-process';
 import { WORKER_READY_MESSAGE } from '../src/worker/ready';
+import { seededRandom } from '../bench/open-loop';
 import { answers, listening, Part, sentMessage, tsNode } from './processes';
 import { CallbackReceiver } from './receiver';
 import { checkInvariants, type Settled } from './invariants';
@@ -27,8 +28,7 @@ const ORDERS = Number(values.orders);
 const API_KEY = 'chaos-api-key-0123456789abcdef';
 const PANEL_KEY = 'ptla_chaos0123456789abcdef';
 const SECRET = 'chaos-callback-secret-0123456789abcdef0123';
-let seed = Number(values.seed) >>> 0;
-const random = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+const random = seededRandom(Number(values.seed));
 
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-chaos-'));

@@ -1,23 +1,13 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { localEnv } from './helpers';
-import { serverWorker } from './harness';
-
-const WF_QUEUE = 'shutdown-workflows';
 
 describe('worker shutdown (namespace capability workerPollCompleteOnShutdown)', () => {
   let env: TestWorkflowEnvironment;
-  let workflowWorker: Worker;
-  let running: Promise<void>;
 
   beforeAll(async () => {
     env = await localEnv();
-    workflowWorker = await serverWorker({ connection: env.nativeConnection, taskQueue: WF_QUEUE });
-    running = workflowWorker.run();
   });
   afterAll(async () => {
-    workflowWorker?.shutdown();
-    await running;
     await env?.teardown();
   });
 

@@ -75,7 +75,8 @@ export const faultsOnFirstAttempt = (panel: PanelHarness, faults: FaultInput): A
   return () => panel.faults({});
 };
 
-function hookInterceptor(plan: HookPlan): ActivityInterceptorsFactory {
+/** Runs the plan's hook before each attempt of an activity type, and what the hook returned once it ends. */
+export function hookInterceptor(plan: HookPlan): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {

@@ -1,5 +1,4 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { SimState } from '../../sim/src';
 import { createReservationLedger, type AllocationReservations } from '../../src/activities';
 import { startServerOperation } from '../../src/api/operation-commands';
@@ -8,10 +7,10 @@ import type { OrderWorker } from '../../src/worker/order-worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
 import type { OperationState, ServerOperationInput } from '../../src/workflows/server-operation-contract';
 import { paperOrder, silentLogger } from '../activities/panel-harness';
-import { TEST_FLOW_CONFIG, startWorkflowHarness, type WorkflowHarness } from './harness';
+import { TEST_FLOW_CONFIG, hookInterceptor, startWorkflowHarness, type ActivityHook, type HookPlan, type WorkflowHarness } from './harness';
 
 /** Runs before an activity attempt of the given type; may return what to do once the attempt ends. */
-export type LifecycleHook = (call: { attempt: number; input: never }) => Promise<void | (() => Promise<void>)>;
+export type LifecycleHook = ActivityHook;
 
 export interface LifecycleHarness {
   h: WorkflowHarness;
@@ -26,22 +25,6 @@ export interface LifecycleHarness {
   start(input: Omit<ServerOperationInput, 'tier' | 'userId'>): ReturnType<typeof startServerOperation>;
   sim(): Promise<SimState>;
   teardown(): Promise<void>;
-}
-
-function hookInterceptor(hooks: Record<string, LifecycleHook>): ActivityInterceptorsFactory {
-  return (ctx) => ({
-    inbound: {
-      async execute(input, next) {
-        const hook = hooks[ctx.info.activityType];
-        const after = hook ? await hook({ attempt: ctx.info.attempt, input: input.args[0] as never }) : undefined;
-        try {
-          return await next(input);
-        } finally {
-          if (after) await after();
-        }
-      },
-    },
-  });
 }
 
 let files = 0;
@@ -63,7 +46,7 @@ export async function startLifecycleHarness(): Promise<LifecycleHarness> {
     flowConfig: TEST_FLOW_CONFIG,
     reportFlow: false,
     workflowBundle: h.bundle,
-    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(hooks)] } },
+    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(hooks as HookPlan)] } },
   });
   const running = worker.run();
   const start = (input: Omit<ServerOperationInput, 'tier' | 'userId'>) =>
