@@ -53,14 +53,19 @@ export class VisibilityIndex {
    * evaluate the whole condition on each candidate.
    */
   candidates(namespace: string, where: Expr | undefined, typeOf: (field: string) => number | undefined): Set<Run> | undefined {
-    let best: Set<Run> | undefined;
     const exact = (field: string) => INDEXED_SYSTEM_FIELDS.has(field) || (!SYSTEM_FIELDS.has(field) && EXACT_TYPES.has(typeOf(field) ?? -1));
+    let best: Array<Set<Run>> | undefined;
+    let bestSize = Infinity;
     for (const values of requiredEqualities(where, exact)) {
-      const found = new Set<Run>();
-      for (const { field, value } of values) for (const run of this.byKey.get(keyOf(namespace, field, value)) ?? []) found.add(run);
-      if (!best || found.size < best.size) best = found;
+      const sets = values.map(({ field, value }) => this.byKey.get(keyOf(namespace, field, value))).filter((runs) => runs !== undefined);
+      const size = sets.reduce((sum, runs) => sum + runs.size, 0);
+      if (size < bestSize) [best, bestSize] = [sets, size];
     }
-    return best;
+    if (!best) return undefined;
+    if (best.length === 1) return best[0];
+    const found = new Set<Run>();
+    for (const runs of best) for (const run of runs) found.add(run);
+    return found;
   }
 }
 
