@@ -4,13 +4,14 @@
  * 240 x scale requests a minute and the worker is told the same (PROVIDER_RATE_LIMIT), so one second here is `scale`
  * seconds at 240/minute; installs take 20 s / scale. Reports the share of the allowed rate (the limit minus the 10 %
  * reserve) the panel saw from the first submission to the last order's end, 429s, panel calls per ACTIVE order, and
- * the drain time against the theoretical minimum (calls made / allowed rate).
+ * the drain time against the theoretical minimum (calls made / allowed rate), and the most calls seen in any scaled
+ * minute against the budget and the panel's limit.
  * Usage: npm run bench:budget -- [--orders 500] [--scale 10] [--users 100] [--runs 1]
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { median } from './proc-stats';
-import { drained, fmt, startFlowStack, submit, views } from './flow-stack';
+import { drained, fmt, startFlowStack, submit, views, type FlowStack } from './flow-stack';
 
 const { values } = parseArgs({ options: {
   orders: { type: 'string', default: '500' }, scale: { type: 'string', default: '10' },
@@ -22,16 +23,48 @@ const LIMIT = 240 * SCALE;
 const ALLOWED_PER_S = (LIMIT * 0.9) / 60;
 const TIERS = ['premium', 'standard', 'free'];
 
-interface Result { share: number; limited: number; callsPerActive: number; drainS: number; minimumS: number; active: number }
+interface Result {
+  share: number; limited: number; callsPerActive: number; drainS: number; minimumS: number; active: number;
+  /** Most panel calls seen in any scaled minute (60 / scale seconds), from samples every 250 ms. */
+  peakPerScaledMinute: number;
+}
+
+/** Samples the panel's call counter every 250 ms until `stop()`; `peak(ms)` is the most calls in any window of `ms`. */
+function sampleCalls(flow: FlowStack): { stop(): Promise<void>; peak(windowMs: number): number } {
+  const samples: Array<{ at: number; total: number }> = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      samples.push({ at: Date.now(), total: (await flow.stack.simState()).calls.total });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+    },
+    peak: (windowMs) => {
+      let best = 0;
+      for (let i = 0, j = 0; i < samples.length; i++) {
+        while (samples[i].at - samples[j].at > windowMs) j++;
+        best = Math.max(best, samples[i].total - samples[j].total);
+      }
+      return best;
+    },
+  };
+}
 
 async function run(index: number): Promise<Result> {
   const flow = await startFlowStack({ limitPerMinute: LIMIT, orders: ORDERS, users: Number(values.users), installMs: 20_000 / SCALE });
   try {
     const before = (await flow.stack.simState()).calls;
+    const sampler = sampleCalls(flow);
     const t0 = Date.now();
     const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) =>
       submit(flow, `budget-${index}-${i}`, { userId: flow.users[i % flow.users.length], tier: TIERS[i % 3] })));
     const end = await drained(flow, 30 * 60_000);
+    await sampler.stop();
     const after = (await flow.stack.simState()).calls;
     const orders = await views(flow, ids);
     const active = [...orders.values()].filter((v) => v?.status === 'ACTIVE').length;
@@ -39,10 +72,11 @@ async function run(index: number): Promise<Result> {
     const drainS = (end - t0) / 1000;
     const result = {
       share: calls / drainS / ALLOWED_PER_S, limited: after.rateLimited - before.rateLimited,
-      callsPerActive: calls / active, drainS, minimumS: calls / ALLOWED_PER_S, active,
+      callsPerActive: calls / active, drainS, minimumS: calls / ALLOWED_PER_S, active, peakPerScaledMinute: sampler.peak(60_000 / SCALE),
     };
     console.log(`run ${index}: ${active}/${ORDERS} ACTIVE, ${calls} panel calls in ${fmt(drainS)} s (theoretical minimum ${fmt(result.minimumS)} s), `
-      + `${fmt(result.share * 100)} % of the allowed ${fmt(ALLOWED_PER_S * 60)}/min used, ${result.limited} 429s, ${result.callsPerActive.toFixed(2)} calls per ACTIVE order`);
+      + `${fmt(result.share * 100)} % of the allowed ${fmt(ALLOWED_PER_S * 60)}/min used, ${result.limited} 429s, ${result.callsPerActive.toFixed(2)} calls per ACTIVE order, `
+      + `at most ${result.peakPerScaledMinute} calls in any scaled minute (${fmt(60 / SCALE)} s; budget ${fmt(ALLOWED_PER_S * 60 / SCALE)}, panel ${LIMIT / SCALE})`);
     return result;
   } finally {
     await flow.close();

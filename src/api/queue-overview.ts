@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { readFlowSnapshot, type FlowSnapshot } from '../flow/snapshot';
 import { safeError } from '../logger';
 import { TIERS, TierAttribute, type OrderStatus, type Tier } from '../workflows/contract';
-import { FLOW_REPORT_EXPIRY_MS, providerTaskQueue } from '../workflows/flow-contract';
+import { FLOW_REPORT_EXPIRY_MS, planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract';
 import { WAITING_STATUSES, countOrders, ordersIn, type WaitingStatus } from './order-visibility';
 import type { ServiceRate } from './service-rate';
 import { describeTaskQueueStats, type TaskQueueStats } from './task-queue-stats';
@@ -27,7 +27,11 @@ export interface QueueOverview {
   service: ServiceRate;
   limits: { maxInflightPerUser: number };
   flowControl: FlowControlView;
-  taskQueues: { orders: { workflow: TaskQueueStats | null; activity: TaskQueueStats | null }; provider: TaskQueueStats | null };
+  taskQueues: {
+    orders: { workflow: TaskQueueStats | null; activity: TaskQueueStats | null };
+    provider: TaskQueueStats | null;
+    planning: TaskQueueStats | null;
+  };
 }
 
 export interface QueueOverviewDeps {
@@ -84,9 +88,10 @@ async function taskQueue(deps: QueueOverviewDeps, name: string, kind: TaskQueueS
 /** Backlog by tier and status, work in progress, service rate, flow control (budget, breakers, nodes), task queues. */
 export async function queueOverview(deps: QueueOverviewDeps): Promise<QueueOverview> {
   const provider = providerTaskQueue(deps.taskQueue);
-  const [waiting, running, service, flow, workflowQueue, activityQueue, providerQueue] = await Promise.all([
+  const [waiting, running, service, flow, workflowQueue, activityQueue, providerQueue, planningQueue] = await Promise.all([
     backlog(deps.client), inProgress(deps.client), deps.serviceRate(), flowControl(deps),
     taskQueue(deps, deps.taskQueue, 'workflow'), taskQueue(deps, deps.taskQueue, 'activity'), taskQueue(deps, provider, 'activity'),
+    taskQueue(deps, planningTaskQueue(deps.taskQueue), 'activity'),
   ]);
   return {
     generatedAt: new Date().toISOString(),
@@ -95,6 +100,6 @@ export async function queueOverview(deps: QueueOverviewDeps): Promise<QueueOverv
     service,
     limits: { maxInflightPerUser: deps.maxInflightPerUser },
     flowControl: flow,
-    taskQueues: { orders: { workflow: workflowQueue, activity: activityQueue }, provider: providerQueue },
+    taskQueues: { orders: { workflow: workflowQueue, activity: activityQueue }, provider: providerQueue, planning: planningQueue },
   };
 }

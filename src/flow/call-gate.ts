@@ -25,9 +25,9 @@ export interface GateOptions {
 }
 
 /**
- * Every panel call of a process goes through here: paced to the budget's rate (CallPacer) and counted toward its
- * provider task (ProviderTaskCalls), refused while a breaker is open (fail fast), otherwise made
- * and its outcome fed to the breakers, the adaptive rate and the meter. A 429 is not a breaker failure: it slows
+ * Every panel call of a process goes through here: paced to the process's share of the budget (CallPacer), counted
+ * toward its provider task (ProviderTaskCalls), refused while a breaker is open (fail fast), otherwise
+ * made and its outcome fed to the breakers, the adaptive rate and the meter. A 429 is not a breaker failure: it slows
  * the provider budget down instead (the task queue then dispatches at the minimum until the panel's window resets).
  */
 export class CallGate {
@@ -35,12 +35,12 @@ export class CallGate {
     private readonly breakers: Breakers,
     private readonly rate: AdaptiveRate,
     private readonly meter: CallMeter,
-    private readonly pacing?: { pacer: CallPacer; tasks: ProviderTaskCalls },
+    private readonly pacing?: { pacer: CallPacer; tasks: ProviderTaskCalls; ratePerMinute: () => number },
   ) {}
 
   async run<T>(call: () => Promise<T>, options: GateOptions): Promise<T> {
     if (this.pacing) {
-      await this.pacing.pacer.take(this.rate.current());
+      await this.pacing.pacer.take(this.pacing.ratePerMinute());
       this.pacing.tasks.counted();
     }
     const node = options.nodeId === undefined ? undefined : this.breakers.node(options.nodeId);

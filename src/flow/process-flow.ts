@@ -58,6 +58,8 @@ export class ProcessFlow {
   readonly capacityRefreshMs: number;
   /** Names this process in flow reports. */
   readonly identity = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** The rate and process count the flow-control workflow last gave (see FlowReporter); one process until then. */
+  shared = { ratePerMinute: Infinity, processes: 1 };
   private readonly raw: PterodactylClient;
   private foreign: Reservation[] = [];
   private readonly reservationMaxAgeMs: number;
@@ -75,13 +77,24 @@ export class ProcessFlow {
     this.capacityRefreshMs = options.capacityRefreshMs ?? 15_000;
     this.raw = typeof options.provider === 'function' ? options.provider((info) => this.rate.observe(info)) : options.provider;
     this.breakers = new Breakers(options.breakers);
-    this.gate = new CallGate(this.breakers, this.rate, this.meter, { pacer: new CallPacer(), tasks: this.taskCalls });
+    this.gate = new CallGate(this.breakers, this.rate, this.meter, {
+      pacer: new CallPacer(), tasks: this.taskCalls, ratePerMinute: () => this.processCallRatePerMinute(),
+    });
     this.provider = guardProvider(this.raw, this.gate, { failFast: true });
     this.compensationProvider = guardProvider(this.raw, this.gate, { failFast: false });
     this.catalogue = new Catalogue(this.provider, options.catalogue);
     this.watcher = new InstallWatcher(this.provider, { intervalMs: options.installPollMs, logger: options.logger });
     this.reservations = options.reservations ?? createReservationLedger();
     this.reservationMaxAgeMs = options.reservationMaxAgeMs ?? 15 * 60_000;
+  }
+
+  setShared(view: { ratePerMinute: number; processes: number }): void {
+    this.shared = view;
+  }
+
+  /** This process's share of the call budget: what its token bucket lets through, whatever the queues dispatch. */
+  processCallRatePerMinute(): number {
+    return Math.min(this.rate.current(), this.shared.ratePerMinute) / Math.max(1, this.shared.processes);
   }
 
   /** The client for calls acting on one node: its daemon errors count toward that node's breaker. */
@@ -100,8 +113,10 @@ export class ProcessFlow {
   }
 
   /**
-   * Rate for the provider task queue (tasks per minute): the adaptive rate minus the background share, divided by
-   * the panel calls a provider task makes on average (see ProviderTaskCalls).
+   * Rate of the provider task queue and of the planning task queue (tasks per minute each): the adaptive rate minus
+   * the background share, divided by the panel calls a provider task makes on average (see ProviderTaskCalls). Both
+   * queues dispatch at it, since an order has as many steps on one as on the other; the planning steps' occasional
+   * calls (a catalogue load) wait for the token bucket like every other call.
    */
   providerRatePerMinute(processes = 1, mergedRate = Infinity): number {
     const rate = Math.min(this.rate.current(), mergedRate);

@@ -10,8 +10,7 @@ const MAX_CALLS_PER_TASK = 2;
 
 /**
  * Panel calls per provider task. The provider task queue's server-side rate counts tasks, while the budget counts
- * calls, and many tasks make none (an allocation answered from the ledger, a configure with nothing to change) or
- * two (a look-up after a timeout). Each provider activity runs inside `wrap`, every call inside one is counted, and
+ * calls, and some tasks make none (a delete of a server already gone) or two (a look-up after a timeout). Each provider activity runs inside `wrap`, every call inside one is counted, and
  * the dispatch rate is the call budget divided by the average over the last tasks.
  */
 export class ProviderTaskCalls {
@@ -50,9 +49,13 @@ export class ProviderTaskCalls {
   }
 }
 
+/** Calls a pacer lets through at once after a quiet moment: a quarter second's worth (at least one). */
+const BURST_SECONDS = 0.25;
+
 /**
- * A token bucket over this process's panel calls at the budget's current rate (one second of burst): a guard for
- * the moments when the tasks dispatched make more calls than the estimate said. Calls beyond it wait their turn.
+ * A token bucket over this process's panel calls at its share of the budget (a quarter second of burst). The task
+ * queues may dispatch more tasks than the budget has calls (the estimate lags, planning steps now and then call), so
+ * this is what holds the call rate: calls beyond it wait their turn.
  */
 export class CallPacer {
   private tokens = 1;
@@ -65,7 +68,7 @@ export class CallPacer {
   /** Milliseconds until a call may be made at `ratePerMinute` (0: now), taking its token when it may. */
   reserve(ratePerMinute: number): number {
     const perMs = ratePerMinute / 60_000;
-    const capacity = Math.max(1, ratePerMinute / 60);
+    const capacity = Math.max(1, (ratePerMinute / 60) * BURST_SECONDS);
     const now = this.now();
     this.tokens = Math.min(capacity, this.tokens + (now - this.last) * perMs);
     this.last = now;

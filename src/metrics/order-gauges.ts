@@ -5,7 +5,7 @@ import { countOrders, ordersIn, timeLiteral } from '../api/order-visibility';
 import { describeTaskQueueStats, type TaskQueueStats } from '../api/task-queue-stats';
 import { safeError } from '../logger';
 import { ORDER_STATUSES, PROVISION_WORKFLOW_TYPE, TERMINAL_STATUSES, TIERS, TierAttribute, type OrderStatus, type Tier } from '../workflows/contract';
-import { DEFAULT_FLOW_POLICY, providerTaskQueue, type FlowPolicy } from '../workflows/flow-contract';
+import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue, type FlowPolicy } from '../workflows/flow-contract';
 import { Cached } from './cached';
 import { METRIC_PREFIX } from './registry';
 
@@ -40,6 +40,7 @@ async function readCounts(options: OrderGaugesOptions, logger: Logger): Promise<
   const pairs = ORDER_STATUSES.flatMap((status) => TIERS.map((tier) => ({ status, tier })));
   const queues: Array<[string, TaskQueueStats['kind']]> = [
     [taskQueue, 'workflow'], [taskQueue, 'activity'], [providerTaskQueue(taskQueue), 'activity'],
+    [planningTaskQueue(taskQueue), 'activity'],
   ];
   const [orders, overQueueWait, taskQueues] = await Promise.all([
     Promise.all(pairs.map(async (p) => ({ ...p, count: await countOrders(client, [...statusClauses(p.status), byTier(p.tier)]) }))),

@@ -4,9 +4,10 @@ import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps, type AllocationReservations } from '../activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../flow/flow-config';
 import { ProcessFlow } from '../flow/process-flow';
+import type { ProviderTaskCalls } from '../flow/task-calls';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { PterodactylClient, RateLimitInfo } from '../provider';
-import { PROVIDER_ACTIVITIES, type FlowActivities, type ProvisioningActivities } from '../workflows/activity-contract';
+import { PLANNING_ACTIVITIES, PROVIDER_ACTIVITIES, type FlowActivities, type ProvisioningActivities } from '../workflows/activity-contract';
 import { FLOW_REPORT_INTERVAL_MS } from '../workflows/flow-contract';
 import { FlowReporter } from './flow-reporter';
 import { observabilityOptions } from './metrics-wiring';
@@ -61,10 +62,14 @@ export interface CreateWorkerOptions {
 const pick = <K extends keyof ProvisioningActivities>(all: ProvisioningActivities, keys: readonly K[]) =>
   Object.fromEntries(keys.map((k) => [k, all[k]])) as Pick<ProvisioningActivities, K>;
 
+const countedBy = (calls: ProviderTaskCalls, activities: object): WorkerOptions['activities'] =>
+  Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, calls.wrap(fn as (...args: unknown[]) => Promise<unknown>)]));
+
 /**
  * The order worker of one process: a Worker on `taskQueue` (workflows, install waits, capacity checks, the flow
- * policy) and the provider worker on `<taskQueue>-provider` (every activity that calls the panel, dispatched at the
- * provider budget's rate), sharing one ProcessFlow. Call `run()` (or `runUntil`) on it.
+ * policy) and the provider workers on `<taskQueue>-provider` and `<taskQueue>-planning` (every activity that may call
+ * the panel, dispatched at the provider budget's rate; the provider queue also serves the planning steps that orders
+ * of earlier versions scheduled there), sharing one ProcessFlow. Call `run()` (or `runUntil`) on it.
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<OrderWorker> {
   const config = options.flowConfig ?? DEFAULT_FLOW_CONFIG;
@@ -96,8 +101,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: Object.fromEntries(Object.entries(pick(all, PROVIDER_ACTIVITIES))
-      .map(([name, fn]) => [name, flow.taskCalls.wrap(fn as (...args: unknown[]) => Promise<unknown>)])),
+    activities: countedBy(flow.taskCalls, pick(all, [...PROVIDER_ACTIVITIES, ...PLANNING_ACTIVITIES])),
+    planningActivities: pick(all, PLANNING_ACTIVITIES),
     flow,
     logger: options.logger,
     tuning: Object.fromEntries(Object.entries({

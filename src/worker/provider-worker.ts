@@ -2,14 +2,16 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Logger } from 'pino';
 import type { ProcessFlow } from '../flow/process-flow';
 import { safeError } from '../logger';
-import { providerTaskQueue } from '../workflows/flow-contract';
+import { planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract';
 
 export interface ProviderWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
-  /** The order task queue; the worker polls `providerTaskQueue(taskQueue)`. */
+  /** The order task queue; the workers poll `providerTaskQueue(taskQueue)` and `planningTaskQueue(taskQueue)`. */
   taskQueue: string;
   activities: WorkerOptions['activities'];
+  /** The activities of the planning task queue. */
+  planningActivities: WorkerOptions['activities'];
   flow: ProcessFlow;
   logger: Logger;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'interceptors' | 'identity'>;
@@ -17,7 +19,7 @@ export interface ProviderWorkerOptions {
   checkEveryMs?: number;
 }
 
-interface Running { worker: Worker; ratePerMinute: number; since: number; done: Promise<void> }
+interface Running { workers: Worker[]; ratePerMinute: number; since: number; done: Promise<void> }
 
 /**
  * Every restart of the provider worker risks a poll answered just as it is dropped (its task then waits for its
@@ -29,9 +31,10 @@ const SLOW_DOWN_BELOW = 0.8;
 const SPEED_UP_ABOVE = 1.25;
 
 /**
- * The worker of the provider task queue. Its `maxTaskQueueActivitiesPerSecond` is the provider budget: Temporal
- * enforces it on the server for the whole task queue (every process polling it together), so it holds across
- * processes and restarts. The rate is fixed per Worker, so when the flow control wants another rate (a 429,
+ * The workers of the provider task queue and of the planning task queue, at one rate. The provider queue's
+ * `maxTaskQueueActivitiesPerSecond` is the provider budget: Temporal enforces it on the server for the whole task
+ * queue (every process polling it together), so it holds across processes and restarts; the planning queue runs at
+ * the same rate so allocations keep pace with creations. The rate is fixed per Worker, so when the flow control wants another rate (a 429,
  * X-RateLimit-Remaining running low, recovery, the shared rate of the flow-control workflow) the worker is stopped
  * (its running activities finish) and a new one started with the new rate; the server takes the rate of the newest
  * polls. (sdk-core allows one worker per task queue and connection, hence stop-then-start.)
@@ -39,7 +42,6 @@ const SPEED_UP_ABOVE = 1.25;
 export class ProviderWorkerHost {
   private current: Running | undefined;
   private readonly retiring = new Set<Promise<void>>();
-  private shared = { ratePerMinute: Infinity, processes: 1 };
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private failure: ((err: unknown) => void) | undefined;
@@ -55,11 +57,12 @@ export class ProviderWorkerHost {
 
   /** The rate and process count the flow-control workflow last gave (see FlowReporter). */
   setShared(view: { ratePerMinute: number; processes: number }): void {
-    this.shared = view;
+    this.options.flow.setShared(view);
   }
 
   desiredRate(): number {
-    return this.options.flow.providerRatePerMinute(this.shared.processes, this.shared.ratePerMinute);
+    const { processes, ratePerMinute } = this.options.flow.shared;
+    return this.options.flow.providerRatePerMinute(processes, ratePerMinute);
   }
 
   /** Runs until shutdown(); rejects when a provider worker fails on its own. */
@@ -77,7 +80,7 @@ export class ProviderWorkerHost {
   shutdown(): void {
     this.stopping = true;
     clearInterval(this.timer);
-    if (this.current && this.current.worker.getState() === 'RUNNING') this.current.worker.shutdown();
+    if (this.current) stopAll(this.current.workers);
     this.requestStop();
   }
 
@@ -92,7 +95,7 @@ export class ProviderWorkerHost {
     this.swapping = true;
     try {
       this.retiring.add(running.done);
-      running.worker.shutdown();
+      stopAll(running.workers);
       await running.done;
       this.retiring.delete(running.done);
       if (this.stopping) return;
@@ -106,24 +109,31 @@ export class ProviderWorkerHost {
   }
 
   private async start(ratePerMinute: number): Promise<void> {
-    const { connection, namespace, taskQueue, activities, tuning } = this.options;
-    const worker = await Worker.create({
-      connection,
-      namespace,
-      taskQueue: providerTaskQueue(taskQueue),
-      activities,
-      maxTaskQueueActivitiesPerSecond: ratePerMinute / 60,
-      ...tuning,
+    const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
+    const create = (queue: string, served: WorkerOptions['activities']) => Worker.create({
+      connection, namespace, taskQueue: queue, activities: served, maxTaskQueueActivitiesPerSecond: ratePerMinute / 60, ...tuning,
     });
-    const done = worker.run().catch((err: unknown) => {
+    const workers: Worker[] = [await create(providerTaskQueue(taskQueue), activities)];
+    try {
+      workers.push(await create(planningTaskQueue(taskQueue), planningActivities));
+    } catch (err) {
+      await workers[0].runUntil(Promise.resolve());
+      throw err;
+    }
+    const done = Promise.all(workers.map((w) => w.run())).then(() => undefined, (err: unknown) => {
+      stopAll(workers);
       if (!this.stopping) this.failure?.(err);
     });
-    this.current = { worker, ratePerMinute, since: Date.now(), done };
-    if (this.stopping) worker.shutdown();
+    this.current = { workers, ratePerMinute, since: Date.now(), done };
+    if (this.stopping) stopAll(workers);
   }
 
   private async stopped(): Promise<void> {
     await this.stopRequested;
     await Promise.all([this.current?.done, ...this.retiring]);
   }
+}
+
+function stopAll(workers: Worker[]): void {
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
 }

@@ -99,7 +99,15 @@ export interface DeleteServerResult {
  * Activities that call the panel: they run on the provider task queue (`providerTaskQueue(taskQueue)`), whose
  * dispatch rate is the provider budget, and make one panel request each in the common case.
  */
-export const PROVIDER_ACTIVITIES = ['allocate', 'create', 'configure', 'verify', 'deleteServer', ...LIFECYCLE_PROVIDER_ACTIVITIES] as const;
+export const PROVIDER_ACTIVITIES = ['create', 'verify', 'deleteServer', ...LIFECYCLE_PROVIDER_ACTIVITIES] as const;
+
+/**
+ * Provider steps that usually make no panel request (an allocation from the ledger, a configure with nothing to
+ * change): they run on the planning task queue (`planningTaskQueue(taskQueue)`), dispatched by priority at the
+ * provider queue's rate, so they keep their turn without spending the budget's dispatches. Their occasional requests
+ * are counted and left out of the provider queue's rate.
+ */
+export const PLANNING_ACTIVITIES = ['allocate', 'configure'] as const;
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */
 export interface FlowActivities {

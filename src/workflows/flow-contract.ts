@@ -55,6 +55,9 @@ export interface OrderPriority {
 /** The task queue of every activity that calls the panel; polled at the provider budget's rate. */
 export const providerTaskQueue = (taskQueue: string): string => `${taskQueue}-provider`;
 
+/** The task queue of the provider steps that usually make no panel request (PLANNING_ACTIVITIES). */
+export const planningTaskQueue = (taskQueue: string): string => `${taskQueue}-planning`;
+
 /** The long-lived workflow that gathers the worker processes' flow reports; one per order task queue. */
 export const FLOW_CONTROL_WORKFLOW_TYPE = 'flowControl';
 export const flowControlWorkflowId = (taskQueue: string): string => `flow-control-${taskQueue}`;

@@ -5,12 +5,15 @@ import { FailureType, type CircuitOpenDetails } from '../errors';
 import type { ProvisioningActivities } from './activity-contract';
 import { compensationOptions } from './activity-options';
 import type { Order, OrderStatus } from './contract';
-import { PROMOTED_PRIORITY_KEY, providerTaskQueue, type TierPolicy } from './flow-contract';
+import { PROMOTED_PRIORITY_KEY, planningTaskQueue, providerTaskQueue, type TierPolicy } from './flow-contract';
 import { hasFailureType } from './failures';
 import type { OrderTracker } from './order-state';
 
 /** Runs the step's activity; `again` is true when an earlier run of this step may have reached the panel. */
 type ProviderCall<R> = (activities: ProvisioningActivities, again: boolean) => Promise<R>;
+
+/** `provider`: steps that call the panel; `planning`: steps that usually do not (PLANNING_ACTIVITIES). */
+export type StepQueue = 'provider' | 'planning';
 
 const rootCause = (err: unknown): unknown => (err instanceof Error && err.cause ? err.cause : err);
 
@@ -53,12 +56,13 @@ export class OrderFlow {
   }
 
   /** Runs one provider step (`call` picks the activity) until it completes or fails for a reason other than waiting. */
-  async run<R>(base: ActivityOptions, call: ProviderCall<R>, resumeStatus: () => OrderStatus): Promise<R> {
+  async run<R>(base: ActivityOptions, call: ProviderCall<R>, resumeStatus: () => OrderStatus, queue: StepQueue = 'provider'): Promise<R> {
+    const taskQueue = (queue === 'planning' ? planningTaskQueue : providerTaskQueue)(workflowInfo().taskQueue);
     for (let again = false; ; again = true) {
       const { priorityKey, fairnessKey } = this.tracker.state.priority;
       const activities = proxyActivities<ProvisioningActivities>({
         ...base,
-        taskQueue: providerTaskQueue(workflowInfo().taskQueue),
+        taskQueue,
         priority: { priorityKey, fairnessKey },
         ...(this.promoted ? {} : { scheduleToStartTimeout: this.policy.maxQueueWaitMs }),
       });

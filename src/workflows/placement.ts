@@ -53,7 +53,7 @@ async function allocate(order: Order, tracker: OrderTracker, flow: OrderFlow, re
     else tracker.enterStep('allocate', deadline === null ? `choosing another allocation (try ${attempt})` : 'room may have appeared: choosing a node');
     try {
       const slot = await flow.run(panelCallOptions, (a) => a.allocate({ order, excludeAllocationIds: refused }),
-        () => (queued ? 'QUEUED' : 'ALLOCATING'));
+        () => (queued ? 'QUEUED' : 'ALLOCATING'), 'planning');
       if (queued || tracker.status !== 'ALLOCATING') tracker.enterStep('allocate', `reserved allocation ${slot.allocationId} on node ${slot.nodeId}`);
       return slot;
     } catch (err) {

@@ -66,7 +66,7 @@ async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, co
   const installed = await parking.retrying(() => waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS }));
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
   tracker.enterStep('configure', 'applying the order\'s startup and build settings');
-  const configured = await flow.run(panelChangeOptions, (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }), () => 'CONFIGURING');
+  const configured = await flow.run(panelChangeOptions, (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }), () => 'CONFIGURING', 'planning');
   tracker.note(configured.updated.length > 0 ? `updated ${configured.updated.join(' and ')}` : 'already as ordered');
   tracker.enterStep('verify', 'checking the server against the order');
   return flow.run(panelCallOptions, (a) => a.verify({ order, server }), () => 'VERIFYING');

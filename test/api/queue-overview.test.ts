@@ -1,5 +1,5 @@
 import { orderWorkflowId } from '../../src/workflows/contract';
-import { providerTaskQueue } from '../../src/workflows/flow-contract';
+import { planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { auth, orderBody, startApiHarness, uniqueOrderId, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -56,12 +56,13 @@ describe('GET /v1/queue (no worker: orders wait QUEUED)', () => {
 
   it('reports the task queues\' backlog by priority from Temporal (a terminated order\'s task counts until a worker drops it)', async () => {
     const res = await h.http().get('/v1/queue').set(auth).expect(200);
-    const { orders, provider } = res.body.taskQueues;
+    const { orders, provider, planning } = res.body.taskQueues;
     expect(orders.workflow).toMatchObject({ name: h.taskQueue, kind: 'workflow', backlog: 5, rateLimitPerSecond: null });
     expect(orders.workflow.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(orders.workflow.byPriority).toMatchObject({ 1: { backlog: 2 }, 3: { backlog: 1 }, 5: { backlog: 2 } });
     expect(orders.activity).toMatchObject({ name: h.taskQueue, kind: 'activity', backlog: 0 });
     expect(provider).toMatchObject({ name: providerTaskQueue(h.taskQueue), kind: 'activity', backlog: 0 });
+    expect(planning).toMatchObject({ name: planningTaskQueue(h.taskQueue), kind: 'activity', backlog: 0 });
   });
 
   it('answers 401 without an API key', async () => {

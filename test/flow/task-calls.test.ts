@@ -26,15 +26,22 @@ describe('provider task calls and the call pacer', () => {
     expect(tasks.callsPerTask()).toBe(2);
   });
 
-  it('lets one second of calls through at once, then spaces them at the rate', () => {
+  it('lets a quarter second of calls through at once, then spaces them at the rate', () => {
     let now = 0;
     const pacer = new CallPacer(() => now);
     now = 1000;
-    const waits = Array.from({ length: 6 }, () => pacer.reserve(240));
-    expect(waits.slice(0, 4)).toEqual([0, 0, 0, 0]);
-    expect(waits[4]).toBe(250);
-    expect(waits[5]).toBe(500);
+    const waits = Array.from({ length: 12 }, () => pacer.reserve(2400));
+    expect(waits.slice(0, 10)).toEqual(Array(10).fill(0));
+    expect(waits[10]).toBe(25);
+    expect(waits[11]).toBe(50);
     now += 2000;
-    expect(pacer.reserve(240)).toBe(0);
+    expect(pacer.reserve(2400)).toBe(0);
+  });
+
+  it('lets at least one call through at low rates', () => {
+    let now = 0;
+    const pacer = new CallPacer(() => now);
+    now = 60_000;
+    expect([pacer.reserve(60), pacer.reserve(60)]).toEqual([0, 1000]);
   });
 });

@@ -37,8 +37,8 @@ describe('flow control: one provider budget for every worker process', () => {
 
     const byProcess = [0, 1].map((p) => rig!.starts.filter((s) => s.process === p && providerTypes.has(s.type)).length);
     expect(byProcess.every((n) => n > 5)).toBe(true);
-    // The panel's 4 requests a second (the task queue runs at 90 % of it, the reserve absorbing the few activities that
-    // make a second request), plus the token bucket's one-second burst and one request in flight.
+    // The panel's 4 requests a second (each process's token bucket holds its half of 90 % of it), plus the buckets'
+    // bursts and one request in flight.
     expect(peakInWindow(rig.calls, 5_000)).toBeLessThanOrEqual(4 * 5 + 4 + 1);
     expect(peakInWindow(rig.calls, 10_000)).toBeLessThanOrEqual(4 * 10 + 4 + 1);
     expect((await h.panel.state()).calls.rateLimited).toBe(0);

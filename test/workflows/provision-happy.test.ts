@@ -1,4 +1,5 @@
 import { OrderStatusAttribute, TierAttribute, UserIdAttribute } from '../../src/workflows/contract';
+import { planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
 import { faultsOnFirstAttempt, runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -23,6 +24,15 @@ describe('provisionServer: success paths', () => {
     expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+    const queueOf = Object.fromEntries((history.events ?? []).flatMap((e) => {
+      const scheduled = e.activityTaskScheduledEventAttributes;
+      return scheduled ? [[scheduled.activityType?.name, scheduled.taskQueue?.name]] : [];
+    }));
+    const orders = (await handle.describe()).taskQueue;
+    expect(queueOf).toEqual({
+      allocate: planningTaskQueue(orders), create: providerTaskQueue(orders), install: orders,
+      configure: planningTaskQueue(orders), verify: providerTaskQueue(orders),
+    });
 
     const [server] = serversOf(sim, 'happy-1');
     expect(serversOf(sim, 'happy-1')).toHaveLength(1);

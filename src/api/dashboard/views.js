@@ -39,7 +39,7 @@ export function renderQueue(q) {
   const backlogOf = (stats) => (stats ? `${stats.backlog} (oldest ${Math.round(stats.oldestAgeSeconds)} s)` : null);
   cards.push(card('Task queues', [
     ['orders: workflow tasks', backlogOf(tq.orders?.workflow)], ['orders: activity tasks', backlogOf(tq.orders?.activity)],
-    ['provider calls', backlogOf(tq.provider)],
+    ['provider calls', backlogOf(tq.provider)], ['planning steps', backlogOf(tq.planning)],
   ]));
   $('#queue').replaceChildren(el('div', { className: 'cards' }, ...cards));
 }
