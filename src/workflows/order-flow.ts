@@ -52,7 +52,19 @@ export class OrderFlow {
 
   /** When the step scheduled now would be promoted (null once promoted). */
   promotionAt(): number | null {
-    return this.promoted ? null : Date.now() + this.policy.maxQueueWaitMs;
+    return this.promoted ? null : this.dispatchDeadline();
+  }
+
+  /**
+   * The tier's maximum wait counts from when the order began waiting for dispatch (for its first step: from its
+   * acceptance, the workflow's start), so the worker's own delay before scheduling the step counts too; for later
+   * steps, from now.
+   */
+  private dispatchDeadline(): number {
+    const { waitingReason, waitingSince, enqueuedAt } = this.tracker.state;
+    let since = waitingReason === 'dispatch' && waitingSince ? Date.parse(waitingSince) : Date.now();
+    if (waitingReason === 'dispatch' && waitingSince === enqueuedAt) since = Math.min(since, workflowInfo().startTime.getTime());
+    return since + this.policy.maxQueueWaitMs;
   }
 
   /** Runs one provider step (`call` picks the activity) until it completes or fails for a reason other than waiting. */
@@ -64,7 +76,7 @@ export class OrderFlow {
         ...base,
         taskQueue,
         priority: { priorityKey, fairnessKey },
-        ...(this.promoted ? {} : { scheduleToStartTimeout: this.policy.maxQueueWaitMs }),
+        ...(this.promoted ? {} : { scheduleToStartTimeout: Math.max(1, this.dispatchDeadline() - Date.now()) }),
       });
       try {
         return await call(activities, again);

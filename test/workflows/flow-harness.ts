@@ -37,6 +37,16 @@ export interface FlowRigOptions {
   processes?: number;
   flowConfig?: Partial<FlowConfig>;
   flowOptions?: Partial<ProcessFlowOptions>;
+  /** The task queue to serve (default a fresh one), e.g. one orders were started on before the workers ran. */
+  taskQueue?: string;
+}
+
+/** Starts an order on `taskQueue` with its tier's priority, as the API does. */
+export function startOrder(h: WorkflowHarness, taskQueue: string, order: Order, options?: ProvisionOptions): Promise<WorkflowHandle> {
+  return h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
+    taskQueue, workflowId: orderWorkflowId(order.orderId), args: options ? [order, options] : [order],
+    priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) },
+  });
 }
 
 function recording(client: PterodactylClient, calls: number[]): PterodactylClient {
@@ -75,7 +85,7 @@ let rigs = 0;
  * requests.
  */
 export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions = {}): Promise<FlowRig> {
-  const taskQueue = `flow-${++rigs}-${Date.now()}`;
+  const taskQueue = options.taskQueue ?? `flow-${++rigs}-${Date.now()}`;
   const flowConfig: FlowConfig = { ...DEFAULT_FLOW_CONFIG, installCheckMs: 200, ...options.flowConfig };
   const starts: ActivityStart[] = [];
   const calls: number[] = [];
@@ -103,10 +113,7 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
   const running = workers.map((w) => w.run());
   return {
     taskQueue, workers, flows, starts, calls,
-    start: (order, options) => h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-      taskQueue, workflowId: orderWorkflowId(order.orderId), args: options ? [order, options] : [order],
-      priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) },
-    }),
+    start: (order, options) => startOrder(h, taskQueue, order, options),
     result: async (handle) => (await handle.result()) as OrderState,
     results: async (handles) => {
       const states: OrderState[] = [];

@@ -1,7 +1,7 @@
 import type { Order, Tier } from '../../src/workflows/contract';
 import { DEFAULT_FLOW_POLICY, PROMOTED_PRIORITY_KEY, TIER_PRIORITY_KEY } from '../../src/workflows/flow-contract';
 import { paperOrder } from '../activities/panel-harness';
-import { addUsers, firstStarts, startFlowRig, type FlowRig } from './flow-harness';
+import { addUsers, firstStarts, startFlowRig, startOrder, type FlowRig } from './flow-harness';
 import { startWorkflowHarness, type WorkflowHarness } from './harness';
 
 jest.setTimeout(120_000);
@@ -95,5 +95,19 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     expect(free.status).toBe('ACTIVE');
     expect(free.priority.promoted).toBe(true);
     expect(free.timeline.some((t) => t.detail.startsWith('waited more than 1.5 s for dispatch'))).toBe(true);
+  });
+
+  it('counts the maximum wait from the order\'s acceptance: accepted while no worker ran, it is promoted at its first step', async () => {
+    const taskQueue = `flow-late-${Date.now()}`;
+    const handle = await startOrder(h, taskQueue, order('late-free', 'free', 0), { policy: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: 1500 } });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    rig = await startFlowRig(h, { taskQueue });
+    const state = await rig.result(handle);
+    expect(state.status).toBe('ACTIVE');
+    expect(state.priority).toMatchObject({ promoted: true, priorityKey: PROMOTED_PRIORITY_KEY });
+    const promotedAt = Date.parse(state.priority.promotedAt!);
+    const allocated = Date.parse(state.timeline.find((t) => t.status === 'ALLOCATING')!.at);
+    expect(allocated).toBeGreaterThanOrEqual(promotedAt);
+    expect(firstStarts(rig.starts, 'allocate')).toEqual(['late-free']);
   });
 });
