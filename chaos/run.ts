@@ -4,8 +4,8 @@
  * and the embedded Temporal server are each killed with SIGKILL at random moments (seeded) and restarted. Then it
  * waits for every order to settle and checks: every order accepted with a 202 is found; every order is ACTIVE,
  * FAILED, CANCELLED or NEEDS_ATTENTION; exactly one server per ACTIVE order; no server or allocation held for any
- * FAILED or CANCELLED order, and no reservation left in the flow control when nothing is parked; every settled order's callback arrived with a valid signature (one event per event id
- * after de-duplication). Exits 1 when an invariant fails.
+ * FAILED or CANCELLED order, and no reservation left in the flow control when nothing is parked; every settled
+ * order's callback arrived with a valid signature (one event per event id after de-duplication). Exits 1 when an invariant fails.
  * Usage: npm run chaos -- [--orders 200] [--faults 0.2] [--chaos-seconds 120] [--seed 1]
  */
 import { mkdtempSync, rmSync } from 'node:fs';

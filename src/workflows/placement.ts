@@ -1,4 +1,4 @@
-import { ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { FailureType } from '../errors';
 import type { AllocatedSlot, CreateResult, ProvisioningActivities } from './activity-contract';
 import { capacityCheckOptions, compensationOptions, panelCallOptions, panelChangeOptions } from './activity-options';
@@ -12,6 +12,8 @@ import type { OrderTracker } from './order-state';
 /** How many allocations an order tries when the panel reports its chosen one taken by a concurrent order. */
 export const MAX_PLACEMENT_ATTEMPTS = 3;
 const FIRST_CAPACITY_CHECK_MS = 5_000;
+/** Orders started from this version on park (see parking.ts) when a capacity check runs out of retries. */
+export const CAPACITY_CHECK_PARKS_PATCH = 'capacity-check-parks';
 
 const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
 const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
@@ -80,9 +82,10 @@ async function waitForCapacity(order: Order, tracker: OrderTracker, flow: OrderF
     }
     await sleep(Math.min(pause + jitterMs(order.orderId), Math.max(1, deadline - Date.now())));
     if (Date.now() >= deadline) continue;
-    const check = await checks.checkCapacity({ order }).catch((err: unknown) => {
-      if (!circuitDetails(err)) throw err;
-      return { fits: false, blockedByBreaker: true };
+    const check = await checks.checkCapacity({ order }).catch(async (err: unknown) => {
+      if (circuitDetails(err)) return { fits: false, blockedByBreaker: true };
+      if (patched(CAPACITY_CHECK_PARKS_PATCH) && await flow.onStepFailed?.(err)) return { fits: false, blockedByBreaker: false };
+      throw err;
     });
     if (check.fits) return;
     if (check.blockedByBreaker) tracker.note('the nodes with room are failing (circuit breaker open)');

@@ -1,8 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { OrderStatusAttribute, operatorActionUpdate, type OrderState } from '../../src/workflows/contract';
+import { ApplicationFailure } from '@temporalio/common';
+import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities } from './history';
-import { startWorkflowHarness, waitForStatus, type WorkflowHarness } from './harness';
+import { startWorkflowHarness, statuses, waitForStatus, type WorkflowHarness } from './harness';
 import { startParkingRig, startWebhookReceiver, type ParkingRig, type WebhookReceiver } from './parking-harness';
 
 jest.setTimeout(120_000);
@@ -78,6 +79,33 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
       eventId: 'order-park-retry:parked:1',
       body: { eventId: 'order-park-retry:parked:1', type: 'order.needs_attention', orderId: 'park-retry', reason: 'STEP_RETRIES_EXHAUSTED', step: 'verify' },
     });
+  });
+
+  it('parks an order whose capacity checks ran out of retries while it waited for room; retry-step sends it back to waiting', async () => {
+    let failing = true;
+    rig.hooks = {
+      checkCapacity: async () => {
+        if (failing) throw ApplicationFailure.retryable('Pterodactyl GET /nodes failed (502): Bad Gateway', 'PanelUnavailable');
+      },
+    };
+    const huge = { memory: 10_000_000, swap: 0, disk: 10_240, io: 500, cpu: 200 };
+    const { handle, result } = await rig.start(paperOrder('park-capacity', { limits: huge }));
+    const parked = await waitForStatus(handle, 'NEEDS_ATTENTION', 60_000);
+    expect(parked.parked).toMatchObject({
+      sequence: 1, reason: 'STEP_RETRIES_EXHAUSTED', step: 'allocate', errors: [{ step: 'allocate', type: 'PanelUnavailable' }],
+      ledger: { serverId: null, pendingCompensations: ['releaseAllocation'] },
+    });
+    expect(statuses(parked)).toContain('WAITING_FOR_CAPACITY');
+
+    failing = false;
+    await act(handle, 'retry-step', 'panel answers again');
+    const waiting = await waitForStatus(handle, 'WAITING_FOR_CAPACITY', 30_000);
+    expect(waiting.parked?.resolution).toMatchObject({ action: 'retry-step', note: 'panel answers again' });
+    await handle.cancel();
+    await expect(result).rejects.toThrow('cancelled');
+    expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
+    expect((await h.panel.state()).servers).toEqual([]);
+    expect(rig.reservations.list()).toEqual([]);
   });
 
   it('rollback of a parked step removes the server and ends FAILED', async () => {
