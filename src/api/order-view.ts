@@ -2,7 +2,7 @@ import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import {
   ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
-  type OrderError, type OrderState, type ParkedOrder, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
+  type CallbackRecord, type OrderError, type OrderState, type ParkedOrder, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
 } from '../workflows/contract';
 
 export interface OrderLinks {
@@ -35,6 +35,8 @@ export interface OrderView {
   queue: OrderQueueView | null;
   /** The latest parking (NEEDS_ATTENTION) with its ledger; only when the workflow answered and the order parked. */
   parked?: ParkedOrder;
+  /** The signed status events sent to the order's callbackUrl and their delivery; only when the workflow answered and one was sent. */
+  callbacks?: CallbackRecord[];
   links: OrderLinks;
 }
 
@@ -87,6 +89,7 @@ export function viewFromState(state: OrderState): OrderView {
     server: state.server, error: state.error, compensationErrors: state.compensationErrors ?? [], timeline: state.timeline,
     createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', queue: null, links: orderLinks(state.orderId),
     ...(state.parked ? { parked: state.parked } : {}),
+    ...(state.callbacks?.length ? { callbacks: state.callbacks } : {}),
   };
 }
 

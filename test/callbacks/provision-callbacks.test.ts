@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CallbackEvent } from '../../src/callbacks/contract';
+import { viewFromState } from '../../src/api/order-view';
 import { verifyCallbackRequest } from '../../src/callbacks/verify';
 import { OrderStatusAttribute, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
@@ -57,6 +58,8 @@ describe('provisionServer: order callbacks', () => {
     expect(state.callbacks).toEqual([{
       eventId: 'order-cb-active:active:1', type: 'order.active', status: 'ACTIVE', delivered: true, deliveredAt: expect.any(String), error: null,
     }]);
+    expect(viewFromState(state).callbacks).toEqual(state.callbacks);
+    expect(viewFromState({ ...state, callbacks: [] })).not.toHaveProperty('callbacks');
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify', 'deliverCallback']);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     const inHistory = JSON.stringify(history.events);
