@@ -111,6 +111,11 @@ async function main(): Promise<number> {
     for (const v of settled.values()) statuses[v?.status ?? 'missing'] = (statuses[v?.status ?? 'missing'] ?? 0) + 1;
     console.log(`${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, `
       + `${[...receiver.events.values()].reduce((n, e) => n + e.deliveries, 0)} deliveries, ${receiver.rejected} bad signatures`);
+    for (const v of settled.values()) {
+      if (v?.status !== 'NEEDS_ATTENTION') continue;
+      const { parked: p } = (await call('GET', `/v1/orders/${encodeURIComponent(v.orderId)}`)).body as { parked?: { reason: string; step: string; errors: unknown[] } };
+      console.log(`parked ${v.orderId}: ${p?.reason} at ${p?.step}; last errors ${JSON.stringify(p?.errors ?? [])}`);
+    }
     console.log(failures.length === 0 ? 'all invariants hold' : `INVARIANTS FAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
     return failures.length === 0 ? 0 : 1;
   } finally {
