@@ -8,6 +8,9 @@ import {
 import type { FlowControlInput } from '../workflows/flow-control';
 import type { ProviderWorkerHost } from './provider-worker';
 
+/** Longest one report (signal and query) may take before it is given up until the next tick. */
+const REPORT_DEADLINE_MS = 10_000;
+
 /**
  * Every FLOW_REPORT_INTERVAL_MS: signals this process's flow report to the task queue's flow-control workflow
  * (signal-with-start: the first process starts it), then takes back the shared view: the rate every provider worker
@@ -17,6 +20,7 @@ import type { ProviderWorkerHost } from './provider-worker';
 export class FlowReporter {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly client: Client,
@@ -34,28 +38,35 @@ export class FlowReporter {
     }, this.intervalMs);
   }
 
+  /** Stops reporting; a report in flight is abandoned (its calls aborted), so a missing server never holds shutdown. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.ticking;
   }
 
   async tick(): Promise<void> {
     const workflowId = flowControlWorkflowId(this.taskQueue);
+    const { connection } = this.client;
     try {
-      const args: [FlowControlInput] = [{ taskQueue: this.taskQueue }];
-      await this.client.workflow.signalWithStart(FLOW_CONTROL_WORKFLOW_TYPE, {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args,
-        signal: flowReportSignal,
-        signalArgs: [this.flow.report(this.identity)],
-        priority: { priorityKey: PROMOTED_PRIORITY_KEY },
-      });
-      const view = await this.client.workflow.getHandle(workflowId).query(processViewQuery, this.identity);
-      this.flow.setForeign(view.foreign, view.released);
-      this.host.setShared(view);
+      await connection.withAbortSignal(this.stopping.signal, () => connection.withDeadline(Date.now() + REPORT_DEADLINE_MS, () => this.exchange(workflowId)));
     } catch (err) {
       this.logger.debug({ err: safeError(err) }, 'flow report failed');
     }
+  }
+
+  private async exchange(workflowId: string): Promise<void> {
+    const args: [FlowControlInput] = [{ taskQueue: this.taskQueue }];
+    await this.client.workflow.signalWithStart(FLOW_CONTROL_WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args,
+      signal: flowReportSignal,
+      signalArgs: [this.flow.report(this.identity)],
+      priority: { priorityKey: PROMOTED_PRIORITY_KEY },
+    });
+    const view = await this.client.workflow.getHandle(workflowId).query(processViewQuery, this.identity);
+    this.flow.setForeign(view.foreign, view.released);
+    this.host.setShared(view);
   }
 }
