@@ -118,7 +118,7 @@ export class ProcessFlow {
    * queues dispatch at it, since an order has as many steps on one as on the other; the planning steps' occasional
    * calls (a catalogue load) wait for the token bucket like every other call.
    */
-  providerRatePerMinute(processes = 1, mergedRate = Infinity): number {
+  providerRatePerMinute(processes = this.shared.processes, mergedRate = this.shared.ratePerMinute): number {
     const rate = Math.min(this.rate.current(), mergedRate);
     return Math.max(1, (rate - this.backgroundShare(processes, rate)) / this.taskCalls.callsPerTask());
   }

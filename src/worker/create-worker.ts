@@ -114,7 +114,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
   });
   const reporter = options.reportFlow === false ? undefined : new FlowReporter(
     new Client({ connection: options.connection, namespace: options.namespace }),
-    options.taskQueue, flow.identity, flow, provider, options.logger, FLOW_REPORT_INTERVAL_MS,
+    options.taskQueue, flow.identity, flow, options.logger, FLOW_REPORT_INTERVAL_MS,
   );
   options.metrics?.observeFlow({ flow, provider });
   return new OrderWorker(main, provider, flow, reporter, options.flow === undefined);

@@ -6,7 +6,6 @@ import {
   FLOW_CONTROL_WORKFLOW_TYPE, FLOW_REPORT_INTERVAL_MS, PROMOTED_PRIORITY_KEY, flowControlWorkflowId, flowReportSignal, processViewQuery,
 } from '../workflows/flow-contract';
 import type { FlowControlInput } from '../workflows/flow-control';
-import type { ProviderWorkerHost } from './provider-worker';
 
 /** Longest one report (signal and query) may take before it is given up until the next tick. */
 const REPORT_DEADLINE_MS = 10_000;
@@ -27,7 +26,6 @@ export class FlowReporter {
     private readonly taskQueue: string,
     private readonly identity: string,
     private readonly flow: ProcessFlow,
-    private readonly host: ProviderWorkerHost,
     private readonly logger: Logger,
     private readonly intervalMs = FLOW_REPORT_INTERVAL_MS,
   ) {}
@@ -67,6 +65,6 @@ export class FlowReporter {
     });
     const view = await this.client.workflow.getHandle(workflowId).query(processViewQuery, this.identity);
     this.flow.setForeign(view.foreign, view.released);
-    this.host.setShared(view);
+    this.flow.setShared(view);
   }
 }

@@ -55,14 +55,8 @@ export class ProviderWorkerHost {
     return this.current?.ratePerMinute;
   }
 
-  /** The rate and process count the flow-control workflow last gave (see FlowReporter). */
-  setShared(view: { ratePerMinute: number; processes: number }): void {
-    this.options.flow.setShared(view);
-  }
-
   desiredRate(): number {
-    const { processes, ratePerMinute } = this.options.flow.shared;
-    return this.options.flow.providerRatePerMinute(processes, ratePerMinute);
+    return this.options.flow.providerRatePerMinute();
   }
 
   /** Runs until shutdown(); rejects when a provider worker fails on its own. */
