@@ -32,13 +32,15 @@ const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
  * Picks a deployable node of the order's locations with room for its memory and disk (overallocation and every
  * order in flight counted) and a free allocation, and reserves both for the order in the capacity ledger. Reads
  * come from the process's catalogue (nodes re-read when older than `freshWithinMs`, free allocations one page per
- * node), so most orders cost no panel call here. Repeating it for the same order returns the same reservation.
+ * node), so most orders cost no panel call here; a re-plan after a collision (`excludeAllocationIds` set) re-reads the
+ * node's free allocations, since the collision shows another process took some. Repeating it for the same order
+ * returns the same reservation.
  * Nothing fits: NoCapacity (permanent; the workflow waits for capacity). Only nodes whose breaker is open fit:
  * CircuitOpenError (the workflow waits for the provider).
  */
 export function allocateActivity({ flow, logger }: BoundDeps) {
-  const freeOn = async (nodeId: number): Promise<Allocation[]> => {
-    const pool = await flow.catalogue.freeAllocations(nodeId);
+  const freeOn = async (nodeId: number, stale: boolean): Promise<Allocation[]> => {
+    const pool = await flow.catalogue.freeAllocations(nodeId, stale);
     if (pool.length > 0 || !flow.catalogue.poolOlderThan(nodeId, EMPTY_POOL_REREAD_MS)) return pool;
     return flow.catalogue.freeAllocations(nodeId, true);
   };
@@ -61,7 +63,7 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
         continue;
       }
       if (admission.probe) flow.breakers.node(node.id).cancelProbe();
-      const free = (await freeOn(node.id)).filter((a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId));
+      const free = (await freeOn(node.id, excluded.size > 0)).filter((a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId));
       const pick = free.find((a) => a.id === held?.allocationId) ?? free[spreadIndex(orderId, Math.min(free.length, SPREAD))];
       if (!pick || !fits(node, need, flow.reservedOn(node.id, orderId))) continue;
       flow.reservations.reserve({ allocationId: pick.id, nodeId: node.id, orderId, memory: need.memory, disk: need.disk });
