@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection';
+import { msToTs } from '@temporalio/common/lib/time';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
@@ -27,6 +29,11 @@ export interface ApiHarnessOptions {
   maxInflightPerUser?: number;
   /** Tier policy for the API's queue positions (and the worker's, when it runs). */
   flowPolicy?: FlowPolicy;
+  /**
+   * Start the embedded server in time-skipping mode: time runs on the wall clock until `skipTime` is called, which
+   * jumps over timers (retry backoffs) while no task is outstanding.
+   */
+  timeSkipping?: boolean;
 }
 
 export interface ApiHarness {
@@ -39,6 +46,8 @@ export interface ApiHarness {
   http(): ReturnType<typeof request>;
   /** Stops the worker (orders placed afterwards wait in the queue); the API and Temporal keep running. */
   stopWorker(): Promise<void>;
+  /** Lets `ms` of server time pass, skipping over timers (needs `timeSkipping`). */
+  skipTime(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,8 +61,11 @@ function quietRuntime(): void {
 
 /** An in-process embedded Temporal server with the search attributes registered, a real client, and the API. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const devserver = await startDevServer({ port: 0, ip: '127.0.0.1', logger: { error: () => undefined } });
-  const connection = await Connection.connect({ address: devserver.address });
+  const devserver = await startDevServer({ port: 0, ip: '127.0.0.1', timeSkipping: options.timeSkipping, logger: { error: () => undefined } });
+  const connectionOptions: InternalConnectionOptions = {
+    address: devserver.address, [InternalConnectionOptionsSymbol]: { supportsTestService: options.timeSkipping === true },
+  };
+  const connection = await Connection.connect(connectionOptions);
   const registered = await ensureSearchAttributes(connection, 'default');
   if (!registered.ok) throw new Error(registered.reason);
   const client = new Client({ connection, namespace: 'default' });
@@ -98,6 +110,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     api, client, devserver, taskQueue, sim,
     http: () => request(api.url),
     stopWorker: () => stopWorker(),
+    skipTime: async (ms) => {
+      if (!connection.testService) throw new Error('skipTime needs a harness started with timeSkipping');
+      await connection.testService.unlockTimeSkippingWithSleep({ duration: msToTs(ms) });
+    },
     stop: async () => {
       await api.close();
       for (const stop of stops) await stop();

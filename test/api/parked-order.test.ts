@@ -1,0 +1,68 @@
+import { auth, startApiHarness, waitFor, type ApiHarness } from './harness';
+import { parkByFailedRollback } from './park-order';
+
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: true });
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+afterEach(() => {
+  h.sim!.panel.context.faults.replace({});
+});
+
+const order = (orderId: string) => h.http().get(`/v1/orders/${orderId}`).set(auth);
+const act = (orderId: string, body: object) => h.http().post(`/v1/orders/${orderId}/actions`).set(auth).send(body);
+const panelServers = (orderId: string) => h.sim!.panel.state().servers.filter((s) => s.external_id === orderId);
+
+describe('a really parked order through the API', () => {
+  it('is listed as NEEDS_ATTENTION with its ledger, and a rollback action after the outage leaves nothing on the panel', async () => {
+    const orderId = await parkByFailedRollback(h, 'park-rollback');
+    const serverId = panelServers(orderId)[0]?.id;
+    expect(serverId).toEqual(expect.any(Number));
+
+    const parked = await order(orderId);
+    expect(parked.body.parked).toMatchObject({
+      reason: 'COMPENSATION_FAILED', step: 'compensate', resolution: null,
+      ledger: { serverId, reservationHeld: false, pendingCompensations: ['deleteServer'], failedCompensations: ['deleteServer'] },
+    });
+    expect(parked.body.parked.errors[0]).toMatchObject({ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable' });
+    const listed = await waitFor(() => h.http().get('/v1/orders?status=NEEDS_ATTENTION').set(auth),
+      (r) => r.body.orders.some((o: { orderId: string }) => o.orderId === orderId));
+    expect(listed.body.orders.map((o: { orderId: string }) => o.orderId)).toContain(orderId);
+
+    h.sim!.panel.context.faults.replace({});
+    const acted = await act(orderId, { action: 'rollback', note: 'panel is back, delete it' });
+    expect(acted.status).toBe(200);
+    expect(acted.body).toMatchObject({ orderId, parked: { resolution: { action: 'rollback', note: 'panel is back, delete it' } } });
+
+    const done = await waitFor(() => order(orderId), (r) => r.body.status === 'CANCELLED');
+    expect(done.body).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
+    expect(done.body.timeline.map((e: { detail: string }) => e.detail)).toContain('operator action rollback: panel is back, delete it');
+    expect(panelServers(orderId)).toEqual([]);
+    expect((await act(orderId, { action: 'rollback', note: 'again' })).status).toBe(409);
+  });
+
+  it('mark-resolved ends the order FAILED and leaves the panel as it is', async () => {
+    const orderId = await parkByFailedRollback(h, 'park-resolve');
+    h.sim!.panel.context.faults.replace({});
+    const acted = await act(orderId, { action: 'mark-resolved', note: 'deleted by hand in the panel' });
+    expect(acted.status).toBe(200);
+    const done = await waitFor(() => order(orderId), (r) => r.body.status === 'FAILED');
+    expect(done.body).toMatchObject({ status: 'FAILED', error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' } });
+    expect(panelServers(orderId)).toHaveLength(1);
+  });
+
+  it('parks again (a second parking) when retry-step runs while the panel is still down', async () => {
+    const orderId = await parkByFailedRollback(h, 'park-again');
+    expect((await act(orderId, { action: 'retry-step', note: 'try once more' })).status).toBe(200);
+    await h.skipTime(45 * 60_000);
+    const again = await waitFor(() => order(orderId), (r) => r.body.parked?.sequence === 2 && r.body.status === 'NEEDS_ATTENTION');
+    expect(again.body).toMatchObject({ status: 'NEEDS_ATTENTION', parked: { sequence: 2, reason: 'COMPENSATION_FAILED', resolution: null } });
+    expect(panelServers(orderId)).toHaveLength(1);
+  });
+});
