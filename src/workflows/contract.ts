@@ -114,7 +114,10 @@ export interface ParkedLedger {
   serverUuid: string | null;
   nodeId: number | null;
   allocation: { id: number | null; ip: string; port: number } | null;
-  /** True while the worker's capacity reservation is held (releaseAllocation still to run). */
+  /**
+   * True while the order holds a worker's capacity reservation: an allocation was chosen, no server created on it yet
+   * (creating hands the allocation to the panel and drops the reservation) and releaseAllocation has not run.
+   */
   reservationHeld: boolean;
   /** Rollback actions still registered (run by `rollback`), newest last. */
   pendingCompensations: string[];

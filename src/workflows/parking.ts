@@ -161,7 +161,7 @@ export class Parking {
       nodeId: server?.node ?? slot?.nodeId ?? null,
       allocation: server ? { id: server.allocation.id ?? null, ip: server.allocation.ip, port: server.allocation.port }
         : slot ? { id: slot.allocationId, ip: slot.ip, port: slot.port } : null,
-      reservationHeld: pending.includes('releaseAllocation'),
+      reservationHeld: slot !== null && server === null && pending.includes('releaseAllocation'),
       pendingCompensations: pending,
       failedCompensations: failed,
     };

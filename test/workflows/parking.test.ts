@@ -59,9 +59,10 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
       ledger: {
         serverId: server.id, serverUuid: server.uuid, nodeId: server.node,
         allocation: { id: server.allocation.id, ip: server.allocation.ip, port: server.allocation.port },
-        reservationHeld: true, pendingCompensations: ['releaseAllocation', 'deleteServer'], failedCompensations: [],
+        reservationHeld: false, pendingCompensations: ['releaseAllocation', 'deleteServer'], failedCompensations: [],
       },
     });
+    expect(rig.reservations.heldBy('park-retry')).toBeUndefined();
     expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('NEEDS_ATTENTION');
     await expect(act(handle, 'retry-step', ' ')).rejects.toMatchObject({ cause: { message: 'a note is required' } });
 
