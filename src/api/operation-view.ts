@@ -1,4 +1,4 @@
-import type { WorkflowExecutionDescription } from '@temporalio/client';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import {
   OPERATION_MEMO, SERVER_OPERATIONS, type OperationState, type ServerOperationName,
 } from '../workflows/server-operation-contract';
@@ -27,6 +27,9 @@ export interface OperationAccepted {
   links: OperationLinks;
 }
 
+/** What visibility and describe both tell of one operation's run. */
+export type OperationExecution = Pick<WorkflowExecutionInfo, 'runId' | 'status' | 'memo' | 'startTime' | 'closeTime'>;
+
 /** Memo keys written at the start, so the API can name a run's operation and server without asking it. */
 export const SERVER_ID_MEMO = 'serverId';
 
@@ -39,13 +42,13 @@ export function viewFromOperationState(state: OperationState, source: 'workflow'
   return { ...state, source, links: operationLinks(state.orderId, state.operationId) };
 }
 
-export function operationOf(described: Pick<WorkflowExecutionDescription, 'memo'>): ServerOperationName | null {
+export function operationOf(described: Pick<WorkflowExecutionInfo, 'memo'>): ServerOperationName | null {
   const value = described.memo?.[OPERATION_MEMO];
   return (SERVER_OPERATIONS as readonly unknown[]).includes(value) ? (value as ServerOperationName) : null;
 }
 
 /** What Temporal's records tell of a run whose state cannot be read. */
-export function viewFromOperationExecution(orderId: string, described: WorkflowExecutionDescription): OperationView {
+export function viewFromOperationExecution(orderId: string, described: OperationExecution): OperationView {
   const name = described.status.name;
   const running = name === 'RUNNING';
   const serverId = described.memo?.[SERVER_ID_MEMO];

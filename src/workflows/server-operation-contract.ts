@@ -1,4 +1,4 @@
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DeleteServerResult, ReleaseResult } from './activity-contract';
 import type { Order, Tier } from './contract';
 
@@ -32,7 +32,7 @@ export interface ServerOperationInput {
   userId: number;
 }
 
-export const OPERATION_STATUSES = ['RUNNING', 'WAITING_FOR_PROVIDER', 'ROLLING_BACK', 'COMPLETED', 'FAILED'] as const;
+export const OPERATION_STATUSES = ['RUNNING', 'WAITING_FOR_PROVIDER', 'ROLLING_BACK', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
 export const OPERATION_STEPS = ['suspend', 'unsuspend', 'reinstall', 'install', 'read', 'apply', 'verify', 'delete', 'release', 'restore'] as const;
 export type OperationStep = (typeof OPERATION_STEPS)[number];
@@ -70,6 +70,12 @@ export interface OperationState {
 }
 
 export const operationStateQuery = defineQuery<OperationState>('operationState');
+
+/**
+ * Asks a running operation to stop: the step in flight is cancelled (a panel change already sent is waited for), the
+ * operation's rollbacks run (resize restores the previous build) and it ends CANCELLED. Ignored once it is rolling back.
+ */
+export const cancelOperationSignal = defineSignal<[{ reason?: string }]>('cancelOperation');
 
 export interface ServerRef {
   orderId: string;

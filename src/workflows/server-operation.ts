@@ -1,7 +1,7 @@
-import { CancellationScope, TemporalFailure, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, TemporalFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Compensations } from './compensations';
 import { summarizeFailure } from './failures';
-import { operationStateQuery, type OperationState, type ServerOperationInput } from './server-operation-contract';
+import { cancelOperationSignal, operationStateQuery, type OperationState, type ServerOperationInput } from './server-operation-contract';
 import { OperationDispatch } from './server-operation-dispatch';
 import { OperationTracker } from './server-operation-state';
 import { OPERATION_RUNNERS, type OperationContext } from './server-operation-steps';
@@ -10,20 +10,30 @@ import { OPERATION_RUNNERS, type OperationContext } from './server-operation-ste
  * One lifecycle operation (suspend, unsuspend, reinstall, resize, delete) on the server of one order, under the
  * per-server workflow id `serverOperationWorkflowId(orderId)`. Panel calls go through the provider task queue. A
  * permanent failure runs the operation's compensations (resize restores the previous build) and ends FAILED; the
- * workflow still completes with its OperationState. Only bugs fail the workflow task.
+ * workflow still completes with its OperationState. `cancelOperationSignal` (or a cancellation of the workflow) stops
+ * it the same way, ending CANCELLED. Only bugs fail the workflow task.
  */
 export async function serverOperation(input: ServerOperationInput): Promise<OperationState> {
   const tracker = new OperationTracker(input, workflowInfo().runId);
   setHandler(operationStateQuery, () => tracker.state);
   const compensations = new Compensations();
   const ctx: OperationContext = { input, tracker, dispatch: new OperationDispatch(input, tracker), compensations };
+  const operation = new CancellationScope();
+  let cancelReason: string | null = null;
+  setHandler(cancelOperationSignal, ({ reason }) => {
+    if (tracker.status === 'ROLLING_BACK' || operation.consideredCancelled) return tracker.note('cancellation requested again; ignored');
+    cancelReason = reason ?? 'cancelled by an operator';
+    tracker.note(`cancellation requested: ${cancelReason}`);
+    operation.cancel();
+  });
   try {
-    await OPERATION_RUNNERS[input.operation](ctx);
+    await operation.run(() => OPERATION_RUNNERS[input.operation](ctx));
     tracker.setStatus('COMPLETED', `${input.operation} done`);
     return tracker.state;
   } catch (err) {
     if (!(err instanceof TemporalFailure)) throw err;
-    const failure = summarizeFailure(err);
+    const cancelled = isCancellation(err);
+    const failure = cancelled ? { type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' } : summarizeFailure(err);
     tracker.recordError({ step: tracker.state.step, ...failure });
     if (compensations.size > 0) {
       tracker.setStatus('ROLLING_BACK', `rolling back after ${failure.type}`);
@@ -36,7 +46,7 @@ export async function serverOperation(input: ServerOperationInput): Promise<Oper
         },
       }));
     }
-    tracker.setStatus('FAILED', `${input.operation} failed: ${failure.message}`);
+    tracker.setStatus(cancelled ? 'CANCELLED' : 'FAILED', `${input.operation} ${cancelled ? 'cancelled' : 'failed'}: ${failure.message}`);
     return tracker.state;
   }
 }

@@ -1,6 +1,6 @@
 import type { ApplyBuildInput } from '../../src/workflows/server-operation-contract';
 import { callCount, directServer, serversOf } from '../activities/panel-harness';
-import { activityTypes } from './history';
+import { activityTypes, recordHistory } from './history';
 import { startLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 
 const ORDERED = { memory: 2048, swap: 0, disk: 10_240, io: 500, cpu: 200 };
@@ -46,6 +46,7 @@ describe('serverOperation: resize and delete', () => {
       });
     };
     const { state, history } = await l.operate({ orderId: 'op-resize-drift', serverId, operation: 'resize', build: BIGGER });
+    recordHistory('operation-resize-rolled-back', history);
     expect(state).toMatchObject({ status: 'FAILED', rolledBack: true, compensationErrors: [], error: { step: 'verify', type: 'VerificationFailed' } });
     expect(state.error?.message).toMatch(/memory is 3000, expected 4096/);
     expect(activityTypes(history)).toEqual(['readBuild', 'applyBuild', 'verifyBuild', 'applyBuild']);

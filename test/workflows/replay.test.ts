@@ -23,7 +23,7 @@ async function replayAll(bundle: WorkflowBundle, histories: Array<{ workflowId: 
   return failures;
 }
 
-describe('provisionServer replays its recorded histories', () => {
+describe('provisionServer and serverOperation replay their recorded histories', () => {
   let bundle: WorkflowBundle;
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -34,6 +34,7 @@ describe('provisionServer replays its recorded histories', () => {
     expect(fixtures).toEqual(expect.arrayContaining([
       'happy-path.json', 'failed-install.json', 'failed-compensation.json', 'cancelled-by-signal.json',
       'cancelled-by-temporal.json', 'allocation-taken.json', 'create-timeout-adopted.json', 'rate-limited.json',
+      'operation-resize-rolled-back.json', 'operation-resize-cancelled.json',
     ]));
   });
 

@@ -2,12 +2,13 @@ import { Router } from 'express';
 import { asyncRoute } from '../middleware/async-route';
 import { jsonBody } from '../middleware/json-body';
 import { validate, validated } from '../middleware/validate';
+import { cancelOperation } from '../operation-cancel';
 import { requestOperation, type OperationsDeps } from '../operation-commands';
-import { getOperation } from '../operation-queries';
+import { getOperation, listOperations } from '../operation-queries';
 import { operationBodySchema, orderOperationParamsSchema } from '../operation-schemas';
-import { orderParamsSchema } from '../schemas';
+import { cancelOrderBodySchema, orderParamsSchema } from '../schemas';
 
-/** /v1/orders/:id/operations: lifecycle operations on the order's server (202), and their state. */
+/** /v1/orders/:id/operations: lifecycle operations on the order's server (202), their list, state and cancellation. */
 export function operationsRouter(deps: OperationsDeps, maxBodyBytes: number): Router {
   const router = Router();
 
@@ -18,10 +19,20 @@ export function operationsRouter(deps: OperationsDeps, maxBodyBytes: number): Ro
       res.status(202).location(accepted.links.self).json(accepted);
     }));
 
+  router.get('/:id/operations', validate('params', orderParamsSchema), asyncRoute(async (_req, res) => {
+    res.json(await listOperations(deps, validated(res, 'params', orderParamsSchema).id));
+  }));
+
   router.get('/:id/operations/:operationId', validate('params', orderOperationParamsSchema), asyncRoute(async (_req, res) => {
     const { id, operationId } = validated(res, 'params', orderOperationParamsSchema);
     res.json(await getOperation(deps, id, operationId));
   }));
+
+  router.post('/:id/operations/:operationId/cancel', validate('params', orderOperationParamsSchema), ...jsonBody(maxBodyBytes),
+    validate('body', cancelOrderBodySchema), asyncRoute(async (_req, res) => {
+      const { id, operationId } = validated(res, 'params', orderOperationParamsSchema);
+      res.status(202).json(await cancelOperation(deps, id, operationId, validated(res, 'body', cancelOrderBodySchema).reason));
+    }));
 
   return router;
 }
