@@ -3,6 +3,7 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { listenApi } from '../../src/api/server';
 import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
+import { parkByFailedRollback } from '../api/park-order';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -37,13 +38,20 @@ async function filterByStatus(status: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  h = await startApiHarness({ worker: true, installMs: 10 * 60_000 });
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
   page = await browser.newPage();
   page.on('console', (message) => {
     if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
   });
   page.on('dialog', (dialog) => void dialog.accept());
+});
+
+afterEach(() => {
+  h?.sim?.panel.context.faults.replace({});
 });
 
 afterAll(async () => {
@@ -98,8 +106,60 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('#order-error img').count()).toBe(0);
     expect(await page.evaluate('window.injected')).toBeUndefined();
     expect((await h.http().get(`/v1/orders/${second}`).set(auth)).body.status).toBe('INSTALLING');
+    await h.http().post(`/v1/orders/${second}/cancel`).set(auth).send({}).expect(202);
+    await waitFor(() => h.http().get(`/v1/orders/${second}`).set(auth), (r) => r.body.status === 'CANCELLED');
 
     expect(cspViolations).toEqual([]);
+  });
+
+  it('shows a parked order with its ledger; Roll back, with a note, clears it from the panel', async () => {
+    const orderId = await parkByFailedRollback(h, 'dash-parked');
+    h.sim!.panel.context.faults.replace({});
+    await filterByStatus('NEEDS_ATTENTION');
+    await expectListed(orderId);
+    await orderLink(orderId).click();
+    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
+    await page.waitForSelector('#parked-actions:not([hidden])');
+    const facts = await page.textContent('#parked-facts');
+    expect(facts).toContain('COMPENSATION_FAILED');
+    expect(facts).toContain('deleteServer');
+    expect(facts).toContain('PanelUnavailable');
+    expect(await page.isVisible('#order-parked')).toBe(true);
+
+    await page.fill('#action-note', '');
+    await page.click('#parked-actions button[data-action="rollback"]');
+    await page.waitForSelector('#notice:has-text("Write a note first")');
+    expect((await h.http().get(`/v1/orders/${orderId}`).set(auth)).body.status).toBe('NEEDS_ATTENTION');
+
+    await page.fill('#action-note', 'panel is back; removing the server');
+    await page.click('#parked-actions button[data-action="rollback"]');
+    await page.waitForSelector('#order-status:has-text("CANCELLED")', { timeout: 30_000 });
+    expect(await page.isVisible('#parked-actions')).toBe(false);
+    expect(await page.textContent('#parked-facts')).toContain('rollback at');
+    const done = await h.http().get(`/v1/orders/${orderId}`).set(auth);
+    expect(done.body).toMatchObject({ status: 'CANCELLED', parked: { resolution: { action: 'rollback', note: 'panel is back; removing the server' } } });
+    expect(h.sim!.panel.state().servers.filter((server) => server.external_id === orderId)).toEqual([]);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('lists the server operations of an order', async () => {
+    const orderId = uniqueOrderId('dash-ops');
+    h.sim!.panel.context.faults.replace({ installMs: 50 });
+    await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
+    await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
+    const accepted = await h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send({ operation: 'suspend' }).expect(202);
+    await waitFor(() => h.http().get(accepted.body.links.self).set(auth), (r) => r.body.status === 'COMPLETED');
+    h.sim!.panel.context.faults.replace({});
+    await page.evaluate(`location.hash = ${JSON.stringify(`#order/${encodeURIComponent(orderId)}`)}`);
+    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
+    for (let i = 0; i < 40 && !(await page.textContent('#operations tbody'))?.includes('suspend'); i += 1) {
+      await page.click('#refresh');
+      await page.waitForTimeout(250);
+    }
+    const operations = await page.textContent('#operations tbody');
+    expect(operations).toContain('suspend');
+    expect(operations).toContain('COMPLETED');
+    expect(await page.isVisible('#operations-empty')).toBe(false);
   });
 
   it('links orders to the Temporal UI when TEMPORAL_UI_URL is set', async () => {
@@ -127,4 +187,6 @@ describe('dashboard in a browser', () => {
       await api.close();
     }
   });
+
+
 });

@@ -1,7 +1,7 @@
 // The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
 import { ApiFailure, api, forgetKey, query, storeKey, storedKey } from './api.js';
 import { $, el } from './dom.js';
-import { clearHistory, renderHistory, renderOrder, renderOrders, renderQueue } from './views.js';
+import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
 const REFRESH_MS = 5000;
 const state = { filters: {}, cursor: null, appended: false, orderId: null, orderStatus: null, timer: null };
@@ -60,12 +60,13 @@ async function loadOrder() {
   state.orderStatus = order.status;
   renderOrder(order);
   $('#order-section').hidden = false;
-  try {
-    renderHistory(await api(`${path}/history`));
-  } catch (err) {
-    if (err instanceof ApiFailure && err.status === 401) throw err;
-    clearHistory(`History unavailable: ${err.message}`);
+  const [history, operations] = await Promise.allSettled([api(`${path}/history`), api(`${path}/operations`)]);
+  for (const result of [history, operations]) {
+    if (result.status === 'rejected' && result.reason instanceof ApiFailure && result.reason.status === 401) throw result.reason;
   }
+  if (history.status === 'fulfilled') renderHistory(history.value);
+  else clearHistory(`History unavailable: ${history.reason.message}`);
+  renderOperations(operations.status === 'fulfilled' ? operations.value : null);
 }
 
 function scheduleRefresh() {

@@ -103,6 +103,14 @@ export function renderOrder(order) {
   $('#parked-actions').hidden = order.status !== 'NEEDS_ATTENTION';
 }
 
+export function renderOperations(list) {
+  const operations = list?.operations ?? [];
+  fillBody($('#operations'), operations.map((o) => row([
+    o.operation ?? 'unknown', statusBadge(o.status), time(o.startedAt), time(o.updatedAt), text(o.error ? errorText(o.error) : null),
+  ])));
+  $('#operations-empty').hidden = operations.length > 0;
+}
+
 const failureText = (f) => (f ? `${f.type ? `${f.type}: ` : ''}${f.message}${f.cause ? ` (${f.cause})` : ''}` : null);
 
 export function renderHistory(history) {
