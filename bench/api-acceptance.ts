@@ -13,7 +13,7 @@ import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
 import { openLoop, type OpenLoopResult } from './open-loop';
-import { cpuByRole, cpuDelta, median, percentile } from './proc-stats';
+import { cpuByRole, cpuDelta, machineLine, median, percentile } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   rate: { type: 'string', default: '100' }, duration: { type: 'string', default: '30' },
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
   const errorCount = (r: RunResult) => r.errors + Object.entries(r.statuses).filter(([c]) => c !== '202').reduce((n, [, v]) => n + v, 0);
   console.log([
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
+    `${machineLine()}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
     `POST /v1/orders at ${values.rate}/s (${ARRIVALS} arrivals) for ${values.duration} s, ${results.length} runs (fresh stack each)`,
     `median p50 ${fmt(median(results.map((r) => r.p50)))} ms, median p99 ${fmt(median(results.map((r) => r.p99)))} ms (target < 50 ms), `
       + `median ${fmt(median(results.map((r) => r.rps)))} req/s, non-202 or failed requests per run: ${results.map(errorCount).join(', ')}`,

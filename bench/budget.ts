@@ -8,9 +8,8 @@
  * minute against the budget and the panel's limit.
  * Usage: npm run bench:budget -- [--orders 500] [--scale 10] [--users 100] [--runs 1]
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { median } from './proc-stats';
+import { machineLine, median } from './proc-stats';
 import { drained, fmt, startFlowStack, submit, views, type FlowStack } from './flow-stack';
 
 const { values } = parseArgs({ options: {
@@ -87,7 +86,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
   console.log([
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    machineLine(),
     `${ORDERS} orders at once, panel limit ${LIMIT}/min (240/min x ${SCALE}), reserve 10 %, ${results.length} run(s)`,
     `median: ${fmt(median(results.map((r) => r.share)) * 100)} % of the allowed rate used (target >= 90 %), `
       + `${median(results.map((r) => r.limited))} 429s (target 0), ${median(results.map((r) => r.callsPerActive)).toFixed(2)} calls per ACTIVE order (target <= 4), `

@@ -4,13 +4,12 @@
  * Usage: npm run bench:devserver -- [--workflows 10000] [--sequential 200] [--retention 2s]
  */
 import { spawn, ChildProcess } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-import { percentile, processCpuSeconds } from './proc-stats';
+import { machineLine, percentile, processCpuSeconds } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   workflows: { type: 'string', default: '10000' }, sequential: { type: 'string', default: '200' },
@@ -74,7 +73,7 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./workflows'), activities, maxCachedWorkflows: 1000,
   });
   const retentionWaitMs = 4000 + Number.parseFloat(values.retention!) * 1000;
-  const report: string[] = [`machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`];
+  const report: string[] = [machineLine()];
   await worker.runUntil(async () => {
     await runBatch(client, 50, 10, 'warmup');
     await sleep(retentionWaitMs);

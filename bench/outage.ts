@@ -7,10 +7,10 @@
  * from recovery to an empty queue and the 429s after recovery.
  * Usage: npm run bench:outage -- [--outage 10] [--rate 0.5] [--before 1] [--after 1]
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { sleep } from '../test/e2e/stack-process';
 import { arrivalGaps, drained, fmt, panelAudit, startFlowStack, submit, views } from './flow-stack';
+import { machineLine } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   outage: { type: 'string', default: '10' }, rate: { type: 'string', default: '0.5' },
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
     for (const v of orders.values()) if (v) statuses[v.status] = (statuses[v.status] ?? 0) + 1;
     const audit = panelAudit(await flow.stack.simState(), orders);
     console.log([
-      `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+      machineLine(),
       `${values.outage}-minute panel outage, ${accepted.length} orders accepted (${refused.length} refused) at ${RATE}/s over ${fmt(TOTAL_MS / MINUTE)} min`,
       `orders lost: ${lost} (target 0); final statuses ${JSON.stringify(statuses)}; duplicate servers: ${audit.duplicates} (target 0); `
         + `servers of orders that are not ACTIVE: ${audit.strays}; ACTIVE orders without a server: ${audit.activeWithout}`,

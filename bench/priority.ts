@@ -7,9 +7,8 @@
  * wait per tier and the longest free wait against its maximum plus one dispatch interval.
  * Usage: npm run bench:priority -- [--limit 600] [--seconds 90] [--load 1.3] [--runs 1]
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { median, percentile } from './proc-stats';
+import { machineLine, median, percentile } from './proc-stats';
 import { arrivalGaps, drained, fmt, queueWaitSeconds, startFlowStack, submit, views } from './flow-stack';
 
 const { values } = parseArgs({ options: {
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
   const bound = MAX_WAIT_S.free + results[0].dispatchIntervalS;
   const maxFree = Math.max(...results.map((r) => r.maxFree));
   console.log([
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    machineLine(),
     `panel limit ${LIMIT}/min, load ${values.load} x the budget for ${values.seconds} s, maximum waits premium 5 s, standard 20 s, free 45 s, ${results.length} run(s)`,
     `median queue wait: premium p50 ${per('premium', 50)} s p95 ${per('premium', 95)} s; standard p50 ${per('standard', 50)} s p95 ${per('standard', 95)} s; `
       + `free p50 ${per('free', 50)} s p95 ${per('free', 95)} s; longest free wait ${fmt(maxFree)} s (bound ${fmt(bound)} s: ${maxFree <= bound ? 'met' : 'MISSED'})`,

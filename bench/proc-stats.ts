@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100;
@@ -50,4 +51,10 @@ export function cpuByRole(pids: number[]): Record<string, number> {
 
 export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(after).map(([role, s]) => [role, Math.round((s - (before[role] ?? 0)) * 10) / 10]));
+}
+
+/** The "machine:" line every benchmark report starts with: CPUs, memory and Node version. */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return `machine: ${cpus.length} x ${cpus[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 }

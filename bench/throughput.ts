@@ -14,7 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { CallStats } from '../sim/src';
 import { orderWorkflowId, type OrderState } from '../src/workflows/contract';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
-import { cpuByRole, cpuDelta, median, percentile } from './proc-stats';
+import { cpuByRole, cpuDelta, machineLine, median, percentile } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '50' },
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const results: RunResult[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
   console.log([
-    `machine: ${os.cpus().length} x ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
+    `${machineLine()}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
     `${ORDERS} orders, ${CONCURRENCY} in flight, zero-latency panel, ${results.length} runs (fresh stack each)`,
     `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s (target >= 20), median submission-to-ACTIVE p50 `
       + `${fmt(median(results.map((r) => r.p50)))} ms p99 ${fmt(median(results.map((r) => r.p99)))} ms, median `
