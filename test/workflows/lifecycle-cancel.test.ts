@@ -1,22 +1,13 @@
 import { cancelOperationSignal, serverOperationWorkflowId } from '../../src/workflows/server-operation-contract';
 import { callCount, serversOf } from '../activities/panel-harness';
 import { activityTypes, recordHistory } from './history';
-import { startLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
+import { useLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 
 const BIGGER = { memory: 4096, swap: 512, disk: 20_480, io: 600, cpu: 300 };
 
 describe('serverOperation: cancellation', () => {
   let l: LifecycleHarness;
-  beforeAll(async () => {
-    l = await startLifecycleHarness();
-  });
-  afterAll(async () => {
-    await l?.teardown();
-  });
-  beforeEach(async () => {
-    await l.h.panel.reset();
-    for (const key of Object.keys(l.hooks)) delete l.hooks[key];
-  });
+  useLifecycleHarness((harness) => { l = harness; });
 
   const cancel = (orderId: string, reason?: string) =>
     l.h.env.client.workflow.getHandle(serverOperationWorkflowId(orderId)).signal(cancelOperationSignal, reason ? { reason } : {});

@@ -75,3 +75,22 @@ export async function startLifecycleHarness(): Promise<LifecycleHarness> {
     },
   };
 }
+
+/**
+ * For a describe block: one harness for the block (handed to `use` once started), the panel reset and the hooks
+ * cleared before each test.
+ */
+export function useLifecycleHarness(use: (harness: LifecycleHarness) => void): void {
+  let l: LifecycleHarness | undefined;
+  beforeAll(async () => {
+    l = await startLifecycleHarness();
+    use(l);
+  });
+  afterAll(async () => {
+    await l?.teardown();
+  });
+  beforeEach(async () => {
+    await l!.h.panel.reset();
+    for (const key of Object.keys(l!.hooks)) delete l!.hooks[key];
+  });
+}

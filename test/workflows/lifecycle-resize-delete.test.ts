@@ -1,7 +1,7 @@
 import type { ApplyBuildInput } from '../../src/workflows/server-operation-contract';
 import { callCount, directServer, serversOf } from '../activities/panel-harness';
 import { activityTypes, recordHistory } from './history';
-import { startLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
+import { useLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 
 const ORDERED = { memory: 2048, swap: 0, disk: 10_240, io: 500, cpu: 200 };
 const BIGGER = { memory: 4096, swap: 512, disk: 20_480, io: 600, cpu: 300 };
@@ -12,16 +12,7 @@ const limitsOf = (server: { limits: Record<string, unknown> } | undefined) => {
 
 describe('serverOperation: resize and delete', () => {
   let l: LifecycleHarness;
-  beforeAll(async () => {
-    l = await startLifecycleHarness();
-  });
-  afterAll(async () => {
-    await l?.teardown();
-  });
-  beforeEach(async () => {
-    await l.h.panel.reset();
-    for (const key of Object.keys(l.hooks)) delete l.hooks[key];
-  });
+  useLifecycleHarness((harness) => { l = harness; });
 
   it('resizes with one PATCH, verified; the same resize again sends none', async () => {
     const serverId = (await l.provision('op-resize')).server!.id;

@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { providerTaskQueue } from '../../src/workflows/flow-contract';
 import { callCount, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes } from './history';
-import { startLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
+import { useLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 
 const scheduledOn = (history: Awaited<ReturnType<LifecycleHarness['operate']>>['history'], type: string) =>
   (history.events ?? []).find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type)
@@ -10,16 +10,7 @@ const scheduledOn = (history: Awaited<ReturnType<LifecycleHarness['operate']>>['
 
 describe('serverOperation: suspend, unsuspend, reinstall', () => {
   let l: LifecycleHarness;
-  beforeAll(async () => {
-    l = await startLifecycleHarness();
-  });
-  afterAll(async () => {
-    await l?.teardown();
-  });
-  beforeEach(async () => {
-    await l.h.panel.reset();
-    for (const key of Object.keys(l.hooks)) delete l.hooks[key];
-  });
+  useLifecycleHarness((harness) => { l = harness; });
 
   it('suspends through the provider task queue, and a second suspend succeeds without another request', async () => {
     const order = await l.provision('op-suspend');
