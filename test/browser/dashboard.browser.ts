@@ -162,6 +162,31 @@ describe('dashboard in a browser', () => {
     expect(await page.isVisible('#operations-empty')).toBe(false);
   });
 
+  it('cancels a running operation from its row, which ends CANCELLED with the note as its reason', async () => {
+    const orderId = uniqueOrderId('dash-op-cancel');
+    h.sim!.panel.context.faults.replace({ installMs: 50 });
+    await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
+    await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
+    h.sim!.panel.context.faults.replace({ installMs: 10 * 60_000 });
+    const accepted = await h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send({ operation: 'reinstall' }).expect(202);
+    await waitFor(() => h.http().get(accepted.body.links.self).set(auth), (r) => r.body.step === 'install');
+    await page.evaluate(`location.hash = ${JSON.stringify(`#order/${encodeURIComponent(orderId)}`)}`);
+    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
+    const cancelButton = page.locator(`#operations button.cancel-operation[data-operation-id="${accepted.body.operationId}"]`);
+    for (let i = 0; i < 40 && (await cancelButton.count()) === 0; i += 1) {
+      await page.click('#refresh');
+      await page.waitForTimeout(250);
+    }
+    await page.fill('#action-note', 'customer changed their mind');
+    await cancelButton.click();
+    await page.waitForSelector('#operations tbody tr:has-text("reinstall"):has-text("CANCELLED")', { timeout: 30_000 });
+    expect(await cancelButton.count()).toBe(0);
+    const done = await h.http().get(accepted.body.links.self).set(auth);
+    expect(done.body).toMatchObject({ status: 'CANCELLED', error: { step: 'install', type: 'Cancelled', message: 'customer changed their mind' } });
+    expect(h.sim!.panel.state().servers.filter((server) => server.external_id === orderId)).toHaveLength(1);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('links orders to the Temporal UI when TEMPORAL_UI_URL is set', async () => {
     const orderId = await installingOrder();
     const app = createApp({
@@ -187,6 +212,4 @@ describe('dashboard in a browser', () => {
       await api.close();
     }
   });
-
-
 });

@@ -1,4 +1,5 @@
 // The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
+import { createActions } from './actions.js';
 import { ApiFailure, api, forgetKey, query, storeKey, storedKey } from './api.js';
 import { $, el } from './dom.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
@@ -102,29 +103,7 @@ async function enter() {
   scheduleRefresh();
 }
 
-async function followUp(before) {
-  for (let i = 0; i < 20; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 750));
-    if (!(await guarded(loadOrder)) || state.orderStatus !== before) break;
-  }
-  await guarded(loadOrders);
-}
-
-async function act(label, path, body, buttons) {
-  if (!state.orderId || !window.confirm(`${label} order ${state.orderId}?`)) return;
-  buttons.forEach((b) => { b.disabled = true; });
-  const before = state.orderStatus;
-  try {
-    const done = await guarded(async () => {
-      await api(`/v1/orders/${encodeURIComponent(state.orderId)}${path}`, { method: 'POST', body });
-      notice(`${label}: requested for ${state.orderId}.`);
-      $('#action-note').value = '';
-    });
-    if (done) await followUp(before);
-  } finally {
-    buttons.forEach((b) => { b.disabled = false; });
-  }
-}
+const actions = createActions({ state, guarded, notice, loadOrder, loadOrders });
 
 function wire() {
   $('#key-form').addEventListener('submit', (event) => {
@@ -152,10 +131,14 @@ function wire() {
   $('#more').addEventListener('click', () => void guarded(() => loadOrders(true)));
   $('#close-order').addEventListener('click', () => { location.hash = ''; });
   window.addEventListener('hashchange', () => void route());
+  $('#operations').addEventListener('click', (event) => {
+    const button = event.target instanceof Element ? event.target.closest('button.cancel-operation') : null;
+    if (button) void actions.cancelOperation(button);
+  });
   const actionButtons = [$('#cancel-order'), ...document.querySelectorAll('#parked-actions button')];
   $('#cancel-order').addEventListener('click', () => {
     const reason = $('#action-note').value.trim();
-    void act('Cancel', '/cancel', reason ? { reason } : {}, actionButtons);
+    void actions.act('Cancel', '/cancel', reason ? { reason } : {}, actionButtons);
   });
   for (const button of document.querySelectorAll('#parked-actions button')) {
     button.addEventListener('click', () => {
@@ -164,7 +147,7 @@ function wire() {
         notice('Write a note first: actions on a parked order are recorded with it.');
         return;
       }
-      void act(button.textContent, '/actions', { action: button.dataset.action, note }, actionButtons);
+      void actions.act(button.textContent, '/actions', { action: button.dataset.action, note }, actionButtons);
     });
   }
 }

@@ -103,10 +103,17 @@ export function renderOrder(order) {
   $('#parked-actions').hidden = order.status !== 'NEEDS_ATTENTION';
 }
 
+const CANCELLABLE_OPERATION = ['RUNNING', 'WAITING_FOR_PROVIDER'];
+
+const cancelOperationButton = (o) => (CANCELLABLE_OPERATION.includes(o.status)
+  ? el('button', { type: 'button', className: 'cancel-operation', dataset: { operationId: o.operationId, operation: o.operation ?? 'operation' }, text: 'Cancel' })
+  : el('span'));
+
 export function renderOperations(list) {
   const operations = list?.operations ?? [];
   fillBody($('#operations'), operations.map((o) => row([
     o.operation ?? 'unknown', statusBadge(o.status), time(o.startedAt), time(o.updatedAt), text(o.error ? errorText(o.error) : null),
+    cancelOperationButton(o),
   ])));
   $('#operations-empty').hidden = operations.length > 0;
 }

@@ -1,0 +1,66 @@
+// Operator actions from the dashboard (order cancel, parked-order actions, operation cancel), each followed until it shows.
+import { api } from './api.js';
+import { $ } from './dom.js';
+
+const OPERATION_ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
+const FOLLOW_UP_POLLS = 20;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 750));
+
+/** `page`: the dashboard's state and its guarded(), notice(), loadOrder() and loadOrders(). */
+export function createActions(page) {
+  const { state, guarded, notice, loadOrder, loadOrders } = page;
+  const orderPath = () => `/v1/orders/${encodeURIComponent(state.orderId)}`;
+
+  async function followOrder(before) {
+    for (let i = 0; i < FOLLOW_UP_POLLS; i += 1) {
+      await pause();
+      if (!(await guarded(loadOrder)) || state.orderStatus !== before) break;
+    }
+    await guarded(loadOrders);
+  }
+
+  async function followOperation(path) {
+    let ended = false;
+    for (let i = 0; i < FOLLOW_UP_POLLS && !ended; i += 1) {
+      await pause();
+      const ok = await guarded(async () => {
+        ended = OPERATION_ENDED.includes((await api(path)).status);
+      });
+      if (!ok) break;
+    }
+    await guarded(loadOrder);
+  }
+
+  async function act(label, path, body, buttons) {
+    if (!state.orderId || !window.confirm(`${label} order ${state.orderId}?`)) return;
+    buttons.forEach((b) => { b.disabled = true; });
+    const before = state.orderStatus;
+    try {
+      const done = await guarded(async () => {
+        await api(`${orderPath()}${path}`, { method: 'POST', body });
+        notice(`${label}: requested for ${state.orderId}.`);
+        $('#action-note').value = '';
+      });
+      if (done) await followOrder(before);
+    } finally {
+      buttons.forEach((b) => { b.disabled = false; });
+    }
+  }
+
+  async function cancelOperation(button) {
+    const { operationId, operation } = button.dataset;
+    if (!state.orderId || !window.confirm(`Cancel the ${operation} of order ${state.orderId}? What it changed is rolled back.`)) return;
+    button.disabled = true;
+    const path = `${orderPath()}/operations/${encodeURIComponent(operationId)}`;
+    const reason = $('#action-note').value.trim();
+    const done = await guarded(async () => {
+      await api(`${path}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
+      notice(`Cancel: requested for the ${operation} ${operationId}.`);
+      $('#action-note').value = '';
+    });
+    if (done) await followOperation(path);
+    else button.disabled = false;
+  }
+
+  return { act, cancelOperation };
+}
