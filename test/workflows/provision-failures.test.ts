@@ -82,7 +82,9 @@ describe('provisionServer: permanent failures roll back', () => {
     const { state, history, sim, reservations } = await runOrder(h, paperOrder('stuck-rollback'), {
       hooks: { deleteServer: async () => { await h.panel.faults({ outage: true }); } },
       during: async (handle) => {
-        while ((await handle.query(orderStateQuery)).status !== 'NEEDS_ATTENTION') await h.env.sleep('1 minute');
+        const parked = async () => (await handle.query(orderStateQuery)).status === 'NEEDS_ATTENTION';
+        for (let minutes = 0; minutes < 60 && !(await parked()); minutes++) await h.env.sleep('1 minute');
+        expect((await handle.query(orderStateQuery)).status).toBe('NEEDS_ATTENTION');
         await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'mark-resolved', note: 'left for a manual clean-up' }] });
       },
       record: 'parked-compensation',
