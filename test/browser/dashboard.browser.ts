@@ -1,66 +1,36 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
 import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { listenApi } from '../../src/api/server';
-import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
+import { API_KEY, auth, orderBody, uniqueOrderId, waitFor } from '../api/harness';
 import { parkByFailedRollback } from '../api/park-order';
+import { refreshUntil, useDashboardRig } from './dashboard-rig';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let h: ApiHarness;
-let browser: Browser;
-let page: Page;
-const cspViolations: string[] = [];
+const rig = useDashboardRig();
 
 async function installingOrder(): Promise<string> {
   const orderId = uniqueOrderId('dash');
-  await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-  const res = await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'INSTALLING');
+  await rig.h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
+  const res = await waitFor(() => rig.h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'INSTALLING');
   expect(res.body.status).toBe('INSTALLING');
   return orderId;
 }
 
-const orderLink = (orderId: string) => page.locator(`#orders a[data-order-id="${orderId}"]`);
+const orderLink = (orderId: string) => rig.page.locator(`#orders a[data-order-id="${orderId}"]`);
 
-/** Refreshes the list until the order shows up (visibility is eventually consistent). */
 async function expectListed(orderId: string): Promise<void> {
-  for (let i = 0; i < 40 && (await orderLink(orderId).count()) === 0; i += 1) {
-    await page.click('#refresh');
-    await page.waitForTimeout(250);
-  }
+  await refreshUntil(rig.page, async () => (await orderLink(orderId).count()) > 0);
   expect(await orderLink(orderId).count()).toBe(1);
 }
 
 async function filterByStatus(status: string): Promise<void> {
-  await page.selectOption('#filter-status', status);
-  await page.click('#filters button[type="submit"]');
-  await page.waitForResponse((res) => res.url().includes(`/v1/orders?status=${status}`));
+  await rig.page.selectOption('#filter-status', status);
+  await rig.page.click('#filters button[type="submit"]');
+  await rig.page.waitForResponse((res) => res.url().includes(`/v1/orders?status=${status}`));
 }
-
-beforeAll(async () => {
-  h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: true });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-  page = await browser.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  page.on('dialog', (dialog) => void dialog.accept());
-});
-
-afterEach(() => {
-  h?.sim?.panel.context.faults.replace({});
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await h?.stop();
-});
 
 describe('dashboard in a browser', () => {
   it('asks for the key, lists and filters orders, shows an order, and cancels it', async () => {
+    const { h, page, cspViolations } = rig;
     const first = await installingOrder();
     const second = await installingOrder();
 
@@ -113,6 +83,7 @@ describe('dashboard in a browser', () => {
   });
 
   it('shows a parked order with its ledger; Roll back, with a note, clears it from the panel', async () => {
+    const { h, page, cspViolations } = rig;
     const orderId = await parkByFailedRollback(h, 'dash-parked');
     h.sim!.panel.context.faults.replace({});
     await filterByStatus('NEEDS_ATTENTION');
@@ -142,52 +113,8 @@ describe('dashboard in a browser', () => {
     expect(cspViolations).toEqual([]);
   });
 
-  it('lists the server operations of an order', async () => {
-    const orderId = uniqueOrderId('dash-ops');
-    h.sim!.panel.context.faults.replace({ installMs: 50 });
-    await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-    await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
-    const accepted = await h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send({ operation: 'suspend' }).expect(202);
-    await waitFor(() => h.http().get(accepted.body.links.self).set(auth), (r) => r.body.status === 'COMPLETED');
-    h.sim!.panel.context.faults.replace({});
-    await page.evaluate(`location.hash = ${JSON.stringify(`#order/${encodeURIComponent(orderId)}`)}`);
-    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
-    for (let i = 0; i < 40 && !(await page.textContent('#operations tbody'))?.includes('suspend'); i += 1) {
-      await page.click('#refresh');
-      await page.waitForTimeout(250);
-    }
-    const operations = await page.textContent('#operations tbody');
-    expect(operations).toContain('suspend');
-    expect(operations).toContain('COMPLETED');
-    expect(await page.isVisible('#operations-empty')).toBe(false);
-  });
-
-  it('cancels a running operation from its row, which ends CANCELLED with the note as its reason', async () => {
-    const orderId = uniqueOrderId('dash-op-cancel');
-    h.sim!.panel.context.faults.replace({ installMs: 50 });
-    await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-    await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
-    h.sim!.panel.context.faults.replace({ installMs: 10 * 60_000 });
-    const accepted = await h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send({ operation: 'reinstall' }).expect(202);
-    await waitFor(() => h.http().get(accepted.body.links.self).set(auth), (r) => r.body.step === 'install');
-    await page.evaluate(`location.hash = ${JSON.stringify(`#order/${encodeURIComponent(orderId)}`)}`);
-    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
-    const cancelButton = page.locator(`#operations button.cancel-operation[data-operation-id="${accepted.body.operationId}"]`);
-    for (let i = 0; i < 40 && (await cancelButton.count()) === 0; i += 1) {
-      await page.click('#refresh');
-      await page.waitForTimeout(250);
-    }
-    await page.fill('#action-note', 'customer changed their mind');
-    await cancelButton.click();
-    await page.waitForSelector('#operations tbody tr:has-text("reinstall"):has-text("CANCELLED")', { timeout: 30_000 });
-    expect(await cancelButton.count()).toBe(0);
-    const done = await h.http().get(accepted.body.links.self).set(auth);
-    expect(done.body).toMatchObject({ status: 'CANCELLED', error: { step: 'install', type: 'Cancelled', message: 'customer changed their mind' } });
-    expect(h.sim!.panel.state().servers.filter((server) => server.external_id === orderId)).toHaveLength(1);
-    expect(cspViolations).toEqual([]);
-  });
-
   it('links orders to the Temporal UI when TEMPORAL_UI_URL is set', async () => {
+    const { h, browser } = rig;
     const orderId = await installingOrder();
     const app = createApp({
       client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger: pino({ level: 'silent' }), temporalUiUrl: 'http://temporal-ui.test/',

@@ -1,10 +1,22 @@
-// Operator actions from the dashboard (order cancel, parked-order actions, operation cancel), each followed until it shows.
+// Operator actions from the dashboard (order cancel, parked-order actions, server operations), each followed until it shows.
 import { api } from './api.js';
 import { $ } from './dom.js';
 
 const OPERATION_ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 const FOLLOW_UP_POLLS = 20;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 750));
+
+const BUILD_FIELDS = ['memory', 'swap', 'disk', 'io', 'cpu'];
+
+/** The resize limits as typed; an empty field is left out, so the API names it. */
+function buildOf(form) {
+  const build = {};
+  for (const name of BUILD_FIELDS) {
+    const value = form.elements.namedItem(name).value.trim();
+    if (value !== '') build[name] = Number(value);
+  }
+  return build;
+}
 
 /** `page`: the dashboard's state and its guarded(), notice(), loadOrder() and loadOrders(). */
 export function createActions(page) {
@@ -62,5 +74,25 @@ export function createActions(page) {
     else button.disabled = false;
   }
 
-  return { act, cancelOperation };
+  async function startOperation(form) {
+    const operation = $('#operation-kind').value;
+    if (!state.orderId || !window.confirm(`Start a ${operation} of the server of order ${state.orderId}?`)) return;
+    const body = { operation };
+    if (operation === 'resize') body.build = buildOf(form);
+    const submit = form.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    try {
+      let self = null;
+      const done = await guarded(async () => {
+        const accepted = await api(`${orderPath()}/operations`, { method: 'POST', body });
+        self = accepted.links.self;
+        notice(`${operation}: started (${accepted.operationId}).`);
+      });
+      if (done) await followOperation(self);
+    } finally {
+      submit.disabled = false;
+    }
+  }
+
+  return { act, cancelOperation, startOperation };
 }

@@ -6,11 +6,19 @@ export const storeKey = (key) => sessionStorage.setItem(KEY_NAME, key);
 export const forgetKey = () => sessionStorage.removeItem(KEY_NAME);
 
 export class ApiFailure extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details ?? null;
   }
+}
+
+/** The failure for a person: message, code and, for a 400, each field and its reason. */
+export function failureText(err) {
+  const issues = Array.isArray(err.details?.issues) ? err.details.issues : [];
+  const fields = issues.map((i) => `${i.field}: ${i.reason}`).join('; ');
+  return `${err.message} (${err.code})${fields ? `: ${fields}` : ''}`;
 }
 
 export async function api(path, { method = 'GET', body } = {}) {
@@ -23,7 +31,7 @@ export async function api(path, { method = 'GET', body } = {}) {
   const data = await res.json().catch(() => null);
   if (!res.ok) {
     const error = data && data.error ? data.error : {};
-    throw new ApiFailure(res.status, error.code ?? 'http_error', error.message ?? `HTTP ${res.status}`);
+    throw new ApiFailure(res.status, error.code ?? 'http_error', error.message ?? `HTTP ${res.status}`, error.details);
   }
   return data;
 }

@@ -1,6 +1,6 @@
 // The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
 import { createActions } from './actions.js';
-import { ApiFailure, api, forgetKey, query, storeKey, storedKey } from './api.js';
+import { ApiFailure, api, failureText, forgetKey, query, storeKey, storedKey } from './api.js';
 import { $, el } from './dom.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
@@ -30,7 +30,7 @@ async function guarded(work) {
       forgetKey();
       showLogin('The API key was refused; enter it again.');
     } else {
-      notice(err instanceof ApiFailure ? `${err.message} (${err.code})` : `Request failed: ${err.message}`);
+      notice(err instanceof ApiFailure ? failureText(err) : `Request failed: ${err.message}`);
     }
     return false;
   }
@@ -131,6 +131,11 @@ function wire() {
   $('#more').addEventListener('click', () => void guarded(() => loadOrders(true)));
   $('#close-order').addEventListener('click', () => { location.hash = ''; });
   window.addEventListener('hashchange', () => void route());
+  $('#operation-kind').addEventListener('change', () => { $('#resize-build').hidden = $('#operation-kind').value !== 'resize'; });
+  $('#operation-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void actions.startOperation(event.target);
+  });
   $('#operations').addEventListener('click', (event) => {
     const button = event.target instanceof Element ? event.target.closest('button.cancel-operation') : null;
     if (button) void actions.cancelOperation(button);

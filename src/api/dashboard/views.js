@@ -101,6 +101,7 @@ export function renderOrder(order) {
   renderParked(order.parked);
   $('#cancel-order').hidden = isTerminal(order.status);
   $('#parked-actions').hidden = order.status !== 'NEEDS_ATTENTION';
+  $('#operation-form').hidden = !isTerminal(order.status);
 }
 
 const CANCELLABLE_OPERATION = ['RUNNING', 'WAITING_FOR_PROVIDER'];
