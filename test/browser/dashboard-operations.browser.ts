@@ -35,6 +35,7 @@ describe('dashboard: server operations in a browser', () => {
     await startOperation('suspend');
     expect(await page.isVisible('#resize-build')).toBe(false);
     await page.waitForSelector(operationRow('suspend', 'COMPLETED'), { timeout: 30_000 });
+    expect(await page.isVisible('#operations-empty')).toBe(false);
     expect(serversOf(orderId)).toEqual([expect.objectContaining({ suspended: true })]);
     const listed = await rig.h.http().get(`/v1/orders/${orderId}/operations`).set(auth);
     expect(listed.body.operations.map((o: { operation: string }) => o.operation)).toEqual(['suspend']);

@@ -3,7 +3,7 @@ import { createApp } from '../../src/api/app';
 import { listenApi } from '../../src/api/server';
 import { API_KEY, auth, orderBody, uniqueOrderId, waitFor } from '../api/harness';
 import { parkByFailedRollback } from '../api/park-order';
-import { refreshUntil, useDashboardRig } from './dashboard-rig';
+import { logIn, refreshUntil, useDashboardRig } from './dashboard-rig';
 
 const rig = useDashboardRig();
 
@@ -39,9 +39,7 @@ describe('dashboard in a browser', () => {
     await page.fill('#api-key', 'wrong-key');
     await page.click('#key-form button[type="submit"]');
     await page.waitForSelector('#notice:has-text("refused")');
-    await page.fill('#api-key', API_KEY);
-    await page.click('#key-form button[type="submit"]');
-    await page.waitForSelector('#main:not([hidden])');
+    await logIn(page);
     expect(page.url()).not.toContain(API_KEY);
     expect(await page.evaluate('sessionStorage.getItem("server-queue.apiKey")')).toBe(API_KEY);
     expect(await page.textContent('#queue')).toContain('Provider budget');
@@ -124,8 +122,7 @@ describe('dashboard in a browser', () => {
       const other = await browser.newPage();
       other.on('dialog', (dialog) => void dialog.dismiss());
       await other.goto(api.url);
-      await other.fill('#api-key', API_KEY);
-      await other.click('#key-form button[type="submit"]');
+      await logIn(other);
       await other.waitForSelector(`#orders a[data-order-id="${orderId}"]`, { timeout: 20_000 });
       const expected = `http://temporal-ui.test/namespaces/default/workflows/order-${orderId}`;
       const row = other.locator(`#orders tr:has(a[data-order-id="${orderId}"])`);
