@@ -6,8 +6,9 @@ import type { OrderMetricsSinks } from '../workflows/metrics-interceptors';
 /** The workflow metrics interceptors' module, bundled with the workflows when the worker has metrics. */
 export const METRICS_WORKFLOW_INTERCEPTORS = require.resolve('../workflows/metrics-interceptors');
 
-/** Turns provisionServer's metric events (see OrderMetricsSinks) into the worker's counters. */
-export function orderMetricsSinks(metrics: WorkerMetrics): InjectedSinks<OrderMetricsSinks> {
+/** Turns provisionServer's metric events (see OrderMetricsSinks) into the worker's counters; no-ops without metrics. */
+export function orderMetricsSinks(metrics: WorkerMetrics | undefined): InjectedSinks<OrderMetricsSinks> {
+  if (!metrics) return { orderMetrics: { promoted: { fn: () => undefined }, finished: { fn: () => undefined } } };
   return {
     orderMetrics: {
       promoted: { fn: (_info, tier) => metrics.slaBreaches.inc({ tier, kind: 'queue_wait' }) },

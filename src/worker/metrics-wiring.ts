@@ -7,7 +7,8 @@ type Interceptors = NonNullable<WorkerOptions['interceptors']>;
 
 /**
  * The interceptors and sinks a worker adds to the caller's: the activity interceptor (log context and, with
- * `metrics`, activity metrics) always; with `metrics`, the workflow metrics interceptors and their sinks too. A
+ * `metrics`, activity metrics) and the order metrics sinks (no-ops without `metrics`) always; with `metrics`, the
+ * workflow metrics interceptors too. A
  * prebuilt workflow bundle gets no workflow interceptors (they must be bundled in; SLA and finished-order counts are
  * then missing).
  */
@@ -17,7 +18,7 @@ export function observabilityOptions(
   prebuiltBundle: boolean,
 ): { interceptors: Interceptors; sinks?: WorkerOptions['sinks'] } {
   const activity = [...(interceptors?.activity ?? []), activityInterceptor(metrics)];
-  if (!metrics) return { interceptors: { ...interceptors, activity } };
+  if (!metrics) return { interceptors: { ...interceptors, activity }, sinks: orderMetricsSinks(undefined) };
   const workflowModules = prebuiltBundle
     ? interceptors?.workflowModules
     : [...(interceptors?.workflowModules ?? []), METRICS_WORKFLOW_INTERCEPTORS];

@@ -1,5 +1,5 @@
 import {
-  ApplicationFailure, TimeoutFailure, proxyActivities, sleep, workflowInfo, type ActivityOptions,
+  ApplicationFailure, TimeoutFailure, patched, proxyActivities, proxySinks, sleep, workflowInfo, type ActivityOptions,
 } from '@temporalio/workflow';
 import { FailureType, type CircuitOpenDetails } from '../errors';
 import type { ProvisioningActivities } from './activity-contract';
@@ -7,7 +7,17 @@ import { compensationOptions } from './activity-options';
 import type { Order, OrderStatus } from './contract';
 import { PROMOTED_PRIORITY_KEY, planningTaskQueue, providerTaskQueue, type TierPolicy } from './flow-contract';
 import { hasFailureType } from './failures';
+import type { OrderMetricsSinks } from './metrics-interceptors';
 import type { OrderTracker } from './order-state';
+
+/**
+ * Patch id: a step whose dispatch deadline has already passed when it is scheduled (the worker ran the order late) is
+ * promoted before scheduling. Before it, such a step was scheduled with a 1 ms schedule-to-start timeout, which the
+ * real server does not fire when a poller takes the task at once.
+ */
+export const LATE_DISPATCH_PATCH = 'promote-late-dispatch';
+
+const { orderMetrics } = proxySinks<OrderMetricsSinks>();
 
 /** Runs the step's activity; `again` is true when an earlier run of this step may have reached the panel. */
 type ProviderCall<R> = (activities: ProvisioningActivities, again: boolean) => Promise<R>;
@@ -71,6 +81,7 @@ export class OrderFlow {
   async run<R>(base: ActivityOptions, call: ProviderCall<R>, resumeStatus: () => OrderStatus, queue: StepQueue = 'provider'): Promise<R> {
     const taskQueue = (queue === 'planning' ? planningTaskQueue : providerTaskQueue)(workflowInfo().taskQueue);
     for (let again = false; ; again = true) {
+      if (!this.promoted && this.dispatchDeadline() <= Date.now() && patched(LATE_DISPATCH_PATCH)) this.promote();
       const { priorityKey, fairnessKey } = this.tracker.state.priority;
       const activities = proxyActivities<ProvisioningActivities>({
         ...base,
@@ -82,8 +93,7 @@ export class OrderFlow {
         return await call(activities, again);
       } catch (err) {
         if (!this.promoted && isScheduleToStartTimeout(err)) {
-          this.tracker.promote(PROMOTED_PRIORITY_KEY,
-            `waited more than ${this.policy.maxQueueWaitMs / 1000} s for dispatch: promoted to priority ${PROMOTED_PRIORITY_KEY}`);
+          this.promote();
           continue;
         }
         const open = circuitDetails(err);
@@ -91,6 +101,12 @@ export class OrderFlow {
         else if (!(await this.onStepFailed?.(err))) throw err;
       }
     }
+  }
+
+  private promote(): void {
+    this.tracker.promote(PROMOTED_PRIORITY_KEY,
+      `waited more than ${this.policy.maxQueueWaitMs / 1000} s for dispatch: promoted to priority ${PROMOTED_PRIORITY_KEY}`);
+    orderMetrics.promoted(this.order.tier);
   }
 
   /** A rollback on the provider queue, ahead of forward steps (priority 1); never held by a breaker. */
