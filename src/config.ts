@@ -13,6 +13,13 @@ const port = (fallback: number) => z.coerce.number().int('must be an integer').m
 const flag = (fallback: boolean) => z.enum(['true', 'false', '1', '0']).optional()
   .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 
+const HOUR_MS = 3_600_000;
+
+/** Namespace retention: `36h` or `30d` (the server's minimum for a local namespace is one hour). */
+const retention = z.string().trim().regex(/^\d+(h|d)$/, 'must be a duration in hours or days, such as 72h or 30d')
+  .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('d') ? 24 * HOUR_MS : HOUR_MS))
+  .pipe(z.number().min(HOUR_MS, 'must be at least 1h').max(3650 * 24 * HOUR_MS, 'must be at most 3650d'));
+
 /** The service's own variables; Temporal's (TEMPORAL_ADDRESS, ...) are read by temporal-connection.ts. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
@@ -25,6 +32,8 @@ export const envSchema = z.object({
   MAX_INFLIGHT_PER_USER: z.coerce.number().int('must be an integer').min(1).max(100_000).default(5),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_RETENTION: retention.optional(),
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
@@ -65,8 +74,15 @@ export interface AppConfig {
   maxInflightPerUser: number;
   taskQueue: string;
   temporal: TemporalSettings;
-  /** Port of the embedded Temporal server npm start runs when no TEMPORAL_ADDRESS is configured. */
+  /** Port of the Temporal dev server npm start runs when no TEMPORAL_ADDRESS is configured. */
   temporalPort: number;
+  /** Port of that server's Temporal UI; 0 runs it without the UI. */
+  temporalUiPort: number;
+  /**
+   * TEMPORAL_RETENTION: how long Temporal keeps closed workflows. npm start applies it (default 30 days) to the dev
+   * server it runs, and to an external namespace only when set.
+   */
+  temporalRetention: { ms: number; explicit: boolean };
   registerSearchAttributes: boolean;
   pterodactyl: { url?: string; apiKey?: string };
   dataDir: string;
@@ -89,6 +105,8 @@ export interface AppConfig {
   /** OPERATOR_WEBHOOK_URL (optional) and OPERATOR_WEBHOOK_FORMAT (json|discord): parked orders are announced there. */
   operatorWebhook: { url?: string; format: OperatorWebhookFormat };
 }
+
+export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
 
 /** Parses the environment once; throws ConfigError naming each bad variable and the reason (never the value). */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -120,6 +138,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporal,
     temporalPort: e.TEMPORAL_PORT,
+    temporalUiPort: e.TEMPORAL_UI_PORT,
+    temporalRetention: { ms: e.TEMPORAL_RETENTION ?? DEFAULT_RETENTION_MS, explicit: e.TEMPORAL_RETENTION !== undefined },
     registerSearchAttributes: e.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES,
     pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },
     dataDir: path.resolve(e.DATA_DIR),

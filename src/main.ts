@@ -4,32 +4,40 @@ import { startSimPanel } from '../sim/src';
 import { createApp } from './api/app';
 import { listenApi } from './api/server';
 import { ConfigError, loadConfig, type AppConfig } from './config';
-import { startEmbeddedTemporal } from './launcher/embedded-temporal';
+import { startTemporalDevServer } from './launcher/temporal-dev-server';
+import { whenNpmIsGone } from './launcher/launcher-watch';
 import { ProcessStack } from './launcher/process-stack';
 import { startWorkerProcess } from './launcher/worker-process';
 import { createLogger, safeError, type Logger } from './logger';
 import { connectClient, describeTemporalTarget, withAddress } from './temporal-connection';
+import { ensureRetention } from './temporal-retention';
 import { ensureSearchAttributes } from './temporal-search-attributes';
 
 /**
- * `npm start`: everything a new user needs in one process tree. Temporal (embedded, unless TEMPORAL_ADDRESS or a
- * Temporal profile names one), the order search attributes, a simulated panel (unless PTERODACTYL_URL is set), the
- * worker and the API. State lives under DATA_DIR, so starting again resumes every unfinished order.
+ * `npm start`: everything a new user needs in one process tree. Temporal (the official dev server with its UI, unless
+ * TEMPORAL_ADDRESS or a Temporal profile names one), the order search attributes, a simulated panel (unless
+ * PTERODACTYL_URL is set), the worker and the API. State lives under DATA_DIR, so starting again resumes every
+ * unfinished order.
  */
 async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Promise<string[]> {
   const lines: string[] = [];
   let temporal = config.temporal;
+  let temporalUiUrl = config.temporalUiUrl;
   if (!temporal.address) {
     const dbFilename = path.join(config.dataDir, 'temporal.db');
-    const embedded = await startEmbeddedTemporal({ port: config.temporalPort, dbFilename, namespace: temporal.namespace });
-    stack.add('embedded Temporal server', embedded.stop, embedded.kill);
-    void embedded.exited.then((code) => {
+    const server = await startTemporalDevServer({
+      port: config.temporalPort, uiPort: config.temporalUiPort, dbFilename, namespace: temporal.namespace,
+    });
+    stack.add('Temporal dev server', server.stop, server.kill);
+    void server.exited.then((code) => {
       if (stack.isStopping) return;
-      logger.error({ code }, 'the embedded Temporal server exited; stopping');
+      logger.error({ code }, 'the Temporal dev server exited; stopping');
       void stack.stopAll().then(() => process.exit(1));
     });
-    temporal = withAddress(temporal, embedded.address);
-    lines.push(`Temporal     ${describeTemporalTarget(temporal)}: embedded server, state in ${dbFilename}`);
+    temporal = withAddress(temporal, server.address);
+    temporalUiUrl ??= server.uiUrl ?? undefined;
+    lines.push(`Temporal     ${describeTemporalTarget(temporal)}: official dev server, state in ${dbFilename}`);
+    lines.push(server.uiUrl ? `Temporal UI  ${server.uiUrl}/namespaces/${temporal.namespace}/workflows` : 'Temporal UI  off (TEMPORAL_UI_PORT=0)');
   } else {
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
   }
@@ -41,6 +49,16 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     if (!outcome.ok) {
       logger.warn({ reason: outcome.reason }, `order search attributes are not registered; run:\n${outcome.howToFix}`);
     } else if (outcome.added.length) logger.info({ added: outcome.added }, 'registered search attributes');
+  }
+  if (!config.temporal.address || config.temporalRetention.explicit) {
+    const retentionDays = config.temporalRetention.ms / 86_400_000;
+    try {
+      const { changed } = await ensureRetention(client.connection, temporal.namespace, config.temporalRetention.ms);
+      if (changed) logger.info({ namespace: temporal.namespace, retentionDays }, 'namespace retention set');
+    } catch (err) {
+      logger.warn({ err: safeError(err), namespace: temporal.namespace }, 'could not set the namespace retention (TEMPORAL_RETENTION)');
+    }
+    lines.push(`Retention    closed orders are kept ${retentionDays} days (TEMPORAL_RETENTION)`);
   }
 
   let panel = { url: config.pterodactyl.url ?? '', apiKey: config.pterodactyl.apiKey ?? '' };
@@ -76,7 +94,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl: config.temporalUiUrl,
+    temporalUiUrl,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);
@@ -100,11 +118,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   const stack = new ProcessStack(logger);
   stack.stopOnSignals(() => process.exit(0));
+  whenNpmIsGone((launcher) => {
+    logger.warn({ launcher }, 'npm, which started this process, is gone; stopping');
+    void stack.stopAll().then(() => process.exit(1));
+  });
   try {
     const lines = await start(config, logger, stack);
     process.stdout.write(`\nserver-queue is running (Ctrl-C stops everything)\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
   } catch (err) {
     logger.fatal({ err: safeError(err) }, 'could not start');
+    process.stderr.write(`\nserver-queue could not start: ${err instanceof Error ? err.message : String(err)}\n\n`);
     await stack.stopAll();
     process.exit(1);
   }

@@ -8,7 +8,7 @@ type Env = Record<string, string | undefined>;
 /**
  * Where and how to reach Temporal, from Temporal's standard environment configuration (`@temporalio/envconfig`):
  * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_GRPC_META_*, TEMPORAL_PROFILE and
- * TEMPORAL_CONFIG_FILE. `address` is undefined when nothing configures one (npm start then runs the embedded server).
+ * TEMPORAL_CONFIG_FILE. `address` is undefined when nothing configures one (npm start then runs the Temporal dev server).
  */
 export interface TemporalSettings {
   address?: string;
@@ -48,7 +48,7 @@ export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
   return { address, namespace: loaded.namespace ?? 'default', connection: { apiKey, tls, metadata: metadata as Record<string, string> | undefined } };
 }
 
-/** The same settings pointed at another address (the embedded server npm start runs). */
+/** The same settings pointed at another address (the Temporal dev server npm start runs). */
 export function withAddress(settings: TemporalSettings, address: string): TemporalSettings {
   return { ...settings, address };
 }
