@@ -14,8 +14,6 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json ./
-COPY bin ./bin
-COPY devserver/src ./devserver/src
 COPY sim/src ./sim/src
 COPY src ./src
 COPY docker/entrypoint.sh /usr/local/bin/server-queue

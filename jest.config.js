@@ -1,7 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{devserver,sim,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{sim,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': 'ts-jest' },
   testTimeout: 60000,

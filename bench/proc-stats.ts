@@ -33,7 +33,8 @@ export function processRole(pid: number): string {
   } catch {
     return 'gone';
   }
-  if (cmdline.includes('temporal-devserver')) return 'Temporal';
+  const args = cmdline.split('\0');
+  if (args.includes('start-dev') && !args.some((arg) => arg.endsWith('parent-watchdog.js'))) return 'Temporal';
   if (cmdline.includes('worker/main')) return 'worker';
   return 'other';
 }

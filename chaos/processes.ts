@@ -1,12 +1,44 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
 import path from 'node:path';
+import { startTemporalDevServer, type TemporalDevServer } from '../src/launcher/temporal-dev-server';
 import { sleep } from '../test/e2e/stack-process';
 
 const ROOT = path.resolve(__dirname, '..');
 
-/** One restartable process of the chaos stack; `ready` tells when it serves again after a (re)start. */
-export class Part {
+/** One restartable part of the chaos stack. */
+export interface Restartable {
+  readonly name: string;
+  start(): Promise<void>;
+  /** SIGKILL, then a start after `downMs`. */
+  crash(downMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The official Temporal dev server on `port` with its state in `dbFilename`: a crash kills it (SIGKILL) mid-flight. */
+export class TemporalPart implements Restartable {
+  readonly name = 'Temporal';
+  private server: TemporalDevServer | undefined;
+
+  constructor(private readonly port: number, private readonly dbFilename: string) {}
+
+  async start(): Promise<void> {
+    this.server = await startTemporalDevServer({ port: this.port, uiPort: 0, dbFilename: this.dbFilename, namespace: 'default', startTimeoutMs: 90_000 });
+  }
+
+  async crash(downMs: number): Promise<void> {
+    this.server?.kill();
+    await this.server?.exited;
+    await sleep(downMs);
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.stop();
+  }
+}
+
+/** One restartable Node.js process of the chaos stack; `ready` tells when it serves again after a (re)start. */
+export class Part implements Restartable {
   private child: ChildProcess | undefined;
   restarts = 0;
 
@@ -26,7 +58,6 @@ export class Part {
     }
   }
 
-  /** SIGKILL, then a start after `downMs`. */
   async crash(downMs: number): Promise<void> {
     const child = this.child;
     if (child && child.exitCode === null) {
@@ -57,15 +88,6 @@ export function sentMessage(message: string): (child: ChildProcess) => Promise<b
     if (!child.listenerCount('message')) child.on('message', (m) => m === message && seen.add(child));
     return seen.has(child);
   };
-}
-
-/** Ready once something listens on the port. */
-export function listening(port: number): () => Promise<boolean> {
-  return () => new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export const tsNode = (script: string): string[] => ['-r', 'ts-node/register/transpile-only', script];

@@ -1,7 +1,7 @@
 /**
  * Chaos suite (`npm run chaos`): --orders orders (default 200) with callbacks, submitted through the API while the
  * simulated panel injects --faults (default 20 %) 5xx and creates that time out but succeed, and the worker, the API
- * and the embedded Temporal server are each killed with SIGKILL at random moments (seeded) and restarted. Then it
+ * and the Temporal dev server (on its database file) are each killed with SIGKILL at random moments (seeded) and restarted. Then it
  * waits for every order to settle and checks: every order accepted with a 202 is found; every order is ACTIVE,
  * FAILED, CANCELLED or NEEDS_ATTENTION; exactly one server per ACTIVE order; no server or allocation held for any
  * FAILED or CANCELLED order, and no reservation left in the flow control when nothing is parked; every settled
@@ -16,7 +16,7 @@ import { startSimPanel, type SimState } from '../sim/src';
 import { freePort, orderBody, sleep } from '../test/e2e/stack-process';
 import { WORKER_READY_MESSAGE } from '../src/worker/ready';
 import { seededRandom } from '../bench/open-loop';
-import { answers, listening, Part, sentMessage, tsNode } from './processes';
+import { answers, Part, sentMessage, TemporalPart, tsNode } from './processes';
 import { CallbackReceiver } from './receiver';
 import { checkInvariants, type Settled } from './invariants';
 
@@ -40,8 +40,7 @@ async function main(): Promise<number> {
   const callbackUrl = await receiver.listen();
   const [temporalPort, apiPort] = [await freePort(), await freePort()];
   const common = { LOG_LEVEL: 'error', TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, CALLBACK_SECRET: SECRET, PROVIDER_RATE_LIMIT: '6000' };
-  const temporal = new Part('Temporal', ['bin/temporal-devserver', 'server', 'start-dev', '--port', String(temporalPort),
-    '--db-filename', path.join(dataDir, 'temporal.db'), '--log-level', 'error', '--exit-with-stdin'], {}, listening(temporalPort));
+  const temporal = new TemporalPart(temporalPort, path.join(dataDir, 'temporal.db'));
   const worker = new Part('worker', tsNode('src/worker/main.ts'), {
     ...common, PTERODACTYL_URL: sim.url, PTERODACTYL_API_KEY: PANEL_KEY, WORKER_METRICS_PORT: '0', WORKER_SDK_METRICS_PORT: '0',
   }, sentMessage(WORKER_READY_MESSAGE), true);

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { InternalConnectionOptionsSymbol, type InternalConnectionOptions } from '@temporalio/client/lib/connection';
-import { msToTs } from '@temporalio/common/lib/time';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
-import { startDevServer, type DevServer } from '../../devserver/src/server';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
 import { createApp } from '../../src/api/app';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { createPterodactylClient } from '../../src/provider';
-import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { createWorker } from '../../src/worker';
 import type { FlowPolicy } from '../../src/workflows/flow-contract';
+import { startDevServerEnv, startTestServerEnv } from '../engines';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const SIM_KEY = 'ptla_apiTestKey0123456789';
@@ -30,8 +28,8 @@ export interface ApiHarnessOptions {
   /** Tier policy for the API's queue positions (and the worker's, when it runs). */
   flowPolicy?: FlowPolicy;
   /**
-   * Start the embedded server in time-skipping mode: time runs on the wall clock until `skipTime` is called, which
-   * jumps over timers (retry backoffs) while no task is outstanding.
+   * Run on the official time-skipping test server instead of the dev server: time runs on the wall clock until
+   * `skipTime` is called, which jumps over timers (retry backoffs). It has no visibility (listing orders fails).
    */
   timeSkipping?: boolean;
 }
@@ -39,7 +37,8 @@ export interface ApiHarnessOptions {
 export interface ApiHarness {
   api: ListeningApi;
   client: Client;
-  devserver: DevServer;
+  /** The engine: the dev server, or the test server with `timeSkipping`. */
+  env: TestWorkflowEnvironment;
   taskQueue: string;
   sim?: RunningSimPanel;
   /** supertest against the listening API (127.0.0.1 only). */
@@ -59,16 +58,11 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
 
-/** An in-process embedded Temporal server with the search attributes registered, a real client, and the API. */
+/** An official Temporal engine with the order search attributes, a real client, and the API. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
-  const devserver = await startDevServer({ port: 0, ip: '127.0.0.1', timeSkipping: options.timeSkipping, logger: { error: () => undefined } });
-  const connectionOptions: InternalConnectionOptions = {
-    address: devserver.address, [InternalConnectionOptionsSymbol]: { supportsTestService: options.timeSkipping === true },
-  };
-  const connection = await Connection.connect(connectionOptions);
-  const registered = await ensureSearchAttributes(connection, 'default');
-  if (!registered.ok) throw new Error(registered.reason);
-  const client = new Client({ connection, namespace: 'default' });
+  quietRuntime();
+  const env = options.timeSkipping ? await startTestServerEnv() : await startDevServerEnv();
+  const { client, connection } = env;
   const taskQueue = `api-test-${randomUUID()}`;
   const logger = pino({ level: 'silent' });
   const stops: Array<() => Promise<void>> = [];
@@ -76,13 +70,12 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
 
   let sim: RunningSimPanel | undefined;
   if (options.worker) {
-    quietRuntime();
     sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, host: '127.0.0.1', installMs: options.installMs ?? 50, rateLimitPerMinute: 100_000, seed: 7 });
-    const native = await NativeConnection.connect({ address: devserver.address });
     const worker = await createWorker({
-      connection: native, taskQueue, namespace: 'default', logger,
+      connection: env.nativeConnection, taskQueue, namespace: 'default', logger,
       provider: createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY }), installPollMs: 50,
-      flowConfig: { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 100_000, ...(options.flowPolicy ? { policy: options.flowPolicy } : {}) },
+      // 500 tasks a second: under the real server's 1 000 per task-queue partition, above which its own limit applies.
+      flowConfig: { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 30_000, ...(options.flowPolicy ? { policy: options.flowPolicy } : {}) },
       tuning: { shutdownGraceTime: '1 second', maxHeartbeatThrottleInterval: '200 ms', defaultHeartbeatThrottleInterval: '200 ms' },
     });
     const running = worker.run();
@@ -92,7 +85,6 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     };
     stops.push(async () => {
       await stopWorker();
-      await native.close();
       await sim!.close();
     });
   }
@@ -107,18 +99,17 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
-    api, client, devserver, taskQueue, sim,
+    api, client, env, taskQueue, sim,
     http: () => request(api.url),
     stopWorker: () => stopWorker(),
     skipTime: async (ms) => {
       if (!connection.testService) throw new Error('skipTime needs a harness started with timeSkipping');
-      await connection.testService.unlockTimeSkippingWithSleep({ duration: msToTs(ms) });
+      await env.sleep(ms);
     },
     stop: async () => {
       await api.close();
       for (const stop of stops) await stop();
-      await connection.close();
-      await devserver.stop();
+      await env.teardown();
     },
   };
 }

@@ -1,7 +1,7 @@
-import { Connection } from '@temporalio/client';
-import { startDevServer } from '../../devserver/src/server';
-import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
+import { startDevServerEnv } from '../engines';
 import { auth, startApiHarness, type ApiHarness } from './harness';
 
 describe('health endpoints', () => {
@@ -13,7 +13,6 @@ describe('health endpoints', () => {
 
   afterAll(async () => {
     await h?.api.close();
-    await h?.client.connection.close();
   });
 
   it('GET /healthz answers 200 without an API key', async () => {
@@ -35,7 +34,7 @@ describe('health endpoints', () => {
   });
 
   it('GET /readyz answers 503 once Temporal is down, while /healthz stays 200', async () => {
-    await h.devserver.stop();
+    await h.env.teardown();
     const started = Date.now();
     const res = await h.http().get('/readyz');
     expect(res.status).toBe(503);
@@ -46,34 +45,29 @@ describe('health endpoints', () => {
 });
 
 describe('search attribute registration', () => {
+  let env: TestWorkflowEnvironment | undefined;
+  afterEach(async () => {
+    await env?.teardown();
+  });
+
   it('registers the order attributes once and is a no-op afterwards', async () => {
-    const server = await startDevServer({ port: 0, ip: '127.0.0.1' });
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: ['OrderStatus', 'UserId', 'Tier'] });
-      expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: [] });
-      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-      const T = temporal.api.enums.v1.IndexedValueType;
-      expect(customAttributes).toMatchObject({ OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD, UserId: T.INDEXED_VALUE_TYPE_INT, Tier: T.INDEXED_VALUE_TYPE_KEYWORD });
-    } finally {
-      await connection.close();
-      await server.stop();
-    }
+    env = await startDevServerEnv({ searchAttributes: false });
+    const { connection } = env;
+    expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: ['OrderStatus', 'UserId', 'Tier'] });
+    expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: [] });
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+    const T = temporal.api.enums.v1.IndexedValueType;
+    expect(customAttributes).toMatchObject({ OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD, UserId: T.INDEXED_VALUE_TYPE_INT, Tier: T.INDEXED_VALUE_TYPE_KEYWORD });
   });
 
   it('reports an attribute registered with another type instead of overwriting it', async () => {
-    const server = await startDevServer({ port: 0, ip: '127.0.0.1' });
-    const connection = await Connection.connect({ address: server.address });
-    try {
-      await connection.operatorService.addSearchAttributes({
-        namespace: 'default', searchAttributes: { UserId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
-      });
-      const outcome = await ensureSearchAttributes(connection, 'default');
-      expect(outcome).toMatchObject({ ok: false, unreachable: false, reason: expect.stringContaining('UserId') });
-      expect(outcome.ok ? '' : outcome.howToFix).toContain('temporal operator search-attribute create --namespace default --name UserId --type Int');
-    } finally {
-      await connection.close();
-      await server.stop();
-    }
+    env = await startDevServerEnv({ searchAttributes: false });
+    const { connection } = env;
+    await connection.operatorService.addSearchAttributes({
+      namespace: 'default', searchAttributes: { UserId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+    });
+    const outcome = await ensureSearchAttributes(connection, 'default');
+    expect(outcome).toMatchObject({ ok: false, unreachable: false, reason: expect.stringContaining('UserId') });
+    expect(outcome.ok ? '' : outcome.howToFix).toContain('temporal operator search-attribute create --namespace default --name UserId --type Int');
   });
 });

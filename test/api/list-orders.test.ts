@@ -61,17 +61,19 @@ describe('GET /v1/orders', () => {
 
   it('pages with limit and cursor through every order exactly once', async () => {
     const seen: string[] = [];
+    const sizes: number[] = [];
     let cursor: string | null = null;
-    let pages = 0;
     do {
       const res = await list(`?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
       expect(res.status).toBe(200);
-      expect(res.body.orders.length).toBeLessThanOrEqual(2);
+      sizes.push(res.body.orders.length);
       seen.push(...(res.body.orders as Summary[]).map((o) => o.orderId));
       cursor = res.body.nextCursor as string | null;
-      pages++;
-    } while (cursor && pages < 10);
-    expect(pages).toBe(3);
+    } while (cursor && sizes.length < 10);
+    // Temporal hands out a page token whenever a page is full, so a full last page is followed by an empty one.
+    const full = Math.floor(placed.length / 2);
+    expect(sizes.slice(0, full)).toEqual(Array(full).fill(2));
+    expect(sizes.slice(full)).toEqual(placed.length % 2 ? [1] : [0]);
     expect([...seen].sort()).toEqual(placed.map((o) => o.orderId).sort());
   });
 

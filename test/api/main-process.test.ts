@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { descendants, isAlive, sleep } from '../e2e/stack-process';
 import { orderBody, waitFor } from './harness';
@@ -42,7 +43,8 @@ describe('npm start (src/main.ts)', () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-main-'));
     env = {
       DATA_DIR: dataDir, API_KEY: KEY, HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), SIM_PORT: String(await freePort()),
+      PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
+      SIM_PORT: String(await freePort()),
     };
   });
 
@@ -52,13 +54,34 @@ describe('npm start (src/main.ts)', () => {
   });
 
   const api = () => request(`http://127.0.0.1:${env.PORT}`);
+
+  it('refuses a DATA_DIR whose temporal.db the former emulator wrote, saying what to do', async () => {
+    const legacyDir = mkdtempSync(path.join(tmpdir(), 'server-queue-legacy-'));
+    const legacy = new Database(path.join(legacyDir, 'temporal.db'));
+    legacy.exec('CREATE TABLE namespaces (name TEXT PRIMARY KEY, json TEXT NOT NULL); CREATE TABLE runs (run_id TEXT PRIMARY KEY, state TEXT NOT NULL);');
+    legacy.close();
+    try {
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+        cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, DATA_DIR: legacyDir, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(stderr).toContain(`${path.join(legacyDir, 'temporal.db')} was written by the Temporal emulator`);
+      expect(stderr).toContain(`mv ${path.join(legacyDir, 'temporal.db')} ${path.join(legacyDir, 'temporal.db')}.emulator`);
+    } finally {
+      rmSync(legacyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
   const status = async (orderId: string) => (await api().get(`/v1/orders/${orderId}`).set('Authorization', `Bearer ${KEY}`)).body.status as string;
 
   it('starts Temporal, the panel, the worker and the API, and says where', async () => {
     running = await startMain(env);
     const banner = running.output();
     expect(banner).toContain(`API          http://127.0.0.1:${env.PORT}`);
-    expect(banner).toContain(`Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: embedded server, state in ${path.join(dataDir, 'temporal.db')}`);
+    expect(banner).toContain(`Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: official dev server, state in ${path.join(dataDir, 'temporal.db')}`);
+    expect(banner).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows`);
     expect(banner).toContain(`Panel        http://127.0.0.1:${env.SIM_PORT}: simulated Pterodactyl`);
     expect(banner).not.toContain(KEY);
     await api().get('/readyz').expect(200);

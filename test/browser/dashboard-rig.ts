@@ -1,13 +1,17 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run',
 ];
 
-/** The API, embedded Temporal (time-skipping), a worker and the simulated panel in-process, and a Chromium page. */
+/**
+ * The API, an official Temporal engine, a worker and the simulated panel in-process, and a Chromium page. The dev
+ * server by default; with `timeSkipping` the test server, which skips retry backoffs (to park an order) but has no
+ * visibility, so the dashboard's order list and queue figures stay empty there.
+ */
 export interface DashboardRig {
   h: ApiHarness;
   browser: Browser;
@@ -17,10 +21,10 @@ export interface DashboardRig {
 }
 
 /** Starts the rig in beforeAll and stops it in afterAll; the page accepts every confirm(). */
-export function useDashboardRig(): DashboardRig {
+export function useDashboardRig(options: { timeSkipping?: boolean } = {}): DashboardRig {
   const rig = { cspViolations: [] as string[] } as DashboardRig;
   beforeAll(async () => {
-    rig.h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: true });
+    rig.h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: options.timeSkipping });
     rig.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     rig.page = await rig.browser.newPage();
     rig.page.on('console', (message) => {

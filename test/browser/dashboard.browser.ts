@@ -2,7 +2,6 @@ import pino from 'pino';
 import { createApp } from '../../src/api/app';
 import { listenApi } from '../../src/api/server';
 import { API_KEY, auth, orderBody, uniqueOrderId, waitFor } from '../api/harness';
-import { parkByFailedRollback } from '../api/park-order';
 import { logIn, refreshUntil, useDashboardRig } from './dashboard-rig';
 
 const rig = useDashboardRig();
@@ -77,37 +76,6 @@ describe('dashboard in a browser', () => {
     await h.http().post(`/v1/orders/${second}/cancel`).set(auth).send({}).expect(202);
     await waitFor(() => h.http().get(`/v1/orders/${second}`).set(auth), (r) => r.body.status === 'CANCELLED');
 
-    expect(cspViolations).toEqual([]);
-  });
-
-  it('shows a parked order with its ledger; Roll back, with a note, clears it from the panel', async () => {
-    const { h, page, cspViolations } = rig;
-    const orderId = await parkByFailedRollback(h, 'dash-parked');
-    h.sim!.panel.context.faults.replace({});
-    await filterByStatus('NEEDS_ATTENTION');
-    await expectListed(orderId);
-    await orderLink(orderId).click();
-    await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${orderId}")`);
-    await page.waitForSelector('#parked-actions:not([hidden])');
-    const facts = await page.textContent('#parked-facts');
-    expect(facts).toContain('COMPENSATION_FAILED');
-    expect(facts).toContain('deleteServer');
-    expect(facts).toContain('PanelUnavailable');
-    expect(await page.isVisible('#order-parked')).toBe(true);
-
-    await page.fill('#action-note', '');
-    await page.click('#parked-actions button[data-action="rollback"]');
-    await page.waitForSelector('#notice:has-text("Write a note first")');
-    expect((await h.http().get(`/v1/orders/${orderId}`).set(auth)).body.status).toBe('NEEDS_ATTENTION');
-
-    await page.fill('#action-note', 'panel is back; removing the server');
-    await page.click('#parked-actions button[data-action="rollback"]');
-    await page.waitForSelector('#order-status:has-text("CANCELLED")', { timeout: 30_000 });
-    expect(await page.isVisible('#parked-actions')).toBe(false);
-    expect(await page.textContent('#parked-facts')).toContain('rollback at');
-    const done = await h.http().get(`/v1/orders/${orderId}`).set(auth);
-    expect(done.body).toMatchObject({ status: 'CANCELLED', parked: { resolution: { action: 'rollback', note: 'panel is back; removing the server' } } });
-    expect(h.sim!.panel.state().servers.filter((server) => server.external_id === orderId)).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
 

@@ -95,10 +95,11 @@ describe('provisionServer: order callbacks', () => {
 
   it('retries a callback the receiver could not take, delivering the same event id', async () => {
     receiver.reply = (_request, index) => ({ status: index === 0 ? 503 : 200 });
-    const { state, history } = await runOrder(h, paperOrder('cb-retry', { callbackUrl: receiver.url }), { callbackSecret: SECRET });
+    const { state, history, failures } = await runOrder(h, paperOrder('cb-retry', { callbackUrl: receiver.url }), { callbackSecret: SECRET });
     expect(state.callbacks).toEqual([expect.objectContaining({ delivered: true, error: null })]);
     expect(receiver.received.map((r) => verified(r).id)).toEqual(['order-cb-retry:active:1', 'order-cb-retry:active:1']);
-    expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 2, lastFailureType: 'CallbackUnavailable', outcome: 'completed' });
+    expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 2, outcome: 'completed' });
+    expect(failures).toEqual([expect.objectContaining({ activity: 'deliverCallback', attempt: 1, type: 'CallbackUnavailable' })]);
   });
 
   it('records a callback the receiver refused, keeping the order ACTIVE and the workflow completed', async () => {

@@ -49,8 +49,10 @@ export function isAlive(pid: number): boolean {
 export interface StackProcess {
   apiUrl: string;
   simUrl: string;
-  /** The embedded Temporal server's frontend, host:port. */
+  /** The Temporal dev server's frontend, host:port. */
   temporalAddress: string;
+  /** The Temporal UI that npm start serves. */
+  temporalUiUrl: string;
   apiKey: string;
   child: ChildProcess;
   /** Everything the stack printed so far (stdout and stderr). */
@@ -82,16 +84,16 @@ async function expectOk(res: Response, what: string): Promise<void> {
 }
 
 /**
- * Runs the `npm start` stack (src/main.ts: embedded Temporal, simulated panel, worker, API) as a child process with
+ * Runs the `npm start` stack (src/main.ts: the Temporal dev server and UI, simulated panel, worker, API) as a child process with
  * its state in a fresh temporary DATA_DIR and free ports, and resolves once /readyz answers 200.
  */
 export async function startStack(options: StackOptions = {}): Promise<StackProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-stack-'));
   const apiKey = `stack-key-${process.pid}-${Date.now()}`;
-  const [port, temporalPort, simPort] = [await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, simPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const env = {
     PATH: process.env.PATH ?? '', DATA_DIR: dataDir, API_KEY: apiKey, HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-    PORT: String(port), TEMPORAL_PORT: String(temporalPort), SIM_PORT: String(simPort), ...options.env,
+    PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), SIM_PORT: String(simPort), ...options.env,
   };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
@@ -151,7 +153,7 @@ export async function startStack(options: StackOptions = {}): Promise<StackProce
   }
 
   return {
-    apiUrl, simUrl, apiKey, child, stop, api, temporalAddress: `127.0.0.1:${temporalPort}`,
+    apiUrl, simUrl, apiKey, child, stop, api, temporalAddress: `127.0.0.1:${temporalPort}`, temporalUiUrl: `http://127.0.0.1:${uiPort}`,
     output: () => output,
     simState: async () => {
       const res = await fetch(`${simUrl}/_sim/state`);

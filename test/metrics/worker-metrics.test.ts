@@ -1,12 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
-import { startDevServer, type DevServer } from '../../devserver/src/server';
 import { createActivities, createReservationLedger } from '../../src/activities';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { createPterodactylClient } from '../../src/provider';
-import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
 import { serveMetrics } from '../../src/worker/metrics-server';
 import { METRICS_WORKFLOW_INTERCEPTORS } from '../../src/worker/metrics-sinks';
@@ -15,13 +14,13 @@ import { PROVISION_WORKFLOW_TYPE, cancelOrderSignal, orderStateQuery, orderWorkf
 import { DEFAULT_FLOW_POLICY } from '../../src/workflows/flow-contract';
 import { SIM_KEY, paperOrder, startPanel, type PanelHarness } from '../activities/panel-harness';
 import { waitFor } from '../api/harness';
+import { startDevServerEnv } from '../engines';
 import { sample } from './prom-text';
 
 jest.setTimeout(120_000);
 
 describe('worker metrics on a running worker', () => {
-  let devserver: DevServer;
-  let connection: Connection;
+  let env: TestWorkflowEnvironment;
   let native: NativeConnection;
   let client: Client;
   let panel: PanelHarness;
@@ -32,22 +31,18 @@ describe('worker metrics on a running worker', () => {
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
     } catch { /* installed by another suite in this process */ }
-    devserver = await startDevServer({ port: 0, ip: '127.0.0.1', logger: { error: () => undefined } });
-    connection = await Connection.connect({ address: devserver.address });
-    const registered = await ensureSearchAttributes(connection, 'default');
-    if (!registered.ok) throw new Error(registered.reason);
-    client = new Client({ connection, namespace: 'default' });
+    env = await startDevServerEnv();
+    client = env.client;
     [native, panel, bundle] = await Promise.all([
-      NativeConnection.connect({ address: devserver.address }),
+      NativeConnection.connect({ address: env.address }),
       startPanel(),
       bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [METRICS_WORKFLOW_INTERCEPTORS], logger: new DefaultLogger('WARN') }),
     ]);
   });
   afterAll(async () => {
     await native?.close();
-    await connection?.close();
     await panel?.close();
-    await devserver?.stop();
+    await env?.teardown();
   });
 
   it('counts a queue-wait SLA breach when a provider step is promoted, and the order\'s end', async () => {

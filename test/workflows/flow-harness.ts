@@ -27,7 +27,7 @@ export interface FlowRig {
   result(handle: WorkflowHandle): Promise<OrderState>;
   /**
    * Every order's final state, awaited one at a time: concurrent result() calls each unlock time skipping, and the
-   * embedded server then skips time although activities wait in a queue (see docs/flow-control.md, server notes).
+   * test server then skips time although activities wait in a queue.
    */
   results(handles: WorkflowHandle[]): Promise<OrderState[]>;
   stop(): Promise<void>;

@@ -13,7 +13,7 @@ describe('flow control: priority, fairness and aging on the provider task queue'
   let h: WorkflowHarness;
   let rig: FlowRig | undefined;
   beforeAll(async () => {
-    h = await startWorkflowHarness();
+    h = await startWorkflowHarness({ engine: 'dev-server' });
   });
   afterAll(async () => {
     await h?.teardown();

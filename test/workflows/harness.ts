@@ -1,18 +1,17 @@
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FaultInput, SimState } from '../../sim/src';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { msOptionalToNumber } from '@temporalio/common/lib/time';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkflowBundle } from '@temporalio/worker';
 import { createReservationLedger, type Reservation } from '../../src/activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
-import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, orderStateQuery, type Order, type OrderState, type OrderStatus } from '../../src/workflows/contract';
+import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
 import { recordHistory } from './history';
-
-export const DEVSERVER_BIN = path.resolve(__dirname, '../../bin/temporal-devserver');
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type ActivityName = keyof ProvisioningActivities;
@@ -34,6 +33,8 @@ export interface OrderRun {
   handle: WorkflowHandle;
   reservations: Reservation[];
   sim: SimState;
+  /** Every failed activity attempt, in order. */
+  failures: AttemptFailure[];
 }
 
 export interface RunOptions {
@@ -52,15 +53,21 @@ export const TEST_FLOW_CONFIG: FlowConfig = { ...DEFAULT_FLOW_CONFIG, rateLimitP
 
 let runtimeInstalled = false;
 
-/** Time-skipping environment on the embedded server, the order search attributes, a simulated panel and a bundle. */
-export async function startWorkflowHarness(): Promise<WorkflowHarness> {
+export interface WorkflowHarnessOptions {
+  /**
+   * `test-server` (default): the official time-skipping test server. `dev-server`: the real server on the real clock,
+   * for what the test server does not do (priority and fairness, task-queue rate limits, visibility).
+   */
+  engine?: 'test-server' | 'dev-server';
+}
+
+/** An official engine with the order search attributes, a simulated panel and a workflow bundle. */
+export async function startWorkflowHarness(options: WorkflowHarnessOptions = {}): Promise<WorkflowHarness> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    Runtime.install({ logger: new DefaultLogger((process.env.SDK_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
     runtimeInstalled = true;
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: DEVSERVER_BIN } } });
-  const registered = await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
-  if (!registered.ok) throw new Error(registered.reason);
+  const env = options.engine === 'dev-server' ? await startDevServerEnv() : await startTestServerEnv();
   const [panel, bundle] = await Promise.all([
     startPanel(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
@@ -75,8 +82,19 @@ export const faultsOnFirstAttempt = (panel: PanelHarness, faults: FaultInput): A
   return () => panel.faults({});
 };
 
-/** Runs the plan's hook before each attempt of an activity type, and what the hook returned once it ends. */
-export function hookInterceptor(plan: HookPlan): ActivityInterceptorsFactory {
+/** A failed activity attempt as the worker saw it (the official test server does not record lastFailure in history). */
+export interface AttemptFailure {
+  activity: string;
+  attempt: number;
+  type: string | null;
+  nextRetryDelayMs: number | null;
+}
+
+/**
+ * Runs the plan's hook before each attempt of an activity type, and what the hook returned once it ends; records each
+ * failed attempt in `failures`.
+ */
+export function hookInterceptor(plan: HookPlan, failures: AttemptFailure[] = []): ActivityInterceptorsFactory {
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
@@ -84,6 +102,14 @@ export function hookInterceptor(plan: HookPlan): ActivityInterceptorsFactory {
         const after = hook ? await hook({ attempt: ctx.info.attempt, input: input.args[0] as never }) : undefined;
         try {
           return await next(input);
+        } catch (err) {
+          const failure = err instanceof ApplicationFailure ? err : null;
+          const delay = failure?.nextRetryDelay;
+          failures.push({
+            activity: ctx.info.activityType, attempt: ctx.info.attempt, type: failure?.type ?? (err as Error)?.name ?? null,
+            nextRetryDelayMs: delay === undefined || delay === null ? null : msOptionalToNumber(delay) ?? null,
+          });
+          throw err;
         } finally {
           if (after) await after();
         }
@@ -98,6 +124,7 @@ let runs = 0;
 export async function runOrder(h: WorkflowHarness, order: Order, options: RunOptions = {}): Promise<OrderRun> {
   const taskQueue = `orders-${++runs}-${order.orderId}`;
   const reservations = createReservationLedger();
+  const failures: AttemptFailure[] = [];
   const worker = await createWorker({
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
@@ -109,7 +136,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
     callbackSecret: options.callbackSecret,
     workflowBundle: h.bundle,
-    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {})] } },
+    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {}, failures)] } },
   });
   const handle = await worker.runUntil(async () => {
     const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
@@ -122,7 +149,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
   const state = (await handle.result()) as OrderState;
   const history = await handle.fetchHistory();
   if (options.record) recordHistory(options.record, history);
-  return { state, history, handle, reservations: reservations.list(), sim: await h.panel.state() };
+  return { state, history, handle, reservations: reservations.list(), sim: await h.panel.state(), failures };
 }
 
 /** Polls the order's query until it reports `status` (real time: activities run on the wall clock). */
@@ -134,6 +161,22 @@ export async function waitForStatus(handle: WorkflowHandle, status: OrderStatus,
     if (Date.now() > deadline) throw new Error(`order stayed ${state.status}, never ${status}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Queries the order until it reports `status`, letting up to `maxSkipMs` of server time pass in steps of `stepMs`
+ * between queries (the test server skips time only while a client waits for it: retry backoffs pass at once).
+ */
+export async function skipUntilStatus(
+  env: TestWorkflowEnvironment, handle: WorkflowHandle, status: OrderStatus, maxSkipMs = 60 * 60_000, stepMs = 5_000,
+): Promise<OrderState> {
+  let state = await handle.query(orderStateQuery);
+  for (let skipped = 0; state.status !== status; skipped += stepMs) {
+    if (skipped >= maxSkipMs) throw new Error(`order stayed ${state.status}, never ${status}, over ${maxSkipMs} ms of skipped time`);
+    await env.sleep(stepMs);
+    state = await handle.query(orderStateQuery);
+  }
+  return state;
 }
 
 export const statuses = (state: OrderState): OrderStatus[] =>

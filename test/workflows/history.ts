@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { google, temporal } from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import { historyToJson } from './history-json';
 
 type History = temporal.api.history.v1.IHistory;
@@ -9,14 +9,12 @@ type Ref = { scheduledEventId?: unknown } | null | undefined;
 
 export const HISTORIES_DIR = path.resolve(__dirname, '../fixtures/histories');
 
-/** One activity as the history records it: its type, final attempt, the failure before it and how it closed. */
+/** One activity as the history records it: its type, final attempt and how it closed. */
 export interface ActivityRecord {
   type: string;
   scheduledAt: number;
   closedAt: number;
   attempt: number;
-  lastFailureType: string | null;
-  lastFailureDelayMs: number | null;
   outcome: 'completed' | 'failed' | 'timed_out' | 'canceled' | 'open';
   cancelRequested: boolean;
 }
@@ -25,9 +23,6 @@ const millis = (event: HistoryEvent): number => {
   const t = event.eventTime;
   return t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
 };
-
-const durationMs = (d: google.protobuf.IDuration | null | undefined): number | null =>
-  d ? Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6) : null;
 
 /** Activities in the order they were scheduled. */
 export function activities(history: History): ActivityRecord[] {
@@ -38,15 +33,12 @@ export function activities(history: History): ActivityRecord[] {
     if (scheduled) {
       records.set(Number(event.eventId), {
         type: scheduled.activityType?.name ?? '?', scheduledAt: millis(event), closedAt: 0, attempt: 0,
-        lastFailureType: null, lastFailureDelayMs: null, outcome: 'open', cancelRequested: false,
+        outcome: 'open', cancelRequested: false,
       });
     }
     const started = find(event.activityTaskStartedEventAttributes);
     if (started) {
-      const attrs = event.activityTaskStartedEventAttributes;
-      started.attempt = attrs?.attempt ?? 1;
-      started.lastFailureType = attrs?.lastFailure?.applicationFailureInfo?.type ?? null;
-      started.lastFailureDelayMs = durationMs(attrs?.lastFailure?.applicationFailureInfo?.nextRetryDelay);
+      started.attempt = event.activityTaskStartedEventAttributes?.attempt ?? 1;
     }
     const cancelRequested = find(event.activityTaskCancelRequestedEventAttributes);
     if (cancelRequested) cancelRequested.cancelRequested = true;

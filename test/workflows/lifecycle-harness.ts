@@ -7,7 +7,10 @@ import type { OrderWorker } from '../../src/worker/order-worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
 import type { OperationState, ServerOperationInput } from '../../src/workflows/server-operation-contract';
 import { paperOrder, silentLogger } from '../activities/panel-harness';
-import { TEST_FLOW_CONFIG, hookInterceptor, startWorkflowHarness, type ActivityHook, type HookPlan, type WorkflowHarness } from './harness';
+import {
+  TEST_FLOW_CONFIG, hookInterceptor, startWorkflowHarness, type ActivityHook, type AttemptFailure, type HookPlan, type WorkflowHarness,
+  type WorkflowHarnessOptions,
+} from './harness';
 
 /** Runs before an activity attempt of the given type; may return what to do once the attempt ends. */
 export type LifecycleHook = ActivityHook;
@@ -18,6 +21,8 @@ export interface LifecycleHarness {
   reservations: AllocationReservations;
   /** Hooks by activity type; tests set them and `beforeEach` clears them. */
   hooks: Record<string, LifecycleHook>;
+  /** Every failed activity attempt since the test began (cleared with the hooks). */
+  failures: AttemptFailure[];
   /** Provisions an order to ACTIVE on the shared worker; returns its final state. */
   provision(orderId: string, overrides?: Partial<Order>): Promise<OrderState>;
   /** Starts an operation on the order's server (as the API does) and waits for its result. */
@@ -30,11 +35,12 @@ export interface LifecycleHarness {
 let files = 0;
 
 /** The workflow harness plus one worker (order and provider queues) that runs every order and operation of a file. */
-export async function startLifecycleHarness(): Promise<LifecycleHarness> {
-  const h = await startWorkflowHarness();
+export async function startLifecycleHarness(options: WorkflowHarnessOptions = {}): Promise<LifecycleHarness> {
+  const h = await startWorkflowHarness(options);
   const taskQueue = `lifecycle-${++files}-${Date.now()}`;
   const reservations = createReservationLedger();
   const hooks: Record<string, LifecycleHook> = {};
+  const failures: AttemptFailure[] = [];
   const worker: OrderWorker = await createWorker({
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
@@ -46,13 +52,13 @@ export async function startLifecycleHarness(): Promise<LifecycleHarness> {
     flowConfig: TEST_FLOW_CONFIG,
     reportFlow: false,
     workflowBundle: h.bundle,
-    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(hooks as HookPlan)] } },
+    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(hooks as HookPlan, failures)] } },
   });
   const running = worker.run();
   const start = (input: Omit<ServerOperationInput, 'tier' | 'userId'>) =>
     startServerOperation(h.env.client, taskQueue, { tier: 'standard', userId: 2, ...input });
   return {
-    h, taskQueue, reservations, hooks,
+    h, taskQueue, reservations, hooks, failures,
     provision: async (orderId, overrides = {}) => {
       const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
         taskQueue, workflowId: orderWorkflowId(orderId), args: [paperOrder(orderId, overrides)],
@@ -80,10 +86,10 @@ export async function startLifecycleHarness(): Promise<LifecycleHarness> {
  * For a describe block: one harness for the block (handed to `use` once started), the panel reset and the hooks
  * cleared before each test.
  */
-export function useLifecycleHarness(use: (harness: LifecycleHarness) => void): void {
+export function useLifecycleHarness(use: (harness: LifecycleHarness) => void, options: WorkflowHarnessOptions = {}): void {
   let l: LifecycleHarness | undefined;
   beforeAll(async () => {
-    l = await startLifecycleHarness();
+    l = await startLifecycleHarness(options);
     use(l);
   });
   afterAll(async () => {
@@ -92,5 +98,6 @@ export function useLifecycleHarness(use: (harness: LifecycleHarness) => void): v
   beforeEach(async () => {
     await l!.h.panel.reset();
     for (const key of Object.keys(l!.hooks)) delete l!.hooks[key];
+    l!.failures.length = 0;
   });
 }

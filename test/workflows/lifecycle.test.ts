@@ -75,7 +75,8 @@ describe('serverOperation: suspend, unsuspend, reinstall', () => {
     };
     const { state, history } = await l.operate({ orderId: 'op-suspend-retry', serverId, operation: 'suspend' });
     expect(state).toMatchObject({ status: 'COMPLETED', changed: true });
-    expect(activities(history).find((a) => a.type === 'suspendServer')).toMatchObject({ attempt: 2, lastFailureType: 'PanelUnavailable' });
+    expect(activities(history).find((a) => a.type === 'suspendServer')).toMatchObject({ attempt: 2, outcome: 'completed' });
+    expect(l.failures).toEqual([expect.objectContaining({ activity: 'suspendServer', attempt: 1, type: 'PanelUnavailable' })]);
     expect(serversOf(await l.sim(), 'op-suspend-retry')).toEqual([expect.objectContaining({ suspended: true })]);
   });
 

@@ -39,7 +39,8 @@ export interface ParkingRig {
   taskQueue: string;
   reservations: AllocationReservations;
   hooks: HookPlan;
-  start(order: Order): Promise<{ handle: WorkflowHandle; result: Promise<OrderState> }>;
+  /** `result()` waits for the end, letting server time run freely: call it once the order cannot park again. */
+  start(order: Order): Promise<{ handle: WorkflowHandle; result: () => Promise<OrderState> }>;
   stop(): Promise<void>;
 }
 
@@ -73,9 +74,7 @@ export async function startParkingRig(h: WorkflowHarness, webhook: { url?: strin
     worker, taskQueue, reservations,
     async start(order: Order) {
       const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
-      const result = handle.result() as Promise<OrderState>;
-      result.catch(() => undefined);
-      return { handle, result };
+      return { handle, result: () => handle.result() as Promise<OrderState> };
     },
     async stop() {
       worker.shutdown();

@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities } from './history';
-import { startWorkflowHarness, statuses, waitForStatus, type WorkflowHarness } from './harness';
+import { skipUntilStatus, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
 import { startParkingRig, startWebhookReceiver, type ParkingRig, type WebhookReceiver } from './parking-harness';
 
 jest.setTimeout(120_000);
@@ -45,7 +45,7 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
   async function parkedAtVerify(orderId: string) {
     rig.hooks = { verify: once(() => h.panel.faults({ outage: true })) };
     const run = await rig.start(paperOrder(orderId));
-    const parked = await waitForStatus(run.handle, 'NEEDS_ATTENTION', 60_000);
+    const parked = await skipUntilStatus(h.env, run.handle, 'NEEDS_ATTENTION');
     return { ...run, parked };
   }
 
@@ -69,7 +69,7 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     await h.panel.faults({});
     const answered = await act(handle, 'retry-step', 'panel is back');
     expect(answered.status).toBe('VERIFYING');
-    const state = await result;
+    const state = await result();
     expect(state).toMatchObject({ status: 'ACTIVE', error: null, parked: { resolution: { action: 'retry-step', note: 'panel is back' } } });
     expect(state.timeline.map((t) => t.detail)).toContain('operator action retry-step: panel is back');
     expect(serversOf(await h.panel.state(), 'park-retry')).toHaveLength(1);
@@ -91,7 +91,7 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     };
     const huge = { memory: 10_000_000, swap: 0, disk: 10_240, io: 500, cpu: 200 };
     const { handle, result } = await rig.start(paperOrder('park-capacity', { limits: huge }));
-    const parked = await waitForStatus(handle, 'NEEDS_ATTENTION', 60_000);
+    const parked = await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     expect(parked.parked).toMatchObject({
       sequence: 1, reason: 'STEP_RETRIES_EXHAUSTED', step: 'allocate', errors: [{ step: 'allocate', type: 'PanelUnavailable' }],
       ledger: { serverId: null, pendingCompensations: ['releaseAllocation'] },
@@ -100,10 +100,10 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
 
     failing = false;
     await act(handle, 'retry-step', 'panel answers again');
-    const waiting = await waitForStatus(handle, 'WAITING_FOR_CAPACITY', 30_000);
+    const waiting = await skipUntilStatus(h.env, handle, 'WAITING_FOR_CAPACITY');
     expect(waiting.parked?.resolution).toMatchObject({ action: 'retry-step', note: 'panel answers again' });
     await handle.cancel();
-    await expect(result).rejects.toThrow('cancelled');
+    await expect(result()).rejects.toThrow('cancelled');
     expect(await handle.query(orderStateQuery)).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
     expect((await h.panel.state()).servers).toEqual([]);
     expect(rig.reservations.list()).toEqual([]);
@@ -114,7 +114,7 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     await h.panel.faults({});
     const answered = await act(handle, 'rollback', 'customer gave up');
     expect(answered.status).toBe('COMPENSATING');
-    const state = await result;
+    const state = await result();
     expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'ROLLBACK_BY_OPERATOR', message: 'customer gave up' }, compensationErrors: [] });
     expect(state.timeline.at(-1)?.detail).toBe('nothing left on the panel');
     expect((await h.panel.state()).servers).toEqual([]);
@@ -125,7 +125,7 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     await h.panel.faults({ installFailRate: 1 });
     rig.hooks = { deleteServer: once(() => h.panel.faults({ outage: true })) };
     const { handle, result } = await rig.start(paperOrder('park-compensation'));
-    const parked = await waitForStatus(handle, 'NEEDS_ATTENTION', 90_000);
+    const parked = await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     expect(parked.parked).toMatchObject({
       sequence: 1, reason: 'COMPENSATION_FAILED', step: 'compensate',
       errors: [{ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable' }],
@@ -136,12 +136,12 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     rig.hooks = {};
     const again = await act(handle, 'rollback', 'try once more');
     expect(again.status).toBe('COMPENSATING');
-    const second = await waitForStatus(handle, 'NEEDS_ATTENTION', 90_000);
+    const second = await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     expect(second.parked).toMatchObject({ sequence: 2, reason: 'COMPENSATION_FAILED' });
 
     await h.panel.faults({});
     await act(handle, 'retry-step', 'panel fixed');
-    const state = await result;
+    const state = await result();
     expect(state).toMatchObject({ status: 'FAILED', compensationErrors: [] });
     expect(state.timeline.at(-1)?.detail).toBe('nothing left on the panel');
     expect(serversOf(await h.panel.state(), 'park-compensation')).toEqual([]);
@@ -152,11 +152,11 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     await h.panel.faults({ installFailRate: 1 });
     rig.hooks = { deleteServer: once(() => h.panel.faults({ outage: true })) };
     const { handle, result } = await rig.start(paperOrder('park-resolved'));
-    await waitForStatus(handle, 'NEEDS_ATTENTION', 90_000);
+    await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     await h.panel.faults({});
     const answered = await act(handle, 'mark-resolved', 'deleted by hand in the panel');
     expect(answered.status).toBe('FAILED');
-    const state = await result;
+    const state = await result();
     expect(state).toMatchObject({ status: 'FAILED', error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' } });
     expect(state.timeline.map((t) => t.detail)).toContain('operator action mark-resolved: deleted by hand in the panel');
     expect(activities(await handle.fetchHistory()).filter((a) => a.type === 'deleteServer')).toHaveLength(1);

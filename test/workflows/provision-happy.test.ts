@@ -52,13 +52,14 @@ describe('provisionServer: success paths', () => {
     'reaches ACTIVE when %s fails once with a daemon error and its retry succeeds',
     async (step) => {
       const order = paperOrder(`transient-${step}`);
-      const { state, history, sim, reservations } = await runOrder(h, order, {
+      const { state, history, sim, reservations, failures } = await runOrder(h, order, {
         hooks: { [step]: faultsOnFirstAttempt(h.panel, { errorRate: 1 }) },
         record: step === 'create' ? 'transient-create' : undefined,
       });
       expect(state.status).toBe('ACTIVE');
       const record = activities(history).find((a) => a.type === step);
-      expect(record).toMatchObject({ attempt: 2, lastFailureType: 'PanelUnavailable', outcome: 'completed' });
+      expect(record).toMatchObject({ attempt: 2, outcome: 'completed' });
+      expect(failures).toEqual([expect.objectContaining({ activity: step, attempt: 1, type: 'PanelUnavailable' })]);
       expect(activities(history).filter((a) => a.type !== step).every((a) => a.attempt === 1)).toBe(true);
       expect(serversOf(sim, order.orderId)).toEqual([expect.objectContaining({ id: state.server?.id, status: null })]);
       expect(reservations).toEqual([]);

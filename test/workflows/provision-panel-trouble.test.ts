@@ -35,7 +35,7 @@ describe('provisionServer: timeouts and rate limits', () => {
 
   it('waits the panel\'s Retry-After before retrying a rate-limited step', async () => {
     const started = Date.now();
-    const { state, history, sim } = await runOrder(h, paperOrder('rate-limited'), {
+    const { state, history, sim, failures } = await runOrder(h, paperOrder('rate-limited'), {
       hooks: {
         allocate: async ({ attempt }) => {
           if (attempt > 1) return;
@@ -48,9 +48,11 @@ describe('provisionServer: timeouts and rate limits', () => {
     });
     expect(state.status).toBe('ACTIVE');
     const allocate = activities(history).find((a) => a.type === 'allocate');
-    expect(allocate).toMatchObject({ attempt: 2, lastFailureType: 'PanelRateLimited', outcome: 'completed' });
-    expect(allocate?.lastFailureDelayMs).toBeGreaterThanOrEqual(55_000);
-    expect((allocate?.closedAt ?? 0) - (allocate?.scheduledAt ?? 0)).toBeGreaterThanOrEqual(allocate?.lastFailureDelayMs ?? Infinity);
+    expect(allocate).toMatchObject({ attempt: 2, outcome: 'completed' });
+    expect(failures).toEqual([expect.objectContaining({ activity: 'allocate', attempt: 1, type: 'PanelRateLimited' })]);
+    const delay = failures[0].nextRetryDelayMs ?? 0;
+    expect(delay).toBeGreaterThanOrEqual(55_000);
+    expect((allocate?.closedAt ?? 0) - (allocate?.scheduledAt ?? 0)).toBeGreaterThanOrEqual(delay);
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(sim.calls.rateLimited).toBeGreaterThanOrEqual(1);
   });

@@ -1,19 +1,17 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { loadConfig } from '../../src/config';
-import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { runWorker } from '../../src/worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type OrderState } from '../../src/workflows/contract';
 import { SIM_KEY, paperOrder, serversOf, startPanel, type PanelHarness } from '../activities/panel-harness';
-import { DEVSERVER_BIN } from './harness';
+import { startDevServerEnv } from '../engines';
 
 describe('runWorker', () => {
   let env: TestWorkflowEnvironment;
   let panel: PanelHarness;
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: DEVSERVER_BIN } } });
-    await ensureSearchAttributes(env.connection, 'default');
+    env = await startDevServerEnv();
     panel = await startPanel();
   });
   afterAll(async () => {
