@@ -97,8 +97,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     ...tuning,
     ...observed,
   });
+  const client = new Client({ connection: options.connection, namespace: options.namespace });
   const provider = new ProviderWorkerHost({
     connection: options.connection,
+    client,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: countedBy(flow.taskCalls, pick(all, [...PROVIDER_ACTIVITIES, ...PLANNING_ACTIVITIES])),
@@ -113,7 +115,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     }).filter(([, v]) => v !== undefined)),
   });
   const reporter = options.reportFlow === false ? undefined : new FlowReporter(
-    new Client({ connection: options.connection, namespace: options.namespace }),
+    client,
     options.taskQueue, flow.identity, flow, options.logger, FLOW_REPORT_INTERVAL_MS,
   );
   options.metrics?.observeFlow({ flow, provider });

@@ -1,3 +1,6 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { ProcessFlow } from '../flow/process-flow';
@@ -6,6 +9,8 @@ import { planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract
 
 export interface ProviderWorkerOptions {
   connection: NativeConnection;
+  /** Sets the queues' rate (UpdateTaskQueueConfig). */
+  client: Client;
   namespace?: string;
   /** The order task queue; the workers poll `providerTaskQueue(taskQueue)` and `planningTaskQueue(taskQueue)`. */
   taskQueue: string;
@@ -19,115 +24,107 @@ export interface ProviderWorkerOptions {
   checkEveryMs?: number;
 }
 
-interface Running { workers: Worker[]; ratePerMinute: number; since: number; done: Promise<void> }
+/** A change of the rate smaller than this share is not worth a write to the queue's configuration. */
+const CHANGE_THRESHOLD = 0.02;
+const { TaskQueueType } = temporal.api.enums.v1;
 
 /**
- * Every restart of the provider worker risks a poll answered just as it is dropped (its task then waits for its
- * start-to-close timeout), so the rate only changes by steps: at once when it must fall by a fifth or more (a 429,
- * X-RateLimit-Remaining running low), and at most this often when it may rise by a quarter or more.
- */
-const SPEED_UP_EVERY_MS = 10_000;
-const SLOW_DOWN_BELOW = 0.8;
-const SPEED_UP_ABOVE = 1.25;
-
-/**
- * The workers of the provider task queue and of the planning task queue, at one rate. The provider queue's
- * `maxTaskQueueActivitiesPerSecond` is the provider budget: Temporal enforces it on the server for the whole task
- * queue (every process polling it together), so it holds across processes and restarts; the planning queue runs at
- * the same rate so allocations keep pace with creations. The rate is fixed per Worker, so when the flow control wants another rate (a 429,
- * X-RateLimit-Remaining running low, recovery, the shared rate of the flow-control workflow) the worker is stopped
- * (its running activities finish) and a new one started with the new rate; the server takes the rate of the newest
- * polls. (sdk-core allows one worker per task queue and connection, hence stop-then-start.)
+ * The workers of the provider task queue and of the planning task queue, and their dispatch rate: the provider
+ * budget. The rate is the queues' own configuration on the server (UpdateTaskQueueConfig, `queueRateLimit`), which
+ * Temporal enforces for every process polling them together, takes precedence over any worker-set rate, and changes
+ * while the workers keep polling: a 429, X-RateLimit-Remaining running low, recovery or the shared rate of the
+ * flow-control workflow change it within a second, and no task is ever handed to a poller that is being stopped.
+ * Temporal divides the rate over a queue's read partitions, so the queues' total is the rate set. A server that does
+ * not take the configuration (before 1.29, or a key without the permission) gets the rate as the workers'
+ * `maxTaskQueueActivitiesPerSecond` at start, and the process's own pacing follows changes.
  */
 export class ProviderWorkerHost {
-  private current: Running | undefined;
-  private readonly retiring = new Set<Promise<void>>();
-  private stopping = false;
+  private workers: Worker[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private failure: ((err: unknown) => void) | undefined;
-  private swapping = false;
-  private requestStop: () => void = () => undefined;
-  private readonly stopRequested = new Promise<void>((resolve) => { this.requestStop = resolve; });
+  private stopping = false;
+  private applied: number | undefined;
+  private configurable = true;
+  private adjusting: Promise<void> | undefined;
 
   constructor(private readonly options: ProviderWorkerOptions) {}
 
+  /** The rate the queues were last set to (requests per minute). */
   get ratePerMinute(): number | undefined {
-    return this.current?.ratePerMinute;
+    return this.applied;
   }
 
   desiredRate(): number {
     return this.options.flow.providerRatePerMinute();
   }
 
-  /** Runs until shutdown(); rejects when a provider worker fails on its own. */
+  /** Runs until shutdown(); rejects when a worker fails on its own. */
   async run(): Promise<void> {
-    const failed = new Promise<never>((_, reject) => { this.failure = reject; });
-    await this.start(this.desiredRate());
-    this.timer = setInterval(() => void this.adjust(), this.options.checkEveryMs ?? 1000);
+    const initial = this.desiredRate();
+    await this.setQueueRate(initial);
+    const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
+    const workerRate = this.configurable ? {} : { maxTaskQueueActivitiesPerSecond: initial / 60 };
+    const create = (queue: string, served: WorkerOptions['activities']) => Worker.create({
+      connection, namespace, taskQueue: queue, activities: served, ...workerRate, ...tuning,
+    });
+    this.workers = [await create(providerTaskQueue(taskQueue), activities), await create(planningTaskQueue(taskQueue), planningActivities)];
+    if (this.stopping) this.stopWorkers();
+    this.timer = setInterval(() => {
+      this.adjusting ??= this.adjust().finally(() => { this.adjusting = undefined; });
+    }, this.options.checkEveryMs ?? 1000);
     try {
-      await Promise.race([failed, this.stopped()]);
+      await Promise.all(this.workers.map((w) => w.run().catch((err: unknown) => {
+        this.stopWorkers();
+        throw err;
+      })));
     } finally {
       clearInterval(this.timer);
+      await this.adjusting;
     }
   }
 
   shutdown(): void {
     this.stopping = true;
     clearInterval(this.timer);
-    if (this.current) stopAll(this.current.workers);
-    this.requestStop();
+    this.stopWorkers();
   }
 
-  /** Applies the desired rate when it differs enough from the running one. */
+  /** Sets the queues' rate to what the flow control wants when it differs from the one set. */
   async adjust(): Promise<void> {
-    const running = this.current;
-    if (!running || this.stopping || this.swapping) return;
+    if (this.stopping || !this.configurable) return;
     const desired = this.desiredRate();
-    const slower = desired < running.ratePerMinute * SLOW_DOWN_BELOW;
-    const faster = desired > running.ratePerMinute * SPEED_UP_ABOVE && Date.now() - running.since >= SPEED_UP_EVERY_MS;
-    if (!slower && !faster) return;
-    this.swapping = true;
+    if (this.applied !== undefined && Math.abs(desired - this.applied) <= this.applied * CHANGE_THRESHOLD) return;
+    const from = this.applied;
+    await this.setQueueRate(desired);
+    if (this.applied === desired) this.options.logger.info({ from, to: desired }, 'provider budget rate changed');
+  }
+
+  private async setQueueRate(ratePerMinute: number): Promise<void> {
+    const { client, namespace, taskQueue, logger } = this.options;
+    const requestsPerSecond = ratePerMinute / 60;
     try {
-      this.retiring.add(running.done);
-      stopAll(running.workers);
-      await running.done;
-      this.retiring.delete(running.done);
-      if (this.stopping) return;
-      await this.start(desired);
-      this.options.logger.info({ from: running.ratePerMinute, to: desired }, 'provider budget rate changed');
+      for (const queue of [providerTaskQueue(taskQueue), planningTaskQueue(taskQueue)]) {
+        await client.workflowService.updateTaskQueueConfig({
+          namespace: namespace ?? client.options.namespace,
+          taskQueue: queue,
+          taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+          identity: client.options.identity,
+          updateQueueRateLimit: { rateLimit: { requestsPerSecond }, reason: 'server-queue provider budget' },
+        });
+      }
+      this.applied = ratePerMinute;
     } catch (err) {
-      this.options.logger.error({ err: safeError(err) }, 'could not restart the provider worker at a new rate');
-    } finally {
-      this.swapping = false;
+      const code = (err as { code?: number }).code;
+      if (code === grpcStatus.UNIMPLEMENTED || code === grpcStatus.PERMISSION_DENIED) {
+        this.configurable = false;
+        this.applied = ratePerMinute;
+        logger.warn({ err: safeError(err) }, 'the server does not take a task-queue rate; the workers get it at start, the process paces itself after that');
+        return;
+      }
+      logger.error({ err: safeError(err), ratePerMinute }, 'could not set the provider queues\' rate; trying again');
     }
   }
 
-  private async start(ratePerMinute: number): Promise<void> {
-    const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
-    const create = (queue: string, served: WorkerOptions['activities']) => Worker.create({
-      connection, namespace, taskQueue: queue, activities: served, maxTaskQueueActivitiesPerSecond: ratePerMinute / 60, ...tuning,
-    });
-    const workers: Worker[] = [await create(providerTaskQueue(taskQueue), activities)];
-    try {
-      workers.push(await create(planningTaskQueue(taskQueue), planningActivities));
-    } catch (err) {
-      await workers[0].runUntil(Promise.resolve());
-      throw err;
-    }
-    const done = Promise.all(workers.map((w) => w.run())).then(() => undefined, (err: unknown) => {
-      stopAll(workers);
-      if (!this.stopping) this.failure?.(err);
-    });
-    this.current = { workers, ratePerMinute, since: Date.now(), done };
-    if (this.stopping) stopAll(workers);
+  private stopWorkers(): void {
+    for (const worker of this.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   }
-
-  private async stopped(): Promise<void> {
-    await this.stopRequested;
-    await Promise.all([this.current?.done, ...this.retiring]);
-  }
-}
-
-function stopAll(workers: Worker[]): void {
-  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
 }
