@@ -9,9 +9,11 @@ import { whenNpmIsGone } from './launcher/launcher-watch';
 import { ProcessStack } from './launcher/process-stack';
 import { startWorkerProcess } from './launcher/worker-process';
 import { createLogger, safeError, type Logger } from './logger';
-import { connectClient, describeTemporalTarget, withAddress } from './temporal-connection';
+import { connectClient, connectWorkerConnection, describeTemporalTarget, withAddress } from './temporal-connection';
 import { ensureRetention } from './temporal-retention';
 import { ensureSearchAttributes } from './temporal-search-attributes';
+import { AdmissionWorkerHost } from './worker/admission-worker';
+import { routeSdkLogs } from './worker/sdk-logs';
 
 /**
  * `npm start`: everything a new user needs in one process tree. Temporal (the official dev server with its UI, unless
@@ -61,6 +63,14 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     lines.push(`Retention    closed orders are kept ${retentionDays} days (TEMPORAL_RETENTION)`);
   }
 
+  routeSdkLogs(logger.child({ part: 'api' }));
+  const admission = new AdmissionWorkerHost({
+    connect: () => connectWorkerConnection(temporal), client, namespace: temporal.namespace, taskQueue: config.taskQueue,
+    logger: logger.child({ part: 'admission' }),
+  });
+  admission.start();
+  stack.add('admission worker', () => admission.stop());
+
   let panel = { url: config.pterodactyl.url ?? '', apiKey: config.pterodactyl.apiKey ?? '' };
   if (!config.pterodactyl.url) {
     const apiKey = config.pterodactyl.apiKey ?? `ptla_dev_${randomBytes(16).toString('hex')}`;
@@ -94,7 +104,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl,
+    temporalUiUrl, admissionReady: () => admission.ready,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);

@@ -7,7 +7,7 @@ import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
 import { safeError } from '../logger';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
-import { InflightLimit } from './inflight-limit';
+import { Admission } from './admission';
 import { flowPriorityModel, queuePlace } from './queue-position';
 import { dashboardRouter } from './routes/dashboard';
 import type { OrdersDeps } from './order-queries';
@@ -41,6 +41,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
   temporalUiUrl?: string;
+  /** Whether this process's admission worker (src/worker/admission-worker.ts) runs; /readyz reports it. */
+  admissionReady?: () => boolean;
   /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
   callbacksConfigured?: boolean;
 }
@@ -57,7 +59,7 @@ export function createApp(deps: ApiDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000));
+  app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000, deps.admissionReady));
   app.get('/metrics', metricsHandler(metrics.registry, deps.logger));
   app.use(dashboardRouter());
   app.use('/v1', requireApiKey(deps.apiKey));
@@ -75,7 +77,7 @@ export function createApp(deps: ApiDeps): Express {
   const ordersDeps: OrdersDeps = {
     client, taskQueue, logger, queryTimeoutMs,
     queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
-    inflightLimit: new InflightLimit(client, maxInflightPerUser),
+    admission: new Admission({ client, taskQueue, limit: maxInflightPerUser }),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
     temporalUiUrl: deps.temporalUiUrl,
     callbacksConfigured: deps.callbacksConfigured ?? false,

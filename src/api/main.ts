@@ -2,8 +2,10 @@ import type { Client } from '@temporalio/client';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { ProcessStack } from '../launcher/process-stack';
 import { createLogger, safeError, type Logger } from '../logger';
-import { describeTemporalTarget, lazyClient } from '../temporal-connection';
+import { connectWorkerConnection, describeTemporalTarget, lazyClient } from '../temporal-connection';
 import { ensureSearchAttributes } from '../temporal-search-attributes';
+import { AdmissionWorkerHost } from '../worker/admission-worker';
+import { routeSdkLogs } from '../worker/sdk-logs';
 import { createApp } from './app';
 import { listenApi } from './server';
 
@@ -40,11 +42,18 @@ async function main(): Promise<void> {
   const client = lazyClient(config.temporal);
   stack.add('Temporal client', () => client.connection.close());
   if (config.registerSearchAttributes) void registerSearchAttributes(client, config.temporal.namespace, logger, stack);
+  routeSdkLogs(logger);
+  const admission = new AdmissionWorkerHost({
+    connect: () => connectWorkerConnection(config.temporal), client, namespace: config.temporal.namespace, taskQueue: config.taskQueue,
+    logger: logger.child({ part: 'admission' }),
+  });
+  admission.start();
+  stack.add('admission worker', () => admission.stop());
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl: config.temporalUiUrl,
+    temporalUiUrl: config.temporalUiUrl, admissionReady: () => admission.ready,
   });
   try {
     const api = await listenApi(app, config.port, config.host);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Priority } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowExecutionDescription } from '@temporalio/client';
 import {
   PROVISION_WORKFLOW_TYPE, OrderStatusAttribute, TierAttribute, UserIdAttribute, cancelOrderSignal, orderWorkflowId,
   type Order, type OrderStatus, type ProvisionOptions,
@@ -46,9 +46,9 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
 }
 
 /**
- * Starts the order's workflow (id `order-<orderId>`, one per order for good), unless its user already has
- * MAX_INFLIGHT_PER_USER orders in flight (429). An order id seen before answers with the existing order when the
- * body is the same, and 409 when it differs; neither is ever refused for the limit.
+ * Admits the order through its user's admission shard (429 when the user already has MAX_INFLIGHT_PER_USER orders in
+ * flight) and starts its workflow (id `order-<orderId>`, one per order for good). An order id seen before answers
+ * with the existing order when the body is the same, and 409 when it differs; neither is ever refused for the limit.
  */
 export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Promise<CreateOrderResult> {
   if (body.callbackUrl !== undefined && !deps.callbacksConfigured) {
@@ -57,18 +57,38 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
   const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
   const fingerprint = orderFingerprint(order);
   const workflowId = orderWorkflowId(order.orderId);
-  const limit = deps.inflightLimit;
-  const started = await limit.inTurn(order.userId, async () => {
-    await limit.check(order, body.orderId !== undefined);
-    const created = await startWorkflow(deps, order, fingerprint);
-    if (created) limit.started(order.userId, workflowId);
-    return created;
-  });
+  const admitted = await deps.admission.admit(order);
+  if (!admitted.admitted) {
+    const existing = body.orderId === undefined ? undefined : await describeIfExists(deps, workflowId);
+    if (!existing) throw await deps.admission.refusal(order, admitted);
+    return existingOrder(deps, order, fingerprint, existing);
+  }
+  let started: boolean;
+  try {
+    started = await startWorkflow(deps, order, fingerprint);
+  } catch (err) {
+    if (!admitted.known) await deps.admission.release(order);
+    throw err;
+  }
   if (started) {
     deps.logger.info({ orderId: order.orderId, workflowId, tier: order.tier, userId: order.userId }, 'order queued');
     return { created: true, orderId: order.orderId, status: 'QUEUED', links: orderLinks(order.orderId) };
   }
   const existing = await deps.client.workflow.getHandle(workflowId).describe();
+  if (!admitted.known && executionIsFinal(existing)) await deps.admission.release(order);
+  return existingOrder(deps, order, fingerprint, existing);
+}
+
+async function describeIfExists(deps: OrdersDeps, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await deps.client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (isWorkflowNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function existingOrder(deps: OrdersDeps, order: Order, fingerprint: string, existing: WorkflowExecutionDescription): Promise<CreateOrderResult> {
   if (existing.memo?.[ORDER_FINGERPRINT_MEMO] !== fingerprint) {
     throw new ApiError(409, 'order_conflict', `order ${order.orderId} already exists with a different body`, { orderId: order.orderId });
   }

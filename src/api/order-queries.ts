@@ -7,7 +7,7 @@ import { PROVISION_WORKFLOW_TYPE, orderStateQuery, orderWorkflowId } from '../wo
 import type { FlowPolicy } from '../workflows/flow-contract';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
-import type { InflightLimit } from './inflight-limit';
+import type { Admission } from './admission';
 import { isWaiting } from './order-visibility';
 import { summaryFromExecution, viewFromExecution, viewFromState, withTemporalUi, type OrderSummary, type OrderView } from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
@@ -22,8 +22,8 @@ export interface OrdersDeps {
   queryTimeoutMs: number;
   /** Queue position and ETA of a waiting order. */
   queuePlace: (order: WaitingOrderFacts) => Promise<QueuePlace>;
-  /** MAX_INFLIGHT_PER_USER for new orders. */
-  inflightLimit: InflightLimit;
+  /** MAX_INFLIGHT_PER_USER for new orders, through the users' admission shards. */
+  admission: Admission;
   /** Tier policy handed to each new order's workflow. */
   flowPolicy: FlowPolicy;
   /** True when CALLBACK_SECRET is set; orders with a callbackUrl are refused (400) otherwise. */

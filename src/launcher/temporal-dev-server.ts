@@ -46,15 +46,21 @@ export class EmulatorDataError extends Error {
   }
 }
 
+/** Throws EmulatorDataError for an emulator's database; a file it cannot read is left to the server to judge. */
 function assertNotEmulatorData(dbFilename: string): void {
   if (!existsSync(dbFilename)) return;
-  const db = new Database(dbFilename, { readonly: true, fileMustExist: true });
+  let tables: Set<string>;
   try {
-    const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
-    if (tables.has('runs') && !tables.has('executions')) throw new EmulatorDataError(dbFilename);
-  } finally {
-    db.close();
+    const db = new Database(dbFilename, { fileMustExist: true });
+    try {
+      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
+    } finally {
+      db.close();
+    }
+  } catch {
+    return;
   }
+  if (tables.has('runs') && !tables.has('executions')) throw new EmulatorDataError(dbFilename);
 }
 
 async function answers(address: string, namespace: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { OperatorAlert, OperatorWebhookResult } from '../activities/operator-webhook';
 import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
 import type { Server } from '../provider/schemas';
+import type { AdmittedOrder } from './admission-contract';
 import type { Order, ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
 import { LIFECYCLE_PROVIDER_ACTIVITIES, type LifecycleActivities } from './server-operation-contract';
@@ -108,6 +109,15 @@ export const PROVIDER_ACTIVITIES = ['create', 'verify', 'deleteServer', ...LIFEC
  * are counted and left out of the provider queue's rate.
  */
 export const PLANNING_ACTIVITIES = ['allocate', 'configure'] as const;
+
+/** Local activity of an admission shard (run by the API processes' admission worker). */
+export interface AdmissionActivities {
+  /**
+   * The ids of `orders` that are still in flight: their workflow runs and is not ACTIVE, FAILED or CANCELLED, or it
+   * cannot be found yet but was admitted moments ago (its start may still be under way).
+   */
+  ordersStillInFlight(orders: AdmittedOrder[]): Promise<string[]>;
+}
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */
 export interface FlowActivities {

@@ -1,6 +1,7 @@
-import { CancellationScope, CancelledFailure, TemporalFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, CancelledFailure, TemporalFailure, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
 import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
+import { releaseAdmission } from './admission';
 import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
 import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
@@ -10,6 +11,9 @@ import { Parking } from './parking';
 import { place } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
+
+/** Patch id: orders tell their admission shard when they end (orders before it are found out by the shard's check). */
+export const ADMISSION_RELEASE_PATCH = 'admission-release';
 
 const waiting = proxyActivities<ProvisioningActivities>(installOptions);
 const policy = proxyLocalActivities<FlowActivities>(policyOptions);
@@ -46,7 +50,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
-      await notifyStatus(order, tracker.state);
+      await Promise.all([leaveAdmission(order), notifyStatus(order, tracker.state)]);
       return tracker.state;
     }
     outcome = new CancelledFailure('cancellation requested while the last step finished');
@@ -55,8 +59,12 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     outcome = err;
   }
   await parking.settle(outcome, cancelReason);
-  await notifyStatus(order, tracker.state);
+  await Promise.all([leaveAdmission(order), notifyStatus(order, tracker.state)]);
   return tracker.state;
+}
+
+async function leaveAdmission(order: Order): Promise<void> {
+  if (patched(ADMISSION_RELEASE_PATCH)) await releaseAdmission(order.orderId, order.userId);
 }
 
 async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations, parking: Parking): Promise<ProvisionedServer> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
@@ -10,6 +10,7 @@ import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { createPterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
+import { ADMISSION_WORKFLOWS_PATH, createAdmissionWorker } from '../../src/worker/admission-worker';
 import type { FlowPolicy } from '../../src/workflows/flow-contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 
@@ -45,17 +46,22 @@ export interface ApiHarness {
   http(): ReturnType<typeof request>;
   /** Stops the worker (orders placed afterwards wait in the queue); the API and Temporal keep running. */
   stopWorker(): Promise<void>;
+  /** Stops the workers and the Temporal engine (the API keeps running, now without Temporal). */
+  stopTemporal(): Promise<void>;
+  /** Lets the worker's open circuit breakers probe the panel at once (after a test's outage ends). */
+  expireBreakers(): void;
   /** Lets `ms` of server time pass, skipping over timers (needs `timeSkipping`). */
   skipTime(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 let runtimeInstalled = false;
+let admissionBundle: Promise<WorkflowBundle> | undefined;
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({ logger: new DefaultLogger((process.env.SDK_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
 }
 
 /** An official Temporal engine with the order search attributes, a real client, and the API. */
@@ -64,9 +70,19 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const env = options.timeSkipping ? await startTestServerEnv() : await startDevServerEnv();
   const { client, connection } = env;
   const taskQueue = `api-test-${randomUUID()}`;
-  const logger = pino({ level: 'silent' });
+  const logger = pino({ level: process.env.HARNESS_LOG_LEVEL ?? 'silent' });
   const stops: Array<() => Promise<void>> = [];
+  admissionBundle ??= bundleWorkflowCode({ workflowsPath: ADMISSION_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const admission = await createAdmissionWorker({
+    connection: env.nativeConnection, client, namespace: 'default', taskQueue, workflowBundle: await admissionBundle,
+  });
+  const admitting = admission.run();
+  stops.push(async () => {
+    if (admission.getState() === 'RUNNING') admission.shutdown();
+    await admitting;
+  });
   let stopWorker = async (): Promise<void> => undefined;
+  let expireBreakers = (): void => undefined;
 
   let sim: RunningSimPanel | undefined;
   if (options.worker) {
@@ -79,6 +95,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       tuning: { shutdownGraceTime: '1 second', maxHeartbeatThrottleInterval: '200 ms', defaultHeartbeatThrottleInterval: '200 ms' },
     });
     const running = worker.run();
+    expireBreakers = () => {
+      worker.flow.breakers.panel.expire();
+      for (const view of worker.flow.breakers.views()) if (view.nodeId !== null) worker.flow.breakers.node(view.nodeId).expire();
+    };
     stopWorker = async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
@@ -89,6 +109,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     });
   }
 
+  let stopping: Promise<void> | undefined;
+  const stopTemporal = () => {
+    stopping ??= (async () => {
+      for (const stop of stops) await stop();
+      await env.teardown();
+    })();
+    return stopping;
+  };
   const app = createApp({
     client, taskQueue, apiKey: API_KEY, logger,
     queryTimeoutMs: options.queryTimeoutMs ?? 3000,
@@ -102,14 +130,15 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     api, client, env, taskQueue, sim,
     http: () => request(api.url),
     stopWorker: () => stopWorker(),
+    expireBreakers: () => expireBreakers(),
     skipTime: async (ms) => {
       if (!connection.testService) throw new Error('skipTime needs a harness started with timeSkipping');
       await env.sleep(ms);
     },
+    stopTemporal,
     stop: async () => {
       await api.close();
-      for (const stop of stops) await stop();
-      await env.teardown();
+      await stopTemporal();
     },
   };
 }

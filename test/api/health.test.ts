@@ -12,7 +12,7 @@ describe('health endpoints', () => {
   });
 
   afterAll(async () => {
-    await h?.api.close();
+    await h?.stop();
   });
 
   it('GET /healthz answers 200 without an API key', async () => {
@@ -34,7 +34,7 @@ describe('health endpoints', () => {
   });
 
   it('GET /readyz answers 503 once Temporal is down, while /healthz stays 200', async () => {
-    await h.env.teardown();
+    await h.stopTemporal();
     const started = Date.now();
     const res = await h.http().get('/readyz');
     expect(res.status).toBe(503);

@@ -34,6 +34,7 @@ export function useDashboardRig(options: { timeSkipping?: boolean } = {}): Dashb
   });
   afterEach(() => {
     rig.h?.sim?.panel.context.faults.replace({});
+    rig.h?.expireBreakers();
   });
   afterAll(async () => {
     await rig.browser?.close();

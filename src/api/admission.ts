@@ -1,0 +1,95 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import {
+  ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionTaskQueue, admissionWorkflowId, admitOrderUpdate, orderLeftSignal,
+  type AdmissionInput, type AdmitResult,
+} from '../workflows/admission-contract';
+import type { Order } from '../workflows/contract';
+import { ApiError } from './errors';
+
+const RETRY_AFTER_UNKNOWN_S = 30;
+const RETRY_AFTER_MIN_S = 5;
+const RETRY_AFTER_MAX_S = 3600;
+const ATTEMPTS = 3;
+
+export interface AdmissionOptions {
+  client: Client;
+  /** The order task queue. */
+  taskQueue: string;
+  /** MAX_INFLIGHT_PER_USER. */
+  limit: number;
+  /** How long an admission may take before the API answers 503; default 5 s. */
+  timeoutMs?: number;
+  /** Mean submit-to-finish time of recently finished orders (from the queue census), for Retry-After; null unknown. */
+  turnaroundMs?: () => Promise<number | null>;
+}
+
+/** `Retry-After` of a refusal: the typical turnaround minus the age of the user's oldest order in flight, 5 s-1 h. */
+export function retryAfterSeconds(turnaroundMs: number | null, oldestAdmittedAt: string, now = Date.now()): number {
+  if (turnaroundMs === null) return RETRY_AFTER_UNKNOWN_S;
+  const remaining = Math.ceil((turnaroundMs - (now - Date.parse(oldestAdmittedAt))) / 1000);
+  return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, remaining));
+}
+
+/**
+ * MAX_INFLIGHT_PER_USER through the user's admission shard (see admission-contract.ts): one update-with-start per
+ * order, decided by the shard one admission at a time, so it holds exactly for any number of API processes.
+ */
+export class Admission {
+  constructor(private readonly options: AdmissionOptions) {}
+
+  get limit(): number {
+    return this.options.limit;
+  }
+
+  /** Admits the order or says why not; 503 when no admission worker answered in time. */
+  async admit(order: Order): Promise<AdmitResult> {
+    const { client, taskQueue, limit } = this.options;
+    const workflowId = admissionWorkflowId(taskQueue, order.userId);
+    const input: AdmissionInput = { taskQueue, shard: admissionShardOf(order.userId) };
+    for (let attempt = 1; ; attempt++) {
+      const startWorkflowOperation = new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
+        workflowId, taskQueue: admissionTaskQueue(taskQueue), args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+      try {
+        return await client.connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5000), () =>
+          client.workflow.executeUpdateWithStart(admitOrderUpdate, {
+            args: [{ orderId: order.orderId, userId: order.userId, limit }], startWorkflowOperation,
+          }));
+      } catch (err) {
+        if (attempt < ATTEMPTS && isClosedDuringUpdate(err)) continue;
+        if (isDeadline(err)) {
+          throw new ApiError(503, 'admission_unavailable', 'the order could not be admitted in time; try again', { userId: order.userId });
+        }
+        throw err;
+      }
+    }
+  }
+
+  /** The order no longer counts (it could not be started, or it turned out to exist already and be over). */
+  async release(order: Order): Promise<void> {
+    await this.options.client.workflow.getHandle(admissionWorkflowId(this.options.taskQueue, order.userId))
+      .signal(orderLeftSignal, { orderId: order.orderId, userId: order.userId })
+      .catch(() => undefined);
+  }
+
+  /** The 429 for a refused admission, with Retry-After. */
+  async refusal(order: Order, refused: Extract<AdmitResult, { admitted: false }>): Promise<ApiError> {
+    const turnaround = await this.options.turnaroundMs?.().catch(() => null) ?? null;
+    const retryAfter = retryAfterSeconds(turnaround, refused.oldestAdmittedAt);
+    return new ApiError(429, 'too_many_orders_in_flight',
+      `user ${order.userId} already has ${refused.inFlight} orders in flight (limit ${this.limit}); retry once one has finished`,
+      { userId: order.userId, inFlight: refused.inFlight, limit: this.limit, retryAfterSeconds: retryAfter },
+      { 'Retry-After': String(retryAfter) });
+  }
+}
+
+/** The shard continued as new (or closed) between the start and the update: the next attempt reaches its new run. */
+function isClosedDuringUpdate(err: unknown): boolean {
+  const name = (err as { name?: string }).name;
+  return name === 'WorkflowNotFoundError' || name === 'WorkflowUpdateRPCTimeoutOrCancelledError';
+}
+
+function isDeadline(err: unknown): boolean {
+  const e = err as { code?: number; cause?: { code?: number }; name?: string };
+  return e.code === 4 || e.cause?.code === 4 || e.name === 'WorkflowUpdateRPCTimeoutOrCancelledError';
+}
