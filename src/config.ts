@@ -5,6 +5,7 @@ import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './activiti
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
+import { CENSUS_INTERVAL_MS, CENSUS_MIN_INTERVAL_MS } from './workflows/census-contract';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
 
 export { ConfigError } from './config-error';
@@ -34,6 +35,9 @@ export const envSchema = z.object({
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_RETENTION: retention.optional(),
+  QUEUE_CENSUS_INTERVAL: z.string().trim().regex(/^\d+(s|m)$/, 'must be a duration in seconds or minutes, such as 10s or 1m')
+    .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('m') ? 60_000 : 1000))
+    .pipe(z.number().min(CENSUS_MIN_INTERVAL_MS, 'must be at least 5s').max(5 * 60_000, 'must be at most 5m')).default(CENSUS_INTERVAL_MS),
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
@@ -83,6 +87,8 @@ export interface AppConfig {
    * server it runs, and to an external namespace only when set.
    */
   temporalRetention: { ms: number; explicit: boolean };
+  /** QUEUE_CENSUS_INTERVAL: how often the queue census reads visibility (see census-contract.ts). */
+  censusIntervalMs: number;
   registerSearchAttributes: boolean;
   pterodactyl: { url?: string; apiKey?: string };
   dataDir: string;
@@ -139,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporal,
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
+    censusIntervalMs: e.QUEUE_CENSUS_INTERVAL,
     temporalRetention: { ms: e.TEMPORAL_RETENTION ?? DEFAULT_RETENTION_MS, explicit: e.TEMPORAL_RETENTION !== undefined },
     registerSearchAttributes: e.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES,
     pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },

@@ -12,7 +12,7 @@ import { createLogger, safeError, type Logger } from './logger';
 import { connectClient, connectWorkerConnection, describeTemporalTarget, withAddress } from './temporal-connection';
 import { ensureRetention } from './temporal-retention';
 import { ensureSearchAttributes } from './temporal-search-attributes';
-import { AdmissionWorkerHost } from './worker/admission-worker';
+import { ApiWorkerHost } from './worker/api-worker';
 import { routeSdkLogs } from './worker/sdk-logs';
 
 /**
@@ -64,12 +64,12 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   }
 
   routeSdkLogs(logger.child({ part: 'api' }));
-  const admission = new AdmissionWorkerHost({
+  const apiWorker = new ApiWorkerHost({
     connect: () => connectWorkerConnection(temporal), client, namespace: temporal.namespace, taskQueue: config.taskQueue,
-    logger: logger.child({ part: 'admission' }),
+    logger: logger.child({ part: 'api-worker' }), censusIntervalMs: config.censusIntervalMs,
   });
-  admission.start();
-  stack.add('admission worker', () => admission.stop());
+  apiWorker.start();
+  stack.add('API worker', () => apiWorker.stop());
 
   let panel = { url: config.pterodactyl.url ?? '', apiKey: config.pterodactyl.apiKey ?? '' };
   if (!config.pterodactyl.url) {
@@ -104,7 +104,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl, admissionReady: () => admission.ready,
+    temporalUiUrl, apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);

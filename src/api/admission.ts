@@ -1,9 +1,10 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import {
-  ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionTaskQueue, admissionWorkflowId, admitOrderUpdate, orderLeftSignal,
+  ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionWorkflowId, admitOrderUpdate, orderLeftSignal,
   type AdmissionInput, type AdmitResult,
 } from '../workflows/admission-contract';
 import type { Order } from '../workflows/contract';
+import { apiTaskQueue } from '../workflows/flow-contract';
 import { ApiError } from './errors';
 
 const RETRY_AFTER_UNKNOWN_S = 30;
@@ -48,7 +49,7 @@ export class Admission {
     const input: AdmissionInput = { taskQueue, shard: admissionShardOf(order.userId) };
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
-        workflowId, taskQueue: admissionTaskQueue(taskQueue), args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId, taskQueue: apiTaskQueue(taskQueue), args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
       });
       try {
         return await client.connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5000), () =>

@@ -5,10 +5,9 @@ import { createApiMetrics, metricsHandler, type ApiMetrics } from '../metrics/ap
 import { errorHandler, unknownRoute } from './errors';
 import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
-import { safeError } from '../logger';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
 import { Admission } from './admission';
-import { flowPriorityModel, queuePlace } from './queue-position';
+import { QueueFigures } from './queue-figures';
 import { dashboardRouter } from './routes/dashboard';
 import type { OrdersDeps } from './order-queries';
 import { actionsRouter } from './routes/actions';
@@ -17,7 +16,6 @@ import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
-import { providerBudgetSecondsPerOrder, serviceRateEstimator } from './service-rate';
 
 export interface ApiDeps {
   /** Temporal client for the namespace the orders live in. */
@@ -39,10 +37,12 @@ export interface ApiDeps {
   flowPolicy?: FlowPolicy;
   /** Metrics served on GET /metrics (no API key); built for this app when omitted. */
   metrics?: ApiMetrics;
+  /** Queue figures (census, provider budget), shared with the metrics; built for this app when omitted. */
+  queueFigures?: QueueFigures;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
   temporalUiUrl?: string;
-  /** Whether this process's admission worker (src/worker/admission-worker.ts) runs; /readyz reports it. */
-  admissionReady?: () => boolean;
+  /** Whether this process's API worker (admission and census, src/worker/api-worker.ts) runs; /readyz reports it. */
+  apiWorkerReady?: () => boolean;
   /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
   callbacksConfigured?: boolean;
 }
@@ -52,32 +52,25 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  const metrics = deps.metrics ?? createApiMetrics({ client: deps.client, taskQueue: deps.taskQueue, flowPolicy: deps.flowPolicy, logger: deps.logger });
+  const figures = deps.queueFigures ?? new QueueFigures(deps.client, deps.taskQueue, deps.flowPolicy, deps.logger);
+  const metrics = deps.metrics ?? createApiMetrics({ client: deps.client, taskQueue: deps.taskQueue, flowPolicy: deps.flowPolicy, logger: deps.logger, census: figures.census });
   app.use(metrics.http.middleware());
   app.use(requestLog(deps.logger));
   app.use((_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000, deps.admissionReady));
+  app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000, deps.apiWorkerReady));
   app.get('/metrics', metricsHandler(metrics.registry, deps.logger));
   app.use(dashboardRouter());
   app.use('/v1', requireApiKey(deps.apiKey));
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
   const maxInflightPerUser = deps.maxInflightPerUser ?? 5;
-  const serviceRate = serviceRateEstimator({
-    client,
-    budgetSecondsPerOrder: () => providerBudgetSecondsPerOrder(client, taskQueue).catch((err: unknown) => {
-      logger.debug({ err: safeError(err) }, 'provider budget unknown');
-      return null;
-    }),
-  });
-  const priorities = flowPriorityModel(deps.flowPolicy);
   const ordersDeps: OrdersDeps = {
     client, taskQueue, logger, queryTimeoutMs,
-    queuePlace: async (order) => queuePlace(client, priorities, order, await serviceRate()),
-    admission: new Admission({ client, taskQueue, limit: maxInflightPerUser }),
+    queuePlace: (order) => figures.place(order),
+    admission: new Admission({ client, taskQueue, limit: maxInflightPerUser, turnaroundMs: () => figures.turnaroundMs() }),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
     temporalUiUrl: deps.temporalUiUrl,
     callbacksConfigured: deps.callbacksConfigured ?? false,
@@ -86,7 +79,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/v1/orders', actionsRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', historyRouter(client));
-  app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, serviceRate }));
+  app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
   return app;

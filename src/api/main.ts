@@ -4,7 +4,7 @@ import { ProcessStack } from '../launcher/process-stack';
 import { createLogger, safeError, type Logger } from '../logger';
 import { connectWorkerConnection, describeTemporalTarget, lazyClient } from '../temporal-connection';
 import { ensureSearchAttributes } from '../temporal-search-attributes';
-import { AdmissionWorkerHost } from '../worker/admission-worker';
+import { ApiWorkerHost } from '../worker/api-worker';
 import { routeSdkLogs } from '../worker/sdk-logs';
 import { createApp } from './app';
 import { listenApi } from './server';
@@ -43,17 +43,17 @@ async function main(): Promise<void> {
   stack.add('Temporal client', () => client.connection.close());
   if (config.registerSearchAttributes) void registerSearchAttributes(client, config.temporal.namespace, logger, stack);
   routeSdkLogs(logger);
-  const admission = new AdmissionWorkerHost({
+  const apiWorker = new ApiWorkerHost({
     connect: () => connectWorkerConnection(config.temporal), client, namespace: config.temporal.namespace, taskQueue: config.taskQueue,
-    logger: logger.child({ part: 'admission' }),
+    logger: logger.child({ part: 'api-worker' }), censusIntervalMs: config.censusIntervalMs,
   });
-  admission.start();
-  stack.add('admission worker', () => admission.stop());
+  apiWorker.start();
+  stack.add('API worker', () => apiWorker.stop());
   const app = createApp({
     client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
     maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl: config.temporalUiUrl, admissionReady: () => admission.ready,
+    temporalUiUrl: config.temporalUiUrl, apiWorkerReady: () => apiWorker.ready,
   });
   try {
     const api = await listenApi(app, config.port, config.host);

@@ -3,12 +3,11 @@ import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
-import { PROVISION_WORKFLOW_TYPE, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import { PROVISION_WORKFLOW_TYPE, isWaiting, orderStateQuery, orderWorkflowId } from '../workflows/contract';
 import type { FlowPolicy } from '../workflows/flow-contract';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
 import type { Admission } from './admission';
-import { isWaiting } from './order-visibility';
 import { summaryFromExecution, viewFromExecution, viewFromState, withTemporalUi, type OrderSummary, type OrderView } from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
@@ -59,12 +58,12 @@ async function withQueuePlace(deps: OrdersDeps, handle: Handle, { view, startTim
   if (!isWaiting(view.status)) return view;
   try {
     const startTime = known ?? (await describe(handle, view.orderId)).startTime;
-    if (view.tier === null || view.userId === null) return { ...view, queue: { position: null, etaSeconds: null } };
-    return { ...view, queue: await deps.queuePlace({ workflowId: handle.workflowId, tier: view.tier, userId: view.userId, startTime }) };
+    if (view.tier === null || view.userId === null) return { ...view, queue: { position: null, etaSeconds: null, asOf: null } };
+    return { ...view, queue: await deps.queuePlace({ tier: view.tier, userId: view.userId, startTime }) };
   } catch (err) {
     if (err instanceof ApiError || isTemporalUnavailable(err)) throw err;
     deps.logger.warn({ orderId: view.orderId, err: safeError(err) }, 'queue position unavailable');
-    return { ...view, queue: { position: null, etaSeconds: null } };
+    return { ...view, queue: { position: null, etaSeconds: null, asOf: null } };
   }
 }
 

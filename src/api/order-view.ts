@@ -15,7 +15,8 @@ export interface OrderLinks {
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
 
 /** While an order waits: its place in the queue; both null when visibility could not tell. */
-export interface OrderQueueView { position: number | null; etaSeconds: number | null }
+/** Where a waiting order stands; `asOf` is when the queue census it comes from was taken (null: no census yet). */
+export interface OrderQueueView { position: number | null; etaSeconds: number | null; asOf: string | null }
 
 /** GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did (`visibility`). */
 export interface OrderView {

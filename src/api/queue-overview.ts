@@ -2,9 +2,11 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { readFlowSnapshot, type FlowSnapshot } from '../flow/snapshot';
 import { safeError } from '../logger';
-import { TIERS, TierAttribute, type OrderStatus, type Tier } from '../workflows/contract';
+import type { QueueCensus } from '../workflows/census-contract';
+import { TIERS, WAITING_STATUSES, type OrderStatus, type Tier, type WaitingStatus } from '../workflows/contract';
 import { FLOW_REPORT_EXPIRY_MS, planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract';
-import { WAITING_STATUSES, countOrders, ordersIn, type WaitingStatus } from './order-visibility';
+import type { CensusReading } from './census-reader';
+import type { QueueFigures } from './queue-figures';
 import type { ServiceRate } from './service-rate';
 import { describeTaskQueueStats, type TaskQueueStats } from './task-queue-stats';
 import { isTemporalUnavailable, isTemporalUnreachable } from './temporal-errors';
@@ -22,6 +24,8 @@ export interface FlowControlView extends Partial<Omit<FlowSnapshot, 'taskQueue'>
 /** GET /v1/queue. */
 export interface QueueOverview {
   generatedAt: string;
+  /** Where `backlog`, `inProgress` and `service` come from: the queue census, taken every `intervalSeconds`. */
+  census: { state: CensusReading['state']; takenAt: string | null; ageSeconds: number | null; intervalSeconds: number | null; truncated: boolean };
   backlog: { total: number; byTier: Record<Tier, TierBacklog>; byStatus: Record<WaitingStatus, number> };
   inProgress: { total: number; byStatus: Record<InProgressStatus, number> };
   service: ServiceRate;
@@ -40,23 +44,24 @@ export interface QueueOverviewDeps {
   logger: Logger;
   queryTimeoutMs: number;
   maxInflightPerUser: number;
-  serviceRate: () => Promise<ServiceRate>;
+  figures: QueueFigures;
 }
 
 const sum = (values: number[]) => values.reduce((total, n) => total + n, 0);
 
-async function backlog(client: Client): Promise<QueueOverview['backlog']> {
-  const counts = await Promise.all(TIERS.map((tier) => Promise.all(WAITING_STATUSES.map((status) =>
-    countOrders(client, [...ordersIn([status]), `${TierAttribute.name} = '${tier}'`])))));
-  const byTier = Object.fromEntries(TIERS.map((tier, t) => [tier, {
-    ...Object.fromEntries(WAITING_STATUSES.map((status, s) => [status, counts[t][s]])), total: sum(counts[t]),
-  }])) as Record<Tier, TierBacklog>;
-  const byStatus = Object.fromEntries(WAITING_STATUSES.map((status, s) => [status, sum(counts.map((c) => c[s]))])) as Record<WaitingStatus, number>;
+const count = (census: QueueCensus | null, status: OrderStatus, tier: Tier): number => census?.running.byStatusTier[status]?.[tier] ?? 0;
+
+function backlog(census: QueueCensus | null): QueueOverview['backlog'] {
+  const byTier = Object.fromEntries(TIERS.map((tier) => {
+    const counts = WAITING_STATUSES.map((status) => count(census, status, tier));
+    return [tier, { ...Object.fromEntries(WAITING_STATUSES.map((status, s) => [status, counts[s]])), total: sum(counts) }];
+  })) as Record<Tier, TierBacklog>;
+  const byStatus = Object.fromEntries(WAITING_STATUSES.map((status) => [status, sum(TIERS.map((tier) => count(census, status, tier)))])) as Record<WaitingStatus, number>;
   return { total: sum(Object.values(byStatus)), byTier, byStatus };
 }
 
-async function inProgress(client: Client): Promise<QueueOverview['inProgress']> {
-  const counts = await Promise.all(IN_PROGRESS_STATUSES.map((status) => countOrders(client, ordersIn([status]))));
+function inProgress(census: QueueCensus | null): QueueOverview['inProgress'] {
+  const counts = IN_PROGRESS_STATUSES.map((status) => sum(TIERS.map((tier) => count(census, status, tier))));
   return { total: sum(counts), byStatus: Object.fromEntries(IN_PROGRESS_STATUSES.map((s, i) => [s, counts[i]])) as Record<InProgressStatus, number> };
 }
 
@@ -85,18 +90,27 @@ async function taskQueue(deps: QueueOverviewDeps, name: string, kind: TaskQueueS
   }
 }
 
-/** Backlog by tier and status, work in progress, service rate, flow control (budget, breakers, nodes), task queues. */
+/**
+ * Backlog by tier and status, work in progress and service rate (from the queue census), flow control (budget,
+ * breakers, nodes) and task queues. No visibility request: any number of viewers costs Temporal queries only.
+ */
 export async function queueOverview(deps: QueueOverviewDeps): Promise<QueueOverview> {
   const provider = providerTaskQueue(deps.taskQueue);
-  const [waiting, running, service, flow, workflowQueue, activityQueue, providerQueue, planningQueue] = await Promise.all([
-    backlog(deps.client), inProgress(deps.client), deps.serviceRate(), flowControl(deps),
+  const reading = await deps.figures.census.read();
+  const { census } = reading;
+  const [service, flow, workflowQueue, activityQueue, providerQueue, planningQueue] = await Promise.all([
+    deps.figures.serviceRate(reading), flowControl(deps),
     taskQueue(deps, deps.taskQueue, 'workflow'), taskQueue(deps, deps.taskQueue, 'activity'), taskQueue(deps, provider, 'activity'),
     taskQueue(deps, planningTaskQueue(deps.taskQueue), 'activity'),
   ]);
   return {
     generatedAt: new Date().toISOString(),
-    backlog: waiting,
-    inProgress: running,
+    census: {
+      state: reading.state, takenAt: census?.takenAt ?? null, ageSeconds: reading.ageSeconds,
+      intervalSeconds: census ? census.intervalMs / 1000 : null, truncated: census?.running.truncated ?? false,
+    },
+    backlog: backlog(census),
+    inProgress: inProgress(census),
     service,
     limits: { maxInflightPerUser: deps.maxInflightPerUser },
     flowControl: flow,

@@ -52,6 +52,7 @@ export interface CreateWorkerOptions {
   flow?: ProcessFlow;
   /** Report to (and read from) the flow-control workflow; default true. Off, the process works on its own view. */
   reportFlow?: boolean;
+
   /** A prebuilt workflow bundle (see bundleWorkflowCode); the worker bundles WORKFLOWS_PATH when omitted. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   tuning?: WorkerTuning;
@@ -86,6 +87,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     callbackSecret: options.callbackSecret, callbackTimeoutMs: options.callbackTimeoutMs, operatorWebhook: options.operatorWebhook,
   });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
+  const client = new Client({ connection: options.connection, namespace: options.namespace });
   const { tuning = {} } = options;
   const observed = observabilityOptions(options.metrics, tuning.interceptors, options.workflowBundle !== undefined);
   const main = await Worker.create({
@@ -97,7 +99,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     ...tuning,
     ...observed,
   });
-  const client = new Client({ connection: options.connection, namespace: options.namespace });
   const provider = new ProviderWorkerHost({
     connection: options.connection,
     client,

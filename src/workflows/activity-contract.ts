@@ -2,6 +2,7 @@ import type { OperatorAlert, OperatorWebhookResult } from '../activities/operato
 import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
 import type { Server } from '../provider/schemas';
 import type { AdmittedOrder } from './admission-contract';
+import type { QueueCensus } from './census-contract';
 import type { Order, ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
 import { LIFECYCLE_PROVIDER_ACTIVITIES, type LifecycleActivities } from './server-operation-contract';
@@ -117,6 +118,20 @@ export interface AdmissionActivities {
    * cannot be found yet but was admitted moments ago (its start may still be under way).
    */
   ordersStillInFlight(orders: AdmittedOrder[]): Promise<string[]>;
+}
+
+export interface TakeCensusInput {
+  /** The order task queue. */
+  taskQueue: string;
+  /** Count the finished orders by status and tier too (every CENSUS_FINISHED_EVERY-th census). */
+  finished: boolean;
+  /** The census workflow's interval, recorded in the census. */
+  intervalMs: number;
+}
+
+/** Activity of the `queueCensus` workflow (order task queue): the bounded visibility reads of one census. */
+export interface CensusActivities {
+  takeCensus(input: TakeCensusInput): Promise<QueueCensus>;
 }
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */

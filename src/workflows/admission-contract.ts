@@ -12,7 +12,6 @@ export const ADMISSION_WORKFLOW_TYPE = 'orderAdmission';
 /** Fixed: changing it would move users to shards that do not know their orders in flight. */
 export const ADMISSION_SHARDS = 16;
 
-export const admissionTaskQueue = (taskQueue: string): string => `${taskQueue}-admission`;
 export const admissionShardOf = (userId: number): number => ((userId % ADMISSION_SHARDS) + ADMISSION_SHARDS) % ADMISSION_SHARDS;
 /** The shard workflow of a user's orders on the order task queue `taskQueue`. */
 export const admissionWorkflowId = (taskQueue: string, userId: number): string => `admission-${taskQueue}-${admissionShardOf(userId)}`;

@@ -21,6 +21,10 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
+/** Statuses of an order that waits for its turn: not started, or held back by capacity or the provider. */
+export const WAITING_STATUSES = ['QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER'] as const satisfies readonly OrderStatus[];
+export type WaitingStatus = (typeof WAITING_STATUSES)[number];
+export const isWaiting = (status: OrderStatus): status is WaitingStatus => (WAITING_STATUSES as readonly string[]).includes(status);
 
 /** What the panel orders (validated by the API before a workflow starts). */
 export interface Order {

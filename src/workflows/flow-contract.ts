@@ -55,6 +55,9 @@ export interface OrderPriority {
 /** The task queue of every activity that calls the panel; polled at the provider budget's rate. */
 export const providerTaskQueue = (taskQueue: string): string => `${taskQueue}-provider`;
 
+/** The task queue of the API processes' worker: admission shards and the queue census (src/worker/api-worker.ts). */
+export const apiTaskQueue = (taskQueue: string): string => `${taskQueue}-api`;
+
 /** The task queue of the provider steps that usually make no panel request (PLANNING_ACTIVITIES). */
 export const planningTaskQueue = (taskQueue: string): string => `${taskQueue}-planning`;
 

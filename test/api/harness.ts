@@ -6,13 +6,16 @@ import pino from 'pino';
 import request from 'supertest';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
 import { createApp } from '../../src/api/app';
+import { QueueFigures } from '../../src/api/queue-figures';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { createPterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
-import { ADMISSION_WORKFLOWS_PATH, createAdmissionWorker } from '../../src/worker/admission-worker';
+import { API_WORKFLOWS_PATH, createApiWorker } from '../../src/worker/api-worker';
+import { ensureCensus } from '../../src/worker/census-starter';
 import type { FlowPolicy } from '../../src/workflows/flow-contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
+import { VisibilityCounter } from '../visibility-counter';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const SIM_KEY = 'ptla_apiTestKey0123456789';
@@ -28,6 +31,8 @@ export interface ApiHarnessOptions {
   maxInflightPerUser?: number;
   /** Tier policy for the API's queue positions (and the worker's, when it runs). */
   flowPolicy?: FlowPolicy;
+  /** The queue census's interval; default 500 ms (production: 10 s). No census runs on the test server. */
+  censusIntervalMs?: number;
   /**
    * Run on the official time-skipping test server instead of the dev server: time runs on the wall clock until
    * `skipTime` is called, which jumps over timers (retry backoffs). It has no visibility (listing orders fails).
@@ -38,6 +43,8 @@ export interface ApiHarnessOptions {
 export interface ApiHarness {
   api: ListeningApi;
   client: Client;
+  /** Visibility requests of the API's client and of the API worker's (the census); none are counted on the test server. */
+  visibility: { api: VisibilityCounter; apiWorker: VisibilityCounter };
   /** The engine: the dev server, or the test server with `timeSkipping`. */
   env: TestWorkflowEnvironment;
   taskQueue: string;
@@ -50,13 +57,15 @@ export interface ApiHarness {
   stopTemporal(): Promise<void>;
   /** Lets the worker's open circuit breakers probe the panel at once (after a test's outage ends). */
   expireBreakers(): void;
+  /** Waits until the queue census (and so positions, GET /v1/queue and the gauges) was taken after this call. */
+  awaitCensus(): Promise<void>;
   /** Lets `ms` of server time pass, skipping over timers (needs `timeSkipping`). */
   skipTime(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 let runtimeInstalled = false;
-let admissionBundle: Promise<WorkflowBundle> | undefined;
+let apiBundle: Promise<WorkflowBundle> | undefined;
 
 function quietRuntime(): void {
   if (runtimeInstalled) return;
@@ -68,19 +77,24 @@ function quietRuntime(): void {
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   quietRuntime();
   const env = options.timeSkipping ? await startTestServerEnv() : await startDevServerEnv();
-  const { client, connection } = env;
+  const { connection } = env;
+  const visibility = { api: new VisibilityCounter(), apiWorker: new VisibilityCounter() };
+  const [client, apiWorkerClient] = options.timeSkipping
+    ? [env.client, env.client]
+    : await Promise.all([visibility.api.client(env.address), visibility.apiWorker.client(env.address)]);
   const taskQueue = `api-test-${randomUUID()}`;
   const logger = pino({ level: process.env.HARNESS_LOG_LEVEL ?? 'silent' });
   const stops: Array<() => Promise<void>> = [];
-  admissionBundle ??= bundleWorkflowCode({ workflowsPath: ADMISSION_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  const admission = await createAdmissionWorker({
-    connection: env.nativeConnection, client, namespace: 'default', taskQueue, workflowBundle: await admissionBundle,
+  apiBundle ??= bundleWorkflowCode({ workflowsPath: API_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const apiWorker = await createApiWorker({
+    connection: env.nativeConnection, client: apiWorkerClient, namespace: 'default', taskQueue, workflowBundle: await apiBundle,
   });
-  const admitting = admission.run();
+  const apiWorking = apiWorker.run();
   stops.push(async () => {
-    if (admission.getState() === 'RUNNING') admission.shutdown();
-    await admitting;
+    if (apiWorker.getState() === 'RUNNING') apiWorker.shutdown();
+    await apiWorking;
   });
+  if (!options.timeSkipping) await ensureCensus(client, taskQueue, logger, options.censusIntervalMs ?? 500);
   let stopWorker = async (): Promise<void> => undefined;
   let expireBreakers = (): void => undefined;
 
@@ -113,12 +127,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const stopTemporal = () => {
     stopping ??= (async () => {
       for (const stop of stops) await stop();
+      if (client !== env.client) await Promise.all([client.connection.close(), apiWorkerClient.connection.close()]);
       await env.teardown();
     })();
     return stopping;
   };
+  const queueFigures = new QueueFigures(client, taskQueue, options.flowPolicy, logger, 100);
   const app = createApp({
-    client, taskQueue, apiKey: API_KEY, logger,
+    client, taskQueue, apiKey: API_KEY, logger, queueFigures,
     queryTimeoutMs: options.queryTimeoutMs ?? 3000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     maxBodyBytes: options.maxBodyBytes,
@@ -127,7 +143,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
-    api, client, env, taskQueue, sim,
+    api, client, env, taskQueue, sim, visibility,
     http: () => request(api.url),
     stopWorker: () => stopWorker(),
     expireBreakers: () => expireBreakers(),
@@ -136,6 +152,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       await env.sleep(ms);
     },
     stopTemporal,
+    awaitCensus: async () => {
+      const after = Date.now();
+      for (const deadline = after + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        const { census } = await queueFigures.census.read();
+        if (census && Date.parse(census.takenAt) > after) return;
+      }
+      throw new Error('no queue census was taken within 15 s');
+    },
     stop: async () => {
       await api.close();
       await stopTemporal();

@@ -1,8 +1,8 @@
 import { auth, startApiHarness, waitFor, type ApiHarness } from './harness';
 import { parkByFailedRollback, skipUntil } from './park-order';
 
-// On the time-skipping test server: the rollback's retries back off for minutes, skipped here in seconds. It has
-// no visibility; listing parked orders is part of the dashboard's browser test on the dev server.
+// On the time-skipping test server: the rollback's retries back off for minutes, skipped here in seconds. It has no
+// visibility, so listing by status (NEEDS_ATTENTION like any other) is tested on the dev server (list-orders.test.ts).
 let h: ApiHarness;
 
 beforeAll(async () => {

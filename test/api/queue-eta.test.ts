@@ -15,7 +15,7 @@ beforeAll(async () => {
   h = await startApiHarness({ worker: true, installMs: 50, queryTimeoutMs: 300, maxInflightPerUser: 2 });
   for (const userId of [1, 2, 3]) served.push(await place('standard', userId));
   for (const orderId of served) await waitFor(() => getOrder(orderId), (r) => r.body.status === 'ACTIVE', 60_000);
-  await waitFor(overview, (body) => body.service?.completedInWindow === served.length);
+  await waitFor(overview, (body) => body.service?.completedInWindow === served.length && body.census?.state === 'fresh');
 }, 120_000);
 
 afterAll(async () => {
@@ -48,11 +48,12 @@ describe('queue ETA and flow control with a worker that has served orders', () =
     await h.stopWorker();
     const premium = await place('premium', 63);
     const standard = await place('standard', 64);
+    await h.awaitCensus();
     const { service } = await overview();
     const first = await getOrder(premium).expect(200);
     expect(first.body).toMatchObject({ status: 'QUEUED', queue: { position: 0, etaSeconds: 0 } });
     const second = await getOrder(standard).expect(200);
-    expect(second.body.queue).toEqual({ position: 1, etaSeconds: Math.ceil(service.perOrderSeconds) });
+    expect(second.body.queue).toEqual({ position: 1, etaSeconds: Math.ceil(service.perOrderSeconds), asOf: expect.any(String) });
   });
 
   it('answers 429 with a Retry-After of at least 5 s once recent orders finished faster than that', async () => {

@@ -18,6 +18,7 @@ beforeAll(async () => {
   await place('free', 53);
   const finished = await place('free', 54);
   await h.client.workflow.getHandle(orderWorkflowId(finished)).terminate('test: no longer waiting');
+  await h.awaitCensus();
 });
 
 afterAll(async () => {
@@ -42,6 +43,8 @@ describe('GET /v1/queue (no worker: orders wait QUEUED)', () => {
     });
     expect(res.body.limits).toEqual({ maxInflightPerUser: 7 });
     expect(Date.parse(res.body.generatedAt)).not.toBeNaN();
+    expect(res.body.census).toMatchObject({ state: 'fresh', intervalSeconds: 0.5, truncated: false });
+    expect(res.body.census.ageSeconds).toBeLessThan(5);
   });
 
   it('reports no service rate while nothing was served and no provider budget is set', async () => {

@@ -14,6 +14,8 @@ const queueOf = async (orderId: string) => {
   return res.body.queue as { position: number | null; etaSeconds: number | null } | null;
 };
 const positionOf = async (orderId: string) => (await queueOf(orderId))?.position;
+/** Positions come from the queue census: wait for one taken after the last change. */
+const settled = () => h.awaitCensus();
 
 describe('queue position of waiting orders (no worker: every order stays QUEUED)', () => {
   const ids: Record<string, string> = {};
@@ -25,6 +27,7 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
     ids.premium1 = await place('prem1', 'premium', 12);
     ids.standard2 = await place('std2', 'standard', 13);
     ids.premium2 = await place('prem2', 'premium', 14);
+    await settled();
   });
 
   afterAll(async () => {
@@ -40,13 +43,15 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
   });
 
   it('has no ETA while nothing has been served and no provider budget is known', async () => {
-    expect(await queueOf(ids.standard1)).toEqual({ position: 2, etaSeconds: null });
+    expect(await queueOf(ids.standard1)).toEqual({ position: 2, etaSeconds: null, asOf: expect.any(String) });
   });
 
   it('moves an order up when an order ahead of it leaves the queue, and has no queue once terminal', async () => {
     const orderId = await place('leaves', 'premium', 15);
+    await settled();
     expect(await positionOf(orderId)).toBe(2);
     await h.client.workflow.getHandle(orderWorkflowId(ids.premium1)).terminate('test: leaves the queue');
+    await settled();
     expect(await positionOf(orderId)).toBe(1);
     expect(await positionOf(ids.free)).toBe(4);
     const terminal = await h.http().get(`/v1/orders/${ids.premium1}`).set(auth).expect(200);
@@ -56,6 +61,7 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
   it('lets a later order of another user through between one user\'s own queued orders (fairness)', async () => {
     const [a1, a2, a3] = [await place('burst1', 'free', 20), await place('burst2', 'free', 20), await place('burst3', 'free', 20)];
     const other = await place('other', 'free', 21);
+    await settled();
     const firstFree = (await positionOf(ids.free))! + 1;
     expect(await positionOf(a1)).toBe(firstFree);
     expect(await positionOf(a2)).toBe(firstFree + 1 + 1);
@@ -84,10 +90,12 @@ describe('queue position with promotion (an order that waited its tier\'s maxQue
     const placedAt = Date.now();
     const standard = await place('aging-std', 'standard', 41);
     const premiumEarly = await place('aging-prem', 'premium', 42);
+    await settled();
     expect(await positionOf(free)).toBe(2);
     expect(Date.now() - placing).toBeLessThan(PROMOTE_FREE_AFTER_MS);
     await new Promise((resolve) => setTimeout(resolve, placedAt + PROMOTE_FREE_AFTER_MS + 100 - Date.now()));
     const premiumLate = await place('aging-prem-late', 'premium', 43);
+    await settled();
     expect(await positionOf(free)).toBe(1);
     expect(await positionOf(premiumEarly)).toBe(0);
     expect(await positionOf(premiumLate)).toBe(2);

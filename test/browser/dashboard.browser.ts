@@ -23,8 +23,10 @@ async function expectListed(orderId: string): Promise<void> {
 
 async function filterByStatus(status: string): Promise<void> {
   await rig.page.selectOption('#filter-status', status);
-  await rig.page.click('#filters button[type="submit"]');
-  await rig.page.waitForResponse((res) => res.url().includes(`/v1/orders?status=${status}`));
+  await Promise.all([
+    rig.page.waitForResponse((res) => res.url().includes(`/v1/orders?status=${status}`)),
+    rig.page.click('#filters button[type="submit"]'),
+  ]);
 }
 
 describe('dashboard in a browser', () => {

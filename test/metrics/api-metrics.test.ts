@@ -1,6 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/api/app';
+import { QueueFigures } from '../../src/api/queue-figures';
 import { createApiMetrics } from '../../src/metrics/api-metrics';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../../src/workflows/flow-contract';
 import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
@@ -15,9 +16,12 @@ describe('GET /metrics on the API', () => {
   beforeAll(async () => {
     h = await startApiHarness();
     const logger = pino({ level: 'silent' });
+    const queueFigures = new QueueFigures(h.client, h.taskQueue, POLICY, logger, 100);
     app = createApp({
-      client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger, queryTimeoutMs: 200, flowPolicy: POLICY, temporalUiUrl: UI,
-      metrics: createApiMetrics({ client: h.client, taskQueue: h.taskQueue, flowPolicy: POLICY, logger, cacheMs: 0, processMetrics: false }),
+      client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger, queryTimeoutMs: 200, flowPolicy: POLICY, temporalUiUrl: UI, queueFigures,
+      metrics: createApiMetrics({
+        client: h.client, taskQueue: h.taskQueue, flowPolicy: POLICY, logger, cacheMs: 0, processMetrics: false, census: queueFigures.census,
+      }),
     });
   });
   afterAll(async () => {

@@ -18,9 +18,9 @@ function buildOf(form) {
   return build;
 }
 
-/** `page`: the dashboard's state and its guarded(), notice(), loadOrder() and loadOrders(). */
+/** `page`: the dashboard's state and its guarded(), notice(), loadOrder(), loadOrders() and showOperation(). */
 export function createActions(page) {
-  const { state, guarded, notice, loadOrder, loadOrders } = page;
+  const { state, guarded, notice, loadOrder, loadOrders, showOperation } = page;
   const orderPath = () => `/v1/orders/${encodeURIComponent(state.orderId)}`;
 
   async function followOrder(before) {
@@ -36,11 +36,13 @@ export function createActions(page) {
     for (let i = 0; i < FOLLOW_UP_POLLS && !ended; i += 1) {
       await pause();
       const ok = await guarded(async () => {
-        ended = OPERATION_ENDED.includes((await api(path)).status);
+        const operation = await api(path);
+        showOperation(operation);
+        ended = OPERATION_ENDED.includes(operation.status);
       });
       if (!ok) break;
     }
-    await guarded(loadOrder);
+    await guarded(() => loadOrder({ listOperations: false }));
   }
 
   /** Disables `buttons` while `send` posts and `follow` watches what it started; a refusal shows in the notice. */

@@ -1,11 +1,14 @@
 // The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
+// Every 5 s it refreshes the queue (the queue census) and the open order (its workflow); the order list and an
+// order's operations, which Temporal visibility answers, refresh when opened or on "Refresh".
 import { createActions } from './actions.js';
 import { ApiFailure, api, failureText, forgetKey, query, storeKey, storedKey } from './api.js';
 import { $, el } from './dom.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
 const REFRESH_MS = 5000;
-const state = { filters: {}, cursor: null, appended: false, orderId: null, orderStatus: null, timer: null };
+const state = { filters: {}, cursor: null, appended: false, orderId: null, orderStatus: null, timer: null, operations: [] };
+const OPERATION_ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 function notice(message) {
   $('#notice').textContent = message ?? '';
@@ -53,7 +56,27 @@ async function loadOrders(append = false) {
   $('#more').hidden = !state.cursor;
 }
 
-async function loadOrder() {
+/**
+ * The order's server operations: listed (Temporal visibility) when the order is opened or refreshed by hand; the
+ * automatic refresh only follows the ones still running, each by its id, so an open dashboard costs no visibility.
+ */
+async function loadOperations(path, listed) {
+  if (listed) {
+    state.operations = (await api(`${path}/operations`)).operations ?? [];
+  } else {
+    state.operations = await Promise.all(state.operations.map((o) => (OPERATION_ENDED.includes(o.status)
+      ? o : api(`${path}/operations/${encodeURIComponent(o.operationId)}`))));
+  }
+  return { operations: state.operations };
+}
+
+/** Shows the operation (as GET /v1/orders/:id/operations/:operationId has it) in the table, newest first. */
+function showOperation(operation) {
+  state.operations = [operation, ...state.operations.filter((o) => o.operationId !== operation.operationId)];
+  renderOperations({ operations: state.operations });
+}
+
+async function loadOrder({ listOperations = true } = {}) {
   if (!state.orderId) return;
   const path = `/v1/orders/${encodeURIComponent(state.orderId)}`;
   const order = await api(path);
@@ -61,7 +84,7 @@ async function loadOrder() {
   state.orderStatus = order.status;
   renderOrder(order);
   $('#order-section').hidden = false;
-  const [history, operations] = await Promise.allSettled([api(`${path}/history`), api(`${path}/operations`)]);
+  const [history, operations] = await Promise.allSettled([api(`${path}/history`), loadOperations(path, listOperations)]);
   for (const result of [history, operations]) {
     if (result.status === 'rejected' && result.reason instanceof ApiFailure && result.reason.status === 401) throw result.reason;
   }
@@ -74,7 +97,7 @@ function scheduleRefresh() {
   clearTimeout(state.timer);
   state.timer = setTimeout(async () => {
     const ok = await guarded(async () => {
-      await Promise.all([loadQueue(), state.appended ? null : loadOrders(), state.orderId ? loadOrder() : null]);
+      await Promise.all([loadQueue(), state.orderId ? loadOrder({ listOperations: false }) : null]);
     });
     if (ok) $('#updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
     if (!$('#main').hidden) scheduleRefresh();
@@ -84,6 +107,7 @@ function scheduleRefresh() {
 async function route() {
   const match = /^#order\/(.+)$/.exec(location.hash);
   state.orderId = match ? decodeURIComponent(match[1]) : null;
+  state.operations = [];
   if (!state.orderId) {
     $('#order-section').hidden = true;
     return;
@@ -103,7 +127,7 @@ async function enter() {
   scheduleRefresh();
 }
 
-const actions = createActions({ state, guarded, notice, loadOrder, loadOrders });
+const actions = createActions({ state, guarded, notice, loadOrder, loadOrders, showOperation });
 
 function wire() {
   $('#key-form').addEventListener('submit', (event) => {

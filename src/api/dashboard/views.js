@@ -14,7 +14,10 @@ const count = (byStatus) => Object.entries(byStatus ?? {}).map(([status, n]) => 
 
 export function renderQueue(q) {
   const cards = [
-    card('Waiting', [['total', q.backlog.total], ...count(q.backlog.byStatus)]),
+    card('Waiting', [
+      ['total', q.backlog.total], ...count(q.backlog.byStatus),
+      ['counted', q.census ? `${q.census.state}${q.census.takenAt ? `, ${time(q.census.takenAt)}` : ''}` : null],
+    ]),
     card('Waiting by tier', Object.entries(q.backlog.byTier).map(([tier, b]) => [tier, b.total])),
     card('In progress', [['total', q.inProgress.total], ...count(q.inProgress.byStatus).filter(([, n]) => n > 0)]),
     card('Service', [
@@ -91,6 +94,7 @@ export function renderOrder(order) {
     ['step', order.step], ['tier', order.tier], ['user', order.userId], ['created', time(order.createdAt)],
     ['updated', time(order.updatedAt)], ['source', order.source],
     ['queue position', order.queue ? order.queue.position : null],
+    ['position counted', order.queue?.asOf ? time(order.queue.asOf) : null],
     ['queue ETA (s)', order.queue ? order.queue.etaSeconds : null],
     ['server', server(order.server)],
     ['Temporal UI', order.links?.temporalUi ? externalLink(order.links.temporalUi, 'open workflow history') : null],

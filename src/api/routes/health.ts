@@ -3,10 +3,10 @@ import type { Client } from '@temporalio/client';
 import { sendError, ApiError } from '../errors';
 
 /**
- * GET /healthz: the process is up. GET /readyz: Temporal answers within `timeoutMs` and this process's admission
- * worker runs (503 otherwise). No auth.
+ * GET /healthz: the process is up. GET /readyz: Temporal answers within `timeoutMs` and this process's API worker
+ * (admission, census) runs (503 otherwise). No auth.
  */
-export function healthRouter(client: Client, timeoutMs: number, admissionReady: () => boolean = () => true): Router {
+export function healthRouter(client: Client, timeoutMs: number, apiWorkerReady: () => boolean = () => true): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -15,8 +15,8 @@ export function healthRouter(client: Client, timeoutMs: number, admissionReady: 
     const connection = client.connection;
     connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({})).then(
       () => {
-        if (admissionReady()) res.json({ status: 'ready', temporal: 'reachable' });
-        else sendError(res, new ApiError(503, 'not_ready', 'the admission worker is not running yet', { temporal: 'reachable', admission: 'not_running' }));
+        if (apiWorkerReady()) res.json({ status: 'ready', temporal: 'reachable' });
+        else sendError(res, new ApiError(503, 'not_ready', 'the API worker (admission) is not running yet', { temporal: 'reachable', apiWorker: 'not_running' }));
       },
       () => {
         sendError(res, new ApiError(503, 'not_ready', 'Temporal is not reachable', { temporal: 'unreachable' }));
