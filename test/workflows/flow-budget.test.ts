@@ -1,4 +1,6 @@
+import { temporal } from '@temporalio/proto';
 import { readFlowSnapshot } from '../../src/flow/snapshot';
+import { providerTaskQueue } from '../../src/workflows/flow-contract';
 import { PROVIDER_ACTIVITIES } from '../../src/workflows/activity-contract';
 import { paperOrder } from '../activities/panel-harness';
 import { addUsers, peakInWindow, startFlowRig, type FlowRig } from './flow-harness';
@@ -78,4 +80,50 @@ describe('flow control: one provider budget for every worker process', () => {
     expect(Math.min(...rates)).toBeLessThan(initial / 2);
     expect(Math.max(...holds)).toBeGreaterThan(0);
   });
+
+  it('changes the provider queue\'s rate on the server while orders flow, never stopping a poller', async () => {
+    await h.panel.faults({ rateLimitPerMinute: 6000 });
+    rig = await startFlowRig(h, {
+      flowConfig: { rateLimitPerMinute: 600, rateReserve: 0 },
+      flowOptions: { minRatePerMinute: 60, rateRecoveryStepMs: 500 },
+    });
+    const host = rig.workers[0].provider;
+    const queueRate = async () => {
+      const described = await h.env.client.workflowService.describeTaskQueue({
+        namespace: 'default', taskQueue: { name: providerTaskQueue(rig!.taskQueue) }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        reportConfig: true,
+      });
+      return { source: described.effectiveRateLimit?.rateLimitSource, perSecond: described.effectiveRateLimit?.requestsPerSecond };
+    };
+    while (host.ratePerMinute === undefined) await new Promise((r) => setTimeout(r, 20));
+    const initial = await queueRate();
+    expect(initial.source).toBe(temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_API);
+    expect(initial.perSecond).toBeCloseTo(host.ratePerMinute! / 60, 3);
+    const full = initial.perSecond!;
+
+    const handles = [];
+    for (let i = 0; i < 8; i++) handles.push(await rig.start(paperOrder(`rate-${i}`, { userId: users[i % 4] })));
+    rig.flows[0].rate.rateLimited(1500);
+    const slowed = await waitForRate(() => queueRate(), (r) => (r.perSecond ?? full) < full * 0.6);
+    expect(slowed.source).toBe(temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_API);
+    expect(slowed.perSecond).toBeLessThan(full * 0.6);
+    const recovered = await waitForRate(() => queueRate(), (r) => (r.perSecond ?? 0) > full * 0.8);
+    expect(recovered.perSecond).toBeGreaterThan(full * 0.8);
+
+    const states = await rig.results(handles);
+    expect(states.map((s) => s.status)).toEqual(states.map(() => 'ACTIVE'));
+    const providerAttempts = rig.starts.filter((s) => providerTypes.has(s.type));
+    const perOrderAndType = new Map<string, number>();
+    for (const start of providerAttempts) perOrderAndType.set(`${start.orderId}/${start.type}`, (perOrderAndType.get(`${start.orderId}/${start.type}`) ?? 0) + 1);
+    expect([...perOrderAndType.values()].every((n) => n === 1)).toBe(true);
+  });
 });
+
+async function waitForRate<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
