@@ -1,10 +1,15 @@
 /**
- * Benchmark of provisioning throughput: orders submitted through the API with a fixed number in flight (one panel
- * user per lane), against the `npm start` stack (a child process) with a zero-latency simulated panel (no rate limit,
- * installs finish at once). Reports orders ACTIVE per second from the first submission to the last completion
- * (target >= 20/s), submission-to-ACTIVE latency, the CPU the stack used, and panel calls per ACTIVE order (target
- * <= 6) by route. Completion is awaited on the workflow's result through Temporal, so watching costs the worker
- * nothing. A warm-up batch (not counted) fills the worker's caches; a fresh stack per run.
+ * Benchmark of provisioning throughput against the engine's floor, in the same run on the same Temporal server:
+ * orders submitted through the API with a fixed number in flight (one panel user per lane), against the `npm start`
+ * stack (a child process: the API and the worker at nice 10) on the official Temporal dev server (in memory, the
+ * project's dynamic config, started by the benchmark: bench/engine.ts), with a
+ * zero-latency simulated panel (no rate limit, installs finish at once), and the same number of bare five-activity
+ * workflows (bench/workflows.ts) run by a worker process with the same SDK settings at the same niceness on the same
+ * server, alternating in four chunks (the server's database grows as they run, so both meet the same sizes). Reports orders ACTIVE per second
+ * and the floor's workflows per second (target: >= 90 % of it), the Temporal server's CPU per order and per floor
+ * workflow (target: within 1.2x), submission-to-ACTIVE latency, the CPU of the other processes, and panel calls per
+ * ACTIVE order (target <= 6) by route. Completion is awaited on the workflow's result through Temporal. Warm-up
+ * batches (not counted) fill the caches; a fresh stack per run.
  * The stack gets PROVIDER_RATE_LIMIT to match the panel; `--env NAME=value` adds or overrides stack settings.
  * Usage: npm run bench:throughput -- [--orders 300] [--concurrency 50] [--warmup 10] [--runs 3] [--env NAME=value]
  */
@@ -14,7 +19,9 @@ import { Client, Connection } from '@temporalio/client';
 import type { CallStats } from '../sim/src';
 import { orderWorkflowId, type OrderState } from '../src/workflows/contract';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
-import { cpuByRole, cpuDelta, machineLine, median, percentile } from './proc-stats';
+import { startBenchTemporal } from './engine';
+import { runFloor, startFloorWorker } from './floor';
+import { cpuByRole, cpuDelta, machineLine, median, percentile, processCpuSeconds } from './proc-stats';
 
 const { values } = parseArgs({ options: {
   orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '50' },
@@ -25,6 +32,8 @@ const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
 const SEEDED_USERS = 3;
+/** Chunks in which orders and floor workflows alternate. */
+const ROUNDS = 4;
 const ALLOCATIONS_PER_NODE = 120;
 /** The simulated panel's rate limit in this benchmark (practically none); the worker's provider budget is told the same. */
 const PANEL_RATE_LIMIT = 100_000;
@@ -39,6 +48,10 @@ interface RunResult {
   perSecond: number; p50: number; p99: number; callsPerActive: number; byRoute: Record<string, number>;
   /** CPU seconds of the stack's main process (API, simulated panel), its worker process and Temporal server. */
   cpu: Record<string, number>;
+  floorPerSecond: number;
+  /** Temporal server CPU milliseconds per ACTIVE order and per floor workflow. */
+  serverMsPerOrder: number;
+  serverMsPerFloor: number;
 }
 
 async function prepare(stack: StackProcess): Promise<void> {
@@ -79,18 +92,51 @@ function callsDelta(before: CallStats, after: CallStats): Record<string, number>
 }
 
 async function run(index: number): Promise<RunResult> {
-  const stack = await startStack({ env: { LOG_LEVEL: 'warn', PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT), ...STACK_ENV }, nodeArgs: STACK_NODE_ARGS });
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const temporal = await startBenchTemporal();
+  const stack = await startStack({
+    env: { LOG_LEVEL: 'warn', PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT), TEMPORAL_ADDRESS: temporal.address, ...STACK_ENV }, nodeArgs: STACK_NODE_ARGS,
+  });
+  const connection = await Connection.connect({ address: temporal.address });
+  const floor = await startFloorWorker(temporal.address, 10);
   try {
     const client = new Client({ connection });
     await prepare(stack);
     await batch(stack, client, `warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
-    const tree = [stack.child.pid!, ...descendants(stack.child.pid!)];
-    const cpu0 = cpuByRole(tree);
+    await runFloor(client, floor, `floor-warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
+    const tree = [stack.child.pid!, ...descendants(stack.child.pid!), temporal.serverPid];
+    const server = temporal.serverPid;
+
+    // Orders and floor workflows alternate in ROUNDS chunks, so that both meet the same database size.
+    const perRound = Math.ceil(ORDERS / ROUNDS);
+    const totals = {
+      orderSeconds: 0, floorSeconds: 0, floorServerCpu: 0, floorWorkerCpu: 0, latencies: [] as number[], statuses: {} as Record<string, number>,
+    };
+    const cpu = { other: 0, worker: 0, Temporal: 0 } as Record<string, number>;
     const calls0 = (await stack.simState()).calls;
-    const measured = await batch(stack, client, `tp-${index}`, ORDERS, CONCURRENCY);
-    const cpu = cpuDelta(cpu0, cpuByRole(tree));
+    for (let round = 0; round < ROUNDS; round++) {
+      const floorFirst = (round + index) % 2 === 0;
+      for (const kind of floorFirst ? ['floor', 'orders'] : ['orders', 'floor']) {
+        if (kind === 'floor') {
+          const [c0, w0] = [processCpuSeconds(server), processCpuSeconds(floor.pid)];
+          totals.floorSeconds += await runFloor(client, floor, `floor-${index}-${round}`, perRound, CONCURRENCY);
+          totals.floorServerCpu += processCpuSeconds(server) - c0;
+          totals.floorWorkerCpu += processCpuSeconds(floor.pid) - w0;
+        } else {
+          const c0 = cpuByRole(tree);
+          const b = await batch(stack, client, `tp-${index}-${round}`, perRound, CONCURRENCY);
+          for (const [role, seconds] of Object.entries(cpuDelta(c0, cpuByRole(tree)))) cpu[role] = (cpu[role] ?? 0) + seconds;
+          totals.orderSeconds += b.seconds;
+          totals.latencies.push(...b.latencies);
+          for (const [status, n] of Object.entries(b.statuses)) totals.statuses[status] = (totals.statuses[status] ?? 0) + n;
+        }
+      }
+    }
     const calls = (await stack.simState()).calls;
+    const measured = { seconds: totals.orderSeconds, statuses: totals.statuses, latencies: totals.latencies.sort((a, b) => a - b) };
+    const floorResult = { seconds: totals.floorSeconds, serverCpu: totals.floorServerCpu, workerCpu: totals.floorWorkerCpu };
+    const floorCount = perRound * ROUNDS;
+    for (const role of Object.keys(cpu)) cpu[role] = Math.round(cpu[role] * 100) / 100;
+
     const active = measured.statuses.ACTIVE ?? 0;
     const result: RunResult = {
       perSecond: active / measured.seconds,
@@ -99,18 +145,28 @@ async function run(index: number): Promise<RunResult> {
       callsPerActive: (calls.total - calls0.total) / active,
       cpu,
       byRoute: callsDelta(calls0, calls),
+      floorPerSecond: floorCount / floorResult.seconds,
+      serverMsPerOrder: (cpu.Temporal * 1000) / active,
+      serverMsPerFloor: (floorResult.serverCpu * 1000) / floorCount,
     };
-    console.log(`run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ${fmt(result.perSecond)} ACTIVE/s, `
-      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms, CPU: API and panel process ${cpu.other} s, worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s, `
-      + `${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order (429s: ${calls.rateLimited - calls0.rateLimited})`);
+    console.log(`run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = `
+      + `${fmt(result.perSecond)} ACTIVE/s; floor ${fmt(result.floorPerSecond)} workflows/s `
+      + `(${fmt((100 * result.perSecond) / result.floorPerSecond)} %); Temporal server CPU ${fmt(result.serverMsPerOrder)} ms per order, `
+      + `${fmt(result.serverMsPerFloor)} ms per floor workflow (${(result.serverMsPerOrder / result.serverMsPerFloor).toFixed(2)}x); `
+      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; CPU during the orders: API and panel process ${cpu.other} s, `
+      + `worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s; during the floor: its worker process ${fmt(floorResult.workerCpu)} s, `
+      + `Temporal server ${fmt(floorResult.serverCpu)} s; ${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order `
+      + `(429s: ${calls.rateLimited - calls0.rateLimited})`);
     console.log(`  calls per ACTIVE order by route: ${Object.entries(result.byRoute).map(([r, n]) => `${r} ${(n / active).toFixed(2)}`).join(', ')}`);
     return result;
   } finally {
+    await floor.stop();
     await connection.close();
     const stopAt = Date.now();
     const stopped = await stack.stop(120_000);
     const stopMs = Date.now() - stopAt;
     if (stopped.code !== 0 || stopped.leftBehind.length > 0 || stopMs > 5000) console.log(`  SIGTERM to exit: ${stopMs} ms, ${JSON.stringify(stopped)}`);
+    await temporal.stop();
   }
 }
 
@@ -121,9 +177,11 @@ async function main(): Promise<void> {
   console.log([
     `${machineLine()}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
     `${ORDERS} orders, ${CONCURRENCY} in flight, zero-latency panel, ${results.length} runs (fresh stack each)`,
-    `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s (target >= 20), median submission-to-ACTIVE p50 `
-      + `${fmt(median(results.map((r) => r.p50)))} ms p99 ${fmt(median(results.map((r) => r.p99)))} ms, median `
-      + `${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
+    `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s, floor ${fmt(median(results.map((r) => r.floorPerSecond)))} `
+      + `workflows/s, median ratio ${fmt(median(results.map((r) => (100 * r.perSecond) / r.floorPerSecond)))} % (target >= 90 %); `
+      + `Temporal server CPU per order / per floor workflow: median ${median(results.map((r) => r.serverMsPerOrder / r.serverMsPerFloor)).toFixed(2)}x `
+      + `(target <= 1.2x); median submission-to-ACTIVE p50 ${fmt(median(results.map((r) => r.p50)))} ms p99 `
+      + `${fmt(median(results.map((r) => r.p99)))} ms, median ${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
   ].join('\n'));
 }
 

@@ -7,6 +7,8 @@ import { OrderStatusAttribute, TERMINAL_STATUSES, orderWorkflowId, type OrderSta
 export const ADMISSION_START_GRACE_MS = 60_000;
 
 const notFound = (err: unknown) => (err as { name?: string }).name === 'WorkflowNotFoundError';
+/** Describes in flight at once when a shard checks many orders (before it continues as new). */
+const CHECKS_AT_ONCE = 20;
 
 /** The admission shard's check of a user's orders: a describe per order (Temporal's own record, not visibility). */
 export function admissionActivities(deps: { client: Client }): AdmissionActivities {
@@ -22,8 +24,13 @@ export function admissionActivities(deps: { client: Client }): AdmissionActiviti
   };
   return {
     async ordersStillInFlight(orders) {
-      const checked = await Promise.all(orders.map(async (order) => [order.orderId, await stillInFlight(order)] as const));
-      return checked.filter(([, inFlight]) => inFlight).map(([orderId]) => orderId);
+      const still: string[] = [];
+      for (let i = 0; i < orders.length; i += CHECKS_AT_ONCE) {
+        const batch = orders.slice(i, i + CHECKS_AT_ONCE);
+        const checked = await Promise.all(batch.map(async (order) => [order.orderId, await stillInFlight(order)] as const));
+        still.push(...checked.filter(([, inFlight]) => inFlight).map(([orderId]) => orderId));
+      }
+      return still;
     },
   };
 }

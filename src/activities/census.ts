@@ -6,8 +6,8 @@ import {
   statusIndex, tierIndex, type CountsByStatusTier, type QueueCensus, type WaitingEntry,
 } from '../workflows/census-contract';
 import {
-  ORDER_STATUSES, OrderStatusAttribute, PROVISION_WORKFLOW_TYPE, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute,
-  isWaiting, type OrderStatus, type Tier,
+  ORDER_STATUSES, OrderStatusAttribute, PROVISION_WORKFLOW_TYPE, RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute,
+  isWaiting, recordedStatusOf, type OrderStatus, type RecordedStatus, type Tier,
 } from '../workflows/contract';
 
 const ORDERS = `WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`;
@@ -58,10 +58,12 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
     do {
       const { infos, next } = await list(RUNNING, CENSUS_PAGE_SIZE, token);
       for (const info of infos) {
-        const status = info.typedSearchAttributes.get(OrderStatusAttribute) as OrderStatus | undefined;
+        const raw = info.typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
         const tier = info.typedSearchAttributes.get(TierAttribute) as Tier | undefined;
         const userId = info.typedSearchAttributes.get(UserIdAttribute);
-        if (!status || !tier || !ORDER_STATUSES.includes(status) || !TIERS.includes(tier)) continue;
+        if (!raw || !tier || !TIERS.includes(tier)) continue;
+        const status = ORDER_STATUSES.includes(raw as OrderStatus) ? recordedStatusOf(raw as OrderStatus) : raw;
+        if (!RECORDED_STATUSES.includes(status)) continue;
         counted += 1;
         (byStatusTier[status] ??= zeroByTier())[tier] += 1;
         if (isWaiting(status) && userId !== undefined) waiting.push([tierIndex(tier), userId, info.startTime.getTime(), statusIndex(status)]);

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { TIERS, TierAttribute, UserIdAttribute, orderStateQuery, orderWorkflowId, type OrderState, type OrderStatus, type Tier } from '../workflows/contract';
+import { TIERS, TierAttribute, UserIdAttribute, orderStateQuery, orderWorkflowId, type OrderState, type RecordedStatus, type Tier } from '../workflows/contract';
 import { ApiError, orderNotFound } from './errors';
 import { statusFromExecution } from './order-view';
 import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
@@ -7,7 +7,7 @@ import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
 /** What an operation needs to know about its order. */
 export interface OrderFacts {
   orderId: string;
-  status: OrderStatus;
+  status: RecordedStatus;
   /** The order's server as its workflow recorded it; null when it has none (or the record is not readable). */
   serverId: number | null;
   tier: Tier;

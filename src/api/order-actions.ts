@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { OPERATOR_ACTIONS, operatorActionUpdate, orderWorkflowId, type OrderState, type OrderStatus } from '../workflows/contract';
+import { OPERATOR_ACTIONS, operatorActionUpdate, orderWorkflowId, type OrderState, type RecordedStatus } from '../workflows/contract';
 import { ApiError, orderNotFound } from './errors';
 import type { OrdersDeps } from './order-queries';
 import { executionIsFinal, statusFromExecution, viewFromState, withTemporalUi, type OrderView } from './order-view';
@@ -13,7 +13,7 @@ export const orderActionBodySchema = z.strictObject({
 });
 export type OrderActionBody = z.output<typeof orderActionBodySchema>;
 
-const notParked = (orderId: string, status: OrderStatus, reason?: string): ApiError =>
+const notParked = (orderId: string, status: RecordedStatus, reason?: string): ApiError =>
   new ApiError(409, 'order_not_parked', `order ${orderId} is ${status}, not NEEDS_ATTENTION${reason ? `: ${reason}` : ''}`, { orderId, status });
 
 /**

@@ -3,7 +3,7 @@ import type { Priority } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowExecutionDescription } from '@temporalio/client';
 import {
   PROVISION_WORKFLOW_TYPE, OrderStatusAttribute, TierAttribute, UserIdAttribute, cancelOrderSignal, orderWorkflowId,
-  type Order, type OrderStatus, type ProvisionOptions,
+  type Order, type ProvisionOptions, type RecordedStatus,
 } from '../workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import { ApiError, orderNotFound } from './errors';
@@ -27,7 +27,7 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
     await deps.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
       taskQueue: deps.taskQueue,
       workflowId: orderWorkflowId(order.orderId),
-      args: [order, { policy: deps.flowPolicy[order.tier] } satisfies ProvisionOptions],
+      args: [order, { policy: deps.flowPolicy[order.tier], recordedStatuses: 'phases' } satisfies ProvisionOptions],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: [
@@ -95,9 +95,9 @@ async function existingOrder(deps: OrdersDeps, order: Order, fingerprint: string
   return { created: false, order: await getOrder(deps, order.orderId) };
 }
 
-export interface CancelOrderResult { orderId: string; status: OrderStatus; cancelRequested: true; links: OrderLinks }
+export interface CancelOrderResult { orderId: string; status: RecordedStatus; cancelRequested: true; links: OrderLinks }
 
-function alreadyFinished(orderId: string, status: OrderStatus): ApiError {
+function alreadyFinished(orderId: string, status: RecordedStatus): ApiError {
   return new ApiError(409, 'order_finished', `order ${orderId} is already ${status} and can no longer be cancelled`, { orderId, status });
 }
 

@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
-import { PROVISION_WORKFLOW_TYPE, isWaiting, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import { PROVISIONING_STATUSES, PROVISION_WORKFLOW_TYPE, isWaiting, orderStateQuery, orderWorkflowId } from '../workflows/contract';
 import type { FlowPolicy } from '../workflows/flow-contract';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
@@ -77,10 +77,13 @@ export async function getOrder(deps: OrdersDeps, orderId: string): Promise<Order
   return withTemporalUi(view, deps.temporalUiUrl, deps.client.options.namespace);
 }
 
+const inList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
+
 export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {
   const clauses = [`WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`];
   if (filters.userId !== undefined) clauses.push(`UserId = ${filters.userId}`);
-  if (filters.status) clauses.push(`OrderStatus = '${filters.status}'`);
+  if (filters.status === 'PROVISIONING') clauses.push(`OrderStatus IN ${inList(['PROVISIONING', ...PROVISIONING_STATUSES])}`);
+  else if (filters.status) clauses.push(`OrderStatus = '${filters.status}'`);
   if (filters.tier) clauses.push(`Tier = '${filters.tier}'`);
   return clauses.join(' AND ');
 }

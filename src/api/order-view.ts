@@ -1,8 +1,9 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import {
-  ORDER_STATUSES, OrderStatusAttribute, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
-  type CallbackRecord, type OrderError, type OrderState, type ParkedOrder, type OrderStatus, type ProvisionedServer, type Step, type Tier, type TimelineEntry,
+  ORDER_STATUSES, OrderStatusAttribute, RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
+  type CallbackRecord, type OrderError, type OrderState, type ParkedOrder, type ProvisionedServer, type RecordedStatus, type Step, type Tier,
+  type TimelineEntry,
 } from '../workflows/contract';
 
 export interface OrderLinks {
@@ -14,14 +15,16 @@ export interface OrderLinks {
 
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
 
-/** While an order waits: its place in the queue; both null when visibility could not tell. */
 /** Where a waiting order stands; `asOf` is when the queue census it comes from was taken (null: no census yet). */
 export interface OrderQueueView { position: number | null; etaSeconds: number | null; asOf: string | null }
 
-/** GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did (`visibility`). */
+/**
+ * GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did
+ * (`visibility`: then `status` is the recorded one, PROVISIONING for any provisioning step).
+ */
 export interface OrderView {
   orderId: string;
-  status: OrderStatus;
+  status: RecordedStatus;
   tier: Tier | null;
   userId: number | null;
   step: Step | null;
@@ -43,7 +46,8 @@ export interface OrderView {
 
 export interface OrderSummary {
   orderId: string;
-  status: OrderStatus;
+  /** As visibility records it (RecordedStatus). */
+  status: RecordedStatus;
   tier: Tier | null;
   userId: number | null;
   createdAt: string;
@@ -82,7 +86,7 @@ export function orderIdOf(workflowId: string): string {
   return workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
 }
 
-export const isTerminal = (status: OrderStatus): boolean => TERMINAL_STATUSES.includes(status);
+export const isTerminal = (status: RecordedStatus): boolean => (TERMINAL_STATUSES as readonly RecordedStatus[]).includes(status);
 
 export function viewFromState(state: OrderState): OrderView {
   return {
@@ -94,13 +98,13 @@ export function viewFromState(state: OrderState): OrderView {
   };
 }
 
-function recordedStatus(facts: ExecutionFacts): OrderStatus | undefined {
-  const value = facts.typedSearchAttributes.get(OrderStatusAttribute);
-  return (ORDER_STATUSES as readonly string[]).includes(value ?? '') ? (value as OrderStatus) : undefined;
+function recordedStatus(facts: ExecutionFacts): RecordedStatus | undefined {
+  const value = facts.typedSearchAttributes.get(OrderStatusAttribute) ?? '';
+  return [...ORDER_STATUSES, ...RECORDED_STATUSES].includes(value as RecordedStatus) ? (value as RecordedStatus) : undefined;
 }
 
 /** The order status from the OrderStatus search attribute, corrected by how the execution itself ended. */
-export function statusFromExecution(facts: ExecutionFacts): OrderStatus {
+export function statusFromExecution(facts: ExecutionFacts): RecordedStatus {
   const recorded = recordedStatus(facts);
   switch (facts.status.name) {
     case 'RUNNING':

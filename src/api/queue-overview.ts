@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { readFlowSnapshot, type FlowSnapshot } from '../flow/snapshot';
 import { safeError } from '../logger';
 import type { QueueCensus } from '../workflows/census-contract';
-import { TIERS, WAITING_STATUSES, type OrderStatus, type Tier, type WaitingStatus } from '../workflows/contract';
+import { TIERS, WAITING_STATUSES, type RecordedStatus, type Tier, type WaitingStatus } from '../workflows/contract';
 import { FLOW_REPORT_EXPIRY_MS, planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract';
 import type { CensusReading } from './census-reader';
 import type { QueueFigures } from './queue-figures';
@@ -11,7 +11,8 @@ import type { ServiceRate } from './service-rate';
 import { describeTaskQueueStats, type TaskQueueStats } from './task-queue-stats';
 import { isTemporalUnavailable, isTemporalUnreachable } from './temporal-errors';
 
-export const IN_PROGRESS_STATUSES = ['ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'COMPENSATING'] as const satisfies readonly OrderStatus[];
+/** Running orders past the queue, as recorded (provisioning steps together as PROVISIONING). */
+export const IN_PROGRESS_STATUSES = ['PROVISIONING', 'COMPENSATING'] as const satisfies readonly RecordedStatus[];
 type InProgressStatus = (typeof IN_PROGRESS_STATUSES)[number];
 
 type TierBacklog = Record<WaitingStatus, number> & { total: number };
@@ -49,7 +50,7 @@ export interface QueueOverviewDeps {
 
 const sum = (values: number[]) => values.reduce((total, n) => total + n, 0);
 
-const count = (census: QueueCensus | null, status: OrderStatus, tier: Tier): number => census?.running.byStatusTier[status]?.[tier] ?? 0;
+const count = (census: QueueCensus | null, status: RecordedStatus, tier: Tier): number => census?.running.byStatusTier[status]?.[tier] ?? 0;
 
 function backlog(census: QueueCensus | null): QueueOverview['backlog'] {
   const byTier = Object.fromEntries(TIERS.map((tier) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORDER_STATUSES, TIERS } from '../workflows/contract';
+import { RECORDED_STATUSES, TIERS, type RecordedStatus } from '../workflows/contract';
 
 const MAX_INT = 2_147_483_647;
 const int = (min: number, max = MAX_INT) => z.number().int('must be an integer').min(min).max(max);
@@ -45,7 +45,9 @@ const queryInt = (min: number, max: number) => z.string()
 
 export const listOrdersQuerySchema = z.strictObject({
   userId: queryInt(1, MAX_INT).optional(),
-  status: z.enum(ORDER_STATUSES).optional(),
+  status: z.enum(RECORDED_STATUSES as [RecordedStatus, ...RecordedStatus[]], {
+    error: `must be one of ${RECORDED_STATUSES.join(', ')} (listings show the provisioning steps together as PROVISIONING)`,
+  }).optional(),
   tier: z.enum(TIERS).optional(),
   limit: queryInt(1, 100).default(20),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page').optional(),

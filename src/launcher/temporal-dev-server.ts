@@ -14,7 +14,7 @@ export interface TemporalDevServer {
   address: string;
   /** The Temporal UI's base URL, or null when it was turned off. */
   uiUrl: string | null;
-  dbFilename: string;
+  dbFilename: string | undefined;
   pid: number;
   /** Resolves when the server exits (after `stop()` or on its own). */
   exited: Promise<number | null>;
@@ -27,7 +27,8 @@ export interface TemporalDevServerOptions {
   port: number;
   /** Port of the Temporal UI; 0 runs the server headless. */
   uiPort: number;
-  dbFilename: string;
+  /** Where the server keeps its state (SQLite); in memory when absent (benchmarks). */
+  dbFilename?: string;
   namespace: string;
   /** Dynamic config on top of docker/temporal/dynamicconfig.yaml. */
   dynamicConfig?: Record<string, unknown>;
@@ -83,11 +84,13 @@ async function answers(address: string, namespace: string): Promise<boolean> {
  * this process is gone, even after a SIGKILL; `kill()` ends the group.
  */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
-  assertNotEmulatorData(options.dbFilename);
-  mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+  if (options.dbFilename) {
+    assertNotEmulatorData(options.dbFilename);
+    mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+  }
   const ip = '127.0.0.1';
   const args = [
-    'server', 'start-dev', '--ip', ip, '--port', String(options.port), '--db-filename', options.dbFilename,
+    'server', 'start-dev', '--ip', ip, '--port', String(options.port), ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     '--namespace', options.namespace, '--log-format', 'json', '--log-level', 'error',
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...dynamicConfigArgs(options.dynamicConfig), ...searchAttributeArgs(),

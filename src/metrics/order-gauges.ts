@@ -5,7 +5,7 @@ import type { CensusReader } from '../api/census-reader';
 import { describeTaskQueueStats, type TaskQueueStats } from '../api/task-queue-stats';
 import { safeError } from '../logger';
 import { waitingOrder } from '../workflows/census-contract';
-import { ORDER_STATUSES, TERMINAL_STATUSES, TIERS } from '../workflows/contract';
+import { RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, type RecordedStatus } from '../workflows/contract';
 import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue, type FlowPolicy } from '../workflows/flow-contract';
 import { Cached } from './cached';
 import { METRIC_PREFIX } from './registry';
@@ -62,15 +62,16 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
   });
   new Gauge({
     name: `${METRIC_PREFIX}orders`,
-    help: 'Orders by status and tier (queue census: waiting and running statuses count running workflows; ACTIVE, FAILED and CANCELLED every retained one, refreshed every minute)',
+    help: 'Orders by recorded status (provisioning steps together as PROVISIONING) and tier (queue census: running statuses count running workflows; ACTIVE, FAILED and CANCELLED every retained one, refreshed every minute)',
     labelNames: ['status', 'tier'], registers: [registry],
     async collect() {
       const { census: c } = await census();
       this.reset();
       if (!c) return;
-      for (const status of ORDER_STATUSES) {
-        const counts = TERMINAL_STATUSES.includes(status) ? c.finished?.byStatusTier[status] : c.running.byStatusTier[status];
-        if (TERMINAL_STATUSES.includes(status) && !c.finished) continue;
+      for (const status of RECORDED_STATUSES) {
+        const terminal = (TERMINAL_STATUSES as readonly RecordedStatus[]).includes(status);
+        const counts = terminal ? c.finished?.byStatusTier[status] : c.running.byStatusTier[status];
+        if (terminal && !c.finished) continue;
         for (const tier of TIERS) this.set({ status, tier }, counts?.[tier] ?? 0);
       }
     },

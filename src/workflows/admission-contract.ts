@@ -4,9 +4,9 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
  * Admission (the per-user in-flight limit, MAX_INFLIGHT_PER_USER): users are spread over ADMISSION_SHARDS long-lived
  * `orderAdmission` workflows (by user id). POST /v1/orders admits an order through update-with-start of its user's
  * shard before starting the order workflow; the shard decides one admission at a time, so the limit is exact for any
- * number of API processes, with no visibility call. An order workflow signals `orderLeftSignal` to its shard when it
- * ends (ACTIVE, FAILED or CANCELLED); a shard asked to admit a user at the limit first checks that user's admitted
- * orders with Temporal (describe, not visibility) and forgets those that are gone or finished.
+ * number of API processes, with no visibility call. Orders do not report their end: a shard asked to admit a user at
+ * the limit first checks that user's admitted orders with Temporal (describe, not visibility) and forgets those that
+ * are gone or finished, and it checks them all before it continues as new.
  */
 export const ADMISSION_WORKFLOW_TYPE = 'orderAdmission';
 /** Fixed: changing it would move users to shards that do not know their orders in flight. */
@@ -46,7 +46,7 @@ export interface AdmissionInput {
 
 /** Admits the order when its user is under the limit (update-with-start from the API). */
 export const admitOrderUpdate = defineUpdate<AdmitResult, [AdmitRequest]>('admitOrder');
-/** The order no longer counts (it ended, or the API could not start it). */
+/** The order no longer counts (the API could not start it, or it turned out to exist already and be over). */
 export const orderLeftSignal = defineSignal<[{ orderId: string; userId: number }]>('orderLeft');
 /** The orders the shard counts as in flight, by user. */
 export const admittedQuery = defineQuery<AdmittedOrder[]>('admitted');

@@ -1,8 +1,6 @@
+import { allHandlersFinished, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, proxyLocalActivities, setHandler, workflowInfo,
-} from '@temporalio/workflow';
-import {
-  admitOrderUpdate, admittedQuery, admissionWorkflowId, orderLeftSignal,
+  admitOrderUpdate, admittedQuery, orderLeftSignal,
   type AdmissionInput, type AdmitRequest, type AdmitResult, type AdmittedOrder,
 } from './admission-contract';
 import type { AdmissionActivities } from './activity-contract';
@@ -11,15 +9,16 @@ import type { AdmissionActivities } from './activity-contract';
 export const ADMISSION_EVENTS_PER_RUN = 1000;
 
 const check = proxyLocalActivities<AdmissionActivities>({
-  startToCloseTimeout: '10 seconds',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 5 },
 });
 
 /**
- * One admission shard (see admission-contract.ts): counts the admitted orders of its users, admits one order at a time
- * through `admitOrderUpdate`, forgets an order on `orderLeftSignal`, and checks a user's orders with Temporal before
- * refusing them (an order may have ended without telling it). Never ends on its own; continues as new with the orders
- * it still counts.
+ * One admission shard (see admission-contract.ts): counts the admitted orders of its users and admits one order at a
+ * time through `admitOrderUpdate`. Orders do not report their end (that would cost each order a signal and a
+ * workflow task): before refusing a user, the shard checks that user's orders with Temporal and forgets those that
+ * ended, and before continuing as new it checks them all. `orderLeftSignal` forgets an order the API could not start.
+ * Never ends on its own.
  */
 export async function orderAdmission(input: AdmissionInput): Promise<void> {
   const byUser = new Map<number, Map<string, AdmittedOrder>>();
@@ -68,19 +67,10 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
   setHandler(admittedQuery, () => [...byUser.values()].flatMap((orders) => [...orders.values()]));
 
   await condition(() => handled >= ADMISSION_EVENTS_PER_RUN || workflowInfo().continueAsNewSuggested);
+  const all = [...byUser.values()].flatMap((orders) => [...orders.values()]);
+  const inFlight = new Set(await check.ordersStillInFlight(all));
+  const carried = all.filter((order) => inFlight.has(order.orderId));
   await condition(allHandlersFinished);
-  await continueAsNew<typeof orderAdmission>({
-    ...input, admitted: [...byUser.values()].flatMap((orders) => [...orders.values()]),
-  });
-}
-
-/**
- * Tells the order's admission shard that it no longer counts (call once the order has its final status). A shard
- * that cannot be reached is left to find out when it checks. Awaited before the workflow completes: a signal still
- * pending when its sender closes is delivered by the real server, but the time-skipping test server then never
- * releases its time lock.
- */
-export async function releaseAdmission(orderId: string, userId: number): Promise<void> {
-  const { taskQueue } = workflowInfo();
-  await getExternalWorkflowHandle(admissionWorkflowId(taskQueue, userId)).signal(orderLeftSignal, { orderId, userId }).catch(() => undefined);
+  const admittedSince = [...byUser.values()].flatMap((orders) => [...orders.values()]).filter((order) => !all.includes(order));
+  await continueAsNew<typeof orderAdmission>({ ...input, admitted: [...carried, ...admittedSince] });
 }

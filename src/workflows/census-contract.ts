@@ -1,5 +1,5 @@
 import { defineQuery } from '@temporalio/workflow';
-import { ORDER_STATUSES, TIERS, type OrderStatus, type Tier } from './contract';
+import { ORDER_STATUSES, TIERS, type OrderStatus, type RecordedStatus, type Tier } from './contract';
 
 /**
  * The queue census: the one bounded reader of Temporal visibility. A singleton `queueCensus` workflow per order task
@@ -25,7 +25,8 @@ export const CENSUS_TURNAROUND_SAMPLE = 20;
 export const censusWorkflowId = (taskQueue: string): string => `queue-census-${taskQueue}`;
 
 type ByTier = Record<Tier, number>;
-export type CountsByStatusTier = Partial<Record<OrderStatus, ByTier>>;
+/** Orders by recorded status (orders of earlier versions recorded each provisioning step: counted as PROVISIONING). */
+export type CountsByStatusTier = Partial<Record<RecordedStatus, ByTier>>;
 
 /** One waiting order, compact: [tier index in TIERS, user id, start time (ms), status index in ORDER_STATUSES]. */
 export type WaitingEntry = [number, number, number, number];

@@ -21,10 +21,25 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
+/** The steps of provisioning, which the OrderStatus search attribute records together as PROVISIONING. */
+export const PROVISIONING_STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING'];
+
+/**
+ * What the OrderStatus search attribute (visibility: listings, the queue census) records for an order: every status
+ * but the provisioning steps, which are recorded together as PROVISIONING (orders started before that record each
+ * step). An upsert costs Temporal a visibility write, so an order writes one when it changes phase, not at each step;
+ * its workflow (GET /v1/orders/:id) always knows the step.
+ */
+export type RecordedStatus = OrderStatus | 'PROVISIONING';
+export const RECORDED_STATUSES: readonly RecordedStatus[] = [
+  'QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER', 'PROVISIONING', 'COMPENSATING', 'NEEDS_ATTENTION', 'ACTIVE', 'FAILED', 'CANCELLED',
+];
+export const recordedStatusOf = (status: OrderStatus): RecordedStatus => (PROVISIONING_STATUSES.includes(status) ? 'PROVISIONING' : status);
+
 /** Statuses of an order that waits for its turn: not started, or held back by capacity or the provider. */
 export const WAITING_STATUSES = ['QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER'] as const satisfies readonly OrderStatus[];
 export type WaitingStatus = (typeof WAITING_STATUSES)[number];
-export const isWaiting = (status: OrderStatus): status is WaitingStatus => (WAITING_STATUSES as readonly string[]).includes(status);
+export const isWaiting = (status: RecordedStatus): status is WaitingStatus => (WAITING_STATUSES as readonly string[]).includes(status);
 
 /** What the panel orders (validated by the API before a workflow starts). */
 export interface Order {
@@ -47,6 +62,12 @@ export interface Order {
  */
 export interface ProvisionOptions {
   policy?: TierPolicy;
+  /**
+   * `phases` (set by the API for every order since it exists): the OrderStatus search attribute records phases
+   * (RecordedStatus), and the QUEUED the API started the order with is not written again. Without it (older orders)
+   * every status is recorded.
+   */
+  recordedStatuses?: 'phases';
 }
 
 export interface ProvisionedServer {

@@ -1,7 +1,8 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   OrderStatusAttribute,
   TERMINAL_STATUSES,
+  recordedStatusOf,
   TierAttribute,
   UserIdAttribute,
   type Order,
@@ -9,6 +10,7 @@ import {
   type OrderState,
   type OrderStatus,
   type ProvisionedServer,
+  type RecordedStatus,
   type Step,
 } from './contract';
 import type { AllocatedSlot } from './activity-contract';
@@ -24,13 +26,18 @@ const STEP_STATUS: Record<Step, OrderStatus> = {
 
 const workflowNow = (): string => new Date().toISOString();
 
-/** Keeps an order's state: every status change lands on the timeline and in the search attributes. */
+/**
+ * Keeps an order's state: every status change lands on the timeline, and in the search attributes either each status
+ * (older orders) or, with `phases`, each change of the recorded status (see RecordedStatus).
+ */
 export class OrderTracker {
   readonly state: OrderState;
   /** The allocation reserved for the order (placement), for a parked order's ledger. */
   slot: AllocatedSlot | null = null;
+  private recorded: RecordedStatus | undefined;
 
-  constructor(order: Order) {
+  constructor(order: Order, private readonly phases = false) {
+    if (phases) this.recorded = workflowInfo().typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
     const at = workflowNow();
     this.state = {
       orderId: order.orderId,
@@ -117,9 +124,10 @@ export class OrderTracker {
     if (status === 'ACTIVE') this.state.step = null;
     if (TERMINAL_STATUSES.includes(status) || status === 'COMPENSATING') this.clearWait();
     this.stamp(status, detail);
-    if (changed) {
+    if (this.phases ? recordedStatusOf(status) !== this.recorded : changed) {
+      this.recorded = recordedStatusOf(status);
       upsertSearchAttributes([
-        { key: OrderStatusAttribute, value: status },
+        { key: OrderStatusAttribute, value: this.phases ? recordedStatusOf(status) : status },
         { key: UserIdAttribute, value: this.state.userId },
         { key: TierAttribute, value: this.state.tier },
       ]);

@@ -1,7 +1,6 @@
-import { CancellationScope, CancelledFailure, TemporalFailure, patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { CancellationScope, CancelledFailure, TemporalFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
 import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
-import { releaseAdmission } from './admission';
 import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
 import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
@@ -11,9 +10,6 @@ import { Parking } from './parking';
 import { place } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
-
-/** Patch id: orders tell their admission shard when they end (orders before it are found out by the shard's check). */
-export const ADMISSION_RELEASE_PATCH = 'admission-release';
 
 const waiting = proxyActivities<ProvisioningActivities>(installOptions);
 const policy = proxyLocalActivities<FlowActivities>(policyOptions);
@@ -29,7 +25,7 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  * operator acts (see Parking). Only bugs fail the workflow task.
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
-  const tracker = new OrderTracker(order);
+  const tracker = new OrderTracker(order, options.recordedStatuses === 'phases');
   const compensations = new Compensations();
   const steps = new CancellationScope();
   let cancelReason: string | null = null;
@@ -50,7 +46,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
-      await Promise.all([leaveAdmission(order), notifyStatus(order, tracker.state)]);
+      await notifyStatus(order, tracker.state);
       return tracker.state;
     }
     outcome = new CancelledFailure('cancellation requested while the last step finished');
@@ -59,12 +55,8 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     outcome = err;
   }
   await parking.settle(outcome, cancelReason);
-  await Promise.all([leaveAdmission(order), notifyStatus(order, tracker.state)]);
+  await notifyStatus(order, tracker.state);
   return tracker.state;
-}
-
-async function leaveAdmission(order: Order): Promise<void> {
-  if (patched(ADMISSION_RELEASE_PATCH)) await releaseAdmission(order.orderId, order.userId);
 }
 
 async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations, parking: Parking): Promise<ProvisionedServer> {

@@ -90,6 +90,12 @@ describe('GET /v1/orders', () => {
     expect(res.body.error.details.issues[0].field).toBe('cursor');
   });
 
+  it('refuses a provisioning step as a filter, naming PROVISIONING, under which listings show them', async () => {
+    const res = await list('?status=INSTALLING');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues).toEqual([{ field: 'status', reason: expect.stringContaining('PROVISIONING') }]);
+  });
+
   it.each([
     ['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=ten', 'limit'], ['status=DONE', 'status'],
     ['tier=gold', 'tier'], ['userId=-4', 'userId'], ['userId=1&userId=2', 'userId'], ['sort=asc', 'sort'],

@@ -39,7 +39,7 @@ describe('GET /v1/queue (no worker: orders wait QUEUED)', () => {
       byStatus: { QUEUED: 4, ...none },
     });
     expect(res.body.inProgress).toEqual({
-      total: 0, byStatus: { ALLOCATING: 0, CREATING: 0, INSTALLING: 0, CONFIGURING: 0, VERIFYING: 0, COMPENSATING: 0 },
+      total: 0, byStatus: { PROVISIONING: 0, COMPENSATING: 0 },
     });
     expect(res.body.limits).toEqual({ maxInflightPerUser: 7 });
     expect(Date.parse(res.body.generatedAt)).not.toBeNaN();

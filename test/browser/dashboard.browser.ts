@@ -50,9 +50,9 @@ describe('dashboard in a browser', () => {
 
     await filterByStatus('ACTIVE');
     expect(await orderLink(first).count()).toBe(0);
-    await filterByStatus('INSTALLING');
+    await filterByStatus('PROVISIONING');
     await expectListed(first);
-    expect(await page.textContent(`#orders tr:has(a[data-order-id="${first}"])`)).toContain('INSTALLING');
+    expect(await page.textContent(`#orders tr:has(a[data-order-id="${first}"])`)).toContain('PROVISIONING');
 
     await orderLink(first).click();
     await page.waitForSelector(`#order-section:not([hidden]) #order-id:has-text("${first}")`);

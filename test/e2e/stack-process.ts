@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,21 +17,29 @@ export async function freePort(): Promise<number> {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Pids of every live descendant of `pid` (children, grandchildren, ...), from /proc. */
+/** Pids of every live descendant of `pid` (children, grandchildren, ...), from /proc (children of every thread). */
 export function descendants(pid: number): number[] {
   const found: number[] = [];
   const queue = [pid];
   while (queue.length > 0) {
     const parent = queue.shift()!;
-    let children: string;
+    let threads: string[];
     try {
-      children = readFileSync(`/proc/${parent}/task/${parent}/children`, 'utf8');
+      threads = readdirSync(`/proc/${parent}/task`);
     } catch {
       continue;
     }
-    for (const child of children.split(' ').filter(Boolean).map(Number)) {
-      found.push(child);
-      queue.push(child);
+    for (const thread of threads) {
+      let children = '';
+      try {
+        children = readFileSync(`/proc/${parent}/task/${thread}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const child of children.split(' ').filter(Boolean).map(Number)) {
+        found.push(child);
+        queue.push(child);
+      }
     }
   }
   return found;

@@ -8,7 +8,10 @@ import { createReservationLedger, type Reservation } from '../../src/activities'
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, orderStateQuery, type Order, type OrderState, type OrderStatus } from '../../src/workflows/contract';
+import {
+  OrderStatusAttribute, PROVISION_WORKFLOW_TYPE, TierAttribute, UserIdAttribute, orderWorkflowId, orderStateQuery,
+  type Order, type OrderState, type OrderStatus, type ProvisionOptions,
+} from '../../src/workflows/contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
 import { recordHistory } from './history';
@@ -46,6 +49,10 @@ export interface RunOptions {
   flowConfig?: FlowConfig;
   /** CALLBACK_SECRET of the worker (deliverCallback activity). */
   callbackSecret?: string;
+  /** The workflow's second argument, as the API passes it; without it the order runs as orders of earlier versions. */
+  provisionOptions?: ProvisionOptions;
+  /** Start it with the search attributes the API sets (OrderStatus QUEUED, UserId, Tier). */
+  startAttributes?: boolean;
 }
 
 /** The panel harness's rate limit (100 000 a minute) as the provider budget, with the default tier policy. */
@@ -140,7 +147,10 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
   });
   const handle = await worker.runUntil(async () => {
     const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-      taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order],
+      taskQueue, workflowId: orderWorkflowId(order.orderId), args: options.provisionOptions ? [order, options.provisionOptions] : [order],
+      ...(options.startAttributes ? { typedSearchAttributes: [
+        { key: OrderStatusAttribute, value: 'QUEUED' }, { key: UserIdAttribute, value: order.userId }, { key: TierAttribute, value: order.tier },
+      ] } : {}),
     });
     await options.during?.(started);
     await started.result();

@@ -1,5 +1,5 @@
 import { OrderStatusAttribute, TierAttribute, UserIdAttribute } from '../../src/workflows/contract';
-import { planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
+import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
 import { faultsOnFirstAttempt, runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -46,6 +46,31 @@ describe('provisionServer: success paths', () => {
     expect(attributes.get(TierAttribute)).toBe('premium');
     const times = state.timeline.map((t) => Date.parse(t.at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
+  });
+
+  it('records phases in visibility for orders the API starts: one upsert into provisioning and one at ACTIVE', async () => {
+    const order = paperOrder('phases-1', { tier: 'standard', userId: 2 });
+    const { state, history, handle } = await runOrder(h, order, {
+      provisionOptions: { policy: DEFAULT_FLOW_POLICY.standard, recordedStatuses: 'phases' }, startAttributes: true,
+    });
+    expect(state.status).toBe('ACTIVE');
+    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
+    const upserted = (history.events ?? []).flatMap((e) => {
+      const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      const status = fields?.OrderStatus?.data;
+      return status ? [JSON.parse(Buffer.from(status).toString())] : [];
+    });
+    expect(upserted).toEqual(['PROVISIONING', 'ACTIVE']);
+    expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('ACTIVE');
+  });
+
+  it('records every status in visibility for orders started without recordedStatuses (earlier versions)', async () => {
+    const { history } = await runOrder(h, paperOrder('legacy-statuses'));
+    const upserted = (history.events ?? []).flatMap((e) => {
+      const status = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
+      return status ? [JSON.parse(Buffer.from(status).toString())] : [];
+    });
+    expect(upserted).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
   });
 
   it.each(['allocate', 'create', 'verify'] as const)(

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
-import { ORDER_STATUSES, TIERS } from '../../workflows/contract';
+import { RECORDED_STATUSES, TIERS } from '../../workflows/contract';
 
 /** The dashboard's page and assets: run from src/ (ts-node) or from a tsc build in dist/. */
 export const DASHBOARD_DIR = [
@@ -24,7 +24,7 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
 };
 
 /** What the page needs to build its filters, from the same contract the API validates against. */
-export const dashboardMeta = { statuses: ORDER_STATUSES, tiers: TIERS };
+export const dashboardMeta = { statuses: RECORDED_STATUSES, tiers: TIERS };
 
 /** GET / and /dashboard/*: the static operator dashboard (no API key: the page asks for it and sends it as Bearer). */
 export function dashboardRouter(): Router {
