@@ -1,10 +1,7 @@
 import type { Client } from '@temporalio/client';
-import type { AdmissionActivities } from '../workflows/activity-contract';
+import type { AdmissionActivities, AdmittedOrderState } from '../workflows/activity-contract';
 import type { AdmittedOrder } from '../workflows/admission-contract';
 import { OrderStatusAttribute, TERMINAL_STATUSES, orderWorkflowId, type OrderStatus } from '../workflows/contract';
-
-/** How long an admitted order that Temporal does not know yet still counts: the API may be starting it. */
-export const ADMISSION_START_GRACE_MS = 60_000;
 
 const notFound = (err: unknown) => (err as { name?: string }).name === 'WorkflowNotFoundError';
 /** Describes in flight at once when a shard checks many orders (before it continues as new). */
@@ -12,25 +9,22 @@ const CHECKS_AT_ONCE = 20;
 
 /** The admission shard's check of a user's orders: a describe per order (Temporal's own record, not visibility). */
 export function admissionActivities(deps: { client: Client }): AdmissionActivities {
-  const stillInFlight = async (order: AdmittedOrder): Promise<boolean> => {
+  const check = async ({ orderId }: AdmittedOrder): Promise<AdmittedOrderState> => {
     try {
-      const described = await deps.client.workflow.getHandle(orderWorkflowId(order.orderId)).describe();
+      const described = await deps.client.workflow.getHandle(orderWorkflowId(orderId)).describe();
       const status = described.typedSearchAttributes.get(OrderStatusAttribute) as OrderStatus | undefined;
-      return described.status.name === 'RUNNING' && !(status && TERMINAL_STATUSES.includes(status));
+      const inFlight = described.status.name === 'RUNNING' && !(status && TERMINAL_STATUSES.includes(status));
+      return { orderId, state: inFlight ? 'in_flight' : 'ended' };
     } catch (err) {
-      if (notFound(err)) return Date.now() - Date.parse(order.admittedAt) < ADMISSION_START_GRACE_MS;
+      if (notFound(err)) return { orderId, state: 'missing' };
       throw err;
     }
   };
   return {
-    async ordersStillInFlight(orders) {
-      const still: string[] = [];
-      for (let i = 0; i < orders.length; i += CHECKS_AT_ONCE) {
-        const batch = orders.slice(i, i + CHECKS_AT_ONCE);
-        const checked = await Promise.all(batch.map(async (order) => [order.orderId, await stillInFlight(order)] as const));
-        still.push(...checked.filter(([, inFlight]) => inFlight).map(([orderId]) => orderId));
-      }
-      return still;
+    async checkAdmittedOrders(orders) {
+      const states: AdmittedOrderState[] = [];
+      for (let i = 0; i < orders.length; i += CHECKS_AT_ONCE) states.push(...await Promise.all(orders.slice(i, i + CHECKS_AT_ONCE).map(check)));
+      return states;
     },
   };
 }

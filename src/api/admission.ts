@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import {
-  ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionWorkflowId, admitOrderUpdate, orderLeftSignal,
-  type AdmissionInput, type AdmitResult,
+  ADMISSION_BATCH, ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionWorkflowId, admitOrdersUpdate, orderLeftSignal,
+  type AdmissionInput, type AdmitRequest, type AdmitResult,
 } from '../workflows/admission-contract';
 import type { Order } from '../workflows/contract';
 import { apiTaskQueue } from '../workflows/flow-contract';
@@ -31,36 +31,66 @@ export function retryAfterSeconds(turnaroundMs: number | null, oldestAdmittedAt:
   return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, remaining));
 }
 
+interface Waiting { request: AdmitRequest; resolve: (result: AdmitResult) => void; reject: (err: unknown) => void }
+
 /**
- * MAX_INFLIGHT_PER_USER through the user's admission shard (see admission-contract.ts): one update-with-start per
- * order, decided by the shard one admission at a time, so it holds exactly for any number of API processes.
+ * MAX_INFLIGHT_PER_USER through the user's admission shard (see admission-contract.ts), decided by the shard one
+ * admission at a time, so it holds exactly for any number of API processes. Each process sends a shard one update
+ * (with start) at a time, carrying every admission that arrived while the previous one was in flight: under load a
+ * workflow task decides a batch, not a single order.
  */
 export class Admission {
+  private readonly shards = new Map<number, { sending: boolean; waiting: Waiting[] }>();
+
   constructor(private readonly options: AdmissionOptions) {}
 
   get limit(): number {
     return this.options.limit;
   }
 
-  /** Admits the order or says why not; 503 when no admission worker answered in time. */
-  async admit(order: Order): Promise<AdmitResult> {
-    const { client, taskQueue, limit } = this.options;
-    const workflowId = admissionWorkflowId(taskQueue, order.userId);
-    const input: AdmissionInput = { taskQueue, shard: admissionShardOf(order.userId) };
+  /** Admits the order or says why not; 503 when no API worker answered in time. */
+  admit(order: Order): Promise<AdmitResult> {
+    const shard = admissionShardOf(order.userId);
+    const state = this.shards.get(shard) ?? { sending: false, waiting: [] };
+    this.shards.set(shard, state);
+    const result = new Promise<AdmitResult>((resolve, reject) => {
+      state.waiting.push({ request: { orderId: order.orderId, userId: order.userId, limit: this.options.limit }, resolve, reject });
+    });
+    if (!state.sending) void this.send(order.userId, state);
+    return result;
+  }
+
+  private async send(userId: number, state: { sending: boolean; waiting: Waiting[] }): Promise<void> {
+    state.sending = true;
+    try {
+      while (state.waiting.length > 0) {
+        const batch = state.waiting.splice(0, ADMISSION_BATCH);
+        try {
+          const results = await this.update(userId, batch.map((w) => w.request));
+          batch.forEach((w, i) => w.resolve(results[i]));
+        } catch (err) {
+          for (const w of batch) w.reject(err);
+        }
+      }
+    } finally {
+      state.sending = false;
+    }
+  }
+
+  private async update(userId: number, requests: AdmitRequest[]): Promise<AdmitResult[]> {
+    const { client, taskQueue } = this.options;
+    const workflowId = admissionWorkflowId(taskQueue, userId);
+    const input: AdmissionInput = { taskQueue, shard: admissionShardOf(userId) };
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
         workflowId, taskQueue: apiTaskQueue(taskQueue), args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
       });
       try {
         return await client.connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5000), () =>
-          client.workflow.executeUpdateWithStart(admitOrderUpdate, {
-            args: [{ orderId: order.orderId, userId: order.userId, limit }], startWorkflowOperation,
-          }));
+          client.workflow.executeUpdateWithStart(admitOrdersUpdate, { args: [requests], startWorkflowOperation }));
       } catch (err) {
         if (attempt < ATTEMPTS && isClosedDuringUpdate(err)) continue;
-        if (isDeadline(err)) {
-          throw new ApiError(503, 'admission_unavailable', 'the order could not be admitted in time; try again', { userId: order.userId });
-        }
+        if (isDeadline(err)) throw new ApiError(503, 'admission_unavailable', 'the order could not be admitted in time; try again', null);
         throw err;
       }
     }

@@ -111,13 +111,16 @@ export const PROVIDER_ACTIVITIES = ['create', 'verify', 'deleteServer', ...LIFEC
  */
 export const PLANNING_ACTIVITIES = ['allocate', 'configure'] as const;
 
-/** Local activity of an admission shard (run by the API processes' admission worker). */
+/** Where an admitted order is, as Temporal knows it (describe): `missing` when no workflow has its id (yet). */
+export interface AdmittedOrderState {
+  orderId: string;
+  state: 'in_flight' | 'ended' | 'missing';
+}
+
+/** Local activity of an admission shard (run by the API processes' worker). */
 export interface AdmissionActivities {
-  /**
-   * The ids of `orders` that are still in flight: their workflow runs and is not ACTIVE, FAILED or CANCELLED, or it
-   * cannot be found yet but was admitted moments ago (its start may still be under way).
-   */
-  ordersStillInFlight(orders: AdmittedOrder[]): Promise<string[]>;
+  /** Whether each order's workflow runs and is not ACTIVE, FAILED or CANCELLED (`in_flight`), ended, or is missing. */
+  checkAdmittedOrders(orders: AdmittedOrder[]): Promise<AdmittedOrderState[]>;
 }
 
 export interface TakeCensusInput {

@@ -9,8 +9,14 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
  * are gone or finished, and it checks them all before it continues as new.
  */
 export const ADMISSION_WORKFLOW_TYPE = 'orderAdmission';
-/** Fixed: changing it would move users to shards that do not know their orders in flight. */
-export const ADMISSION_SHARDS = 16;
+/**
+ * Fixed: changing it would move users to shards that do not know their orders in flight. Few shards, because an API
+ * process sends each shard one update at a time with every admission that arrived meanwhile (a workflow task per
+ * batch, not per order).
+ */
+export const ADMISSION_SHARDS = 4;
+/** Admissions one update carries at most. */
+export const ADMISSION_BATCH = 100;
 
 export const admissionShardOf = (userId: number): number => ((userId % ADMISSION_SHARDS) + ADMISSION_SHARDS) % ADMISSION_SHARDS;
 /** The shard workflow of a user's orders on the order task queue `taskQueue`. */
@@ -42,10 +48,12 @@ export interface AdmissionInput {
   shard: number;
   /** Carried over by continue-as-new. */
   admitted?: AdmittedOrder[];
+  /** Admissions and releases before continuing as new; default ADMISSION_EVENTS_PER_RUN (tests set fewer). */
+  eventsPerRun?: number;
 }
 
-/** Admits the order when its user is under the limit (update-with-start from the API). */
-export const admitOrderUpdate = defineUpdate<AdmitResult, [AdmitRequest]>('admitOrder');
+/** Admits each order whose user is under the limit, in order (update-with-start from the API); one result each. */
+export const admitOrdersUpdate = defineUpdate<AdmitResult[], [AdmitRequest[]]>('admitOrders');
 /** The order no longer counts (the API could not start it, or it turned out to exist already and be over). */
 export const orderLeftSignal = defineSignal<[{ orderId: string; userId: number }]>('orderLeft');
 /** The orders the shard counts as in flight, by user. */
