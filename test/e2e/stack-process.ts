@@ -30,7 +30,7 @@ export function descendants(pid: number): number[] {
       continue;
     }
     for (const thread of threads) {
-      let children = '';
+      let children: string;
       try {
         children = readFileSync(`/proc/${parent}/task/${thread}/children`, 'utf8');
       } catch {
