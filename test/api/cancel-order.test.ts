@@ -28,7 +28,7 @@ describe('POST /v1/orders/:id/cancel', () => {
     expect(await panel.getServerByExternalId(orderId)).not.toBeNull();
     const res = await h.http().post(`/v1/orders/${orderId}/cancel`).set(auth).send({ reason: 'customer changed their mind' });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ orderId, status: 'INSTALLING', cancelRequested: true, links: { self: `/v1/orders/${orderId}`, cancel: `/v1/orders/${orderId}/cancel` } });
+    expect(res.body).toEqual({ orderId, status: 'PROVISIONING', cancelRequested: true, links: { self: `/v1/orders/${orderId}`, cancel: `/v1/orders/${orderId}/cancel` } });
 
     const done = await waitFor(() => getOrder(orderId), (r) => r.body.status === 'CANCELLED');
     expect(done.body).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', message: 'customer changed their mind' }, compensationErrors: [] });

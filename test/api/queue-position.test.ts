@@ -70,7 +70,7 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
   });
 });
 
-const PROMOTE_FREE_AFTER_MS = 3000;
+const PROMOTE_FREE_AFTER_MS = 8000;
 
 describe('queue position with promotion (an order that waited its tier\'s maxQueueWaitMs runs at the top priority)', () => {
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { orderStateQuery } from '../../src/workflows/contract';
+import { orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
 import { addUsers, peakInWindow, startFlowRig, type FlowRig } from './flow-harness';
 import { startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -35,16 +35,17 @@ describe('flow control: circuit breaker on the panel', () => {
     const handles = [];
     for (let i = 0; i < 6; i++) handles.push(await rig.start(paperOrder(`outage-${i}`, { userId: users[i] })));
 
-    const deadline = Date.now() + 30_000;
-    for (;;) {
+    // Each order waits for the breaker's next probe, then queues again: record each one's first waiting state.
+    const waiting = new Map<number, OrderState>();
+    const deadline = Date.now() + 60_000;
+    while (waiting.size < handles.length) {
       const states = await Promise.all(handles.map((hd) => hd.query(orderStateQuery)));
-      if (states.every((s) => s.status === 'WAITING_FOR_PROVIDER')) break;
-      if (Date.now() > deadline) throw new Error(`not all waiting: ${states.map((s) => s.status).join(', ')}`);
+      states.forEach((s, i) => s.status === 'WAITING_FOR_PROVIDER' && !waiting.has(i) && waiting.set(i, s));
+      if (Date.now() > deadline) throw new Error(`never waiting for the provider: orders ${handles.map((_, i) => i).filter((i) => !waiting.has(i))}`);
       await sleep(100);
     }
     expect(rig.flows[0].breakers.panel.current).not.toBe('closed');
-    const state = await handles[0].query(orderStateQuery);
-    expect(state).toMatchObject({ waitingReason: 'provider', waitingSince: expect.any(String) });
+    for (const state of waiting.values()) expect(state).toMatchObject({ waitingReason: 'provider', waitingSince: expect.any(String) });
 
     const before = rig.calls.length;
     await sleep(4_000);
