@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import Database from 'better-sqlite3';
 import request from 'supertest';
 import { descendants, isAlive, sleep } from '../e2e/stack-process';
@@ -83,8 +85,16 @@ describe('npm start (src/main.ts)', () => {
     expect(banner).toContain(`Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: official dev server, state in ${path.join(dataDir, 'temporal.db')}`);
     expect(banner).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows`);
     expect(banner).toContain(`Panel        http://127.0.0.1:${env.SIM_PORT}: simulated Pterodactyl`);
+    expect(banner).toContain('Retention    closed orders are kept 30 days (TEMPORAL_RETENTION)');
     expect(banner).not.toContain(KEY);
     await api().get('/readyz').expect(200);
+    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    try {
+      const described = await connection.workflowService.describeNamespace({ namespace: 'default' });
+      expect(tsToMs(described.config?.workflowExecutionRetentionTtl ?? undefined)).toBe(30 * 86_400_000);
+    } finally {
+      await connection.close();
+    }
   }, 120_000);
 
   it('resumes an order interrupted by a restart and finishes it', async () => {
