@@ -21,7 +21,6 @@ export class AdaptiveRate {
   private rate: number;
   private lastSlowdown = -Infinity;
   private holdUntil = -Infinity;
-  private lastRecovery = -Infinity;
   readonly max: number;
   readonly min: number;
   private readonly lowShare: number;
@@ -39,19 +38,12 @@ export class AdaptiveRate {
     this.rate = this.max;
   }
 
-  /** The rate to run at now (requests per minute): the minimum while a 429 holds, then recovering step by step. */
-  current(): number {
-    const now = this.now();
+  /** The rate to run at `now` (requests per minute): the minimum while a 429 holds, then recovering step by step. */
+  rateAt(now = this.now()): number {
     if (now < this.holdUntil) return this.min;
-    if (this.rate < this.max) {
-      const since = Math.max(this.lastSlowdown, this.lastRecovery, this.holdUntil);
-      const steps = Math.floor((now - since) / this.stepMs);
-      if (steps > 0) {
-        this.rate = Math.min(this.max, this.rate + steps * this.max * 0.1);
-        this.lastRecovery = since + steps * this.stepMs;
-      }
-    }
-    return this.rate;
+    if (this.rate >= this.max) return this.rate;
+    const steps = Math.floor((now - Math.max(this.lastSlowdown, this.holdUntil)) / this.stepMs);
+    return steps > 0 ? Math.min(this.max, this.rate + steps * this.max * 0.1) : this.rate;
   }
 
   /** Headers of a panel response (onRateLimit). */
@@ -76,8 +68,8 @@ export class AdaptiveRate {
   private slowDown(factor: number, force = false): void {
     const now = this.now();
     if (now - this.lastSlowdown < (force ? 1000 : this.stepMs)) return;
-    if (now >= this.holdUntil) this.current();
-    this.rate = Math.max(this.min, this.rate * factor);
+    const base = now >= this.holdUntil ? this.rateAt(now) : this.rate;
+    this.rate = Math.max(this.min, base * factor);
     this.lastSlowdown = now;
   }
 }

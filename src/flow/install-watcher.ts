@@ -58,9 +58,14 @@ export class InstallWatcher {
    * allows (not faster than FASTEST_CHECK_MS), at most the configured interval, and never above MAX_SHARE of it.
    */
   paceFor(budgetPerMinute: number): void {
+    this.interval = this.intervalFor(budgetPerMinute);
+  }
+
+  /** The interval paceFor would set for this budget (requests per minute), without setting it. */
+  intervalFor(budgetPerMinute: number): number {
     const everyMs = (share: number) => 60_000 / (share * Math.max(budgetPerMinute, 1e-6));
     const preferred = Math.min(this.configuredIntervalMs, Math.max(FASTEST_CHECK_MS, everyMs(SPARE_SHARE)));
-    this.interval = Math.ceil(Math.max(everyMs(MAX_SHARE), preferred));
+    return Math.ceil(Math.max(everyMs(MAX_SHARE), preferred));
   }
 
   /** The order's server as the next request covering it sees it; undefined when nothing came within `maxWaitMs`. */

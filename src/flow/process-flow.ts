@@ -94,7 +94,7 @@ export class ProcessFlow {
 
   /** This process's share of the call budget: what its token bucket lets through, whatever the queues dispatch. */
   processCallRatePerMinute(): number {
-    return Math.min(this.rate.current(), this.shared.ratePerMinute) / Math.max(1, this.shared.processes);
+    return Math.min(this.rate.rateAt(), this.shared.ratePerMinute) / Math.max(1, this.shared.processes);
   }
 
   /** The client for calls acting on one node: its daemon errors count toward that node's breaker. */
@@ -104,12 +104,16 @@ export class ProcessFlow {
 
   /**
    * Requests per minute `processes` processes make outside the provider task queue: one install-watch request per
-   * watcher interval (paced by InstallWatcher.paceFor from the budget) and one node read per capacityRefreshMs.
+   * watcher interval (the interval tick() paces it to from the budget) and one node read per capacityRefreshMs.
    * The task queue's rate leaves this share free.
    */
-  backgroundShare(processes: number, rate = this.rate.current()): number {
-    this.watcher.paceFor(rate / processes);
-    return processes * (60_000 / this.watcher.intervalMs + 60_000 / this.capacityRefreshMs);
+  backgroundShare(processes: number, rate = this.rate.rateAt()): number {
+    return processes * (60_000 / this.watcher.intervalFor(rate / processes) + 60_000 / this.capacityRefreshMs);
+  }
+
+  /** Re-paces the install watcher to this process's share of the budget now (the provider worker calls it every second). */
+  tick(): void {
+    this.watcher.paceFor(Math.min(this.rate.rateAt(), this.shared.ratePerMinute) / Math.max(1, this.shared.processes));
   }
 
   /**
@@ -119,7 +123,7 @@ export class ProcessFlow {
    * calls (a catalogue load) wait for the token bucket like every other call.
    */
   providerRatePerMinute(processes = this.shared.processes, mergedRate = this.shared.ratePerMinute): number {
-    const rate = Math.min(this.rate.current(), mergedRate);
+    const rate = Math.min(this.rate.rateAt(), mergedRate);
     return Math.max(1, (rate - this.backgroundShare(processes, rate)) / this.taskCalls.callsPerTask());
   }
 
@@ -163,7 +167,7 @@ export class ProcessFlow {
         panelLimit: info?.limit ?? null,
         panelRemaining: info?.remaining ?? null,
         lastRateLimitedAt: this.rate.lastRateLimitedAt === null ? null : new Date(this.rate.lastRateLimitedAt).toISOString(),
-        suggestedRatePerMinute: this.rate.current(),
+        suggestedRatePerMinute: this.rate.rateAt(),
       },
       breakers: this.breakers.views(),
       nodes: nodeViews(this),

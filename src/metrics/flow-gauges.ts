@@ -28,7 +28,7 @@ export function registerFlowGauges(registry: Registry, source: () => FlowSource 
   simple('provider_budget_per_minute',
     'Panel requests per minute the API key allows all worker processes together: PROVIDER_RATE_LIMIT x (1 - PROVIDER_RATE_RESERVE)',
     (s) => s.flow.rate.max);
-  simple('provider_rate_per_minute', 'Panel requests per minute the adaptive budget allows now (lower after 429s)', (s) => s.flow.rate.current());
+  simple('provider_rate_per_minute', 'Panel requests per minute the adaptive budget allows now (lower after 429s)', (s) => s.flow.rate.rateAt());
   simple('provider_task_rate_per_minute', 'Dispatch rate of the provider task queue this process\'s worker runs at (tasks per minute)',
     (s) => s.provider?.ratePerMinute);
   simple('provider_calls_last_minute', 'Panel requests this process made in the last 60 s', (s) => s.flow.meter.lastMinute().calls);

@@ -59,6 +59,7 @@ export class ProviderWorkerHost {
 
   /** Runs until shutdown(); rejects when a worker fails on its own. */
   async run(): Promise<void> {
+    this.options.flow.tick();
     const initial = this.desiredRate();
     await this.setQueueRate(initial);
     const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
@@ -69,6 +70,7 @@ export class ProviderWorkerHost {
     this.workers = [await create(providerTaskQueue(taskQueue), activities), await create(planningTaskQueue(taskQueue), planningActivities)];
     if (this.stopping) this.stopWorkers();
     this.timer = setInterval(() => {
+      this.options.flow.tick();
       this.adjusting ??= this.adjust().finally(() => { this.adjusting = undefined; });
     }, this.options.checkEveryMs ?? 1000);
     try {

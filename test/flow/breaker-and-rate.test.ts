@@ -62,29 +62,38 @@ describe('AdaptiveRate', () => {
   it('runs at the maximum while the panel has room', () => {
     const r = rate();
     r.observe({ limit: 240, remaining: 200 });
-    expect(r.current()).toBe(200);
+    expect(r.rateAt()).toBe(200);
   });
 
   it('runs at the minimum until a 429\'s Retry-After has passed, then at half, recovering a tenth per quiet step', () => {
     const r = rate();
     r.rateLimited(30_000);
-    expect(r.current()).toBe(10);
+    expect(r.rateAt()).toBe(10);
     expect(r.heldUntil()).toBe(30_000);
     now = 30_000;
-    expect(r.current()).toBe(100);
+    expect(r.rateAt()).toBe(100);
     now = 40_000;
-    expect(r.current()).toBe(120);
+    expect(r.rateAt()).toBe(120);
     now = 80_000;
-    expect(r.current()).toBe(200);
+    expect(r.rateAt()).toBe(200);
+  });
+
+  it('reads the rate without changing it: a read at a later time does not move an earlier one', () => {
+    const r = rate();
+    r.rateLimited(30_000);
+    expect(r.rateAt(80_000)).toBe(200);
+    expect(r.rateAt(40_000)).toBe(120);
+    now = 40_000;
+    expect(r.rateAt()).toBe(120);
   });
 
   it('cuts the rate by a fifth when X-RateLimit-Remaining runs low, at most once per step', () => {
     const r = rate();
     r.observe({ limit: 240, remaining: 10 });
     r.observe({ limit: 240, remaining: 5 });
-    expect(r.current()).toBe(160);
+    expect(r.rateAt()).toBe(160);
     now = 10_000;
     r.observe({ limit: 240, remaining: 5 });
-    expect(r.current()).toBe((160 + 20) * 0.8);
+    expect(r.rateAt()).toBe((160 + 20) * 0.8);
   });
 });

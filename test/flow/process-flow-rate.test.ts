@@ -24,6 +24,17 @@ describe('the task queues\' rate and the per-process call share', () => {
     expect(flow.providerRatePerMinute()).toBeCloseTo((216 - background) / 1.25);
   });
 
+  it('computes the queues\' rate without re-pacing the install watcher; tick() re-paces it to the budget share', () => {
+    const configured = flow.watcher.intervalMs;
+    flow.setShared({ ratePerMinute: 24, processes: 1 });
+    flow.providerRatePerMinute();
+    flow.backgroundShare(1);
+    expect(flow.watcher.intervalMs).toBe(configured);
+    flow.tick();
+    expect(flow.watcher.intervalMs).toBe(flow.watcher.intervalFor(24));
+    expect(flow.watcher.intervalMs).toBeGreaterThan(configured);
+  });
+
   it('paces this process\'s calls at its share of the budget, as the flow-control workflow last said', () => {
     expect(flow.processCallRatePerMinute()).toBe(216);
     flow.setShared({ ratePerMinute: 180, processes: 2 });
