@@ -1,6 +1,7 @@
 import type { PanelNode } from '../provider';
 import type { NodeCapacityView, ResourceView } from '../workflows/flow-contract';
-import type { ProcessFlow } from './process-flow';
+import type { Breakers } from './breaker';
+import type { Catalogue } from './catalogue';
 
 /** Node size with overallocation; a negative overallocation means the panel does not limit the resource. */
 export const capacityOf = (size: number, overallocatePercent: number): number =>
@@ -22,8 +23,16 @@ export function fits(node: PanelNode, need: { memory: number; disk: number }, re
 /** Deployable: public and not in maintenance (the panel's own rule for automatic placement). */
 export const deployable = (node: PanelNode): boolean => node.public && !node.maintenance_mode;
 
+/** What nodeViews reads (a ProcessFlow has it all). */
+export interface NodeViewSource {
+  catalogue: Pick<Catalogue, 'cachedNodes' | 'knownFree'>;
+  reservations: { list(): { nodeId: number }[] };
+  breakers: Pick<Breakers, 'node'>;
+  reservedOn(nodeId: number, exceptOrderId: string): { memory: number; disk: number };
+}
+
 /** Capacity per node from the cached catalogue and every known reservation (empty before the first node read). */
-export function nodeViews(flow: ProcessFlow): NodeCapacityView[] {
+export function nodeViews(flow: NodeViewSource): NodeCapacityView[] {
   const nodes = flow.catalogue.cachedNodes();
   const reservations = flow.reservations.list();
   return nodes.map((node) => {

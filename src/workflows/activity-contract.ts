@@ -5,7 +5,16 @@ import type { AdmittedOrder } from './admission-contract';
 import type { QueueCensus } from './census-contract';
 import type { Order, ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
-import { LIFECYCLE_PROVIDER_ACTIVITIES, type LifecycleActivities } from './server-operation-contract';
+import {
+  LIFECYCLE_PROVIDER_ACTIVITIES,
+  type DeleteServerInput,
+  type DeleteServerResult,
+  type LifecycleActivities,
+  type ReleaseInput,
+  type ReleaseResult,
+} from './server-operation-contract';
+
+export type { DeleteServerInput, DeleteServerResult, ReleaseInput, ReleaseResult };
 
 /** A panel allocation reserved for one order on one node. */
 export interface AllocatedSlot {
@@ -78,23 +87,6 @@ export interface ConfigureResult {
 export interface VerifyInput {
   order: Order;
   server: ProvisionedServer;
-}
-
-export interface ReleaseInput {
-  orderId: string;
-}
-
-export interface ReleaseResult {
-  released: number[];
-}
-
-export interface DeleteServerInput {
-  orderId: string;
-}
-
-export interface DeleteServerResult {
-  outcome: 'deleted' | 'force_deleted' | 'already_gone';
-  serverId: number | null;
 }
 
 /**

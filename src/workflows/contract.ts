@@ -1,6 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { OrderPriority, TierPolicy, WaitingReason } from './flow-contract';
+import { TIERS, type OrderPriority, type Tier, type TierPolicy, type WaitingReason } from './flow-contract';
 
 /** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
 export const DEFAULT_TASK_QUEUE = 'server-queue';
@@ -9,8 +9,7 @@ export const PROVISION_WORKFLOW_TYPE = 'provisionServer';
 /** One workflow per order: the id makes a second start of the same order impossible. */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
 
-export const TIERS = ['premium', 'standard', 'free'] as const;
-export type Tier = (typeof TIERS)[number];
+export { TIERS, type Tier };
 
 export const STEPS = ['allocate', 'create', 'install', 'configure', 'verify'] as const;
 export type Step = (typeof STEPS)[number];

@@ -1,5 +1,4 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Tier } from './contract';
 
 /**
  * Flow control (issue 4): the contract the worker side keeps and the API reads. Workflow-safe (no I/O).
@@ -9,6 +8,10 @@ import type { Tier } from './contract';
  * waits in the queue at most the tier's `maxQueueWaitMs`; when that runs out the step is re-scheduled with
  * `PROMOTED_PRIORITY_KEY` and the order stays promoted for its remaining steps (`OrderState.priority.promoted`).
  */
+/** Customer tiers, best first. */
+export const TIERS = ['premium', 'standard', 'free'] as const;
+export type Tier = (typeof TIERS)[number];
+
 export const TIER_PRIORITY_KEY: Record<Tier, number> = { premium: 1, standard: 3, free: 5 };
 export const PROMOTED_PRIORITY_KEY = 1;
 export const fairnessKeyOf = (userId: number): string => `user-${userId}`;

@@ -1,6 +1,23 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { DeleteServerResult, ReleaseResult } from './activity-contract';
 import type { Order, Tier } from './contract';
+
+/** Input and results of the rollback activities both workflows use (re-exported by activity-contract.ts). */
+export interface ReleaseInput {
+  orderId: string;
+}
+
+export interface ReleaseResult {
+  released: number[];
+}
+
+export interface DeleteServerInput {
+  orderId: string;
+}
+
+export interface DeleteServerResult {
+  outcome: 'deleted' | 'force_deleted' | 'already_gone';
+  serverId: number | null;
+}
 
 export const SERVER_OPERATION_WORKFLOW_TYPE = 'serverOperation';
 
