@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
-import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './activities/operator-webhook';
+import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { ProcessFlow } from '../flow/process-flow';
 import type { PterodactylClient } from '../provider';
-import type { OperatorWebhookFormat } from './operator-webhook';
-import type { AllocationReservations } from './reservations';
+import type { OperatorWebhookFormat } from '../workflows/operator-alert-contract';
+import type { AllocationReservations } from '../flow/reservations';
 
 /** What the activities need from the outside world; the worker wires the real ones, tests the simulated panel. */
 export interface ActivityDeps {

@@ -19,8 +19,8 @@ import { applyBuildActivity, readBuildActivity, verifyBuildActivity } from './li
 import { verifyActivity } from './verify';
 
 export type { ActivityDeps } from './deps';
-export { createReservationLedger } from './reservations';
-export type { AllocationReservations, Reservation } from './reservations';
+export { createReservationLedger } from '../flow/reservations';
+export type { AllocationReservations, Reservation } from '../flow/reservations';
 
 /** Panel errors leave an activity as typed ApplicationFailures (see src/errors.ts); everything else passes through. */
 function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {

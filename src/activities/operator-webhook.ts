@@ -1,30 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import type { OrderError, ParkedLedger, ParkedReason, Step } from '../workflows/contract';
+import type { OperatorAlert, OperatorWebhookFormat, OperatorWebhookResult } from '../workflows/operator-alert-contract';
 
-export const OPERATOR_WEBHOOK_FORMATS = ['json', 'discord'] as const;
-export type OperatorWebhookFormat = (typeof OPERATOR_WEBHOOK_FORMATS)[number];
+export { OPERATOR_WEBHOOK_FORMATS, type OperatorAlert, type OperatorWebhookFormat, type OperatorWebhookResult } from '../workflows/operator-alert-contract';
 
 /** Failure types of notifyOperators: a 3xx/4xx answer (but 408, 429) is final, anything else is retried. */
 export const OperatorWebhookFailureType = { Rejected: 'OperatorWebhookRejected', Unavailable: 'OperatorWebhookUnavailable' } as const;
-
-/** One parked order, as the operators' webhook receives it (format `json`). */
-export interface OperatorAlert {
-  /** `<workflowId>:parked:<sequence>`: the same for every attempt of one parking. */
-  eventId: string;
-  type: 'order.needs_attention';
-  orderId: string;
-  workflowId: string;
-  reason: ParkedReason;
-  step: Step | 'compensate';
-  parkedAt: string;
-  errors: OrderError[];
-  ledger: ParkedLedger;
-  /** Where operators act: POST `{ action, note }` (retry-step, rollback, mark-resolved). */
-  actions: string;
-}
-
-export interface OperatorWebhookResult { sent: boolean; status: number | null }
 
 export interface OperatorWebhookDeps {
   /** OPERATOR_WEBHOOK_URL; without it the activity sends nothing. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { safeError } from '../logger';
 import { Cached } from '../metrics/cached';
 import type { FlowPolicy } from '../workflows/flow-contract';
-import { CensusReader, type CensusReading } from './census-reader';
+import { CensusReader, type CensusReading } from '../queue-reads/census-reader';
 import { flowPriorityModel, queuePlace, type PriorityModel, type QueuePlace, type WaitingOrderFacts } from './queue-position';
 import { providerBudgetSecondsPerOrder, serviceRate, type ServiceRate } from './service-rate';
 

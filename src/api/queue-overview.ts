@@ -5,10 +5,10 @@ import { safeError } from '../logger';
 import type { QueueCensus } from '../workflows/census-contract';
 import { TIERS, WAITING_STATUSES, type RecordedStatus, type Tier, type WaitingStatus } from '../workflows/contract';
 import { FLOW_REPORT_EXPIRY_MS, planningTaskQueue, providerTaskQueue } from '../workflows/flow-contract';
-import type { CensusReading } from './census-reader';
+import type { CensusReading } from '../queue-reads/census-reader';
 import type { QueueFigures } from './queue-figures';
 import type { ServiceRate } from './service-rate';
-import { describeTaskQueueStats, type TaskQueueStats } from './task-queue-stats';
+import { describeTaskQueueStats, type TaskQueueStats } from '../queue-reads/task-queue-stats';
 import { isTemporalUnavailable, isTemporalUnreachable } from './temporal-errors';
 
 /** Running orders past the queue, as recorded (provisioning steps together as PROVISIONING). */

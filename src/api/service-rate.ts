@@ -3,7 +3,7 @@ import { PROVIDER_ACTIVITIES } from '../workflows/activity-contract';
 import type { QueueCensus } from '../workflows/census-contract';
 import { STEPS } from '../workflows/contract';
 import { providerTaskQueue } from '../workflows/flow-contract';
-import { describeTaskQueueStats } from './task-queue-stats';
+import { describeTaskQueueStats } from '../queue-reads/task-queue-stats';
 
 /** How fast orders leave the queue, as the ETA uses it. */
 export interface ServiceRate {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from 'pino';
-import { createReservationLedger, type AllocationReservations, type Reservation } from '../activities/reservations';
+import { createReservationLedger, type AllocationReservations, type Reservation } from './reservations';
 import type { PterodactylClient, RateLimitInfo } from '../provider';
 import type { ProcessFlowReport } from '../workflows/flow-contract';
 import { AdaptiveRate } from './adaptive-rate';

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import type { CensusReader } from '../api/census-reader';
-import { describeTaskQueueStats, type TaskQueueStats } from '../api/task-queue-stats';
+import type { CensusReader } from '../queue-reads/census-reader';
+import { describeTaskQueueStats, type TaskQueueStats } from '../queue-reads/task-queue-stats';
 import { safeError } from '../logger';
 import { waitingOrder } from '../workflows/census-contract';
 import { RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, type RecordedStatus } from '../workflows/contract';

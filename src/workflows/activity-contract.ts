@@ -1,4 +1,4 @@
-import type { OperatorAlert, OperatorWebhookResult } from '../activities/operator-webhook';
+import type { OperatorAlert, OperatorWebhookResult } from './operator-alert-contract';
 import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
 import type { Server } from '../provider/schemas';
 import type { AdmittedOrder } from './admission-contract';

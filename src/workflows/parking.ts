@@ -2,7 +2,7 @@ import {
   ActivityFailure, ApplicationFailure, CancellationScope, TemporalFailure, TimeoutFailure, allHandlersFinished, condition,
   isCancellation, log, patched, proxyActivities, setHandler, workflowInfo,
 } from '@temporalio/workflow';
-import type { OperatorAlert } from '../activities/operator-webhook';
+import type { OperatorAlert } from './operator-alert-contract';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../errors';
 import type { ProvisioningActivities } from './activity-contract';
 import { operatorWebhookOptions } from './activity-options';
