@@ -5,7 +5,8 @@ export interface FailureSummary {
   message: string;
 }
 
-const rootCause = (err: unknown): unknown => (err instanceof ActivityFailure && err.cause ? err.cause : err);
+/** What failed inside an activity failure (its cause); any other error as it is. */
+export const rootCause = (err: unknown): unknown => (err instanceof ActivityFailure && err.cause ? err.cause : err);
 
 /** The type and message an order records for a failed activity (or a failure raised by the workflow itself). */
 export function summarizeFailure(err: unknown): FailureSummary {

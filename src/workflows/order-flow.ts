@@ -6,7 +6,7 @@ import type { ProvisioningActivities } from './activity-contract';
 import { compensationOptions } from './activity-options';
 import type { Order, OrderStatus } from './contract';
 import { PROMOTED_PRIORITY_KEY, planningTaskQueue, providerTaskQueue, type TierPolicy } from './flow-contract';
-import { hasFailureType } from './failures';
+import { hasFailureType, rootCause } from './failures';
 import type { OrderMetricsSinks } from './metrics-interceptors';
 import type { OrderTracker } from './order-state';
 
@@ -24,8 +24,6 @@ type ProviderCall<R> = (activities: ProvisioningActivities, again: boolean) => P
 
 /** `provider`: steps that call the panel; `planning`: steps that usually do not (PLANNING_ACTIVITIES). */
 export type StepQueue = 'provider' | 'planning';
-
-const rootCause = (err: unknown): unknown => (err instanceof Error && err.cause ? err.cause : err);
 
 function isScheduleToStartTimeout(err: unknown): boolean {
   const root = rootCause(err);
