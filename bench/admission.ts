@@ -17,16 +17,29 @@ import { startBenchTemporal } from './engine';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { machineLine, median, percentile, processCpuSeconds } from './proc-stats';
 
-const { values } = parseArgs({ options: {
-  rate: { type: 'string', default: '100' }, duration: { type: 'string', default: '15' },
-  runs: { type: 'string', default: '3' }, users: { type: 'string', default: '1000' },
-} });
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '100' },
+    duration: { type: 'string', default: '15' },
+    runs: { type: 'string', default: '3' },
+    users: { type: 'string', default: '1000' },
+  },
+});
 const RATE = Number(values.rate);
 const DURATION = Number(values.duration);
 const USERS = Number(values.users);
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
-interface RunResult { p50: number; p99: number; refused: number; errors: number; floorP50: number; floorP99: number; serverMsPerAdmission: number; processMsPerAdmission: number }
+interface RunResult {
+  p50: number;
+  p99: number;
+  refused: number;
+  errors: number;
+  floorP50: number;
+  floorP99: number;
+  serverMsPerAdmission: number;
+  processMsPerAdmission: number;
+}
 
 async function run(index: number): Promise<RunResult> {
   const temporal = await startBenchTemporal();
@@ -39,31 +52,53 @@ async function run(index: number): Promise<RunResult> {
     return await worker.runUntil(async () => {
       const admission = new Admission({ client, taskQueue, limit: 5 });
       const admit = (n: number) => admission.admit({ orderId: `${taskQueue}-${n}`, userId: 1 + (n % USERS) } as Order);
-      await openLoop({ ratePerSecond: 20, durationSeconds: 3, seed: 1000 + index, send: async (n) => { await admit(1_000_000 + n); return 200; } });
-      const floor = await openLoop({
-        ratePerSecond: RATE, durationSeconds: DURATION, seed: index,
+      await openLoop({
+        ratePerSecond: 20,
+        durationSeconds: 3,
+        seed: 1000 + index,
         send: async (n) => {
-          await client.workflow.start('fiveSteps', { taskQueue: `${taskQueue}-unpolled`, workflowId: `${taskQueue}-floor-${n}`, args: [n] });
+          await admit(1_000_000 + n);
+          return 200;
+        },
+      });
+      const floor = await openLoop({
+        ratePerSecond: RATE,
+        durationSeconds: DURATION,
+        seed: index,
+        send: async (n) => {
+          await client.workflow.start('fiveSteps', {
+            taskQueue: `${taskQueue}-unpolled`,
+            workflowId: `${taskQueue}-floor-${n}`,
+            args: [n],
+          });
           return 202;
         },
       });
       const cpu0 = process.cpuUsage();
       const server0 = processCpuSeconds(temporal.serverPid);
       const result: OpenLoopResult = await openLoop({
-        ratePerSecond: RATE, durationSeconds: DURATION, seed: index,
+        ratePerSecond: RATE,
+        durationSeconds: DURATION,
+        seed: index,
         send: async (n) => ((await admit(n)).admitted ? 200 : 429),
       });
       const cpu = process.cpuUsage(cpu0);
       const admissions = result.sent;
       const outcome: RunResult = {
-        p50: percentile(result.latenciesMs, 50), p99: percentile(result.latenciesMs, 99), refused: result.statuses['429'] ?? 0, errors: result.errors,
-        floorP50: percentile(floor.latenciesMs, 50), floorP99: percentile(floor.latenciesMs, 99),
+        p50: percentile(result.latenciesMs, 50),
+        p99: percentile(result.latenciesMs, 99),
+        refused: result.statuses['429'] ?? 0,
+        errors: result.errors,
+        floorP50: percentile(floor.latenciesMs, 50),
+        floorP99: percentile(floor.latenciesMs, 99),
         serverMsPerAdmission: ((processCpuSeconds(temporal.serverPid) - server0) * 1000) / admissions,
-        processMsPerAdmission: ((cpu.user + cpu.system) / 1000) / admissions,
+        processMsPerAdmission: (cpu.user + cpu.system) / 1000 / admissions,
       };
-      console.log(`run ${index}: admission p50 ${fmt(outcome.p50)} ms, p99 ${fmt(outcome.p99)} ms, ${admissions} sent, refused ${outcome.refused}, `
-        + `errors ${outcome.errors}; floor (raw start) p50 ${fmt(outcome.floorP50)} ms, p99 ${fmt(outcome.floorP99)} ms; CPU per admission: `
-        + `Temporal server ${fmt(outcome.serverMsPerAdmission)} ms, this process (client and API worker) ${fmt(outcome.processMsPerAdmission)} ms`);
+      console.log(
+        `run ${index}: admission p50 ${fmt(outcome.p50)} ms, p99 ${fmt(outcome.p99)} ms, ${admissions} sent, refused ${outcome.refused}, ` +
+          `errors ${outcome.errors}; floor (raw start) p50 ${fmt(outcome.floorP50)} ms, p99 ${fmt(outcome.floorP99)} ms; CPU per admission: ` +
+          `Temporal server ${fmt(outcome.serverMsPerAdmission)} ms, this process (client and API worker) ${fmt(outcome.processMsPerAdmission)} ms`,
+      );
       return outcome;
     });
   } finally {
@@ -77,16 +112,21 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const results: RunResult[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
-  console.log([
-    machineLine(),
-    `admissions at ${RATE}/s (Poisson) for ${DURATION} s, ${results.length} runs (fresh server each): median p50 ${fmt(median(results.map((r) => r.p50)))} ms, `
-      + `median p99 ${fmt(median(results.map((r) => r.p99)))} ms; floor (raw StartWorkflowExecution, same server): median p50 `
-      + `${fmt(median(results.map((r) => r.floorP50)))} ms, median p99 ${fmt(median(results.map((r) => r.floorP99)))} ms; median CPU per admission: server `
-      + `${fmt(median(results.map((r) => r.serverMsPerAdmission)))} ms, client and API worker ${fmt(median(results.map((r) => r.processMsPerAdmission)))} ms`,
-  ].join('\n'));
+  console.log(
+    [
+      machineLine(),
+      `admissions at ${RATE}/s (Poisson) for ${DURATION} s, ${results.length} runs (fresh server each): median p50 ${fmt(median(results.map((r) => r.p50)))} ms, ` +
+        `median p99 ${fmt(median(results.map((r) => r.p99)))} ms; floor (raw StartWorkflowExecution, same server): median p50 ` +
+        `${fmt(median(results.map((r) => r.floorP50)))} ms, median p99 ${fmt(median(results.map((r) => r.floorP99)))} ms; median CPU per admission: server ` +
+        `${fmt(median(results.map((r) => r.serverMsPerAdmission)))} ms, client and API worker ${fmt(median(results.map((r) => r.processMsPerAdmission)))} ms`,
+    ].join('\n'),
+  );
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

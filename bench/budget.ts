@@ -12,10 +12,14 @@ import { parseArgs } from 'node:util';
 import { machineLine, median } from './proc-stats';
 import { drained, fmt, startFlowStack, submit, views, type FlowStack } from './flow-stack';
 
-const { values } = parseArgs({ options: {
-  orders: { type: 'string', default: '500' }, scale: { type: 'string', default: '10' },
-  users: { type: 'string', default: '100' }, runs: { type: 'string', default: '1' },
-} });
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '500' },
+    scale: { type: 'string', default: '10' },
+    users: { type: 'string', default: '100' },
+    runs: { type: 'string', default: '1' },
+  },
+});
 const ORDERS = Number(values.orders);
 const SCALE = Number(values.scale);
 const LIMIT = 240 * SCALE;
@@ -23,7 +27,12 @@ const ALLOWED_PER_S = (LIMIT * 0.9) / 60;
 const TIERS = ['premium', 'standard', 'free'];
 
 interface Result {
-  share: number; limited: number; callsPerActive: number; drainS: number; minimumS: number; active: number;
+  share: number;
+  limited: number;
+  callsPerActive: number;
+  drainS: number;
+  minimumS: number;
+  active: number;
   /** Most panel calls seen in any scaled minute (60 / scale seconds), from samples every 250 ms. */
   peakPerScaledMinute: number;
 }
@@ -55,13 +64,21 @@ function sampleCalls(flow: FlowStack): { stop(): Promise<void>; peak(windowMs: n
 }
 
 async function run(index: number): Promise<Result> {
-  const flow = await startFlowStack({ limitPerMinute: LIMIT, orders: ORDERS, users: Number(values.users), installMs: 20_000 / SCALE });
+  const flow = await startFlowStack({
+    limitPerMinute: LIMIT,
+    orders: ORDERS,
+    users: Number(values.users),
+    installMs: 20_000 / SCALE,
+  });
   try {
     const before = (await flow.stack.simState()).calls;
     const sampler = sampleCalls(flow);
     const t0 = Date.now();
-    const ids = await Promise.all(Array.from({ length: ORDERS }, (_, i) =>
-      submit(flow, `budget-${index}-${i}`, { userId: flow.users[i % flow.users.length], tier: TIERS[i % 3] })));
+    const ids = await Promise.all(
+      Array.from({ length: ORDERS }, (_, i) =>
+        submit(flow, `budget-${index}-${i}`, { userId: flow.users[i % flow.users.length], tier: TIERS[i % 3] }),
+      ),
+    );
     const end = await drained(flow, 30 * 60_000);
     await sampler.stop();
     const after = (await flow.stack.simState()).calls;
@@ -70,12 +87,19 @@ async function run(index: number): Promise<Result> {
     const calls = after.total - before.total;
     const drainS = (end - t0) / 1000;
     const result = {
-      share: calls / drainS / ALLOWED_PER_S, limited: after.rateLimited - before.rateLimited,
-      callsPerActive: calls / active, drainS, minimumS: calls / ALLOWED_PER_S, active, peakPerScaledMinute: sampler.peak(60_000 / SCALE),
+      share: calls / drainS / ALLOWED_PER_S,
+      limited: after.rateLimited - before.rateLimited,
+      callsPerActive: calls / active,
+      drainS,
+      minimumS: calls / ALLOWED_PER_S,
+      active,
+      peakPerScaledMinute: sampler.peak(60_000 / SCALE),
     };
-    console.log(`run ${index}: ${active}/${ORDERS} ACTIVE, ${calls} panel calls in ${fmt(drainS)} s (theoretical minimum ${fmt(result.minimumS)} s), `
-      + `${fmt(result.share * 100)} % of the allowed ${fmt(ALLOWED_PER_S * 60)}/min used, ${result.limited} 429s, ${result.callsPerActive.toFixed(2)} calls per ACTIVE order, `
-      + `at most ${result.peakPerScaledMinute} calls in any scaled minute (${fmt(60 / SCALE)} s; budget ${fmt(ALLOWED_PER_S * 60 / SCALE)}, panel ${LIMIT / SCALE})`);
+    console.log(
+      `run ${index}: ${active}/${ORDERS} ACTIVE, ${calls} panel calls in ${fmt(drainS)} s (theoretical minimum ${fmt(result.minimumS)} s), ` +
+        `${fmt(result.share * 100)} % of the allowed ${fmt(ALLOWED_PER_S * 60)}/min used, ${result.limited} 429s, ${result.callsPerActive.toFixed(2)} calls per ACTIVE order, ` +
+        `at most ${result.peakPerScaledMinute} calls in any scaled minute (${fmt(60 / SCALE)} s; budget ${fmt((ALLOWED_PER_S * 60) / SCALE)}, panel ${LIMIT / SCALE})`,
+    );
     return result;
   } finally {
     await flow.close();
@@ -85,17 +109,22 @@ async function run(index: number): Promise<Result> {
 async function main(): Promise<void> {
   const results: Result[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
-  console.log([
-    machineLine(),
-    `${ORDERS} orders at once, panel limit ${LIMIT}/min (240/min x ${SCALE}), reserve 10 %, ${results.length} run(s)`,
-    `median: ${fmt(median(results.map((r) => r.share)) * 100)} % of the allowed rate used (target >= 90 %), `
-      + `${median(results.map((r) => r.limited))} 429s (target 0), ${median(results.map((r) => r.callsPerActive)).toFixed(2)} calls per ACTIVE order (target <= 4), `
-      + `drain ${fmt(median(results.map((r) => r.drainS)))} s vs theoretical ${fmt(median(results.map((r) => r.minimumS)))} s `
-      + `(${fmt(median(results.map((r) => r.drainS)) * SCALE / 60)} min at 240/min)`,
-  ].join('\n'));
+  console.log(
+    [
+      machineLine(),
+      `${ORDERS} orders at once, panel limit ${LIMIT}/min (240/min x ${SCALE}), reserve 10 %, ${results.length} run(s)`,
+      `median: ${fmt(median(results.map((r) => r.share)) * 100)} % of the allowed rate used (target >= 90 %), ` +
+        `${median(results.map((r) => r.limited))} 429s (target 0), ${median(results.map((r) => r.callsPerActive)).toFixed(2)} calls per ACTIVE order (target <= 4), ` +
+        `drain ${fmt(median(results.map((r) => r.drainS)))} s vs theoretical ${fmt(median(results.map((r) => r.minimumS)))} s ` +
+        `(${fmt((median(results.map((r) => r.drainS)) * SCALE) / 60)} min at 240/min)`,
+    ].join('\n'),
+  );
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

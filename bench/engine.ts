@@ -14,7 +14,12 @@ export interface BenchTemporal {
  * a benchmark's service stack and the engine's floor then share one server whose work is CPU, not SQLite's fsyncs.
  */
 export async function startBenchTemporal(): Promise<BenchTemporal> {
-  const server = await startTemporalDevServer({ port: await freePort(), uiPort: 0, namespace: 'default', startTimeoutMs: 90_000 });
+  const server = await startTemporalDevServer({
+    port: await freePort(),
+    uiPort: 0,
+    namespace: 'default',
+    startTimeoutMs: 90_000,
+  });
   const serverPid = descendants(server.pid).find((pid) => processRole(pid) === 'Temporal');
   if (!serverPid) throw new Error('the Temporal server process was not found');
   return { address: server.address, serverPid, stop: server.stop };

@@ -10,8 +10,12 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const worker = await Worker.create({
-    connection, taskQueue: process.env.FLOOR_TASK_QUEUE!, workflowsPath: require.resolve('./workflows'), activities,
-    shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds',
+    connection,
+    taskQueue: process.env.FLOOR_TASK_QUEUE!,
+    workflowsPath: require.resolve('./workflows'),
+    activities,
+    shutdownGraceTime: '30 seconds',
+    maxHeartbeatThrottleInterval: '5 seconds',
   });
   const running = worker.run();
   process.send?.('ready');

@@ -18,10 +18,19 @@ export interface FlowStack {
  * the same), with enough nodes for `orders` orders and `users` panel users. `env` adds stack settings.
  */
 export async function startFlowStack(options: {
-  limitPerMinute: number; orders: number; users: number; installMs?: number; env?: Record<string, string>;
+  limitPerMinute: number;
+  orders: number;
+  users: number;
+  installMs?: number;
+  env?: Record<string, string>;
 }): Promise<FlowStack> {
   const stack = await startStack({
-    env: { LOG_LEVEL: 'error', PROVIDER_RATE_LIMIT: String(options.limitPerMinute), MAX_INFLIGHT_PER_USER: '100000', ...options.env },
+    env: {
+      LOG_LEVEL: 'error',
+      PROVIDER_RATE_LIMIT: String(options.limitPerMinute),
+      MAX_INFLIGHT_PER_USER: '100000',
+      ...options.env,
+    },
   });
   await stack.setFaults({ rateLimitPerMinute: options.limitPerMinute, installMs: options.installMs ?? 2000 });
   const nodes = Math.max(0, Math.ceil(options.orders / 100) - 2);
@@ -31,7 +40,9 @@ export async function startFlowStack(options: {
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const client = new Client({ connection });
   return {
-    stack, client, users,
+    stack,
+    client,
+    users,
     close: async () => {
       await connection.close();
       await stack.stop(120_000);
@@ -55,7 +66,7 @@ export async function openOrders(flow: FlowStack): Promise<number> {
 export async function drained(flow: FlowStack, timeoutMs: number, pollMs = 250): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await openOrders(flow) === 0) return Date.now();
+    if ((await openOrders(flow)) === 0) return Date.now();
     await sleep(pollMs);
   }
   throw new Error(`orders still open after ${timeoutMs} ms`);
@@ -64,10 +75,12 @@ export async function drained(flow: FlowStack, timeoutMs: number, pollMs = 250):
 export async function views(flow: FlowStack, orderIds: string[]): Promise<Map<string, OrderView | null>> {
   const out = new Map<string, OrderView | null>();
   for (let i = 0; i < orderIds.length; i += 20) {
-    await Promise.all(orderIds.slice(i, i + 20).map(async (id) => {
-      const res = await flow.stack.api<OrderView>('GET', `/v1/orders/${id}`);
-      out.set(id, res.status === 200 ? res.body : null);
-    }));
+    await Promise.all(
+      orderIds.slice(i, i + 20).map(async (id) => {
+        const res = await flow.stack.api<OrderView>('GET', `/v1/orders/${id}`);
+        out.set(id, res.status === 200 ? res.body : null);
+      }),
+    );
   }
   return out;
 }

@@ -38,7 +38,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-const sleepUntil = (at: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
+const sleepUntil = (at: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, at - performance.now())));
 
 export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   const next = seededRandom(options.seed ?? 1);
@@ -57,20 +58,26 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     await sleepUntil(at);
     const scheduled = at;
     maxSendLagMs = Math.max(maxSendLagMs, performance.now() - scheduled);
-    inFlight.push(options.send(n).then(
-      (status) => {
-        latenciesMs.push(performance.now() - scheduled);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      },
-      () => {
-        errors += 1;
-      },
-    ));
+    inFlight.push(
+      options.send(n).then(
+        (status) => {
+          latenciesMs.push(performance.now() - scheduled);
+          statuses[status] = (statuses[status] ?? 0) + 1;
+        },
+        () => {
+          errors += 1;
+        },
+      ),
+    );
   }
   await Promise.all(inFlight);
   const elapsedS = (performance.now() - start) / 1000;
   return {
-    latenciesMs: latenciesMs.sort((a, b) => a - b), statuses, errors, sent: inFlight.length,
-    achievedPerSecond: latenciesMs.length / elapsedS, maxSendLagMs,
+    latenciesMs: latenciesMs.sort((a, b) => a - b),
+    statuses,
+    errors,
+    sent: inFlight.length,
+    achievedPerSecond: latenciesMs.length / elapsedS,
+    maxSendLagMs,
   };
 }

@@ -12,10 +12,14 @@ import { sleep } from '../test/e2e/stack-process';
 import { arrivalGaps, drained, fmt, panelAudit, startFlowStack, submit, views } from './flow-stack';
 import { machineLine } from './proc-stats';
 
-const { values } = parseArgs({ options: {
-  outage: { type: 'string', default: '10' }, rate: { type: 'string', default: '0.5' },
-  before: { type: 'string', default: '1' }, after: { type: 'string', default: '1' },
-} });
+const { values } = parseArgs({
+  options: {
+    outage: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '0.5' },
+    before: { type: 'string', default: '1' },
+    after: { type: 'string', default: '1' },
+  },
+});
 const MINUTE = 60_000;
 const RATE = Number(values.rate);
 const TOTAL_MS = (Number(values.before) + Number(values.outage) + Number(values.after)) * MINUTE;
@@ -45,8 +49,19 @@ async function main(): Promise<void> {
       due += gaps[i];
       if (due - Date.now() > 0) await sleep(due - Date.now());
       const id = `outage-${i}`;
-      pending.push(submit(flow, id, { userId: flow.users[i % flow.users.length], tier: ['premium', 'standard', 'free'][i % 3] })
-        .then(() => { accepted.push(id); }, () => { refused.push(id); }));
+      pending.push(
+        submit(flow, id, {
+          userId: flow.users[i % flow.users.length],
+          tier: ['premium', 'standard', 'free'][i % 3],
+        }).then(
+          () => {
+            accepted.push(id);
+          },
+          () => {
+            refused.push(id);
+          },
+        ),
+      );
     }
     await Promise.all(pending);
     const atRecovery = await switches;
@@ -57,20 +72,25 @@ async function main(): Promise<void> {
     const statuses: Record<string, number> = {};
     for (const v of orders.values()) if (v) statuses[v.status] = (statuses[v.status] ?? 0) + 1;
     const audit = panelAudit(await flow.stack.simState(), orders);
-    console.log([
-      machineLine(),
-      `${values.outage}-minute panel outage, ${accepted.length} orders accepted (${refused.length} refused) at ${RATE}/s over ${fmt(TOTAL_MS / MINUTE)} min`,
-      `orders lost: ${lost} (target 0); final statuses ${JSON.stringify(statuses)}; duplicate servers: ${audit.duplicates} (target 0); `
-        + `servers of orders that are not ACTIVE: ${audit.strays}; ACTIVE orders without a server: ${audit.activeWithout}`,
-      `recovery to empty queue: ${fmt((emptyAt - recoveryAt) / 1000)} s; 429s after recovery: ${after.rateLimited - atRecovery.rateLimited}; `
-        + `panel calls after recovery: ${after.total - atRecovery.total}`,
-    ].join('\n'));
+    console.log(
+      [
+        machineLine(),
+        `${values.outage}-minute panel outage, ${accepted.length} orders accepted (${refused.length} refused) at ${RATE}/s over ${fmt(TOTAL_MS / MINUTE)} min`,
+        `orders lost: ${lost} (target 0); final statuses ${JSON.stringify(statuses)}; duplicate servers: ${audit.duplicates} (target 0); ` +
+          `servers of orders that are not ACTIVE: ${audit.strays}; ACTIVE orders without a server: ${audit.activeWithout}`,
+        `recovery to empty queue: ${fmt((emptyAt - recoveryAt) / 1000)} s; 429s after recovery: ${after.rateLimited - atRecovery.rateLimited}; ` +
+          `panel calls after recovery: ${after.total - atRecovery.total}`,
+      ].join('\n'),
+    );
   } finally {
     await flow.close();
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

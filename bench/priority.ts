@@ -11,10 +11,14 @@ import { parseArgs } from 'node:util';
 import { machineLine, median, percentile } from './proc-stats';
 import { arrivalGaps, drained, fmt, queueWaitSeconds, startFlowStack, submit, views } from './flow-stack';
 
-const { values } = parseArgs({ options: {
-  limit: { type: 'string', default: '600' }, seconds: { type: 'string', default: '90' },
-  load: { type: 'string', default: '1.3' }, runs: { type: 'string', default: '1' },
-} });
+const { values } = parseArgs({
+  options: {
+    limit: { type: 'string', default: '600' },
+    seconds: { type: 'string', default: '90' },
+    load: { type: 'string', default: '1.3' },
+    runs: { type: 'string', default: '1' },
+  },
+});
 const LIMIT = Number(values.limit);
 const MAX_WAIT_S = { premium: 5, standard: 20, free: 45 } as const;
 type Tier = keyof typeof MAX_WAIT_S;
@@ -26,14 +30,22 @@ function tierOf(i: number): Tier {
   return r < 2 ? 'premium' : r < 6 ? 'standard' : 'free';
 }
 
-interface Result { waits: Record<Tier, number[]>; maxFree: number; promoted: number; dispatchIntervalS: number }
+interface Result {
+  waits: Record<Tier, number[]>;
+  maxFree: number;
+  promoted: number;
+  dispatchIntervalS: number;
+}
 
 async function run(index: number): Promise<Result> {
   const budgetPerS = (LIMIT * 0.9) / 60;
   const rate = (budgetPerS / CALLS_PER_ORDER) * Number(values.load);
   const count = Math.round(rate * Number(values.seconds));
   const flow = await startFlowStack({
-    limitPerMinute: LIMIT, orders: count, users: 60, installMs: 3000,
+    limitPerMinute: LIMIT,
+    orders: count,
+    users: 60,
+    installMs: 3000,
     env: { QUEUE_MAX_WAIT_PREMIUM: '5s', QUEUE_MAX_WAIT_STANDARD: '20s', QUEUE_MAX_WAIT_FREE: '45s' },
   });
   try {
@@ -61,8 +73,15 @@ async function run(index: number): Promise<Result> {
     }
     for (const tier of Object.keys(waits) as Tier[]) waits[tier].sort((a, b) => a - b);
     const result = { waits, maxFree: waits.free.at(-1) ?? 0, promoted, dispatchIntervalS: 1 / budgetPerS };
-    console.log(`run ${index}: ${count} orders at ${fmt(rate)}/s for ${values.seconds} s (budget ~${fmt(budgetPerS / CALLS_PER_ORDER)} orders/s), ${promoted} promoted; `
-      + (Object.keys(waits) as Tier[]).map((t) => `${t} p50 ${fmt(percentile(waits[t], 50))} s p95 ${fmt(percentile(waits[t], 95))} s max ${fmt(waits[t].at(-1) ?? 0)} s`).join(', '));
+    console.log(
+      `run ${index}: ${count} orders at ${fmt(rate)}/s for ${values.seconds} s (budget ~${fmt(budgetPerS / CALLS_PER_ORDER)} orders/s), ${promoted} promoted; ` +
+        (Object.keys(waits) as Tier[])
+          .map(
+            (t) =>
+              `${t} p50 ${fmt(percentile(waits[t], 50))} s p95 ${fmt(percentile(waits[t], 95))} s max ${fmt(waits[t].at(-1) ?? 0)} s`,
+          )
+          .join(', '),
+    );
     return result;
   } finally {
     await flow.close();
@@ -75,15 +94,20 @@ async function main(): Promise<void> {
   const per = (tier: Tier, p: number) => fmt(median(results.map((r) => percentile(r.waits[tier], p))));
   const bound = MAX_WAIT_S.free + results[0].dispatchIntervalS;
   const maxFree = Math.max(...results.map((r) => r.maxFree));
-  console.log([
-    machineLine(),
-    `panel limit ${LIMIT}/min, load ${values.load} x the budget for ${values.seconds} s, maximum waits premium 5 s, standard 20 s, free 45 s, ${results.length} run(s)`,
-    `median queue wait: premium p50 ${per('premium', 50)} s p95 ${per('premium', 95)} s; standard p50 ${per('standard', 50)} s p95 ${per('standard', 95)} s; `
-      + `free p50 ${per('free', 50)} s p95 ${per('free', 95)} s; longest free wait ${fmt(maxFree)} s (bound ${fmt(bound)} s: ${maxFree <= bound ? 'met' : 'MISSED'})`,
-  ].join('\n'));
+  console.log(
+    [
+      machineLine(),
+      `panel limit ${LIMIT}/min, load ${values.load} x the budget for ${values.seconds} s, maximum waits premium 5 s, standard 20 s, free 45 s, ${results.length} run(s)`,
+      `median queue wait: premium p50 ${per('premium', 50)} s p95 ${per('premium', 95)} s; standard p50 ${per('standard', 50)} s p95 ${per('standard', 95)} s; ` +
+        `free p50 ${per('free', 50)} s p95 ${per('free', 95)} s; longest free wait ${fmt(maxFree)} s (bound ${fmt(bound)} s: ${maxFree <= bound ? 'met' : 'MISSED'})`,
+    ].join('\n'),
+  );
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -22,7 +22,10 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** What a process of the stack is, from its command line: `Temporal`, `worker` or `other`. */
@@ -51,7 +54,9 @@ export function cpuByRole(pids: number[]): Record<string, number> {
 }
 
 export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([role, s]) => [role, Math.round((s - (before[role] ?? 0)) * 10) / 10]));
+  return Object.fromEntries(
+    Object.entries(after).map(([role, s]) => [role, Math.round((s - (before[role] ?? 0)) * 10) / 10]),
+  );
 }
 
 /** The "machine:" line every benchmark report starts with: CPUs, memory and Node version. */

@@ -23,11 +23,15 @@ import { startBenchTemporal } from './engine';
 import { runFloor, startFloorWorker } from './floor';
 import { cpuByRole, cpuDelta, machineLine, median, percentile, processCpuSeconds } from './proc-stats';
 
-const { values } = parseArgs({ options: {
-  orders: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '50' },
-  warmup: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' },
-  env: { type: 'string', multiple: true, default: [] },
-} });
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '50' },
+    warmup: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '3' },
+    env: { type: 'string', multiple: true, default: [] },
+  },
+});
 const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
@@ -38,14 +42,24 @@ const ALLOCATIONS_PER_NODE = 120;
 /** The simulated panel's rate limit in this benchmark (practically none); the worker's provider budget is told the same. */
 const PANEL_RATE_LIMIT = 100_000;
 /** `--env NAME=value` (repeatable): extra settings for the stack, e.g. PROVIDER_RATE_LIMIT. */
-const STACK_ENV = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+const STACK_ENV = Object.fromEntries(
+  values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 /** BENCH_STACK_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the stack's main process. */
 const STACK_NODE_ARGS = (process.env.BENCH_STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
-interface Batch { seconds: number; latencies: number[]; statuses: Record<string, number> }
+interface Batch {
+  seconds: number;
+  latencies: number[];
+  statuses: Record<string, number>;
+}
 interface RunResult {
-  perSecond: number; p50: number; p99: number; callsPerActive: number; byRoute: Record<string, number>;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  callsPerActive: number;
+  byRoute: Record<string, number>;
   /** CPU seconds of the stack's main process (API, simulated panel), its worker process and Temporal server. */
   cpu: Record<string, number>;
   floorPerSecond: number;
@@ -64,7 +78,13 @@ async function prepare(stack: StackProcess): Promise<void> {
 }
 
 /** `count` orders, `lanes` at a time; each lane submits through the API and waits for the workflow's result. */
-async function batch(stack: StackProcess, client: Client, prefix: string, count: number, lanes: number): Promise<Batch> {
+async function batch(
+  stack: StackProcess,
+  client: Client,
+  prefix: string,
+  count: number,
+  lanes: number,
+): Promise<Batch> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let next = 0;
@@ -74,27 +94,39 @@ async function batch(stack: StackProcess, client: Client, prefix: string, count:
       const orderId = `${prefix}-${next++}`;
       const t0 = process.hrtime.bigint();
       const accepted = await stack.api('POST', '/v1/orders', orderBody(orderId, { userId: 1 + laneIndex }));
-      if (accepted.status !== 202) throw new Error(`POST /v1/orders ${orderId}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
-      const state = await client.workflow.getHandle(orderWorkflowId(orderId)).result() as OrderState;
+      if (accepted.status !== 202)
+        throw new Error(`POST /v1/orders ${orderId}: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+      const state = (await client.workflow.getHandle(orderWorkflowId(orderId)).result()) as OrderState;
       statuses[state.status] = (statuses[state.status] ?? 0) + 1;
       if (state.status === 'ACTIVE') latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
   };
   await Promise.all(Array.from({ length: lanes }, (_, i) => lane(i)));
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies: latencies.sort((a, b) => a - b), statuses };
+  return {
+    seconds: Number(process.hrtime.bigint() - started) / 1e9,
+    latencies: latencies.sort((a, b) => a - b),
+    statuses,
+  };
 }
 
-
 function callsDelta(before: CallStats, after: CallStats): Record<string, number> {
-  return Object.fromEntries(Object.entries(after.byRoute)
-    .map(([route, n]) => [route, n - (before.byRoute[route] ?? 0)] as const)
-    .filter(([, n]) => n > 0));
+  return Object.fromEntries(
+    Object.entries(after.byRoute)
+      .map(([route, n]) => [route, n - (before.byRoute[route] ?? 0)] as const)
+      .filter(([, n]) => n > 0),
+  );
 }
 
 async function run(index: number): Promise<RunResult> {
   const temporal = await startBenchTemporal();
   const stack = await startStack({
-    env: { LOG_LEVEL: 'warn', PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT), TEMPORAL_ADDRESS: temporal.address, ...STACK_ENV }, nodeArgs: STACK_NODE_ARGS,
+    env: {
+      LOG_LEVEL: 'warn',
+      PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT),
+      TEMPORAL_ADDRESS: temporal.address,
+      ...STACK_ENV,
+    },
+    nodeArgs: STACK_NODE_ARGS,
   });
   const connection = await Connection.connect({ address: temporal.address });
   const floor = await startFloorWorker(temporal.address, 10);
@@ -109,7 +141,12 @@ async function run(index: number): Promise<RunResult> {
     // Orders and floor workflows alternate in ROUNDS chunks, so that both meet the same database size.
     const perRound = Math.ceil(ORDERS / ROUNDS);
     const totals = {
-      orderSeconds: 0, floorSeconds: 0, floorServerCpu: 0, floorWorkerCpu: 0, latencies: [] as number[], statuses: {} as Record<string, number>,
+      orderSeconds: 0,
+      floorSeconds: 0,
+      floorServerCpu: 0,
+      floorWorkerCpu: 0,
+      latencies: [] as number[],
+      statuses: {} as Record<string, number>,
     };
     const cpu = { other: 0, worker: 0, Temporal: 0 } as Record<string, number>;
     const calls0 = (await stack.simState()).calls;
@@ -124,16 +161,26 @@ async function run(index: number): Promise<RunResult> {
         } else {
           const c0 = cpuByRole(tree);
           const b = await batch(stack, client, `tp-${index}-${round}`, perRound, CONCURRENCY);
-          for (const [role, seconds] of Object.entries(cpuDelta(c0, cpuByRole(tree)))) cpu[role] = (cpu[role] ?? 0) + seconds;
+          for (const [role, seconds] of Object.entries(cpuDelta(c0, cpuByRole(tree))))
+            cpu[role] = (cpu[role] ?? 0) + seconds;
           totals.orderSeconds += b.seconds;
           totals.latencies.push(...b.latencies);
-          for (const [status, n] of Object.entries(b.statuses)) totals.statuses[status] = (totals.statuses[status] ?? 0) + n;
+          for (const [status, n] of Object.entries(b.statuses))
+            totals.statuses[status] = (totals.statuses[status] ?? 0) + n;
         }
       }
     }
     const calls = (await stack.simState()).calls;
-    const measured = { seconds: totals.orderSeconds, statuses: totals.statuses, latencies: totals.latencies.sort((a, b) => a - b) };
-    const floorResult = { seconds: totals.floorSeconds, serverCpu: totals.floorServerCpu, workerCpu: totals.floorWorkerCpu };
+    const measured = {
+      seconds: totals.orderSeconds,
+      statuses: totals.statuses,
+      latencies: totals.latencies.sort((a, b) => a - b),
+    };
+    const floorResult = {
+      seconds: totals.floorSeconds,
+      serverCpu: totals.floorServerCpu,
+      workerCpu: totals.floorWorkerCpu,
+    };
     const floorCount = perRound * ROUNDS;
     for (const role of Object.keys(cpu)) cpu[role] = Math.round(cpu[role] * 100) / 100;
 
@@ -149,15 +196,21 @@ async function run(index: number): Promise<RunResult> {
       serverMsPerOrder: (cpu.Temporal * 1000) / active,
       serverMsPerFloor: (floorResult.serverCpu * 1000) / floorCount,
     };
-    console.log(`run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = `
-      + `${fmt(result.perSecond)} ACTIVE/s; floor ${fmt(result.floorPerSecond)} workflows/s `
-      + `(${fmt((100 * result.perSecond) / result.floorPerSecond)} %); Temporal server CPU ${fmt(result.serverMsPerOrder)} ms per order, `
-      + `${fmt(result.serverMsPerFloor)} ms per floor workflow (${(result.serverMsPerOrder / result.serverMsPerFloor).toFixed(2)}x); `
-      + `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; CPU during the orders: API and panel process ${cpu.other} s, `
-      + `worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s; during the floor: its worker process ${fmt(floorResult.workerCpu)} s, `
-      + `Temporal server ${fmt(floorResult.serverCpu)} s; ${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order `
-      + `(429s: ${calls.rateLimited - calls0.rateLimited})`);
-    console.log(`  calls per ACTIVE order by route: ${Object.entries(result.byRoute).map(([r, n]) => `${r} ${(n / active).toFixed(2)}`).join(', ')}`);
+    console.log(
+      `run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ` +
+        `${fmt(result.perSecond)} ACTIVE/s; floor ${fmt(result.floorPerSecond)} workflows/s ` +
+        `(${fmt((100 * result.perSecond) / result.floorPerSecond)} %); Temporal server CPU ${fmt(result.serverMsPerOrder)} ms per order, ` +
+        `${fmt(result.serverMsPerFloor)} ms per floor workflow (${(result.serverMsPerOrder / result.serverMsPerFloor).toFixed(2)}x); ` +
+        `submission-to-ACTIVE p50 ${fmt(result.p50)} ms p99 ${fmt(result.p99)} ms; CPU during the orders: API and panel process ${cpu.other} s, ` +
+        `worker process ${cpu.worker} s, Temporal server ${cpu.Temporal} s; during the floor: its worker process ${fmt(floorResult.workerCpu)} s, ` +
+        `Temporal server ${fmt(floorResult.serverCpu)} s; ${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order ` +
+        `(429s: ${calls.rateLimited - calls0.rateLimited})`,
+    );
+    console.log(
+      `  calls per ACTIVE order by route: ${Object.entries(result.byRoute)
+        .map(([r, n]) => `${r} ${(n / active).toFixed(2)}`)
+        .join(', ')}`,
+    );
     return result;
   } finally {
     await floor.stop();
@@ -165,7 +218,8 @@ async function run(index: number): Promise<RunResult> {
     const stopAt = Date.now();
     const stopped = await stack.stop(120_000);
     const stopMs = Date.now() - stopAt;
-    if (stopped.code !== 0 || stopped.leftBehind.length > 0 || stopMs > 5000) console.log(`  SIGTERM to exit: ${stopMs} ms, ${JSON.stringify(stopped)}`);
+    if (stopped.code !== 0 || stopped.leftBehind.length > 0 || stopMs > 5000)
+      console.log(`  SIGTERM to exit: ${stopMs} ms, ${JSON.stringify(stopped)}`);
     await temporal.stop();
   }
 }
@@ -174,18 +228,23 @@ async function main(): Promise<void> {
   const load1 = os.loadavg()[0];
   const results: RunResult[] = [];
   for (let i = 1; i <= Number(values.runs); i++) results.push(await run(i));
-  console.log([
-    `${machineLine()}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
-    `${ORDERS} orders, ${CONCURRENCY} in flight, zero-latency panel, ${results.length} runs (fresh stack each)`,
-    `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s, floor ${fmt(median(results.map((r) => r.floorPerSecond)))} `
-      + `workflows/s, median ratio ${fmt(median(results.map((r) => (100 * r.perSecond) / r.floorPerSecond)))} % (target >= 90 %); `
-      + `Temporal server CPU per order / per floor workflow: median ${median(results.map((r) => r.serverMsPerOrder / r.serverMsPerFloor)).toFixed(2)}x `
-      + `(target <= 1.2x); median submission-to-ACTIVE p50 ${fmt(median(results.map((r) => r.p50)))} ms p99 `
-      + `${fmt(median(results.map((r) => r.p99)))} ms, median ${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
-  ].join('\n'));
+  console.log(
+    [
+      `${machineLine()}, load average ${fmt(load1)} at start, ${fmt(os.loadavg()[0])} at end`,
+      `${ORDERS} orders, ${CONCURRENCY} in flight, zero-latency panel, ${results.length} runs (fresh stack each)`,
+      `median ${fmt(median(results.map((r) => r.perSecond)))} ACTIVE orders/s, floor ${fmt(median(results.map((r) => r.floorPerSecond)))} ` +
+        `workflows/s, median ratio ${fmt(median(results.map((r) => (100 * r.perSecond) / r.floorPerSecond)))} % (target >= 90 %); ` +
+        `Temporal server CPU per order / per floor workflow: median ${median(results.map((r) => r.serverMsPerOrder / r.serverMsPerFloor)).toFixed(2)}x ` +
+        `(target <= 1.2x); median submission-to-ACTIVE p50 ${fmt(median(results.map((r) => r.p50)))} ms p99 ` +
+        `${fmt(median(results.map((r) => r.p99)))} ms, median ${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
+    ].join('\n'),
+  );
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,16 +1,25 @@
 import type { SimState } from '../sim/src';
 import type { CallbackReceiver } from './receiver';
 
-export interface Settled { orderId: string; status: string }
+export interface Settled {
+  orderId: string;
+  status: string;
+}
 
 const SETTLED = new Set(['ACTIVE', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION']);
 const WITH_CALLBACK = new Set(['ACTIVE', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION']);
 
 /** The chaos suite's invariants over the accepted orders, their final views, the panel and the callbacks. */
-export function checkInvariants(accepted: string[], settled: Map<string, Settled | null>, panel: SimState, receiver: CallbackReceiver): string[] {
+export function checkInvariants(
+  accepted: string[],
+  settled: Map<string, Settled | null>,
+  panel: SimState,
+  receiver: CallbackReceiver,
+): string[] {
   const failures: string[] = [];
   const serversOf = new Map<string, number>();
-  for (const s of panel.servers) if (s.external_id) serversOf.set(s.external_id, (serversOf.get(s.external_id) ?? 0) + 1);
+  for (const s of panel.servers)
+    if (s.external_id) serversOf.set(s.external_id, (serversOf.get(s.external_id) ?? 0) + 1);
   const serverIds = new Map(panel.servers.map((s) => [s.id, s.external_id]));
   for (const id of accepted) {
     const view = settled.get(id);
@@ -21,18 +30,21 @@ export function checkInvariants(accepted: string[], settled: Map<string, Settled
     if (!SETTLED.has(view.status)) failures.push(`${id}: still ${view.status}`);
     const servers = serversOf.get(id) ?? 0;
     if (view.status === 'ACTIVE' && servers !== 1) failures.push(`${id}: ACTIVE with ${servers} servers`);
-    if ((view.status === 'FAILED' || view.status === 'CANCELLED') && servers !== 0) failures.push(`${id}: ${view.status} but ${servers} server(s) left`);
+    if ((view.status === 'FAILED' || view.status === 'CANCELLED') && servers !== 0)
+      failures.push(`${id}: ${view.status} but ${servers} server(s) left`);
     if (WITH_CALLBACK.has(view.status) && !receiver.eventsOf(id).some((e) => e.status === view.status)) {
       failures.push(`${id}: no ${view.status} callback`);
     }
   }
   const known = new Set(accepted);
-  for (const [externalId, n] of serversOf) if (!known.has(externalId)) failures.push(`server(s) for unknown order ${externalId}: ${n}`);
+  for (const [externalId, n] of serversOf)
+    if (!known.has(externalId)) failures.push(`server(s) for unknown order ${externalId}: ${n}`);
   for (const a of panel.allocations) {
     if (a.server === null) continue;
     const owner = serverIds.get(a.server);
     const status = owner ? settled.get(owner)?.status : undefined;
-    if (owner && status !== 'ACTIVE' && status !== 'NEEDS_ATTENTION') failures.push(`allocation ${a.id} held for ${owner} (${status})`);
+    if (owner && status !== 'ACTIVE' && status !== 'NEEDS_ATTENTION')
+      failures.push(`allocation ${a.id} held for ${owner} (${status})`);
   }
   return failures;
 }

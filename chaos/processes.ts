@@ -19,10 +19,19 @@ export class TemporalPart implements Restartable {
   readonly name = 'Temporal';
   private server: TemporalDevServer | undefined;
 
-  constructor(private readonly port: number, private readonly dbFilename: string) {}
+  constructor(
+    private readonly port: number,
+    private readonly dbFilename: string,
+  ) {}
 
   async start(): Promise<void> {
-    this.server = await startTemporalDevServer({ port: this.port, uiPort: 0, dbFilename: this.dbFilename, namespace: 'default', startTimeoutMs: 90_000 });
+    this.server = await startTemporalDevServer({
+      port: this.port,
+      uiPort: 0,
+      dbFilename: this.dbFilename,
+      namespace: 'default',
+      startTimeoutMs: 90_000,
+    });
   }
 
   async crash(downMs: number): Promise<void> {
@@ -42,12 +51,18 @@ export class Part implements Restartable {
   private child: ChildProcess | undefined;
   restarts = 0;
 
-  constructor(readonly name: string, private readonly args: string[], private readonly env: Record<string, string>,
-    private readonly ready: (child: ChildProcess) => Promise<boolean>, private readonly ipc = false) {}
+  constructor(
+    readonly name: string,
+    private readonly args: string[],
+    private readonly env: Record<string, string>,
+    private readonly ready: (child: ChildProcess) => Promise<boolean>,
+    private readonly ipc = false,
+  ) {}
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, this.args, {
-      cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...this.env },
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: this.ipc ? ['pipe', 'ignore', 'inherit', 'ipc'] : ['pipe', 'ignore', 'inherit'],
     });
     const child = this.child;

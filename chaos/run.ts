@@ -20,10 +20,14 @@ import { answers, Part, sentMessage, TemporalPart, tsNode } from './processes';
 import { CallbackReceiver } from './receiver';
 import { checkInvariants, type Settled } from './invariants';
 
-const { values } = parseArgs({ options: {
-  orders: { type: 'string', default: '200' }, faults: { type: 'string', default: '0.2' },
-  'chaos-seconds': { type: 'string', default: '120' }, seed: { type: 'string', default: '1' },
-} });
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '200' },
+    faults: { type: 'string', default: '0.2' },
+    'chaos-seconds': { type: 'string', default: '120' },
+    seed: { type: 'string', default: '1' },
+  },
+});
 const ORDERS = Number(values.orders);
 const API_KEY = 'chaos-api-key-0123456789abcdef';
 const PANEL_KEY = 'ptla_chaos0123456789abcdef';
@@ -32,30 +36,62 @@ const random = seededRandom(Number(values.seed));
 
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-chaos-'));
-  const faults = { errorRate: Number(values.faults), createTimeoutButSucceedsRate: 0.05, installMs: 2000, rateLimitPerMinute: 6000, seed: Number(values.seed) };
+  const faults = {
+    errorRate: Number(values.faults),
+    createTimeoutButSucceedsRate: 0.05,
+    installMs: 2000,
+    rateLimitPerMinute: 6000,
+    seed: Number(values.seed),
+  };
   const sim = await startSimPanel({ apiKey: PANEL_KEY, dataDir, port: 0 });
-  const setFaults = (f: object) => fetch(`${sim.url}/_sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(f) });
+  const setFaults = (f: object) =>
+    fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(f),
+    });
   await setFaults(faults);
   const receiver = new CallbackReceiver(SECRET);
   const callbackUrl = await receiver.listen();
   const [temporalPort, apiPort] = [await freePort(), await freePort()];
-  const common = { LOG_LEVEL: 'error', TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`, CALLBACK_SECRET: SECRET, PROVIDER_RATE_LIMIT: '6000' };
+  const common = {
+    LOG_LEVEL: 'error',
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    CALLBACK_SECRET: SECRET,
+    PROVIDER_RATE_LIMIT: '6000',
+  };
   const temporal = new TemporalPart(temporalPort, path.join(dataDir, 'temporal.db'));
-  const worker = new Part('worker', tsNode('src/worker/main.ts'), {
-    ...common, PTERODACTYL_URL: sim.url, PTERODACTYL_API_KEY: PANEL_KEY, WORKER_METRICS_PORT: '0', WORKER_SDK_METRICS_PORT: '0',
-  }, sentMessage(WORKER_READY_MESSAGE), true);
+  const worker = new Part(
+    'worker',
+    tsNode('src/worker/main.ts'),
+    {
+      ...common,
+      PTERODACTYL_URL: sim.url,
+      PTERODACTYL_API_KEY: PANEL_KEY,
+      WORKER_METRICS_PORT: '0',
+      WORKER_SDK_METRICS_PORT: '0',
+    },
+    sentMessage(WORKER_READY_MESSAGE),
+    true,
+  );
   const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const api = new Part('API', tsNode('src/api/main.ts'), { ...common, API_KEY, PORT: String(apiPort), MAX_INFLIGHT_PER_USER: '100000' },
-    () => answers(`${apiUrl}/readyz`));
+  const api = new Part(
+    'API',
+    tsNode('src/api/main.ts'),
+    { ...common, API_KEY, PORT: String(apiPort), MAX_INFLIGHT_PER_USER: '100000' },
+    () => answers(`${apiUrl}/readyz`),
+  );
   const parts = [temporal, worker, api];
   try {
     for (const part of parts) await part.start();
     const call = async (method: string, route: string, body?: unknown) => {
       const res = await fetch(`${apiUrl}${route}`, {
-        method, headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(10_000),
+        method,
+        headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
       });
-      return { status: res.status, body: await res.json().catch(() => null) as Settled | null };
+      return { status: res.status, body: (await res.json().catch(() => null)) as Settled | null };
     };
 
     let chaosOn = true;
@@ -75,7 +111,11 @@ async function main(): Promise<number> {
       await sleep((i / ORDERS) * Number(values['chaos-seconds']) * 900);
       const orderId = `chaos-${i}`;
       for (;;) {
-        const res = await call('POST', '/v1/orders', orderBody(orderId, { tier: ['premium', 'standard', 'free'][i % 3], callbackUrl })).catch(() => null);
+        const res = await call(
+          'POST',
+          '/v1/orders',
+          orderBody(orderId, { tier: ['premium', 'standard', 'free'][i % 3], callbackUrl }),
+        ).catch(() => null);
         if (res && (res.status === 202 || res.status === 200)) {
           accepted.add(orderId);
           return;
@@ -86,11 +126,16 @@ async function main(): Promise<number> {
     await Promise.all(submitting);
     await chaos;
     chaosOn = false;
-    console.log(`kills: ${kills.length} (${['worker', 'API', 'Temporal'].map((n) => `${n} ${kills.filter((k) => k === n).length}`).join(', ')})`);
+    console.log(
+      `kills: ${kills.length} (${['worker', 'API', 'Temporal'].map((n) => `${n} ${kills.filter((k) => k === n).length}`).join(', ')})`,
+    );
 
     const settled = new Map<string, Settled | null>();
     const deadline = Date.now() + 15 * 60_000;
-    const open = () => [...accepted].filter((id) => !['ACTIVE', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(settled.get(id)?.status ?? ''));
+    const open = () =>
+      [...accepted].filter(
+        (id) => !['ACTIVE', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'].includes(settled.get(id)?.status ?? ''),
+      );
     while (open().length > 0 && Date.now() < deadline) {
       for (const id of open()) {
         const res = await call('GET', `/v1/orders/${id}`).catch(() => null);
@@ -99,23 +144,32 @@ async function main(): Promise<number> {
       await sleep(2000);
     }
     await sleep(5000);
-    const panel = await (await fetch(`${sim.url}/_sim/state`)).json() as SimState;
+    const panel = (await (await fetch(`${sim.url}/_sim/state`)).json()) as SimState;
     const failures = checkInvariants([...accepted], settled, panel, receiver);
     const parked = [...settled.values()].some((v) => v?.status === 'NEEDS_ATTENTION');
-    const queue = (await call('GET', '/v1/queue')).body as unknown as { flowControl?: { nodes?: Array<{ nodeId: number; memory: { reserved: number } }> } };
+    const queue = (await call('GET', '/v1/queue')).body as unknown as {
+      flowControl?: { nodes?: Array<{ nodeId: number; memory: { reserved: number } }> };
+    };
     for (const node of queue.flowControl?.nodes ?? []) {
-      if (!parked && node.memory.reserved !== 0) failures.push(`node ${node.nodeId}: ${node.memory.reserved} MB still reserved`);
+      if (!parked && node.memory.reserved !== 0)
+        failures.push(`node ${node.nodeId}: ${node.memory.reserved} MB still reserved`);
     }
     const statuses: Record<string, number> = {};
     for (const v of settled.values()) statuses[v?.status ?? 'missing'] = (statuses[v?.status ?? 'missing'] ?? 0) + 1;
-    console.log(`${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, `
-      + `${[...receiver.events.values()].reduce((n, e) => n + e.deliveries, 0)} deliveries, ${receiver.rejected} bad signatures`);
+    console.log(
+      `${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, ` +
+        `${[...receiver.events.values()].reduce((n, e) => n + e.deliveries, 0)} deliveries, ${receiver.rejected} bad signatures`,
+    );
     for (const v of settled.values()) {
       if (v?.status !== 'NEEDS_ATTENTION') continue;
-      const { parked: p } = (await call('GET', `/v1/orders/${encodeURIComponent(v.orderId)}`)).body as { parked?: { reason: string; step: string; errors: unknown[] } };
+      const { parked: p } = (await call('GET', `/v1/orders/${encodeURIComponent(v.orderId)}`)).body as {
+        parked?: { reason: string; step: string; errors: unknown[] };
+      };
       console.log(`parked ${v.orderId}: ${p?.reason} at ${p?.step}; last errors ${JSON.stringify(p?.errors ?? [])}`);
     }
-    console.log(failures.length === 0 ? 'all invariants hold' : `INVARIANTS FAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    console.log(
+      failures.length === 0 ? 'all invariants hold' : `INVARIANTS FAILED:\n${failures.map((f) => `  ${f}`).join('\n')}`,
+    );
     return failures.length === 0 ? 0 : 1;
   } finally {
     for (const part of [...parts].reverse()) await part.stop().catch(() => undefined);
@@ -125,7 +179,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -15,24 +15,43 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`docker build check: ${line}\n`);
 
-interface Stage { name: string; dir: string; workdir: string; env: Record<string, string> }
+interface Stage {
+  name: string;
+  dir: string;
+  workdir: string;
+  env: Record<string, string>;
+}
 
 /** Instructions with their continuation lines joined, comments dropped. */
 function instructions(dockerfile: string): Array<{ op: string; args: string }> {
-  const joined = dockerfile.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n').replace(/\\\n/g, ' ');
-  return joined.split('\n').map((l) => l.trim()).filter(Boolean).map((l) => {
-    const space = l.indexOf(' ');
-    return { op: l.slice(0, space).toUpperCase(), args: l.slice(space + 1).trim() };
-  });
+  const joined = dockerfile
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const space = l.indexOf(' ');
+      return { op: l.slice(0, space).toUpperCase(), args: l.slice(space + 1).trim() };
+    });
 }
 
 /** The build context: tracked files less what .dockerignore excludes (its patterns are plain names and *.ext here). */
 function context(into: string): void {
-  const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
-  const excluded = (file: string) => ignored.some((pattern) => (pattern.startsWith('*.')
-    ? file.endsWith(pattern.slice(1))
-    : file === pattern || file.startsWith(`${pattern}/`)));
-  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter((f) => f && !excluded(f));
+  const ignored = readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const excluded = (file: string) =>
+    ignored.some((pattern) =>
+      pattern.startsWith('*.') ? file.endsWith(pattern.slice(1)) : file === pattern || file.startsWith(`${pattern}/`),
+    );
+  const files = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\n')
+    .filter((f) => f && !excluded(f));
   for (const file of files) {
     mkdirSync(path.dirname(path.join(into, file)), { recursive: true });
     cpSync(path.join(ROOT, file), path.join(into, file));
@@ -86,7 +105,11 @@ async function main(): Promise<void> {
           continue;
         }
         say(`RUN ${args}`);
-        execFileSync('sh', ['-c', args], { cwd: path.join(stage.dir, stage.workdir), stdio: 'inherit', env: { ...process.env, ...stage.env } });
+        execFileSync('sh', ['-c', args], {
+          cwd: path.join(stage.dir, stage.workdir),
+          stdio: 'inherit',
+          env: { ...process.env, ...stage.env },
+        });
       }
     }
     const runtime = [...stages.values()].at(-1)!;
@@ -101,17 +124,35 @@ async function main(): Promise<void> {
 async function smoke(app: string, env: Record<string, string>): Promise<void> {
   const run = (script: string, extra: Record<string, string>, expect: RegExp) => {
     const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
-      cwd: app, env: { PATH: process.env.PATH ?? '', ...env, ...extra, DATA_DIR: path.join(app, 'data') }, encoding: 'utf8', timeout: 60_000,
+      cwd: app,
+      env: { PATH: process.env.PATH ?? '', ...env, ...extra, DATA_DIR: path.join(app, 'data') },
+      encoding: 'utf8',
+      timeout: 60_000,
     });
     const output = `${result.stdout}${result.stderr}`;
     if (!expect.test(output)) throw new Error(`${script}: expected ${expect}, got:\n${output}`);
     say(`${script}: ${expect.source.replace(/\\/g, '')}`);
   };
   run('src/api/main.ts', { NODE_ENV: 'production' }, /API_KEY: required when NODE_ENV=production/);
-  run('src/worker/main.ts', { TEMPORAL_ADDRESS: '127.0.0.1:1', API_KEY: 'docker-check-key-0123456789' }, /PTERODACTYL_URL and PTERODACTYL_API_KEY are required/);
-  run('src/main.ts', { NODE_ENV: 'production', API_KEY: 'docker-check-key-0123456789' }, /the Temporal CLI is not installed|could not start/);
+  run(
+    'src/worker/main.ts',
+    { TEMPORAL_ADDRESS: '127.0.0.1:1', API_KEY: 'docker-check-key-0123456789' },
+    /PTERODACTYL_URL and PTERODACTYL_API_KEY are required/,
+  );
+  run(
+    'src/main.ts',
+    { NODE_ENV: 'production', API_KEY: 'docker-check-key-0123456789' },
+    /the Temporal CLI is not installed|could not start/,
+  );
   const sim = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'sim/src/main.ts'], {
-    cwd: app, env: { PATH: process.env.PATH ?? '', ...env, SIM_PORT: '0', PTERODACTYL_API_KEY: 'ptla_docker_check', DATA_DIR: path.join(app, 'data') },
+    cwd: app,
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      SIM_PORT: '0',
+      PTERODACTYL_API_KEY: 'ptla_docker_check',
+      DATA_DIR: path.join(app, 'data'),
+    },
   });
   let out = '';
   const started = await new Promise<boolean>((resolve) => {

@@ -11,15 +11,26 @@ import { DEFAULT_TASK_QUEUE } from './workflows/contract';
 export { ConfigError } from './config-error';
 
 const port = (fallback: number) => z.coerce.number().int('must be an integer').min(0).max(65535).default(fallback);
-const flag = (fallback: boolean) => z.enum(['true', 'false', '1', '0']).optional()
-  .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1'));
 
 const HOUR_MS = 3_600_000;
 
 /** Namespace retention: `36h` or `30d` (the server's minimum for a local namespace is one hour). */
-const retention = z.string().trim().regex(/^\d+(h|d)$/, 'must be a duration in hours or days, such as 72h or 30d')
+const retention = z
+  .string()
+  .trim()
+  .regex(/^\d+(h|d)$/, 'must be a duration in hours or days, such as 72h or 30d')
   .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('d') ? 24 * HOUR_MS : HOUR_MS))
-  .pipe(z.number().min(HOUR_MS, 'must be at least 1h').max(3650 * 24 * HOUR_MS, 'must be at most 3650d'));
+  .pipe(
+    z
+      .number()
+      .min(HOUR_MS, 'must be at least 1h')
+      .max(3650 * 24 * HOUR_MS, 'must be at most 3650d'),
+  );
 
 /** The service's own variables; Temporal's (TEMPORAL_ADDRESS, ...) are read by temporal-connection.ts. */
 export const envSchema = z.object({
@@ -28,16 +39,30 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAX_BODY_BYTES: z.coerce.number().int('must be an integer').min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int('must be an integer')
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(64 * 1024),
   ORDER_QUERY_TIMEOUT_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(3000),
   MAX_INFLIGHT_PER_USER: z.coerce.number().int('must be an integer').min(1).max(100_000).default(5),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_RETENTION: retention.optional(),
-  QUEUE_CENSUS_INTERVAL: z.string().trim().regex(/^\d+(s|m)$/, 'must be a duration in seconds or minutes, such as 10s or 1m')
+  QUEUE_CENSUS_INTERVAL: z
+    .string()
+    .trim()
+    .regex(/^\d+(s|m)$/, 'must be a duration in seconds or minutes, such as 10s or 1m')
     .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('m') ? 60_000 : 1000))
-    .pipe(z.number().min(CENSUS_MIN_INTERVAL_MS, 'must be at least 5s').max(5 * 60_000, 'must be at most 5m')).default(CENSUS_INTERVAL_MS),
+    .pipe(
+      z
+        .number()
+        .min(CENSUS_MIN_INTERVAL_MS, 'must be at least 5s')
+        .max(5 * 60_000, 'must be at most 5m'),
+    )
+    .default(CENSUS_INTERVAL_MS),
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
@@ -55,7 +80,8 @@ export const envSchema = z.object({
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
 function crossVariableIssues(env: Record<string, string | undefined>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (env.NODE_ENV === 'production' && !env.API_KEY) issues.push({ variable: 'API_KEY', reason: 'required when NODE_ENV=production' });
+  if (env.NODE_ENV === 'production' && !env.API_KEY)
+    issues.push({ variable: 'API_KEY', reason: 'required when NODE_ENV=production' });
   if (env.PTERODACTYL_URL && !env.PTERODACTYL_API_KEY) {
     issues.push({ variable: 'PTERODACTYL_API_KEY', reason: 'required when PTERODACTYL_URL is set' });
   }
@@ -118,7 +144,9 @@ export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
-  const issues: ConfigIssue[] = parsed.success ? [] : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message }));
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message }));
   issues.push(...crossVariableIssues(present));
   const flow = loadFlowConfig(present);
   issues.push(...flow.issues);
@@ -146,7 +174,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporalPort: e.TEMPORAL_PORT,
     temporalUiPort: e.TEMPORAL_UI_PORT,
     censusIntervalMs: e.QUEUE_CENSUS_INTERVAL,
-    temporalRetention: { ms: e.TEMPORAL_RETENTION ?? DEFAULT_RETENTION_MS, explicit: e.TEMPORAL_RETENTION !== undefined },
+    temporalRetention: {
+      ms: e.TEMPORAL_RETENTION ?? DEFAULT_RETENTION_MS,
+      explicit: e.TEMPORAL_RETENTION !== undefined,
+    },
     registerSearchAttributes: e.TEMPORAL_REGISTER_SEARCH_ATTRIBUTES,
     pterodactyl: { url: e.PTERODACTYL_URL, apiKey: e.PTERODACTYL_API_KEY },
     dataDir: path.resolve(e.DATA_DIR),

@@ -41,17 +41,29 @@ const RETRYABLE: ReadonlySet<FailureTypeName> = new Set<FailureTypeName>([
 ]);
 
 /** Failure types that no retry can fix; listed in every activity retry policy. */
-export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureTypeName[] = Object.values(FailureType).filter((t) => !RETRYABLE.has(t));
+export const NON_RETRYABLE_FAILURE_TYPES: readonly FailureTypeName[] = Object.values(FailureType).filter(
+  (t) => !RETRYABLE.has(t),
+);
 
 export const isRetryableFailureType = (type: string): boolean => RETRYABLE.has(type as FailureTypeName);
 
 /** A failure no retry can fix (bad input, missing resource, failed install). */
 export function permanentFailure(type: FailureTypeName, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: details === undefined ? undefined : [details],
+  });
 }
 
 /** A failure worth retrying; `retryAfterMs` overrides the retry policy's next backoff (429 Retry-After). */
-export function transientFailure(type: FailureTypeName, message: string, retryAfterMs?: number, cause?: Error): ApplicationFailure {
+export function transientFailure(
+  type: FailureTypeName,
+  message: string,
+  retryAfterMs?: number,
+  cause?: Error,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
@@ -62,7 +74,11 @@ export function transientFailure(type: FailureTypeName, message: string, retryAf
 }
 
 /** Details of a CircuitOpen failure: the workflow waits `retryAfterMs` in WAITING_FOR_PROVIDER, then tries again. */
-export interface CircuitOpenDetails { scope: 'panel' | 'node'; nodeId: number | null; retryAfterMs: number }
+export interface CircuitOpenDetails {
+  scope: 'panel' | 'node';
+  nodeId: number | null;
+  retryAfterMs: number;
+}
 
 /** A step refused by an open breaker: not retried by Temporal (the workflow waits for the provider instead). */
 export function circuitOpenFailure(err: { message: string } & CircuitOpenDetails): ApplicationFailure {
@@ -92,7 +108,11 @@ const KIND_TO_TYPE: Record<ProviderErrorKind, FailureTypeName> = {
 export function failureFromProvider(err: ProviderError): ApplicationFailure {
   const type = KIND_TO_TYPE[err.kind];
   if (!err.retryable || !RETRYABLE.has(type)) {
-    return permanentFailure(type, err.message, { status: err.status ?? null, code: err.code ?? null, fields: err.fields ?? [] });
+    return permanentFailure(type, err.message, {
+      status: err.status ?? null,
+      code: err.code ?? null,
+      fields: err.fields ?? [],
+    });
   }
   return transientFailure(type, err.message, err.retryAfterMs);
 }

@@ -5,8 +5,17 @@ export type { Logger } from 'pino';
 
 /** Paths never written to logs, whatever a caller passes in. */
 export const REDACTED_PATHS = [
-  'authorization', 'headers.authorization', 'req.headers.authorization', 'request.headers.authorization',
-  'apiKey', '*.apiKey', 'API_KEY', 'PTERODACTYL_API_KEY', 'TEMPORAL_API_KEY', 'config.apiKey', 'config.pterodactyl.apiKey',
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'request.headers.authorization',
+  'apiKey',
+  '*.apiKey',
+  'API_KEY',
+  'PTERODACTYL_API_KEY',
+  'TEMPORAL_API_KEY',
+  'config.apiKey',
+  'config.pterodactyl.apiKey',
 ];
 
 /**
@@ -14,13 +23,16 @@ export const REDACTED_PATHS = [
  * `withLogContext` (every activity run: orderId, workflowId) carry its fields.
  */
 export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
-  return pino({
-    name: options.name ?? 'server-queue',
-    level: options.level ?? 'info',
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    serializers: { err: (err: unknown) => (err instanceof Error ? safeError(err) : err) },
-    mixin: logContext,
-  }, destination);
+  return pino(
+    {
+      name: options.name ?? 'server-queue',
+      level: options.level ?? 'info',
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: (err: unknown) => (err instanceof Error ? safeError(err) : err) },
+      mixin: logContext,
+    },
+    destination,
+  );
 }
 
 /** An error as logs may show it: type and message, no stack trace. */

@@ -28,7 +28,10 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   if (!temporal.address) {
     const dbFilename = path.join(config.dataDir, 'temporal.db');
     const server = await startTemporalDevServer({
-      port: config.temporalPort, uiPort: config.temporalUiPort, dbFilename, namespace: temporal.namespace,
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      dbFilename,
+      namespace: temporal.namespace,
     });
     stack.add('Temporal dev server', server.stop, server.kill);
     void server.exited.then((code) => {
@@ -39,7 +42,11 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     temporal = withAddress(temporal, server.address);
     temporalUiUrl ??= server.uiUrl ?? undefined;
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}: official dev server, state in ${dbFilename}`);
-    lines.push(server.uiUrl ? `Temporal UI  ${server.uiUrl}/namespaces/${temporal.namespace}/workflows` : 'Temporal UI  off (TEMPORAL_UI_PORT=0)');
+    lines.push(
+      server.uiUrl
+        ? `Temporal UI  ${server.uiUrl}/namespaces/${temporal.namespace}/workflows`
+        : 'Temporal UI  off (TEMPORAL_UI_PORT=0)',
+    );
   } else {
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
   }
@@ -58,15 +65,22 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
       const { changed } = await ensureRetention(client.connection, temporal.namespace, config.temporalRetention.ms);
       if (changed) logger.info({ namespace: temporal.namespace, retentionDays }, 'namespace retention set');
     } catch (err) {
-      logger.warn({ err: safeError(err), namespace: temporal.namespace }, 'could not set the namespace retention (TEMPORAL_RETENTION)');
+      logger.warn(
+        { err: safeError(err), namespace: temporal.namespace },
+        'could not set the namespace retention (TEMPORAL_RETENTION)',
+      );
     }
     lines.push(`Retention    closed orders are kept ${retentionDays} days (TEMPORAL_RETENTION)`);
   }
 
   routeSdkLogs(logger.child({ part: 'api' }));
   const apiWorker = new ApiWorkerHost({
-    connect: () => connectWorkerConnection(temporal), client, namespace: temporal.namespace, taskQueue: config.taskQueue,
-    logger: logger.child({ part: 'api-worker' }), censusIntervalMs: config.censusIntervalMs,
+    connect: () => connectWorkerConnection(temporal),
+    client,
+    namespace: temporal.namespace,
+    taskQueue: config.taskQueue,
+    logger: logger.child({ part: 'api-worker' }),
+    censusIntervalMs: config.censusIntervalMs,
   });
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
@@ -74,9 +88,12 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   let panel = { url: config.pterodactyl.url ?? '', apiKey: config.pterodactyl.apiKey ?? '' };
   if (!config.pterodactyl.url) {
     const apiKey = config.pterodactyl.apiKey ?? `ptla_dev_${randomBytes(16).toString('hex')}`;
-    const sim = await startSimPanel({ apiKey, port: config.simPort, host: '127.0.0.1', dataDir: config.dataDir }, {
-      reportUnexpected: (err) => logger.error({ err: safeError(err) }, 'simulated panel error'),
-    });
+    const sim = await startSimPanel(
+      { apiKey, port: config.simPort, host: '127.0.0.1', dataDir: config.dataDir },
+      {
+        reportUnexpected: (err) => logger.error({ err: safeError(err) }, 'simulated panel error'),
+      },
+    );
     stack.add('simulated panel', sim.close);
     panel = { url: sim.url, apiKey };
     lines.push(`Panel        ${sim.url}: simulated Pterodactyl, state in ${path.join(config.dataDir, 'sim-panel.db')}`);
@@ -85,7 +102,10 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   }
 
   const worker = await startWorkerProcess({
-    temporalAddress: temporal.address!, namespace: temporal.namespace, panel, logger: logger.child({ part: 'worker' }),
+    temporalAddress: temporal.address!,
+    namespace: temporal.namespace,
+    panel,
+    logger: logger.child({ part: 'worker' }),
     nice: config.workerNice,
   });
   stack.add('worker', worker.stop, worker.kill);
@@ -101,17 +121,26 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   lines.push(`Worker       task queue ${config.taskQueue} (a child process, nice ${config.workerNice})`);
 
   const app = createApp({
-    client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger: logger.child({ part: 'api' }),
-    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl, apiWorkerReady: () => apiWorker.ready,
+    client,
+    taskQueue: config.taskQueue,
+    apiKey: config.apiKey,
+    logger: logger.child({ part: 'api' }),
+    maxBodyBytes: config.maxBodyBytes,
+    queryTimeoutMs: config.orderQueryTimeoutMs,
+    maxInflightPerUser: config.maxInflightPerUser,
+    flowPolicy: config.flow.policy,
+    callbacksConfigured: config.callbackSecret !== undefined,
+    temporalUiUrl,
+    apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);
   lines.unshift(`API          ${api.url}`);
-  lines.push(config.apiKeyGenerated
-    ? `API key      ${config.apiKey}  (generated for this run; set API_KEY to choose one)`
-    : 'API key      from API_KEY');
+  lines.push(
+    config.apiKeyGenerated
+      ? `API key      ${config.apiKey}  (generated for this run; set API_KEY to choose one)`
+      : 'API key      from API_KEY',
+  );
   lines.push(`Try          curl -H "Authorization: Bearer <API key>" ${api.url}/v1/orders`);
   return lines;
 }
@@ -134,7 +163,9 @@ async function main(): Promise<void> {
   });
   try {
     const lines = await start(config, logger, stack);
-    process.stdout.write(`\nserver-queue is running (Ctrl-C stops everything)\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
+    process.stdout.write(
+      `\nserver-queue is running (Ctrl-C stops everything)\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`,
+    );
   } catch (err) {
     logger.fatal({ err: safeError(err) }, 'could not start');
     process.stderr.write(`\nserver-queue could not start: ${err instanceof Error ? err.message : String(err)}\n\n`);

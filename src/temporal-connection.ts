@@ -16,11 +16,22 @@ export interface TemporalSettings {
   connection: { apiKey?: string; tls?: ConnectionOptions['tls']; metadata?: Record<string, string> };
 }
 
-const TLS_PATH_VARIABLES = ['TEMPORAL_TLS_CLIENT_CERT_PATH', 'TEMPORAL_TLS_CLIENT_KEY_PATH', 'TEMPORAL_TLS_SERVER_CA_CERT_PATH'];
+const TLS_PATH_VARIABLES = [
+  'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+];
 const ADDRESS = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 function describeLoadFailure(error: unknown, env: Env): ConfigError {
-  const err = error as { code?: string; path?: string; name?: string; line?: number; column?: number; message?: string };
+  const err = error as {
+    code?: string;
+    path?: string;
+    name?: string;
+    line?: number;
+    column?: number;
+    message?: string;
+  };
   if (err.code === 'ENOENT') {
     const variable = TLS_PATH_VARIABLES.find((name) => env[name] && env[name] === err.path) ?? 'TEMPORAL_CONFIG_FILE';
     return new ConfigError([{ variable, reason: `file not found: ${err.path ?? 'unknown path'}` }]);
@@ -29,12 +40,17 @@ function describeLoadFailure(error: unknown, env: Env): ConfigError {
     const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column ?? '?'})` : '';
     return new ConfigError([{ variable: 'TEMPORAL_CONFIG_FILE', reason: `not valid TOML${where}` }]);
   }
-  if (err.message?.startsWith('Profile ')) return new ConfigError([{ variable: 'TEMPORAL_PROFILE', reason: err.message }]);
-  return new ConfigError([{ variable: 'TEMPORAL_* / TEMPORAL_CONFIG_FILE', reason: 'could not load the Temporal client configuration' }]);
+  if (err.message?.startsWith('Profile '))
+    return new ConfigError([{ variable: 'TEMPORAL_PROFILE', reason: err.message }]);
+  return new ConfigError([
+    { variable: 'TEMPORAL_* / TEMPORAL_CONFIG_FILE', reason: 'could not load the Temporal client configuration' },
+  ]);
 }
 
 export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
-  const defined = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const defined = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
   let loaded: ReturnType<typeof loadClientConnectConfig>;
   try {
     loaded = loadClientConnectConfig({ overrideEnvVars: defined });
@@ -45,7 +61,11 @@ export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
   if (address !== undefined && !ADDRESS.test(address)) {
     throw new ConfigError([{ variable: 'TEMPORAL_ADDRESS', reason: 'expected host:port, for example temporal:7233' }]);
   }
-  return { address, namespace: loaded.namespace ?? 'default', connection: { apiKey, tls, metadata: metadata as Record<string, string> | undefined } };
+  return {
+    address,
+    namespace: loaded.namespace ?? 'default',
+    connection: { apiKey, tls, metadata: metadata as Record<string, string> | undefined },
+  };
 }
 
 /** The same settings pointed at another address (the Temporal dev server npm start runs). */
@@ -55,12 +75,18 @@ export function withAddress(settings: TemporalSettings, address: string): Tempor
 
 /** What can be printed about the target: no key, no certificate. */
 export function describeTemporalTarget(settings: TemporalSettings): string {
-  const extras = [settings.connection.tls ? 'TLS' : undefined, settings.connection.apiKey ? 'API key' : undefined].filter(Boolean);
+  const extras = [
+    settings.connection.tls ? 'TLS' : undefined,
+    settings.connection.apiKey ? 'API key' : undefined,
+  ].filter(Boolean);
   return `${settings.address ?? '(no address)'} namespace ${settings.namespace}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
 function requireAddress(settings: TemporalSettings): string {
-  if (!settings.address) throw new ConfigError([{ variable: 'TEMPORAL_ADDRESS', reason: 'required here (host:port of the Temporal frontend)' }]);
+  if (!settings.address)
+    throw new ConfigError([
+      { variable: 'TEMPORAL_ADDRESS', reason: 'required here (host:port of the Temporal frontend)' },
+    ]);
   return settings.address;
 }
 

@@ -13,7 +13,9 @@ export async function startTestServerEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer() } });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_TYPE[`INDEXED_VALUE_TYPE_${key.type}`]])),
+    searchAttributes: Object.fromEntries(
+      ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_TYPE[`INDEXED_VALUE_TYPE_${key.type}`]]),
+    ),
   });
   return env;
 }
@@ -40,7 +42,10 @@ export function startDevServerEnv(options: DevServerEnvOptions = {}): Promise<Te
       uiPort: options.uiPort,
       dbFilename: options.dbFilename,
       log: { format: 'json', level: 'error' },
-      extraArgs: [...dynamicConfigArgs(options.dynamicConfig), ...(options.searchAttributes === false ? [] : searchAttributeArgs())],
+      extraArgs: [
+        ...dynamicConfigArgs(options.dynamicConfig),
+        ...(options.searchAttributes === false ? [] : searchAttributeArgs()),
+      ],
     },
   });
 }

@@ -3,8 +3,12 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 
 /** The WorkflowService methods Temporal rate-limits as visibility (frontend.namespaceRPS.visibility). */
 export const VISIBILITY_METHODS = [
-  'ListWorkflowExecutions', 'CountWorkflowExecutions', 'ScanWorkflowExecutions', 'ListOpenWorkflowExecutions',
-  'ListClosedWorkflowExecutions', 'ListArchivedWorkflowExecutions',
+  'ListWorkflowExecutions',
+  'CountWorkflowExecutions',
+  'ScanWorkflowExecutions',
+  'ListOpenWorkflowExecutions',
+  'ListClosedWorkflowExecutions',
+  'ListArchivedWorkflowExecutions',
 ];
 
 /** Counts the visibility requests a client sends (retries included), by method and time. */
@@ -27,7 +31,8 @@ export class VisibilityCounter {
   /** A client of `address` whose requests this counter sees. */
   async client(address: string, namespace = 'default'): Promise<Client> {
     const connection = await Connection.connect({
-      address, interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
+      address,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
     });
     return new Client({ connection, namespace });
   }

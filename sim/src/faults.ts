@@ -28,7 +28,10 @@ export interface FaultController {
   roll(probability: number): boolean;
 }
 
-export function createFaultController(defaults: { installMs: number; rateLimitPerMinute: number }, rng: Rng): FaultController {
+export function createFaultController(
+  defaults: { installMs: number; rateLimitPerMinute: number },
+  rng: Rng,
+): FaultController {
   const base: FaultSettings = {
     latencyMs: 0,
     errorRate: 0,

@@ -23,16 +23,22 @@ async function main(): Promise<void> {
     return;
   }
   const env = parsed.data;
-  const running = await startSimPanel({
-    apiKey: env.PTERODACTYL_API_KEY,
-    dataDir: env.DATA_DIR,
-    installMs: env.SIM_INSTALL_MS,
-    rateLimitPerMinute: env.SIM_RATE_LIMIT,
-    seed: env.SIM_SEED,
-    port: env.SIM_PORT,
-    host: env.SIM_HOST,
-  }, { reportUnexpected: (error) => log.error({ err: error }, 'unexpected error') });
-  log.info({ url: running.url, api: `${running.url}/api/application`, dataDir: env.DATA_DIR ?? null }, 'simulated panel listening');
+  const running = await startSimPanel(
+    {
+      apiKey: env.PTERODACTYL_API_KEY,
+      dataDir: env.DATA_DIR,
+      installMs: env.SIM_INSTALL_MS,
+      rateLimitPerMinute: env.SIM_RATE_LIMIT,
+      seed: env.SIM_SEED,
+      port: env.SIM_PORT,
+      host: env.SIM_HOST,
+    },
+    { reportUnexpected: (error) => log.error({ err: error }, 'unexpected error') },
+  );
+  log.info(
+    { url: running.url, api: `${running.url}/api/application`, dataDir: env.DATA_DIR ?? null },
+    'simulated panel listening',
+  );
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping');
     void running.close();

@@ -56,8 +56,15 @@ export function createSimPanel(options: SimPanelOptions, hooks: SimPanelHooks = 
   const limiter = createRateLimiter(context);
 
   const api = express.Router();
-  api.use(recordCalls(context), outageGate(context), latency(context, pending), authenticate(resolved.apiKey),
-    limiter.middleware, chaos(context, pending), express.json({ limit: '1mb' }));
+  api.use(
+    recordCalls(context),
+    outageGate(context),
+    latency(context, pending),
+    authenticate(resolved.apiKey),
+    limiter.middleware,
+    chaos(context, pending),
+    express.json({ limit: '1mb' }),
+  );
   api.use((_req, _res, next) => {
     context.servers.settleInstalls(context.now());
     next();

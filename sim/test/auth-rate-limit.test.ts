@@ -11,7 +11,9 @@ describe('simulated panel: authentication', () => {
 
   it('answers 401 AuthenticationException without an Authorization header', async () => {
     const res = await request(panel.app).get(`${BASE}/servers`).expect(401);
-    expect(res.body).toEqual({ errors: [{ code: 'AuthenticationException', status: '401', detail: 'Unauthenticated.' }] });
+    expect(res.body).toEqual({
+      errors: [{ code: 'AuthenticationException', status: '401', detail: 'Unauthenticated.' }],
+    });
   });
 
   it('answers 401 for a wrong key and for a non-bearer scheme', async () => {

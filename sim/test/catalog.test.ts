@@ -11,16 +11,30 @@ describe('simulated panel: catalogue endpoints', () => {
   it('lists nodes with capacity and allocated resources in the list envelope', async () => {
     const res = await api(panel).get('/nodes').expect(200);
     expect(res.body.object).toBe('list');
-    expect(res.body.meta.pagination).toEqual({ total: 2, count: 2, per_page: 50, current_page: 1, total_pages: 1, links: {} });
+    expect(res.body.meta.pagination).toEqual({
+      total: 2,
+      count: 2,
+      per_page: 50,
+      current_page: 1,
+      total_pages: 1,
+      links: {},
+    });
     expect(res.body.data[0].object).toBe('node');
     expect(res.body.data[0].attributes).toMatchObject({
-      id: 1, location_id: 1, public: true, maintenance_mode: false, memory: 131072, memory_overallocate: 0,
-      disk: 2097152, disk_overallocate: 0, allocated_resources: { memory: 0, disk: 0 },
+      id: 1,
+      location_id: 1,
+      public: true,
+      maintenance_mode: false,
+      memory: 131072,
+      memory_overallocate: 0,
+      disk: 2097152,
+      disk_overallocate: 0,
+      allocated_resources: { memory: 0, disk: 0 },
     });
     expect(res.body.data[0].attributes.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
   });
 
-  it('counts servers in a node\'s allocated_resources', async () => {
+  it("counts servers in a node's allocated_resources", async () => {
     await api(panel).post('/servers', serverBody()).expect(201);
     const res = await api(panel).get('/nodes/1').expect(200);
     expect(res.body.object).toBe('node');
@@ -31,9 +45,16 @@ describe('simulated panel: catalogue endpoints', () => {
     const first = await api(panel).get('/nodes/1/allocations').expect(200);
     expect(first.body.data).toHaveLength(50);
     expect(first.body.data[0]).toEqual({
-      object: 'allocation', attributes: { id: 1, ip: '10.0.0.11', alias: null, port: 25565, notes: null, assigned: false },
+      object: 'allocation',
+      attributes: { id: 1, ip: '10.0.0.11', alias: null, port: 25565, notes: null, assigned: false },
     });
-    expect(first.body.meta.pagination).toMatchObject({ total: 120, count: 50, per_page: 50, current_page: 1, total_pages: 3 });
+    expect(first.body.meta.pagination).toMatchObject({
+      total: 120,
+      count: 50,
+      per_page: 50,
+      current_page: 1,
+      total_pages: 3,
+    });
     expect(first.body.meta.pagination.links.next).toMatch(/\/api\/application\/nodes\/1\/allocations\?page=2$/);
     const last = await api(panel).get('/nodes/1/allocations?page=3').expect(200);
     expect(last.body.data).toHaveLength(20);
@@ -49,8 +70,9 @@ describe('simulated panel: catalogue endpoints', () => {
     const byIp = await api(panel).get('/nodes/2/allocations?filter[ip]=10.0.0.11').expect(200);
     expect(byIp.body.meta.pagination.total).toBe(0);
     const assigned = await api(panel).get('/nodes/1/allocations?filter[server_id]=1').expect(200);
-    expect(assigned.body.data.map((a: { attributes: { id: number; assigned: boolean } }) => a.attributes))
-      .toEqual([expect.objectContaining({ id: 1, assigned: true })]);
+    expect(assigned.body.data.map((a: { attributes: { id: number; assigned: boolean } }) => a.attributes)).toEqual([
+      expect.objectContaining({ id: 1, assigned: true }),
+    ]);
     const free = await api(panel).get('/nodes/1/allocations?filter[server_id]=0').expect(200);
     expect(free.body.meta.pagination.total).toBe(119);
   });
@@ -63,7 +85,13 @@ describe('simulated panel: catalogue endpoints', () => {
   it('answers 404 NotFoundHttpException for an unknown node and an unknown route', async () => {
     const missing = await api(panel).get('/nodes/99').expect(404);
     expect(missing.body).toEqual({
-      errors: [{ code: 'NotFoundHttpException', status: '404', detail: 'The requested resource could not be found on the server.' }],
+      errors: [
+        {
+          code: 'NotFoundHttpException',
+          status: '404',
+          detail: 'The requested resource could not be found on the server.',
+        },
+      ],
     });
     await api(panel).get('/nodes/abc').expect(404);
     await api(panel).get('/no-such-thing').expect(404);
@@ -83,7 +111,10 @@ describe('simulated panel: catalogue endpoints', () => {
     const res = await api(panel).get('/nests/1/eggs?include=variables').expect(200);
     const paper = res.body.data[0].attributes;
     expect(paper).toMatchObject({
-      id: 1, name: 'Paper', nest: 1, docker_image: 'ghcr.io/pterodactyl/yolks:java_17',
+      id: 1,
+      name: 'Paper',
+      nest: 1,
+      docker_image: 'ghcr.io/pterodactyl/yolks:java_17',
       startup: 'java -Xms128M -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}}',
     });
     expect(paper.relationships.variables.data[0]).toMatchObject({

@@ -3,7 +3,8 @@ import type { ErrorsBody, ItemBody, LivePanel, SimErrorBody } from './live';
 import { json, startLive } from './live';
 
 let live: LivePanel;
-const call = (method: string, path: string, body?: object, timeoutMs?: number) => live.call(method, path, body, timeoutMs);
+const call = (method: string, path: string, body?: object, timeoutMs?: number) =>
+  live.call(method, path, body, timeoutMs);
 const setFaults = (faults: object) => live.setFaults(faults);
 const state = () => live.state();
 
@@ -20,8 +21,14 @@ describe('simulated panel: fault injection', () => {
     expect(await json<object>(set)).toMatchObject({ errorRate: 0.25, latencyMs: 5, installMs: 10, timeoutRate: 0 });
     const replaced = await json<object>(setFaults({ outage: false }));
     expect(replaced).toEqual({
-      latencyMs: 0, errorRate: 0, timeoutRate: 0, createTimeoutButSucceedsRate: 0, installMs: 1500,
-      installFailRate: 0, outage: false, rateLimitPerMinute: 100_000,
+      latencyMs: 0,
+      errorRate: 0,
+      timeoutRate: 0,
+      createTimeoutButSucceedsRate: 0,
+      installMs: 1500,
+      installFailRate: 0,
+      outage: false,
+      rateLimitPerMinute: 100_000,
     });
   });
 

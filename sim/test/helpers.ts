@@ -15,8 +15,10 @@ export class FakeClock {
 }
 
 export function newPanel(options: Partial<SimPanelOptions> = {}, clock?: FakeClock): SimPanel {
-  return createSimPanel({ apiKey: API_KEY, installMs: 1000, rateLimitPerMinute: 100_000, seed: 7, ...options },
-    clock ? { now: clock.now } : {});
+  return createSimPanel(
+    { apiKey: API_KEY, installMs: 1000, rateLimitPerMinute: 100_000, seed: 7, ...options },
+    clock ? { now: clock.now } : {},
+  );
 }
 
 /** Authenticated Application API calls against the panel's express app. */

@@ -75,7 +75,9 @@ describe('simulated panel: install progression', () => {
     const clock = new FakeClock();
     const panel = newPanel({ installMs: 60_000 }, clock);
     try {
-      const created = await api(panel).post('/servers', serverBody({ skip_scripts: true })).expect(201);
+      const created = await api(panel)
+        .post('/servers', serverBody({ skip_scripts: true }))
+        .expect(201);
       expect(created.body.attributes.status).toBe('installing');
       expect((await status(panel)).status).toBeNull();
     } finally {

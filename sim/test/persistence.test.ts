@@ -14,8 +14,12 @@ describe('simulated panel: persistence with dataDir', () => {
   it('keeps servers, allocations, ids and pending installs across a restart', async () => {
     const clock = new FakeClock();
     const first = newPanel({ dataDir, installMs: 10_000 }, clock);
-    const created = await api(first).post('/servers', serverBody({ external_id: 'keep-1' })).expect(201);
-    await api(first).post('/servers', serverBody({ allocation: { default: 2 } })).expect(201);
+    const created = await api(first)
+      .post('/servers', serverBody({ external_id: 'keep-1' }))
+      .expect(201);
+    await api(first)
+      .post('/servers', serverBody({ allocation: { default: 2 } }))
+      .expect(201);
     await api(first).delete('/servers/2').expect(204);
     await request(first.app).post('/_sim/nodes').send({ name: 'node-added' }).expect(201);
     first.close();
@@ -26,10 +30,21 @@ describe('simulated panel: persistence with dataDir', () => {
     try {
       const found = await api(second).get('/servers/external/keep-1').expect(200);
       expect(found.body.attributes).toMatchObject({ id: 1, uuid: created.body.attributes.uuid, status: null });
-      expect(second.state().allocations.filter((a) => a.assigned).map((a) => a.id)).toEqual([1]);
+      expect(
+        second
+          .state()
+          .allocations.filter((a) => a.assigned)
+          .map((a) => a.id),
+      ).toEqual([1]);
       const nodes = await api(second).get('/nodes').expect(200);
-      expect(nodes.body.data.map((n: { attributes: { name: string } }) => n.attributes.name)).toEqual(['node-1', 'node-2', 'node-added']);
-      const next = await api(second).post('/servers', serverBody({ allocation: { default: 3 } })).expect(201);
+      expect(nodes.body.data.map((n: { attributes: { name: string } }) => n.attributes.name)).toEqual([
+        'node-1',
+        'node-2',
+        'node-added',
+      ]);
+      const next = await api(second)
+        .post('/servers', serverBody({ allocation: { default: 3 } }))
+        .expect(201);
       expect(next.body.attributes.id).toBe(3);
     } finally {
       second.close();

@@ -20,9 +20,12 @@ describe('simulated panel: simulation control', () => {
     await call('GET', '/servers/external/abc');
     const snapshot = await state();
     expect(snapshot.servers[0]).toMatchObject({ id: 1, status: 'installing' });
-    expect(snapshot.allocations.filter((a) => a.assigned)).toEqual([expect.objectContaining({ id: 1, server: 1, node: 1 })]);
+    expect(snapshot.allocations.filter((a) => a.assigned)).toEqual([
+      expect.objectContaining({ id: 1, server: 1, node: 1 }),
+    ]);
     expect(snapshot.calls).toEqual({
-      total: 3, rateLimited: 0,
+      total: 3,
+      rateLimited: 0,
       byRoute: { 'POST /servers': 1, 'GET /servers/{id}': 1, 'GET /servers/external/{external_id}': 1 },
     });
   });

@@ -2,7 +2,9 @@ import { validate } from '../src/validation/validator';
 
 describe('simulated panel: Laravel rule subset', () => {
   it('reports required for missing and null values, once per rule that fails', () => {
-    expect(validate({}, { a: 'required|string' })).toEqual([{ field: 'a', rule: 'required', message: 'The a field is required.' }]);
+    expect(validate({}, { a: 'required|string' })).toEqual([
+      { field: 'a', rule: 'required', message: 'The a field is required.' },
+    ]);
     expect(validate({ a: null }, { a: 'required|string' }).map((i) => i.rule)).toEqual(['required', 'string']);
   });
 
@@ -13,10 +15,14 @@ describe('simulated panel: Laravel rule subset', () => {
   });
 
   it('measures min/max/between by number, string length or item count', () => {
-    expect(validate({ a: '1234' }, { a: 'string|max:3' })[0].message).toBe('The a may not be greater than 3 characters.');
+    expect(validate({ a: '1234' }, { a: 'string|max:3' })[0].message).toBe(
+      'The a may not be greater than 3 characters.',
+    );
     expect(validate({ a: '1234' }, { a: 'integer|max:3' })[0].message).toBe('The a may not be greater than 3.');
     expect(validate({ a: [1, 2] }, { a: 'array|min:3' })[0].message).toBe('The a must have at least 3 items.');
-    expect(validate({ io: 5 }, { io: 'numeric|between:10,1000' })[0].message).toBe('The io must be between 10 and 1000.');
+    expect(validate({ io: 5 }, { io: 'numeric|between:10,1000' })[0].message).toBe(
+      'The io must be between 10 and 1000.',
+    );
   });
 
   it('accepts numeric strings for integer and numeric, but not for string', () => {
@@ -47,8 +53,12 @@ describe('simulated panel: Laravel rule subset', () => {
 
   it('runs custom exists/unique checks only when earlier rules passed', () => {
     const check = jest.fn(() => false);
-    expect(validate({ a: 'x' }, { a: ['integer', { name: 'exists', passes: check }] }).map((i) => i.rule)).toEqual(['integer']);
+    expect(validate({ a: 'x' }, { a: ['integer', { name: 'exists', passes: check }] }).map((i) => i.rule)).toEqual([
+      'integer',
+    ]);
     expect(check).not.toHaveBeenCalled();
-    expect(validate({ a: 3 }, { a: ['integer', { name: 'exists', passes: check }] })[0].message).toBe('The selected a is invalid.');
+    expect(validate({ a: 3 }, { a: ['integer', { name: 'exists', passes: check }] })[0].message).toBe(
+      'The selected a is invalid.',
+    );
   });
 });

@@ -23,7 +23,8 @@ export function admissionActivities(deps: { client: Client }): AdmissionActiviti
   return {
     async checkAdmittedOrders(orders) {
       const states: AdmittedOrderState[] = [];
-      for (let i = 0; i < orders.length; i += CHECKS_AT_ONCE) states.push(...await Promise.all(orders.slice(i, i + CHECKS_AT_ONCE).map(check)));
+      for (let i = 0; i < orders.length; i += CHECKS_AT_ONCE)
+        states.push(...(await Promise.all(orders.slice(i, i + CHECKS_AT_ONCE).map(check))));
       return states;
     },
   };

@@ -8,7 +8,8 @@ import type { BoundDeps } from './deps';
 /** A node's pool of free allocations is re-read when empty, but not more often than this. */
 const EMPTY_POOL_REREAD_MS = 10_000;
 
-const headroom = (node: PanelNode): number => capacityOf(node.memory, node.memory_overallocate) - node.allocated_resources.memory;
+const headroom = (node: PanelNode): number =>
+  capacityOf(node.memory, node.memory_overallocate) - node.allocated_resources.memory;
 
 /**
  * Worker processes learn of each other's reservations only every few seconds, so an order takes one of the first
@@ -45,14 +46,20 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
     return flow.catalogue.freeAllocations(nodeId, true);
   };
 
-  return async function allocate({ order, excludeAllocationIds, freshWithinMs }: AllocateInput): Promise<AllocatedSlot> {
+  return async function allocate({
+    order,
+    excludeAllocationIds,
+    freshWithinMs,
+  }: AllocateInput): Promise<AllocatedSlot> {
     const { orderId, limits: need } = order;
     const excluded = new Set(excludeAllocationIds);
     const nodes = (await flow.catalogue.listNodes(freshWithinMs))
       .filter((n) => order.locationIds.includes(n.location_id) && deployable(n))
       .sort((a, b) => headroom(b) - headroom(a) || a.id - b.id);
     const held = flow.reservations.heldBy(orderId);
-    const ordered = held ? [...nodes.filter((n) => n.id === held.nodeId), ...nodes.filter((n) => n.id !== held.nodeId)] : nodes;
+    const ordered = held
+      ? [...nodes.filter((n) => n.id === held.nodeId), ...nodes.filter((n) => n.id !== held.nodeId)]
+      : nodes;
     let blocked: { nodeId: number; retryAfterMs: number } | undefined;
 
     for (const node of ordered) {
@@ -63,10 +70,19 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
         continue;
       }
       if (admission.probe) flow.breakers.node(node.id).cancelProbe();
-      const free = (await freeOn(node.id, excluded.size > 0)).filter((a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId));
-      const pick = free.find((a) => a.id === held?.allocationId) ?? free[spreadIndex(orderId, Math.min(free.length, SPREAD))];
+      const free = (await freeOn(node.id, excluded.size > 0)).filter(
+        (a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId),
+      );
+      const pick =
+        free.find((a) => a.id === held?.allocationId) ?? free[spreadIndex(orderId, Math.min(free.length, SPREAD))];
       if (!pick || !fits(node, need, flow.reservedOn(node.id, orderId))) continue;
-      flow.reservations.reserve({ allocationId: pick.id, nodeId: node.id, orderId, memory: need.memory, disk: need.disk });
+      flow.reservations.reserve({
+        allocationId: pick.id,
+        nodeId: node.id,
+        orderId,
+        memory: need.memory,
+        disk: need.disk,
+      });
       logger.info({ orderId, nodeId: node.id, allocationId: pick.id }, 'allocation reserved');
       return toSlot(node, pick);
     }

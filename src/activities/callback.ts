@@ -45,7 +45,12 @@ function failureOfStatus(res: Response, where: string): ApplicationFailure {
 
 function failureOfError(err: unknown, where: string, timedOut: boolean): ApplicationFailure {
   if (timedOut) return failure(CallbackFailureType.Timeout, `callback to ${where} timed out`, false);
-  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : err instanceof Error ? err.message : String(err);
+  const cause =
+    err instanceof Error && err.cause instanceof Error
+      ? err.cause.message
+      : err instanceof Error
+        ? err.message
+        : String(err);
   return failure(CallbackFailureType.Unreachable, `callback to ${where} failed: ${cause}`, false);
 }
 
@@ -56,7 +61,11 @@ async function post(input: DeliverCallbackInput, secret: string, timeoutMs: numb
   try {
     return await fetch(input.url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'server-queue-callbacks/1', ...callbackHeaders(secret, input.event.id, body) },
+      headers: {
+        'Content-Type': 'application/json',
+        'User-Agent': 'server-queue-callbacks/1',
+        ...callbackHeaders(secret, input.event.id, body),
+      },
       body,
       redirect: 'manual',
       signal: AbortSignal.any([timeout, cancelled]),
@@ -72,7 +81,9 @@ async function post(input: DeliverCallbackInput, secret: string, timeoutMs: numb
  * delivers; 408, 429, 5xx, timeouts and network errors are retried; any other answer (redirects are not followed)
  * is final.
  */
-export function deliverCallbackActivity(deps: CallbackDeps): (input: DeliverCallbackInput) => Promise<DeliverCallbackResult> {
+export function deliverCallbackActivity(
+  deps: CallbackDeps,
+): (input: DeliverCallbackInput) => Promise<DeliverCallbackResult> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
   return async (input) => {
     const { attempt } = Context.current().info;
@@ -96,7 +107,10 @@ export function deliverCallbackActivity(deps: CallbackDeps): (input: DeliverCall
       outcome = err;
     }
     const log = outcome.nonRetryable ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
-    log({ ...facts, type: outcome.type, reason: outcome.message }, outcome.nonRetryable ? 'callback refused; giving up' : 'callback failed; will retry');
+    log(
+      { ...facts, type: outcome.type, reason: outcome.message },
+      outcome.nonRetryable ? 'callback refused; giving up' : 'callback failed; will retry',
+    );
     throw outcome;
   };
 }

@@ -2,12 +2,30 @@ import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { CensusActivities, TakeCensusInput } from '../workflows/activity-contract';
 import {
-  CENSUS_MAX_PAGES, CENSUS_PAGE_SIZE, CENSUS_SERVED_WINDOW_MS, CENSUS_TURNAROUND_SAMPLE,
-  statusIndex, tierIndex, type CountsByStatusTier, type QueueCensus, type WaitingEntry,
+  CENSUS_MAX_PAGES,
+  CENSUS_PAGE_SIZE,
+  CENSUS_SERVED_WINDOW_MS,
+  CENSUS_TURNAROUND_SAMPLE,
+  statusIndex,
+  tierIndex,
+  type CountsByStatusTier,
+  type QueueCensus,
+  type WaitingEntry,
 } from '../workflows/census-contract';
 import {
-  ORDER_STATUSES, OrderStatusAttribute, PROVISION_WORKFLOW_TYPE, RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute,
-  isWaiting, recordedStatusOf, type OrderStatus, type RecordedStatus, type Tier,
+  ORDER_STATUSES,
+  OrderStatusAttribute,
+  PROVISION_WORKFLOW_TYPE,
+  RECORDED_STATUSES,
+  TERMINAL_STATUSES,
+  TIERS,
+  TierAttribute,
+  UserIdAttribute,
+  isWaiting,
+  recordedStatusOf,
+  type OrderStatus,
+  type RecordedStatus,
+  type Tier,
 } from '../workflows/contract';
 
 const ORDERS = `WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`;
@@ -45,11 +63,18 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
   const list = async (query: string, pageSize: number, nextPageToken?: Uint8Array) => {
     await paced();
     const page = await client.workflowService.listWorkflowExecutions({ namespace, query, pageSize, nextPageToken });
-    const infos = await Promise.all(page.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)));
+    const infos = await Promise.all(
+      page.executions.map((raw) => executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace)),
+    );
     return { infos, next: page.nextPageToken?.length ? page.nextPageToken : undefined };
   };
 
-  async function running(): Promise<{ byStatusTier: CountsByStatusTier; counted: number; truncated: boolean; waiting: WaitingEntry[] }> {
+  async function running(): Promise<{
+    byStatusTier: CountsByStatusTier;
+    counted: number;
+    truncated: boolean;
+    waiting: WaitingEntry[];
+  }> {
     const byStatusTier: CountsByStatusTier = {};
     const waiting: WaitingEntry[] = [];
     let counted = 0;
@@ -66,7 +91,8 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
         if (!RECORDED_STATUSES.includes(status)) continue;
         counted += 1;
         (byStatusTier[status] ??= zeroByTier())[tier] += 1;
-        if (isWaiting(status) && userId !== undefined) waiting.push([tierIndex(tier), userId, info.startTime.getTime(), statusIndex(status)]);
+        if (isWaiting(status) && userId !== undefined)
+          waiting.push([tierIndex(tier), userId, info.startTime.getTime(), statusIndex(status)]);
       }
       token = next;
       pages += 1;
@@ -79,7 +105,9 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
     const byStatusTier: CountsByStatusTier = {};
     for (const status of TERMINAL_STATUSES) {
       for (const tier of TIERS) {
-        (byStatusTier[status] ??= zeroByTier())[tier] = await count(`${ORDERS} AND OrderStatus = '${status}' AND Tier = '${tier}'`);
+        (byStatusTier[status] ??= zeroByTier())[tier] = await count(
+          `${ORDERS} AND OrderStatus = '${status}' AND Tier = '${tier}'`,
+        );
       }
     }
     return byStatusTier;
@@ -93,7 +121,9 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
     list(`${ORDERS} AND ExecutionStatus = 'Completed'`, CENSUS_TURNAROUND_SAMPLE),
     finished ? finishedCounts() : Promise.resolve(null),
   ]);
-  const turnarounds = recent.infos.flatMap((info) => (info.closeTime ? [info.closeTime.getTime() - info.startTime.getTime()] : []));
+  const turnarounds = recent.infos.flatMap((info) =>
+    info.closeTime ? [info.closeTime.getTime() - info.startTime.getTime()] : [],
+  );
   return {
     takenAt: takenAt.toISOString(),
     intervalMs,

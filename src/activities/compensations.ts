@@ -1,6 +1,11 @@
 import { FailureType, transientFailure } from '../errors';
 import { isProviderError } from '../provider';
-import type { DeleteServerInput, DeleteServerResult, ReleaseInput, ReleaseResult } from '../workflows/activity-contract';
+import type {
+  DeleteServerInput,
+  DeleteServerResult,
+  ReleaseInput,
+  ReleaseResult,
+} from '../workflows/activity-contract';
 import type { BoundDeps } from './deps';
 
 /** Compensation of allocate: drops the order's reservation (idempotent). */
@@ -33,7 +38,10 @@ export function deleteServerActivity({ flow, logger }: BoundDeps) {
       outcome = 'force_deleted';
     }
     if (await provider.getServerByExternalId(orderId)) {
-      throw transientFailure(FailureType.DeleteNotConfirmed, `server ${server.id} is still on the panel after ${outcome}`);
+      throw transientFailure(
+        FailureType.DeleteNotConfirmed,
+        `server ${server.id} is still on the panel after ${outcome}`,
+      );
     }
     flow.catalogue.adjustNode(server.node, { memory: -server.limits.memory, disk: -server.limits.disk });
     logger.info({ orderId, serverId: server.id, outcome }, 'server deleted');

@@ -1,5 +1,11 @@
 import { FailureType, permanentFailure } from '../errors';
-import { isProviderError, type PterodactylClient, type Server, type UpdateBuildBody, type UpdateStartupBody } from '../provider';
+import {
+  isProviderError,
+  type PterodactylClient,
+  type Server,
+  type UpdateBuildBody,
+  type UpdateStartupBody,
+} from '../provider';
 import type { ConfigureInput, ConfigureResult } from '../workflows/activity-contract';
 import type { Order } from '../workflows/contract';
 import type { BoundDeps } from './deps';
@@ -10,7 +16,10 @@ const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
 const FEATURE_KEYS = ['databases', 'allocations', 'backups'] as const;
 
 /** PATCH calls whose 404 means the order's server disappeared. */
-function guardGone(provider: PterodactylClient, serverId: number): Pick<PterodactylClient, 'updateStartup' | 'updateBuild'> {
+function guardGone(
+  provider: PterodactylClient,
+  serverId: number,
+): Pick<PterodactylClient, 'updateStartup' | 'updateBuild'> {
   const gone = (err: unknown): never => {
     if (isProviderError(err) && err.kind === 'not_found') {
       throw permanentFailure(FailureType.ServerGone, `server ${serverId} no longer exists on the panel`);
@@ -24,12 +33,16 @@ function guardGone(provider: PterodactylClient, serverId: number): Pick<Pterodac
 }
 
 export function buildMatches(server: Server, order: Order): boolean {
-  return LIMIT_KEYS.every((k) => server.limits[k] === order.limits[k])
-    && FEATURE_KEYS.every((k) => server.feature_limits[k] === order.featureLimits[k]);
+  return (
+    LIMIT_KEYS.every((k) => server.limits[k] === order.limits[k]) &&
+    FEATURE_KEYS.every((k) => server.feature_limits[k] === order.featureLimits[k])
+  );
 }
 
 export function environmentMatches(server: Server, wanted: Record<string, string>): boolean {
-  return Object.entries(wanted).every(([k, v]) => k in server.container.environment && String(server.container.environment[k]) === v);
+  return Object.entries(wanted).every(
+    ([k, v]) => k in server.container.environment && String(server.container.environment[k]) === v,
+  );
 }
 
 /**
@@ -45,15 +58,28 @@ export function configureActivity({ flow, logger }: BoundDeps, eggs: EggCatalog)
     const egg = await eggs.find(order.eggId);
     const environment = orderEnvironment(egg, order);
     const updated: ConfigureResult['updated'] = [];
-    const startupMatches = server.egg === egg.id && server.container.image === egg.docker_image
-      && server.container.startup_command === egg.startup && environmentMatches(server, environment);
+    const startupMatches =
+      server.egg === egg.id &&
+      server.container.image === egg.docker_image &&
+      server.container.startup_command === egg.startup &&
+      environmentMatches(server, environment);
     if (!startupMatches) {
-      const body: UpdateStartupBody = { startup: egg.startup, environment, egg: egg.id, image: egg.docker_image, skip_scripts: false };
+      const body: UpdateStartupBody = {
+        startup: egg.startup,
+        environment,
+        egg: egg.id,
+        image: egg.docker_image,
+        skip_scripts: false,
+      };
       await provider.updateStartup(serverId, body);
       updated.push('startup');
     }
     if (!buildMatches(server, order)) {
-      const body: UpdateBuildBody = { allocation: server.allocation, limits: order.limits, feature_limits: order.featureLimits };
+      const body: UpdateBuildBody = {
+        allocation: server.allocation,
+        limits: order.limits,
+        feature_limits: order.featureLimits,
+      };
       await provider.updateBuild(serverId, body);
       updated.push('build');
     }

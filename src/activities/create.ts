@@ -16,7 +16,13 @@ function attempt(): number {
 }
 
 /** Failures after which the server may exist anyway (the panel saved it, or another attempt did): look it up. */
-const MAYBE_CREATED = new Set<ProviderError['kind']>(['timeout', 'unavailable', 'conflict', 'allocation_taken', 'validation']);
+const MAYBE_CREATED = new Set<ProviderError['kind']>([
+  'timeout',
+  'unavailable',
+  'conflict',
+  'allocation_taken',
+  'validation',
+]);
 
 /**
  * Creates the order's server with `external_id = orderId`, idempotently: a retry (or a re-run the workflow marks
@@ -30,7 +36,10 @@ export function createActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
     flow.reservations.release(input.order.orderId);
     flow.catalogue.takeAllocation(input.slot.nodeId, input.slot.allocationId);
     flow.catalogue.adjustNode(server.node, { memory: server.limits.memory, disk: server.limits.disk });
-    logger.info({ orderId: input.order.orderId, serverId: server.id, adopted }, adopted ? 'server adopted' : 'server created');
+    logger.info(
+      { orderId: input.order.orderId, serverId: server.id, adopted },
+      adopted ? 'server adopted' : 'server created',
+    );
     return { server: await describeServer(flow.provider, server, input.slot), adopted };
   };
 
@@ -57,14 +66,21 @@ export function createActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
       return await done(input, await flow.providerForNode(slot.nodeId).createServer(body), false);
     } catch (err) {
       if (!isProviderError(err) || !MAYBE_CREATED.has(err.kind)) throw err;
-      logger.warn({ orderId: order.orderId, kind: err.kind, status: err.status }, 'create failed; reconciling by external_id');
+      logger.warn(
+        { orderId: order.orderId, kind: err.kind, status: err.status },
+        'create failed; reconciling by external_id',
+      );
       const found = await flow.provider.getServerByExternalId(order.orderId);
       if (found) return done(input, found, true);
       if (err.kind === 'allocation_taken') {
         flow.catalogue.takeAllocation(slot.nodeId, slot.allocationId);
-        throw permanentFailure(FailureType.AllocationTaken, `allocation ${slot.allocationId} is no longer free: ${err.detail}`, {
-          allocationId: slot.allocationId,
-        });
+        throw permanentFailure(
+          FailureType.AllocationTaken,
+          `allocation ${slot.allocationId} is no longer free: ${err.detail}`,
+          {
+            allocationId: slot.allocationId,
+          },
+        );
       }
       throw err;
     }

@@ -21,6 +21,8 @@ export function createEggCatalog(catalogue: Catalogue): EggCatalog {
 
 /** The egg's defaults overlaid with the order's own values (what CtrlPanel sends too). */
 export function orderEnvironment(egg: EggWithVariables, order: Order): Record<string, string> {
-  const defaults = egg.variables.flatMap((v) => (v.default_value === null ? [] : [[v.env_variable, v.default_value] as const]));
+  const defaults = egg.variables.flatMap((v) =>
+    v.default_value === null ? [] : [[v.env_variable, v.default_value] as const],
+  );
   return { ...Object.fromEntries(defaults), ...(order.environment ?? {}) };
 }

@@ -38,12 +38,15 @@ function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<
 
 /** The flow control the activities use: the one given, or one built on the deps' panel client and ledger. */
 export function flowOf(deps: ActivityDeps): ProcessFlow {
-  return deps.flow ?? new ProcessFlow({
-    provider: deps.provider,
-    reservations: deps.reservations,
-    installPollMs: deps.installPollMs ?? DEFAULT_INSTALL_POLL_MS,
-    logger: deps.logger,
-  });
+  return (
+    deps.flow ??
+    new ProcessFlow({
+      provider: deps.provider,
+      reservations: deps.reservations,
+      installPollMs: deps.installPollMs ?? DEFAULT_INSTALL_POLL_MS,
+      logger: deps.logger,
+    })
+  );
 }
 
 /** The activities of provisionServer, bound to one process's flow control (panel client, ledger, breakers) and logger. */
@@ -65,7 +68,11 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     readBuild: withTypedFailures(readBuildActivity(bound)),
     applyBuild: withTypedFailures(applyBuildActivity(bound)),
     verifyBuild: withTypedFailures(verifyBuildActivity(bound)),
-    deliverCallback: deliverCallbackActivity({ secret: deps.callbackSecret, logger: deps.logger, timeoutMs: deps.callbackTimeoutMs }),
+    deliverCallback: deliverCallbackActivity({
+      secret: deps.callbackSecret,
+      logger: deps.logger,
+      timeoutMs: deps.callbackTimeoutMs,
+    }),
     notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger: deps.logger }),
   };
 }

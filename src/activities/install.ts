@@ -45,7 +45,7 @@ export function installActivity({ flow, logger }: BoundDeps) {
     const shuttingDown = flow.draining.then((): typeof SHUTTING_DOWN => SHUTTING_DOWN);
     const sighted = async (server: Server | null): Promise<Server | undefined> => {
       try {
-        return server ?? await readServer(flow.provider, serverId);
+        return server ?? (await readServer(flow.provider, serverId));
       } catch (err) {
         if (err instanceof CircuitOpenError) return undefined;
         throw err;
@@ -56,19 +56,29 @@ export function installActivity({ flow, logger }: BoundDeps) {
         ctx.heartbeat({ ...progress });
         const seen = await Promise.race([flow.watcher.next(orderId, serverId, silence), ctx.cancelled, shuttingDown]);
         if (seen === SHUTTING_DOWN) {
-          throw transientFailure(FailureType.WorkerShuttingDown, `the worker is stopping; the wait for server ${serverId} resumes on the next attempt`);
+          throw transientFailure(
+            FailureType.WorkerShuttingDown,
+            `the worker is stopping; the wait for server ${serverId} resumes on the next attempt`,
+          );
         }
         const server = seen && seen.at >= reinstalledAt ? await sighted(seen.server) : undefined;
         if (server) {
           progress.lastStatus = server.status;
-          if (server.status === null) return { reinstalled: progress.reinstalled, waitedMs: Date.now() - progress.since, server };
+          if (server.status === null)
+            return { reinstalled: progress.reinstalled, waitedMs: Date.now() - progress.since, server };
           if (FAILED_STATUSES.has(server.status)) await reinstallOnce(server, progress);
           else if (server.status !== 'installing') {
-            throw permanentFailure(FailureType.ServerStateUnexpected, `server ${serverId} is ${server.status} instead of installing`);
+            throw permanentFailure(
+              FailureType.ServerStateUnexpected,
+              `server ${serverId} is ${server.status} instead of installing`,
+            );
           }
         }
         if (Date.now() - progress.since > deadlineMs) {
-          throw permanentFailure(FailureType.InstallDeadlineExceeded, `server ${serverId} still installing after ${deadlineMs} ms`);
+          throw permanentFailure(
+            FailureType.InstallDeadlineExceeded,
+            `server ${serverId} still installing after ${deadlineMs} ms`,
+          );
         }
       }
     } finally {
@@ -77,7 +87,10 @@ export function installActivity({ flow, logger }: BoundDeps) {
 
     async function reinstallOnce(server: Server, state: InstallProgress): Promise<void> {
       if (state.reinstalled) {
-        throw permanentFailure(FailureType.InstallFailed, `server ${serverId} failed to install twice (${server.status})`);
+        throw permanentFailure(
+          FailureType.InstallFailed,
+          `server ${serverId} failed to install twice (${server.status})`,
+        );
       }
       try {
         await flow.providerForNode(server.node).reinstall(serverId);

@@ -7,12 +7,18 @@ import { readServer } from './read-server';
 const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
 
 const limitsOf = (server: Server): BuildLimits => ({
-  memory: server.limits.memory, swap: server.limits.swap, disk: server.limits.disk, io: server.limits.io, cpu: server.limits.cpu,
+  memory: server.limits.memory,
+  swap: server.limits.swap,
+  disk: server.limits.disk,
+  io: server.limits.io,
+  cpu: server.limits.cpu,
 });
 
 /** Every limit of `server` that differs from `wanted`, as `key a -> b`; empty when they all match. */
 export function buildDifferences(server: Server, wanted: BuildLimits): string[] {
-  return LIMIT_KEYS.filter((k) => server.limits[k] !== wanted[k]).map((k) => `${k} is ${server.limits[k]}, expected ${wanted[k]}`);
+  return LIMIT_KEYS.filter((k) => server.limits[k] !== wanted[k]).map(
+    (k) => `${k} is ${server.limits[k]}, expected ${wanted[k]}`,
+  );
 }
 
 /** The server's current limits (memory, swap, disk, io, cpu). */
@@ -31,18 +37,24 @@ export function applyBuildActivity({ flow, logger }: BoundDeps) {
   return async function applyBuild({ orderId, serverId, limits }: ApplyBuildInput): Promise<ChangeResult> {
     const server = await readServer(flow.provider, serverId);
     if (buildDifferences(server, limits).length === 0) return { changed: false };
-    await flow.providerForNode(server.node).updateBuild(serverId, {
-      allocation: server.allocation,
-      limits: { ...limits, threads: server.limits.threads },
-      feature_limits: server.feature_limits as UpdateBuildBody['feature_limits'],
-      oom_disabled: server.limits.oom_disabled,
-    }).catch((err: unknown) => {
-      if (isProviderError(err) && err.kind === 'not_found') {
-        throw permanentFailure(FailureType.ServerGone, `server ${serverId} no longer exists on the panel`);
-      }
-      throw err;
+    await flow
+      .providerForNode(server.node)
+      .updateBuild(serverId, {
+        allocation: server.allocation,
+        limits: { ...limits, threads: server.limits.threads },
+        feature_limits: server.feature_limits as UpdateBuildBody['feature_limits'],
+        oom_disabled: server.limits.oom_disabled,
+      })
+      .catch((err: unknown) => {
+        if (isProviderError(err) && err.kind === 'not_found') {
+          throw permanentFailure(FailureType.ServerGone, `server ${serverId} no longer exists on the panel`);
+        }
+        throw err;
+      });
+    flow.catalogue.adjustNode(server.node, {
+      memory: limits.memory - server.limits.memory,
+      disk: limits.disk - server.limits.disk,
     });
-    flow.catalogue.adjustNode(server.node, { memory: limits.memory - server.limits.memory, disk: limits.disk - server.limits.disk });
     logger.info({ orderId, serverId, from: limitsOf(server), to: limits }, 'server build updated');
     return { changed: true };
   };
@@ -54,7 +66,11 @@ export function verifyBuildActivity({ flow }: BoundDeps) {
     const server = await readServer(flow.provider, serverId);
     const problems = buildDifferences(server, limits);
     if (problems.length > 0) {
-      throw permanentFailure(FailureType.VerificationFailed, `server ${serverId} does not have the requested build: ${problems.join('; ')}`, { problems });
+      throw permanentFailure(
+        FailureType.VerificationFailed,
+        `server ${serverId} does not have the requested build: ${problems.join('; ')}`,
+        { problems },
+      );
     }
     return limitsOf(server);
   };

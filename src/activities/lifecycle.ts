@@ -28,11 +28,17 @@ export function reinstallActivity({ flow, logger }: BoundDeps) {
   return async function reinstallServer({ orderId, serverId }: ServerRef): Promise<ChangeResult> {
     const server = await readServer(flow.provider, serverId);
     if (server.suspended) {
-      throw permanentFailure(FailureType.ServerStateUnexpected, `server ${serverId} is suspended: unsuspend it before reinstalling`);
+      throw permanentFailure(
+        FailureType.ServerStateUnexpected,
+        `server ${serverId} is suspended: unsuspend it before reinstalling`,
+      );
     }
     if (server.status === 'installing') return { changed: false };
     if (server.status !== null && !server.status.endsWith('install_failed')) {
-      throw permanentFailure(FailureType.ServerStateUnexpected, `server ${serverId} is ${server.status}; it cannot be reinstalled now`);
+      throw permanentFailure(
+        FailureType.ServerStateUnexpected,
+        `server ${serverId} is ${server.status}; it cannot be reinstalled now`,
+      );
     }
     await flow.providerForNode(server.node).reinstall(serverId);
     logger.info({ orderId, serverId }, 'server reinstall started');

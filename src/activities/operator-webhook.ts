@@ -2,10 +2,18 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { OperatorAlert, OperatorWebhookFormat, OperatorWebhookResult } from '../workflows/operator-alert-contract';
 
-export { OPERATOR_WEBHOOK_FORMATS, type OperatorAlert, type OperatorWebhookFormat, type OperatorWebhookResult } from '../workflows/operator-alert-contract';
+export {
+  OPERATOR_WEBHOOK_FORMATS,
+  type OperatorAlert,
+  type OperatorWebhookFormat,
+  type OperatorWebhookResult,
+} from '../workflows/operator-alert-contract';
 
 /** Failure types of notifyOperators: a 3xx/4xx answer (but 408, 429) is final, anything else is retried. */
-export const OperatorWebhookFailureType = { Rejected: 'OperatorWebhookRejected', Unavailable: 'OperatorWebhookUnavailable' } as const;
+export const OperatorWebhookFailureType = {
+  Rejected: 'OperatorWebhookRejected',
+  Unavailable: 'OperatorWebhookUnavailable',
+} as const;
 
 export interface OperatorWebhookDeps {
   /** OPERATOR_WEBHOOK_URL; without it the activity sends nothing. */
@@ -21,14 +29,29 @@ function discordPayload(alert: OperatorAlert): unknown {
   const fields = [
     { name: 'Reason', value: alert.reason, inline: true },
     { name: 'Step', value: alert.step, inline: true },
-    { name: 'Server', value: ledger.serverId === null ? 'none known' : `${ledger.serverId} on node ${ledger.nodeId ?? '?'}`, inline: true },
-    { name: 'Allocation', value: ledger.allocation ? `${ledger.allocation.ip}:${ledger.allocation.port}` : 'none', inline: true },
+    {
+      name: 'Server',
+      value: ledger.serverId === null ? 'none known' : `${ledger.serverId} on node ${ledger.nodeId ?? '?'}`,
+      inline: true,
+    },
+    {
+      name: 'Allocation',
+      value: ledger.allocation ? `${ledger.allocation.ip}:${ledger.allocation.port}` : 'none',
+      inline: true,
+    },
     { name: 'Pending rollback', value: ledger.pendingCompensations.join(', ') || 'none', inline: true },
     ...(last ? [{ name: 'Last error', value: `${last.type}: ${last.message}`.slice(0, 1000) }] : []),
   ];
   return {
     content: `Order ${alert.orderId} needs attention (${alert.reason})`,
-    embeds: [{ title: `Parked order ${alert.orderId}`, description: `POST ${alert.actions} with retry-step, rollback or mark-resolved`, fields, timestamp: alert.parkedAt }],
+    embeds: [
+      {
+        title: `Parked order ${alert.orderId}`,
+        description: `POST ${alert.actions} with retry-step, rollback or mark-resolved`,
+        fields,
+        timestamp: alert.parkedAt,
+      },
+    ],
   };
 }
 
@@ -41,7 +64,9 @@ export function operatorWebhookBody(alert: OperatorAlert, format: OperatorWebhoo
  * notifyOperators: POSTs one parked order's alert to OPERATOR_WEBHOOK_URL (X-Event-Id: the alert's eventId). 2xx
  * sends it; 408, 429, 5xx and network errors are retried by the activity's retry policy; other answers are final.
  */
-export function notifyOperatorsActivity(deps: OperatorWebhookDeps): (alert: OperatorAlert) => Promise<OperatorWebhookResult> {
+export function notifyOperatorsActivity(
+  deps: OperatorWebhookDeps,
+): (alert: OperatorAlert) => Promise<OperatorWebhookResult> {
   const format = deps.format ?? 'json';
   return async (alert) => {
     if (!deps.url) return { sent: false, status: null };
@@ -50,14 +75,24 @@ export function notifyOperatorsActivity(deps: OperatorWebhookDeps): (alert: Oper
     try {
       res = await fetch(deps.url, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'User-Agent': 'server-queue-operators/1', 'X-Event-Id': alert.eventId },
+        headers: {
+          'Content-Type': 'application/json',
+          'User-Agent': 'server-queue-operators/1',
+          'X-Event-Id': alert.eventId,
+        },
         body: JSON.stringify(operatorWebhookBody(alert, format)),
         redirect: 'manual',
         signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
       });
     } catch (err) {
-      deps.logger.warn({ ...facts, reason: err instanceof Error ? err.message : String(err) }, 'operator webhook failed; will retry');
-      throw ApplicationFailure.create({ type: OperatorWebhookFailureType.Unavailable, message: 'operator webhook unreachable' });
+      deps.logger.warn(
+        { ...facts, reason: err instanceof Error ? err.message : String(err) },
+        'operator webhook failed; will retry',
+      );
+      throw ApplicationFailure.create({
+        type: OperatorWebhookFailureType.Unavailable,
+        message: 'operator webhook unreachable',
+      });
     }
     await res.body?.cancel().catch(() => undefined);
     if (res.status >= 200 && res.status < 300) {
@@ -65,7 +100,10 @@ export function notifyOperatorsActivity(deps: OperatorWebhookDeps): (alert: Oper
       return { sent: true, status: res.status };
     }
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
-    deps.logger.warn({ ...facts, status: res.status }, retryable ? 'operator webhook failed; will retry' : 'operator webhook refused');
+    deps.logger.warn(
+      { ...facts, status: res.status },
+      retryable ? 'operator webhook failed; will retry' : 'operator webhook refused',
+    );
     throw ApplicationFailure.create({
       type: retryable ? OperatorWebhookFailureType.Unavailable : OperatorWebhookFailureType.Rejected,
       message: `operator webhook answered ${res.status}`,

@@ -10,12 +10,14 @@ import { readServer } from './read-server';
 export function mismatches(server: Server, order: Order, expected: ProvisionedServer): string[] {
   const found: string[] = [];
   if (server.external_id !== order.orderId) found.push(`external_id is ${server.external_id ?? 'null'}`);
-  if (!server.container.installed || server.status !== null) found.push(`not installed (status ${server.status ?? 'null'})`);
+  if (!server.container.installed || server.status !== null)
+    found.push(`not installed (status ${server.status ?? 'null'})`);
   if (server.suspended) found.push('suspended');
   if (!buildMatches(server, order)) found.push('limits or feature limits differ from the order');
   if (server.egg !== order.eggId) found.push(`egg is ${server.egg}, ordered ${order.eggId}`);
   if (server.user !== order.userId) found.push(`owner is user ${server.user}, ordered ${order.userId}`);
-  if (server.allocation !== expected.allocation.id) found.push(`allocation is ${server.allocation}, expected ${expected.allocation.id}`);
+  if (server.allocation !== expected.allocation.id)
+    found.push(`allocation is ${server.allocation}, expected ${expected.allocation.id}`);
   return found;
 }
 
@@ -25,7 +27,11 @@ export function verifyActivity({ flow }: BoundDeps) {
     const server = await readServer(flow.provider, expected.id);
     const problems = mismatches(server, order, expected);
     if (problems.length > 0) {
-      throw permanentFailure(FailureType.VerificationFailed, `server ${server.id} does not match the order: ${problems.join('; ')}`, { problems });
+      throw permanentFailure(
+        FailureType.VerificationFailed,
+        `server ${server.id} does not match the order: ${problems.join('; ')}`,
+        { problems },
+      );
     }
     return { ...expected, uuid: server.uuid, identifier: server.identifier, node: server.node };
   };

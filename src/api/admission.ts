@@ -1,7 +1,14 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import {
-  ADMISSION_BATCH, ADMISSION_WORKFLOW_TYPE, admissionShardOf, admissionWorkflowId, admitOrdersUpdate, orderLeftSignal,
-  type AdmissionInput, type AdmitRequest, type AdmitResult,
+  ADMISSION_BATCH,
+  ADMISSION_WORKFLOW_TYPE,
+  admissionShardOf,
+  admissionWorkflowId,
+  admitOrdersUpdate,
+  orderLeftSignal,
+  type AdmissionInput,
+  type AdmitRequest,
+  type AdmitResult,
 } from '../workflows/admission-contract';
 import type { Order } from '../workflows/contract';
 import { apiTaskQueue } from '../workflows/flow-contract';
@@ -31,7 +38,11 @@ export function retryAfterSeconds(turnaroundMs: number | null, oldestAdmittedAt:
   return Math.min(RETRY_AFTER_MAX_S, Math.max(RETRY_AFTER_MIN_S, remaining));
 }
 
-interface Waiting { request: AdmitRequest; resolve: (result: AdmitResult) => void; reject: (err: unknown) => void }
+interface Waiting {
+  request: AdmitRequest;
+  resolve: (result: AdmitResult) => void;
+  reject: (err: unknown) => void;
+}
 
 /**
  * MAX_INFLIGHT_PER_USER through the user's admission shard (see admission-contract.ts), decided by the shard one
@@ -54,7 +65,11 @@ export class Admission {
     const state = this.shards.get(shard) ?? { sending: false, waiting: [] };
     this.shards.set(shard, state);
     const result = new Promise<AdmitResult>((resolve, reject) => {
-      state.waiting.push({ request: { orderId: order.orderId, userId: order.userId, limit: this.options.limit }, resolve, reject });
+      state.waiting.push({
+        request: { orderId: order.orderId, userId: order.userId, limit: this.options.limit },
+        resolve,
+        reject,
+      });
     });
     if (!state.sending) void this.send(order.userId, state);
     return result;
@@ -66,7 +81,10 @@ export class Admission {
       while (state.waiting.length > 0) {
         const batch = state.waiting.splice(0, ADMISSION_BATCH);
         try {
-          const results = await this.update(userId, batch.map((w) => w.request));
+          const results = await this.update(
+            userId,
+            batch.map((w) => w.request),
+          );
           batch.forEach((w, i) => w.resolve(results[i]));
         } catch (err) {
           for (const w of batch) w.reject(err);
@@ -83,14 +101,19 @@ export class Admission {
     const input: AdmissionInput = { taskQueue, shard: admissionShardOf(userId) };
     for (let attempt = 1; ; attempt++) {
       const startWorkflowOperation = new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
-        workflowId, taskQueue: apiTaskQueue(taskQueue), args: [input], workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowId,
+        taskQueue: apiTaskQueue(taskQueue),
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
       });
       try {
         return await client.connection.withDeadline(Date.now() + (this.options.timeoutMs ?? 5000), () =>
-          client.workflow.executeUpdateWithStart(admitOrdersUpdate, { args: [requests], startWorkflowOperation }));
+          client.workflow.executeUpdateWithStart(admitOrdersUpdate, { args: [requests], startWorkflowOperation }),
+        );
       } catch (err) {
         if (attempt < ATTEMPTS && isClosedDuringUpdate(err)) continue;
-        if (isDeadline(err)) throw new ApiError(503, 'admission_unavailable', 'the order could not be admitted in time; try again', null);
+        if (isDeadline(err))
+          throw new ApiError(503, 'admission_unavailable', 'the order could not be admitted in time; try again', null);
         throw err;
       }
     }
@@ -98,19 +121,23 @@ export class Admission {
 
   /** The order no longer counts (it could not be started, or it turned out to exist already and be over). */
   async release(order: Order): Promise<void> {
-    await this.options.client.workflow.getHandle(admissionWorkflowId(this.options.taskQueue, order.userId))
+    await this.options.client.workflow
+      .getHandle(admissionWorkflowId(this.options.taskQueue, order.userId))
       .signal(orderLeftSignal, { orderId: order.orderId, userId: order.userId })
       .catch(() => undefined);
   }
 
   /** The 429 for a refused admission, with Retry-After. */
   async refusal(order: Order, refused: Extract<AdmitResult, { admitted: false }>): Promise<ApiError> {
-    const turnaround = await this.options.turnaroundMs?.().catch(() => null) ?? null;
+    const turnaround = (await this.options.turnaroundMs?.().catch(() => null)) ?? null;
     const retryAfter = retryAfterSeconds(turnaround, refused.oldestAdmittedAt);
-    return new ApiError(429, 'too_many_orders_in_flight',
+    return new ApiError(
+      429,
+      'too_many_orders_in_flight',
       `user ${order.userId} already has ${refused.inFlight} orders in flight (limit ${this.limit}); retry once one has finished`,
       { userId: order.userId, inFlight: refused.inFlight, limit: this.limit, retryAfterSeconds: retryAfter },
-      { 'Retry-After': String(retryAfter) });
+      { 'Retry-After': String(retryAfter) },
+    );
   }
 }
 

@@ -53,7 +53,15 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.disable('etag');
   const figures = deps.queueFigures ?? new QueueFigures(deps.client, deps.taskQueue, deps.flowPolicy, deps.logger);
-  const metrics = deps.metrics ?? createApiMetrics({ client: deps.client, taskQueue: deps.taskQueue, flowPolicy: deps.flowPolicy, logger: deps.logger, census: figures.census });
+  const metrics =
+    deps.metrics ??
+    createApiMetrics({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      flowPolicy: deps.flowPolicy,
+      logger: deps.logger,
+      census: figures.census,
+    });
   app.use(metrics.http.middleware());
   app.use(requestLog(deps.logger));
   app.use((_req, res, next) => {
@@ -68,16 +76,27 @@ export function createApp(deps: ApiDeps): Express {
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
   const maxInflightPerUser = deps.maxInflightPerUser ?? 5;
   const ordersDeps: OrdersDeps = {
-    client, taskQueue, logger, queryTimeoutMs,
+    client,
+    taskQueue,
+    logger,
+    queryTimeoutMs,
     queuePlace: (order) => figures.place(order),
-    admission: new Admission({ client, taskQueue, limit: maxInflightPerUser, turnaroundMs: () => figures.turnaroundMs() }),
+    admission: new Admission({
+      client,
+      taskQueue,
+      limit: maxInflightPerUser,
+      turnaroundMs: () => figures.turnaroundMs(),
+    }),
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
     temporalUiUrl: deps.temporalUiUrl,
     callbacksConfigured: deps.callbacksConfigured ?? false,
   };
   app.use('/v1/orders', ordersRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', actionsRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
-  app.use('/v1/orders', operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024));
+  app.use(
+    '/v1/orders',
+    operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024),
+  );
   app.use('/v1/orders', historyRouter(client));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
   app.use(unknownRoute);

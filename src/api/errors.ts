@@ -19,16 +19,27 @@ export class ApiError extends Error {
   }
 }
 
-export const orderNotFound = (orderId: string) => new ApiError(404, 'order_not_found', `order ${orderId} does not exist`, { orderId });
+export const orderNotFound = (orderId: string) =>
+  new ApiError(404, 'order_not_found', `order ${orderId} does not exist`, { orderId });
 
-export const temporalUnavailable = () => new ApiError(503, 'temporal_unavailable', 'the workflow service (Temporal) cannot be reached; try again shortly');
+export const temporalUnavailable = () =>
+  new ApiError(503, 'temporal_unavailable', 'the workflow service (Temporal) cannot be reached; try again shortly');
 
-interface BodyParserError { type?: string; status?: number; expose?: boolean; limit?: number; length?: number; charset?: string }
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  limit?: number;
+  length?: number;
+  charset?: string;
+}
 
 function fromBodyParser(err: BodyParserError): ApiError | undefined {
   switch (err.type) {
     case 'entity.too.large':
-      return new ApiError(413, 'payload_too_large', `request body exceeds the limit of ${err.limit} bytes`, { limitBytes: err.limit ?? null });
+      return new ApiError(413, 'payload_too_large', `request body exceeds the limit of ${err.limit} bytes`, {
+        limitBytes: err.limit ?? null,
+      });
     case 'entity.parse.failed':
       return new ApiError(400, 'invalid_json', 'request body is not valid JSON');
     case 'charset.unsupported':

@@ -10,7 +10,12 @@ import { createApp } from './app';
 import { listenApi } from './server';
 
 /** Keeps trying until Temporal answers: the API may start before the cluster (docker compose). */
-async function registerSearchAttributes(client: Client, namespace: string, logger: Logger, stack: ProcessStack): Promise<void> {
+async function registerSearchAttributes(
+  client: Client,
+  namespace: string,
+  logger: Logger,
+  stack: ProcessStack,
+): Promise<void> {
   for (let attempt = 1; !stack.isStopping; attempt++) {
     const outcome = await ensureSearchAttributes(client.connection, namespace);
     if (outcome.ok) {
@@ -30,7 +35,10 @@ async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig();
-    if (!config.temporal.address) throw new ConfigError([{ variable: 'TEMPORAL_ADDRESS', reason: 'required for the API alone (npm start runs everything)' }]);
+    if (!config.temporal.address)
+      throw new ConfigError([
+        { variable: 'TEMPORAL_ADDRESS', reason: 'required for the API alone (npm start runs everything)' },
+      ]);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`${err.message}\n`);
@@ -44,21 +52,35 @@ async function main(): Promise<void> {
   if (config.registerSearchAttributes) void registerSearchAttributes(client, config.temporal.namespace, logger, stack);
   routeSdkLogs(logger);
   const apiWorker = new ApiWorkerHost({
-    connect: () => connectWorkerConnection(config.temporal), client, namespace: config.temporal.namespace, taskQueue: config.taskQueue,
-    logger: logger.child({ part: 'api-worker' }), censusIntervalMs: config.censusIntervalMs,
+    connect: () => connectWorkerConnection(config.temporal),
+    client,
+    namespace: config.temporal.namespace,
+    taskQueue: config.taskQueue,
+    logger: logger.child({ part: 'api-worker' }),
+    censusIntervalMs: config.censusIntervalMs,
   });
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
   const app = createApp({
-    client, taskQueue: config.taskQueue, apiKey: config.apiKey, logger,
-    maxBodyBytes: config.maxBodyBytes, queryTimeoutMs: config.orderQueryTimeoutMs, maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy, callbacksConfigured: config.callbackSecret !== undefined,
-    temporalUiUrl: config.temporalUiUrl, apiWorkerReady: () => apiWorker.ready,
+    client,
+    taskQueue: config.taskQueue,
+    apiKey: config.apiKey,
+    logger,
+    maxBodyBytes: config.maxBodyBytes,
+    queryTimeoutMs: config.orderQueryTimeoutMs,
+    maxInflightPerUser: config.maxInflightPerUser,
+    flowPolicy: config.flow.policy,
+    callbacksConfigured: config.callbackSecret !== undefined,
+    temporalUiUrl: config.temporalUiUrl,
+    apiWorkerReady: () => apiWorker.ready,
   });
   try {
     const api = await listenApi(app, config.port, config.host);
     stack.add('API', api.close);
-    logger.info({ url: api.url, temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue }, 'API listening');
+    logger.info(
+      { url: api.url, temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue },
+      'API listening',
+    );
     if (config.apiKeyGenerated) process.stdout.write(`Development API key for this run: ${config.apiKey}\n`);
   } catch (err) {
     logger.fatal({ err: safeError(err) }, 'could not start the API');

@@ -1,5 +1,9 @@
 import type { serverOperation } from '../workflows/server-operation';
-import { cancelOperationSignal, serverOperationWorkflowId, type OperationStatus } from '../workflows/server-operation-contract';
+import {
+  cancelOperationSignal,
+  serverOperationWorkflowId,
+  type OperationStatus,
+} from '../workflows/server-operation-contract';
 import { ApiError } from './errors';
 import type { OperationsDeps } from './operation-commands';
 import { describeOperation, getOperation } from './operation-queries';
@@ -17,22 +21,38 @@ export interface CancelOperationResult {
 
 async function alreadyFinished(deps: OperationsDeps, orderId: string, operationId: string): Promise<ApiError> {
   const { status } = await getOperation(deps, orderId, operationId);
-  return new ApiError(409, 'operation_finished', `operation ${operationId} is already ${status} and can no longer be cancelled`, { orderId, operationId, status });
+  return new ApiError(
+    409,
+    'operation_finished',
+    `operation ${operationId} is already ${status} and can no longer be cancelled`,
+    { orderId, operationId, status },
+  );
 }
 
 /**
  * Asks a running operation to stop (it rolls back what it changed and ends CANCELLED): 404 for an unknown order or
  * operation, 409 `operation_finished` once it has ended, 409 `operation_rolling_back` while it undoes a failure.
  */
-export async function cancelOperation(deps: OperationsDeps, orderId: string, operationId: string, reason: string | undefined): Promise<CancelOperationResult> {
+export async function cancelOperation(
+  deps: OperationsDeps,
+  orderId: string,
+  operationId: string,
+  reason: string | undefined,
+): Promise<CancelOperationResult> {
   const execution = await describeOperation(deps.client, orderId, operationId);
   if (execution.status.name !== 'RUNNING') throw await alreadyFinished(deps, orderId, operationId);
   const { status } = await getOperation(deps, orderId, operationId);
   if (status === 'ROLLING_BACK') {
-    throw new ApiError(409, 'operation_rolling_back', `operation ${operationId} is rolling back and can no longer be cancelled`, { orderId, operationId, status });
+    throw new ApiError(
+      409,
+      'operation_rolling_back',
+      `operation ${operationId} is rolling back and can no longer be cancelled`,
+      { orderId, operationId, status },
+    );
   }
   try {
-    await deps.client.workflow.getHandle<typeof serverOperation>(serverOperationWorkflowId(orderId), operationId)
+    await deps.client.workflow
+      .getHandle<typeof serverOperation>(serverOperationWorkflowId(orderId), operationId)
       .signal(cancelOperationSignal, reason ? { reason } : {});
   } catch (err) {
     if (isWorkflowNotFound(err)) throw await alreadyFinished(deps, orderId, operationId);

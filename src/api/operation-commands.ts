@@ -1,9 +1,17 @@
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { Logger } from 'pino';
 import { isTerminal } from './order-view';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import {
-  OPERATION_MEMO, SERVER_OPERATION_WORKFLOW_TYPE, serverOperationWorkflowId, type OperationState, type ServerOperationInput,
+  OPERATION_MEMO,
+  SERVER_OPERATION_WORKFLOW_TYPE,
+  serverOperationWorkflowId,
+  type OperationState,
+  type ServerOperationInput,
 } from '../workflows/server-operation-contract';
 import type { serverOperation } from '../workflows/server-operation';
 import { ApiError } from './errors';
@@ -25,7 +33,11 @@ export interface OperationsDeps {
  * Starts `serverOperation` under the server's workflow id: refused (WorkflowExecutionAlreadyStartedError) while
  * another operation on the same server runs; a finished one's id is reused for the next operation.
  */
-export function startServerOperation(client: Client, taskQueue: string, input: ServerOperationInput): Promise<WorkflowHandleWithFirstExecutionRunId<typeof serverOperation>> {
+export function startServerOperation(
+  client: Client,
+  taskQueue: string,
+  input: ServerOperationInput,
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof serverOperation>> {
   return client.workflow.start<typeof serverOperation>(SERVER_OPERATION_WORKFLOW_TYPE, {
     taskQueue,
     workflowId: serverOperationWorkflowId(input.orderId),
@@ -40,10 +52,20 @@ export function startServerOperation(client: Client, taskQueue: string, input: S
 function refuseForOrder(order: OrderFacts, body: OperationBody): void {
   const { orderId, status } = order;
   if (!isTerminal(status)) {
-    throw new ApiError(409, 'order_not_active', `order ${orderId} is ${status}: ${body.operation === 'delete' ? 'cancel it instead' : 'it has no server yet'}`, { orderId, status });
+    throw new ApiError(
+      409,
+      'order_not_active',
+      `order ${orderId} is ${status}: ${body.operation === 'delete' ? 'cancel it instead' : 'it has no server yet'}`,
+      { orderId, status },
+    );
   }
   if (body.operation !== 'delete' && (status !== 'ACTIVE' || order.serverId === null)) {
-    throw new ApiError(409, 'order_not_active', `order ${orderId} is ${status} and has no server to ${body.operation}`, { orderId, status });
+    throw new ApiError(
+      409,
+      'order_not_active',
+      `order ${orderId} is ${status} and has no server to ${body.operation}`,
+      { orderId, status },
+    );
   }
 }
 
@@ -57,15 +79,27 @@ async function refuseIfDeleted(client: Client, orderId: string): Promise<void> {
   if (!latest || latest.status.name !== 'COMPLETED' || operationOf(latest) !== 'delete') return;
   const state: OperationState = await handle.result();
   if (state.deprovisioned) {
-    throw new ApiError(409, 'server_deleted', `the server of order ${orderId} was deleted by operation ${latest.runId}`, { orderId, operationId: latest.runId });
+    throw new ApiError(
+      409,
+      'server_deleted',
+      `the server of order ${orderId} was deleted by operation ${latest.runId}`,
+      { orderId, operationId: latest.runId },
+    );
   }
 }
 
 async function inProgress(client: Client, orderId: string): Promise<ApiError> {
   const running = await client.workflow.getHandle(serverOperationWorkflowId(orderId)).describe();
-  return new ApiError(409, 'operation_in_progress', `operation ${running.runId} (${operationOf(running) ?? 'unknown'}) is still running on the server of order ${orderId}`, {
-    orderId, operationId: running.runId, operation: operationOf(running),
-  });
+  return new ApiError(
+    409,
+    'operation_in_progress',
+    `operation ${running.runId} (${operationOf(running) ?? 'unknown'}) is still running on the server of order ${orderId}`,
+    {
+      orderId,
+      operationId: running.runId,
+      operation: operationOf(running),
+    },
+  );
 }
 
 /**
@@ -73,13 +107,21 @@ async function inProgress(client: Client, orderId: string): Promise<ApiError> {
  * ACTIVE (a delete is also accepted for a FAILED or CANCELLED order, to remove what a failed rollback left), 409
  * `server_deleted` after a completed delete, 409 `operation_in_progress` while another operation runs.
  */
-export async function requestOperation(deps: OperationsDeps, orderId: string, body: OperationBody): Promise<OperationAccepted> {
+export async function requestOperation(
+  deps: OperationsDeps,
+  orderId: string,
+  body: OperationBody,
+): Promise<OperationAccepted> {
   const { client } = deps;
   const order = await readOrderFacts(client, orderId, deps.queryTimeoutMs);
   refuseForOrder(order, body);
   if (body.operation !== 'delete') await refuseIfDeleted(client, orderId);
   const input: ServerOperationInput = {
-    orderId, serverId: order.serverId, operation: body.operation, tier: order.tier, userId: order.userId,
+    orderId,
+    serverId: order.serverId,
+    operation: body.operation,
+    tier: order.tier,
+    userId: order.userId,
     ...(body.operation === 'resize' ? { build: body.build } : {}),
   };
   let handle: WorkflowHandleWithFirstExecutionRunId<typeof serverOperation>;
@@ -90,6 +132,16 @@ export async function requestOperation(deps: OperationsDeps, orderId: string, bo
     throw err;
   }
   const operationId = handle.firstExecutionRunId;
-  deps.logger.info({ orderId, serverId: order.serverId, operation: body.operation, operationId }, 'server operation started');
-  return { operationId, orderId, serverId: order.serverId, operation: body.operation, status: 'RUNNING', links: operationLinks(orderId, operationId) };
+  deps.logger.info(
+    { orderId, serverId: order.serverId, operation: body.operation, operationId },
+    'server operation started',
+  );
+  return {
+    operationId,
+    orderId,
+    serverId: order.serverId,
+    operation: body.operation,
+    status: 'RUNNING',
+    links: operationLinks(orderId, operationId),
+  };
 }

@@ -1,5 +1,14 @@
 import type { Client } from '@temporalio/client';
-import { TIERS, TierAttribute, UserIdAttribute, orderStateQuery, orderWorkflowId, type OrderState, type RecordedStatus, type Tier } from '../workflows/contract';
+import {
+  TIERS,
+  TierAttribute,
+  UserIdAttribute,
+  orderStateQuery,
+  orderWorkflowId,
+  type OrderState,
+  type RecordedStatus,
+  type Tier,
+} from '../workflows/contract';
 import { ApiError, orderNotFound } from './errors';
 import { statusFromExecution } from './order-view';
 import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
@@ -15,7 +24,11 @@ export interface OrderFacts {
 }
 
 const fromState = (state: OrderState): OrderFacts => ({
-  orderId: state.orderId, status: state.status, serverId: state.server?.id ?? null, tier: state.tier, userId: state.userId,
+  orderId: state.orderId,
+  status: state.status,
+  serverId: state.server?.id ?? null,
+  tier: state.tier,
+  userId: state.userId,
 });
 
 /**
@@ -34,7 +47,12 @@ export async function readOrderFacts(client: Client, orderId: string, queryTimeo
       return fromState(await client.withDeadline(Date.now() + queryTimeoutMs, () => handle.query(orderStateQuery)));
     } catch (err) {
       if (isTemporalUnreachable(err)) throw err;
-      throw new ApiError(503, 'order_state_unavailable', `order ${orderId} did not report its state in time; try again shortly`, { orderId });
+      throw new ApiError(
+        503,
+        'order_state_unavailable',
+        `order ${orderId} did not report its state in time; try again shortly`,
+        { orderId },
+      );
     }
   }
   const tier = described.typedSearchAttributes.get(TierAttribute);

@@ -5,14 +5,22 @@ import type { serverOperation } from '../workflows/server-operation';
 import { operationStateQuery, serverOperationWorkflowId } from '../workflows/server-operation-contract';
 import { ApiError, orderNotFound } from './errors';
 import type { OperationsDeps } from './operation-commands';
-import { viewFromOperationExecution, viewFromOperationState, type OperationExecution, type OperationView } from './operation-view';
+import {
+  viewFromOperationExecution,
+  viewFromOperationState,
+  type OperationExecution,
+  type OperationView,
+} from './operation-view';
 import { grpcCode, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
 
 /** How many of a server's operations GET /v1/orders/:id/operations lists, newest first. */
 export const OPERATION_LIST_LIMIT = 50;
 
 const operationNotFound = (orderId: string, operationId: string) =>
-  new ApiError(404, 'operation_not_found', `order ${orderId} has no operation ${operationId}`, { orderId, operationId });
+  new ApiError(404, 'operation_not_found', `order ${orderId} has no operation ${operationId}`, {
+    orderId,
+    operationId,
+  });
 
 async function orderExists(client: Client, orderId: string): Promise<boolean> {
   try {
@@ -25,7 +33,11 @@ async function orderExists(client: Client, orderId: string): Promise<boolean> {
 }
 
 /** The run `operationId` of the order's server workflow; 404 for an unknown order or operation. */
-export async function describeOperation(client: Client, orderId: string, operationId: string): Promise<OperationExecution> {
+export async function describeOperation(
+  client: Client,
+  orderId: string,
+  operationId: string,
+): Promise<OperationExecution> {
   try {
     return await client.workflow.getHandle(serverOperationWorkflowId(orderId), operationId).describe();
   } catch (err) {
@@ -36,14 +48,23 @@ export async function describeOperation(client: Client, orderId: string, operati
 
 /** Its result once completed, its `operationState` query while it runs (Temporal's records when no worker answers). */
 async function viewOf(deps: OperationsDeps, orderId: string, execution: OperationExecution): Promise<OperationView> {
-  const handle = deps.client.workflow.getHandle<typeof serverOperation>(serverOperationWorkflowId(orderId), execution.runId);
+  const handle = deps.client.workflow.getHandle<typeof serverOperation>(
+    serverOperationWorkflowId(orderId),
+    execution.runId,
+  );
   if (execution.status.name === 'COMPLETED') return viewFromOperationState(await handle.result(), 'result');
   if (execution.status.name !== 'RUNNING') return viewFromOperationExecution(orderId, execution);
   try {
-    return viewFromOperationState(await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(operationStateQuery)), 'workflow');
+    return viewFromOperationState(
+      await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(operationStateQuery)),
+      'workflow',
+    );
   } catch (err) {
     if (isTemporalUnreachable(err)) throw err;
-    deps.logger.debug({ orderId, operationId: execution.runId, reason: err instanceof Error ? err.message : String(err) }, 'operation query unanswered; using visibility');
+    deps.logger.debug(
+      { orderId, operationId: execution.runId, reason: err instanceof Error ? err.message : String(err) },
+      'operation query unanswered; using visibility',
+    );
     return viewFromOperationExecution(orderId, execution);
   }
 }
@@ -53,7 +74,10 @@ export async function getOperation(deps: OperationsDeps, orderId: string, operat
   return viewOf(deps, orderId, await describeOperation(deps.client, orderId, operationId));
 }
 
-export interface OperationList { orderId: string; operations: OperationView[] }
+export interface OperationList {
+  orderId: string;
+  operations: OperationView[];
+}
 
 /**
  * GET /v1/orders/:id/operations: the server's operations from Temporal's visibility, newest first (at most

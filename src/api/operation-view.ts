@@ -1,9 +1,15 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import {
-  OPERATION_MEMO, SERVER_OPERATIONS, type OperationState, type ServerOperationName,
+  OPERATION_MEMO,
+  SERVER_OPERATIONS,
+  type OperationState,
+  type ServerOperationName,
 } from '../workflows/server-operation-contract';
 
-export interface OperationLinks { self: string; order: string }
+export interface OperationLinks {
+  self: string;
+  order: string;
+}
 
 /**
  * GET /v1/orders/:id/operations/:operationId. `source`: `workflow` (its query answered while it runs), `result`
@@ -66,7 +72,9 @@ export function viewFromOperationExecution(orderId: string, described: Operation
     deprovisioned: false,
     deleted: null,
     released: [],
-    error: running ? null : { step: null, type: `Workflow${name}`, message: `the operation's workflow ended as ${name}` },
+    error: running
+      ? null
+      : { step: null, type: `Workflow${name}`, message: `the operation's workflow ended as ${name}` },
     compensationErrors: [],
     timeline: [],
     startedAt: described.startTime.toISOString(),

@@ -1,6 +1,12 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { z } from 'zod';
-import { OPERATOR_ACTIONS, operatorActionUpdate, orderWorkflowId, type OrderState, type RecordedStatus } from '../workflows/contract';
+import {
+  OPERATOR_ACTIONS,
+  operatorActionUpdate,
+  orderWorkflowId,
+  type OrderState,
+  type RecordedStatus,
+} from '../workflows/contract';
 import { ApiError, orderNotFound } from './errors';
 import type { OrdersDeps } from './order-queries';
 import { executionIsFinal, statusFromExecution, viewFromState, withTemporalUi, type OrderView } from './order-view';
@@ -14,7 +20,12 @@ export const orderActionBodySchema = z.strictObject({
 export type OrderActionBody = z.output<typeof orderActionBodySchema>;
 
 const notParked = (orderId: string, status: RecordedStatus, reason?: string): ApiError =>
-  new ApiError(409, 'order_not_parked', `order ${orderId} is ${status}, not NEEDS_ATTENTION${reason ? `: ${reason}` : ''}`, { orderId, status });
+  new ApiError(
+    409,
+    'order_not_parked',
+    `order ${orderId} is ${status}, not NEEDS_ATTENTION${reason ? `: ${reason}` : ''}`,
+    { orderId, status },
+  );
 
 /**
  * Applies an operator action to a parked order through the workflow's `operatorAction` update and answers with the
@@ -31,7 +42,8 @@ export async function applyOrderAction(deps: OrdersDeps, orderId: string, body: 
   try {
     state = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: body.action, note: body.note }] });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw notParked(orderId, statusFromExecution(await handle.describe()), err.cause?.message);
+    if (err instanceof WorkflowUpdateFailedError)
+      throw notParked(orderId, statusFromExecution(await handle.describe()), err.cause?.message);
     if (isWorkflowNotFound(err)) throw notParked(orderId, statusFromExecution(await handle.describe()));
     throw err;
   }

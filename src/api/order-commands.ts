@@ -2,8 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Priority } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError, type WorkflowExecutionDescription } from '@temporalio/client';
 import {
-  PROVISION_WORKFLOW_TYPE, OrderStatusAttribute, TierAttribute, UserIdAttribute, cancelOrderSignal, orderWorkflowId,
-  type Order, type ProvisionOptions, type RecordedStatus,
+  PROVISION_WORKFLOW_TYPE,
+  OrderStatusAttribute,
+  TierAttribute,
+  UserIdAttribute,
+  cancelOrderSignal,
+  orderWorkflowId,
+  type Order,
+  type ProvisionOptions,
+  type RecordedStatus,
 } from '../workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import { ApiError, orderNotFound } from './errors';
@@ -14,8 +21,7 @@ import type { CreateOrderBody } from './schemas';
 import { isWorkflowNotFound } from './temporal-errors';
 
 export type CreateOrderResult =
-  | { created: true; orderId: string; status: 'QUEUED'; links: OrderLinks }
-  | { created: false; order: OrderView };
+  { created: true; orderId: string; status: 'QUEUED'; links: OrderLinks } | { created: false; order: OrderView };
 
 function priorityOf(order: Order): Priority {
   return { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) };
@@ -52,7 +58,11 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
  */
 export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Promise<CreateOrderResult> {
   if (body.callbackUrl !== undefined && !deps.callbacksConfigured) {
-    throw new ApiError(400, 'callback_secret_not_configured', 'callbackUrl needs CALLBACK_SECRET, which this service does not have; see docs/callbacks.md');
+    throw new ApiError(
+      400,
+      'callback_secret_not_configured',
+      'callbackUrl needs CALLBACK_SECRET, which this service does not have; see docs/callbacks.md',
+    );
   }
   const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
   const fingerprint = orderFingerprint(order);
@@ -79,7 +89,10 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
   return existingOrder(deps, order, fingerprint, existing);
 }
 
-async function describeIfExists(deps: OrdersDeps, workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+async function describeIfExists(
+  deps: OrdersDeps,
+  workflowId: string,
+): Promise<WorkflowExecutionDescription | undefined> {
   try {
     return await deps.client.workflow.getHandle(workflowId).describe();
   } catch (err) {
@@ -88,21 +101,40 @@ async function describeIfExists(deps: OrdersDeps, workflowId: string): Promise<W
   }
 }
 
-async function existingOrder(deps: OrdersDeps, order: Order, fingerprint: string, existing: WorkflowExecutionDescription): Promise<CreateOrderResult> {
+async function existingOrder(
+  deps: OrdersDeps,
+  order: Order,
+  fingerprint: string,
+  existing: WorkflowExecutionDescription,
+): Promise<CreateOrderResult> {
   if (existing.memo?.[ORDER_FINGERPRINT_MEMO] !== fingerprint) {
-    throw new ApiError(409, 'order_conflict', `order ${order.orderId} already exists with a different body`, { orderId: order.orderId });
+    throw new ApiError(409, 'order_conflict', `order ${order.orderId} already exists with a different body`, {
+      orderId: order.orderId,
+    });
   }
   return { created: false, order: await getOrder(deps, order.orderId) };
 }
 
-export interface CancelOrderResult { orderId: string; status: RecordedStatus; cancelRequested: true; links: OrderLinks }
+export interface CancelOrderResult {
+  orderId: string;
+  status: RecordedStatus;
+  cancelRequested: true;
+  links: OrderLinks;
+}
 
 function alreadyFinished(orderId: string, status: RecordedStatus): ApiError {
-  return new ApiError(409, 'order_finished', `order ${orderId} is already ${status} and can no longer be cancelled`, { orderId, status });
+  return new ApiError(409, 'order_finished', `order ${orderId} is already ${status} and can no longer be cancelled`, {
+    orderId,
+    status,
+  });
 }
 
 /** Asks the order's workflow to cancel (it rolls back what it created); 409 once it has finished or is rolling back. */
-export async function cancelOrder(deps: OrdersDeps, orderId: string, reason: string | undefined): Promise<CancelOrderResult> {
+export async function cancelOrder(
+  deps: OrdersDeps,
+  orderId: string,
+  reason: string | undefined,
+): Promise<CancelOrderResult> {
   const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
   const description = await handle.describe().catch((err: unknown) => {
     throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;

@@ -11,10 +11,15 @@ type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
 const EventType = temporal.api.enums.v1.EventType;
 
 export type ActivityStatus = 'SCHEDULED' | 'STARTED' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'CANCELED';
-export type WorkflowOutcome = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'CANCELED' | 'TERMINATED' | 'CONTINUED_AS_NEW';
+export type WorkflowOutcome =
+  'RUNNING' | 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'CANCELED' | 'TERMINATED' | 'CONTINUED_AS_NEW';
 
 /** A failure without its stack trace: `cause` joins the messages of the failures beneath it. */
-export interface FailureSummary { type: string | null; message: string; cause: string | null }
+export interface FailureSummary {
+  type: string | null;
+  message: string;
+  cause: string | null;
+}
 
 /**
  * One scheduled activity. `attempt` is the attempt that ran last (null until one is known); `failure` is why it
@@ -36,7 +41,12 @@ export interface ActivityRun {
 export interface OrderHistory {
   orderId: string;
   eventCount: number;
-  workflow: { outcome: WorkflowOutcome; startedAt: string | null; closedAt: string | null; failure: FailureSummary | null };
+  workflow: {
+    outcome: WorkflowOutcome;
+    startedAt: string | null;
+    closedAt: string | null;
+    failure: FailureSummary | null;
+  };
   /** Oldest first; only the last MAX_ACTIVITIES when `truncated`. */
   activities: ActivityRun[];
   workflowTaskFailures: Array<{ at: string | null; failure: FailureSummary | null }>;
@@ -53,7 +63,8 @@ const num = (value: unknown) => (value === null || value === undefined ? 0 : Num
 
 function failureType(failure: Failure): string | null {
   if (failure.applicationFailureInfo) return failure.applicationFailureInfo.type || null;
-  if (failure.timeoutFailureInfo) return `Timeout:${temporal.api.enums.v1.TimeoutType[failure.timeoutFailureInfo.timeoutType ?? 0] ?? 'UNKNOWN'}`;
+  if (failure.timeoutFailureInfo)
+    return `Timeout:${temporal.api.enums.v1.TimeoutType[failure.timeoutFailureInfo.timeoutType ?? 0] ?? 'UNKNOWN'}`;
   if (failure.canceledFailureInfo) return 'Canceled';
   if (failure.terminatedFailureInfo) return 'Terminated';
   if (failure.activityFailureInfo) return 'ActivityFailure';
@@ -64,8 +75,13 @@ function failureType(failure: Failure): string | null {
 export function summariseFailure(failure: Failure | null | undefined): FailureSummary | null {
   if (!failure) return null;
   const causes: string[] = [];
-  for (let cause = failure.cause; cause && causes.length < 5; cause = cause.cause) if (cause.message) causes.push(cause.message);
-  return { type: failureType(failure), message: clip(failure.message ?? ''), cause: causes.length ? clip(causes.join(': ')) : null };
+  for (let cause = failure.cause; cause && causes.length < 5; cause = cause.cause)
+    if (cause.message) causes.push(cause.message);
+  return {
+    type: failureType(failure),
+    message: clip(failure.message ?? ''),
+    cause: causes.length ? clip(causes.join(': ')) : null,
+  };
 }
 
 const CLOSE: Partial<Record<number, WorkflowOutcome>> = {
@@ -77,7 +93,13 @@ const CLOSE: Partial<Record<number, WorkflowOutcome>> = {
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW]: 'CONTINUED_AS_NEW',
 };
 
-function closeActivity(runs: Map<number, ActivityRun>, event: HistoryEvent, scheduledEventId: unknown, status: ActivityStatus, failure?: Failure | null): void {
+function closeActivity(
+  runs: Map<number, ActivityRun>,
+  event: HistoryEvent,
+  scheduledEventId: unknown,
+  status: ActivityStatus,
+  failure?: Failure | null,
+): void {
   const run = runs.get(num(scheduledEventId));
   if (!run) return;
   run.status = status;
@@ -86,7 +108,11 @@ function closeActivity(runs: Map<number, ActivityRun>, event: HistoryEvent, sche
 }
 
 /** Activity runs, workflow outcome and workflow-task failures from raw history events; `pending` adds running attempts. */
-export function summariseHistory(orderId: string, events: HistoryEvent[], pending: PendingActivity[] = []): OrderHistory {
+export function summariseHistory(
+  orderId: string,
+  events: HistoryEvent[],
+  pending: PendingActivity[] = [],
+): OrderHistory {
   const runs = new Map<number, ActivityRun>();
   const workflow: OrderHistory['workflow'] = { outcome: 'RUNNING', startedAt: null, closedAt: null, failure: null };
   const workflowTaskFailures: OrderHistory['workflowTaskFailures'] = [];
@@ -100,8 +126,15 @@ export function summariseHistory(orderId: string, events: HistoryEvent[], pendin
     } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
       const attrs = event.activityTaskScheduledEventAttributes;
       runs.set(num(event.eventId), {
-        scheduledEventId: num(event.eventId), activityId: attrs?.activityId ?? '', activityType: attrs?.activityType?.name ?? '',
-        status: 'SCHEDULED', attempt: null, scheduledAt: timeOf(event.eventTime), startedAt: null, closedAt: null, failure: null,
+        scheduledEventId: num(event.eventId),
+        activityId: attrs?.activityId ?? '',
+        activityType: attrs?.activityType?.name ?? '',
+        status: 'SCHEDULED',
+        attempt: null,
+        scheduledAt: timeOf(event.eventTime),
+        startedAt: null,
+        closedAt: null,
+        failure: null,
       });
     } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
       const attrs = event.activityTaskStartedEventAttributes;
@@ -122,12 +155,17 @@ export function summariseHistory(orderId: string, events: HistoryEvent[], pendin
     } else if (type === EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED) {
       closeActivity(runs, event, event.activityTaskCanceledEventAttributes?.scheduledEventId, 'CANCELED');
     } else if (type === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED && workflowTaskFailures.length < MAX_TASK_FAILURES) {
-      workflowTaskFailures.push({ at: timeOf(event.eventTime), failure: summariseFailure(event.workflowTaskFailedEventAttributes?.failure) });
+      workflowTaskFailures.push({
+        at: timeOf(event.eventTime),
+        failure: summariseFailure(event.workflowTaskFailedEventAttributes?.failure),
+      });
     }
   }
   const all = [...runs.values()];
   for (const info of pending) {
-    const run = [...all].reverse().find((r) => r.activityId === info.activityId && (r.status === 'SCHEDULED' || r.status === 'STARTED'));
+    const run = [...all]
+      .reverse()
+      .find((r) => r.activityId === info.activityId && (r.status === 'SCHEDULED' || r.status === 'STARTED'));
     if (!run) continue;
     run.attempt = info.attempt ?? run.attempt;
     run.failure = summariseFailure(info.lastFailure) ?? run.failure;
@@ -137,8 +175,12 @@ export function summariseHistory(orderId: string, events: HistoryEvent[], pendin
     }
   }
   return {
-    orderId, eventCount: events.length, workflow, workflowTaskFailures,
-    activities: all.slice(-MAX_ACTIVITIES), truncated: all.length > MAX_ACTIVITIES,
+    orderId,
+    eventCount: events.length,
+    workflow,
+    workflowTaskFailures,
+    activities: all.slice(-MAX_ACTIVITIES),
+    truncated: all.length > MAX_ACTIVITIES,
   };
 }
 

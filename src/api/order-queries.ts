@@ -3,12 +3,25 @@ import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
-import { PROVISIONING_STATUSES, PROVISION_WORKFLOW_TYPE, isWaiting, orderStateQuery, orderWorkflowId } from '../workflows/contract';
+import {
+  PROVISIONING_STATUSES,
+  PROVISION_WORKFLOW_TYPE,
+  isWaiting,
+  orderStateQuery,
+  orderWorkflowId,
+} from '../workflows/contract';
 import type { FlowPolicy } from '../workflows/flow-contract';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
 import type { Admission } from './admission';
-import { summaryFromExecution, viewFromExecution, viewFromState, withTemporalUi, type OrderSummary, type OrderView } from './order-view';
+import {
+  summaryFromExecution,
+  viewFromExecution,
+  viewFromState,
+  withTemporalUi,
+  type OrderSummary,
+  type OrderView,
+} from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
 import { grpcCode, isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
@@ -41,24 +54,36 @@ async function describe(handle: Handle, orderId: string) {
   }
 }
 
-async function currentView(deps: OrdersDeps, handle: Handle, orderId: string): Promise<{ view: OrderView; startTime?: Date }> {
+async function currentView(
+  deps: OrdersDeps,
+  handle: Handle,
+  orderId: string,
+): Promise<{ view: OrderView; startTime?: Date }> {
   try {
     const state = await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(orderStateQuery));
     return { view: viewFromState(state) };
   } catch (err) {
     if (isWorkflowNotFound(err)) throw orderNotFound(orderId);
     if (isTemporalUnreachable(err)) throw err;
-    deps.logger.debug({ orderId, reason: err instanceof Error ? err.message : String(err) }, 'state query unanswered; using visibility');
+    deps.logger.debug(
+      { orderId, reason: err instanceof Error ? err.message : String(err) },
+      'state query unanswered; using visibility',
+    );
   }
   const described = await describe(handle, orderId);
   return { view: viewFromExecution(described), startTime: described.startTime };
 }
 
-async function withQueuePlace(deps: OrdersDeps, handle: Handle, { view, startTime: known }: Awaited<ReturnType<typeof currentView>>): Promise<OrderView> {
+async function withQueuePlace(
+  deps: OrdersDeps,
+  handle: Handle,
+  { view, startTime: known }: Awaited<ReturnType<typeof currentView>>,
+): Promise<OrderView> {
   if (!isWaiting(view.status)) return view;
   try {
     const startTime = known ?? (await describe(handle, view.orderId)).startTime;
-    if (view.tier === null || view.userId === null) return { ...view, queue: { position: null, etaSeconds: null, asOf: null } };
+    if (view.tier === null || view.userId === null)
+      return { ...view, queue: { position: null, etaSeconds: null, asOf: null } };
     return { ...view, queue: await deps.queuePlace({ tier: view.tier, userId: view.userId, startTime }) };
   } catch (err) {
     if (err instanceof ApiError || isTemporalUnavailable(err)) throw err;
@@ -82,7 +107,8 @@ const inList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).jo
 export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {
   const clauses = [`WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`];
   if (filters.userId !== undefined) clauses.push(`UserId = ${filters.userId}`);
-  if (filters.status === 'PROVISIONING') clauses.push(`OrderStatus IN ${inList(['PROVISIONING', ...PROVISIONING_STATUSES])}`);
+  if (filters.status === 'PROVISIONING')
+    clauses.push(`OrderStatus IN ${inList(['PROVISIONING', ...PROVISIONING_STATUSES])}`);
   else if (filters.status) clauses.push(`OrderStatus = '${filters.status}'`);
   if (filters.tier) clauses.push(`Tier = '${filters.tier}'`);
   return clauses.join(' AND ');
@@ -91,7 +117,9 @@ export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'statu
 const queryTag = (query: string) => createHash('sha256').update(query).digest('base64url').slice(0, 16);
 
 function encodeCursor(query: string, token: Uint8Array): string {
-  return Buffer.from(JSON.stringify({ q: queryTag(query), t: Buffer.from(token).toString('base64') })).toString('base64url');
+  return Buffer.from(JSON.stringify({ q: queryTag(query), t: Buffer.from(token).toString('base64') })).toString(
+    'base64url',
+  );
 }
 
 function invalidCursor(reason: string): ApiError {
@@ -106,12 +134,16 @@ function decodeCursor(query: string, cursor: string | undefined): Buffer | undef
   } catch {
     throw invalidCursor('must be a cursor returned by a previous page');
   }
-  if (typeof decoded.t !== 'string' || typeof decoded.q !== 'string') throw invalidCursor('must be a cursor returned by a previous page');
+  if (typeof decoded.t !== 'string' || typeof decoded.q !== 'string')
+    throw invalidCursor('must be a cursor returned by a previous page');
   if (decoded.q !== queryTag(query)) throw invalidCursor('belongs to a listing with other filters');
   return Buffer.from(decoded.t, 'base64');
 }
 
-export interface OrderPage { orders: OrderSummary[]; nextCursor: string | null }
+export interface OrderPage {
+  orders: OrderSummary[];
+  nextCursor: string | null;
+}
 
 /**
  * One page of orders through Temporal visibility, in Temporal's default order: running orders first, newest first,
@@ -121,17 +153,28 @@ export async function listOrders(deps: OrdersDeps, params: ListOrdersQuery): Pro
   const query = visibilityQuery(params);
   const nextPageToken = decodeCursor(query, params.cursor);
   const { client } = deps;
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace, query, pageSize: params.limit, nextPageToken,
-  }).catch((err: unknown) => {
-    if (nextPageToken && grpcCode(err) === status.INVALID_ARGUMENT) throw invalidCursor('is no longer valid; start from the first page');
-    throw err;
-  });
-  const infos = await Promise.all(response.executions.map((raw) =>
-    executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace)));
+  const response = await client.workflowService
+    .listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize: params.limit,
+      nextPageToken,
+    })
+    .catch((err: unknown) => {
+      if (nextPageToken && grpcCode(err) === status.INVALID_ARGUMENT)
+        throw invalidCursor('is no longer valid; start from the first page');
+      throw err;
+    });
+  const infos = await Promise.all(
+    response.executions.map((raw) =>
+      executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace),
+    ),
+  );
   const token = response.nextPageToken;
   return {
-    orders: infos.slice(0, params.limit).map((info) => withTemporalUi(summaryFromExecution(info), deps.temporalUiUrl, client.options.namespace)),
+    orders: infos
+      .slice(0, params.limit)
+      .map((info) => withTemporalUi(summaryFromExecution(info), deps.temporalUiUrl, client.options.namespace)),
     nextCursor: token && token.length > 0 ? encodeCursor(query, token) : null,
   };
 }

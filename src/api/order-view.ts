@@ -1,8 +1,22 @@
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import type { TypedSearchAttributes } from '@temporalio/common';
 import {
-  ORDER_STATUSES, OrderStatusAttribute, RECORDED_STATUSES, TERMINAL_STATUSES, TIERS, TierAttribute, UserIdAttribute, orderWorkflowId,
-  type CallbackRecord, type OrderError, type OrderState, type ParkedOrder, type ProvisionedServer, type RecordedStatus, type Step, type Tier,
+  ORDER_STATUSES,
+  OrderStatusAttribute,
+  RECORDED_STATUSES,
+  TERMINAL_STATUSES,
+  TIERS,
+  TierAttribute,
+  UserIdAttribute,
+  orderWorkflowId,
+  type CallbackRecord,
+  type OrderError,
+  type OrderState,
+  type ParkedOrder,
+  type ProvisionedServer,
+  type RecordedStatus,
+  type Step,
+  type Tier,
   type TimelineEntry,
 } from '../workflows/contract';
 
@@ -16,7 +30,11 @@ export interface OrderLinks {
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
 
 /** Where a waiting order stands; `asOf` is when the queue census it comes from was taken (null: no census yet). */
-export interface OrderQueueView { position: number | null; etaSeconds: number | null; asOf: string | null }
+export interface OrderQueueView {
+  position: number | null;
+  etaSeconds: number | null;
+  asOf: string | null;
+}
 
 /**
  * GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did
@@ -77,22 +95,41 @@ export function temporalUiLink(baseUrl: string, namespace: string, workflowId: s
 }
 
 /** The view or summary with `links.temporalUi` added when a Temporal UI base URL is configured. */
-export function withTemporalUi<T extends { orderId: string; links: OrderLinks }>(item: T, baseUrl: string | undefined, namespace: string): T {
+export function withTemporalUi<T extends { orderId: string; links: OrderLinks }>(
+  item: T,
+  baseUrl: string | undefined,
+  namespace: string,
+): T {
   if (!baseUrl) return item;
-  return { ...item, links: { ...item.links, temporalUi: temporalUiLink(baseUrl, namespace, orderWorkflowId(item.orderId)) } };
+  return {
+    ...item,
+    links: { ...item.links, temporalUi: temporalUiLink(baseUrl, namespace, orderWorkflowId(item.orderId)) },
+  };
 }
 
 export function orderIdOf(workflowId: string): string {
   return workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
 }
 
-export const isTerminal = (status: RecordedStatus): boolean => (TERMINAL_STATUSES as readonly RecordedStatus[]).includes(status);
+export const isTerminal = (status: RecordedStatus): boolean =>
+  (TERMINAL_STATUSES as readonly RecordedStatus[]).includes(status);
 
 export function viewFromState(state: OrderState): OrderView {
   return {
-    orderId: state.orderId, status: state.status, tier: state.tier, userId: state.userId, step: state.step,
-    server: state.server, error: state.error, compensationErrors: state.compensationErrors ?? [], timeline: state.timeline,
-    createdAt: state.createdAt, updatedAt: state.updatedAt, source: 'workflow', queue: null, links: orderLinks(state.orderId),
+    orderId: state.orderId,
+    status: state.status,
+    tier: state.tier,
+    userId: state.userId,
+    step: state.step,
+    server: state.server,
+    error: state.error,
+    compensationErrors: state.compensationErrors ?? [],
+    timeline: state.timeline,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    source: 'workflow',
+    queue: null,
+    links: orderLinks(state.orderId),
     ...(state.parked ? { parked: state.parked } : {}),
     ...(state.callbacks?.length ? { callbacks: state.callbacks } : {}),
   };
@@ -100,7 +137,9 @@ export function viewFromState(state: OrderState): OrderView {
 
 function recordedStatus(facts: ExecutionFacts): RecordedStatus | undefined {
   const value = facts.typedSearchAttributes.get(OrderStatusAttribute) ?? '';
-  return [...ORDER_STATUSES, ...RECORDED_STATUSES].includes(value as RecordedStatus) ? (value as RecordedStatus) : undefined;
+  return [...ORDER_STATUSES, ...RECORDED_STATUSES].includes(value as RecordedStatus)
+    ? (value as RecordedStatus)
+    : undefined;
 }
 
 /** The order status from the OrderStatus search attribute, corrected by how the execution itself ended. */
@@ -149,8 +188,19 @@ export function summaryFromExecution(facts: ExecutionFacts): OrderSummary {
 export function viewFromExecution(facts: ExecutionFacts): OrderView {
   const summary = summaryFromExecution(facts);
   return {
-    orderId: summary.orderId, status: summary.status, tier: summary.tier, userId: summary.userId, step: null, server: null,
-    error: abnormalEnd(facts), compensationErrors: [], timeline: [], createdAt: summary.createdAt,
-    updatedAt: summary.closedAt ?? summary.createdAt, source: 'visibility', queue: null, links: summary.links,
+    orderId: summary.orderId,
+    status: summary.status,
+    tier: summary.tier,
+    userId: summary.userId,
+    step: null,
+    server: null,
+    error: abnormalEnd(facts),
+    compensationErrors: [],
+    timeline: [],
+    createdAt: summary.createdAt,
+    updatedAt: summary.closedAt ?? summary.createdAt,
+    source: 'visibility',
+    queue: null,
+    links: summary.links,
   };
 }

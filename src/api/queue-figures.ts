@@ -4,7 +4,13 @@ import { safeError } from '../logger';
 import { Cached } from '../metrics/cached';
 import type { FlowPolicy } from '../workflows/flow-contract';
 import { CensusReader, type CensusReading } from '../queue-reads/census-reader';
-import { flowPriorityModel, queuePlace, type PriorityModel, type QueuePlace, type WaitingOrderFacts } from './queue-position';
+import {
+  flowPriorityModel,
+  queuePlace,
+  type PriorityModel,
+  type QueuePlace,
+  type WaitingOrderFacts,
+} from './queue-position';
 import { providerBudgetSecondsPerOrder, serviceRate, type ServiceRate } from './service-rate';
 
 const BUDGET_CACHE_MS = 10_000;
@@ -19,18 +25,27 @@ export class QueueFigures {
   private readonly budget: Cached<number | null>;
   private readonly model: PriorityModel;
 
-  constructor(client: Client, taskQueue: string, policy: FlowPolicy | undefined, private readonly logger: Logger, censusCacheMs?: number) {
+  constructor(
+    client: Client,
+    taskQueue: string,
+    policy: FlowPolicy | undefined,
+    private readonly logger: Logger,
+    censusCacheMs?: number,
+  ) {
     this.census = new CensusReader(client, taskQueue, { cacheMs: censusCacheMs });
     this.model = flowPriorityModel(policy);
     this.budget = new Cached(() => providerBudgetSecondsPerOrder(client, taskQueue), BUDGET_CACHE_MS);
   }
 
   async serviceRate(reading?: CensusReading): Promise<ServiceRate> {
-    const budget = await this.budget.get().then((b) => b.value, (err: unknown) => {
-      this.logger.debug({ err: safeError(err) }, 'provider budget unknown');
-      return null;
-    });
-    return serviceRate((reading ?? await this.census.read()).census, budget);
+    const budget = await this.budget.get().then(
+      (b) => b.value,
+      (err: unknown) => {
+        this.logger.debug({ err: safeError(err) }, 'provider budget unknown');
+        return null;
+      },
+    );
+    return serviceRate((reading ?? (await this.census.read())).census, budget);
   }
 
   /** Position and ETA of a waiting order; nulls while no census is known. */

@@ -26,7 +26,13 @@ export interface FlowControlView extends Partial<Omit<FlowSnapshot, 'taskQueue'>
 export interface QueueOverview {
   generatedAt: string;
   /** Where `backlog`, `inProgress` and `service` come from: the queue census, taken every `intervalSeconds`. */
-  census: { state: CensusReading['state']; takenAt: string | null; ageSeconds: number | null; intervalSeconds: number | null; truncated: boolean };
+  census: {
+    state: CensusReading['state'];
+    takenAt: string | null;
+    ageSeconds: number | null;
+    intervalSeconds: number | null;
+    truncated: boolean;
+  };
   backlog: { total: number; byTier: Record<Tier, TierBacklog>; byStatus: Record<WaitingStatus, number> };
   inProgress: { total: number; byStatus: Record<InProgressStatus, number> };
   service: ServiceRate;
@@ -50,20 +56,34 @@ export interface QueueOverviewDeps {
 
 const sum = (values: number[]) => values.reduce((total, n) => total + n, 0);
 
-const count = (census: QueueCensus | null, status: RecordedStatus, tier: Tier): number => census?.running.byStatusTier[status]?.[tier] ?? 0;
+const count = (census: QueueCensus | null, status: RecordedStatus, tier: Tier): number =>
+  census?.running.byStatusTier[status]?.[tier] ?? 0;
 
 function backlog(census: QueueCensus | null): QueueOverview['backlog'] {
-  const byTier = Object.fromEntries(TIERS.map((tier) => {
-    const counts = WAITING_STATUSES.map((status) => count(census, status, tier));
-    return [tier, { ...Object.fromEntries(WAITING_STATUSES.map((status, s) => [status, counts[s]])), total: sum(counts) }];
-  })) as Record<Tier, TierBacklog>;
-  const byStatus = Object.fromEntries(WAITING_STATUSES.map((status) => [status, sum(TIERS.map((tier) => count(census, status, tier)))])) as Record<WaitingStatus, number>;
+  const byTier = Object.fromEntries(
+    TIERS.map((tier) => {
+      const counts = WAITING_STATUSES.map((status) => count(census, status, tier));
+      return [
+        tier,
+        { ...Object.fromEntries(WAITING_STATUSES.map((status, s) => [status, counts[s]])), total: sum(counts) },
+      ];
+    }),
+  ) as Record<Tier, TierBacklog>;
+  const byStatus = Object.fromEntries(
+    WAITING_STATUSES.map((status) => [status, sum(TIERS.map((tier) => count(census, status, tier)))]),
+  ) as Record<WaitingStatus, number>;
   return { total: sum(Object.values(byStatus)), byTier, byStatus };
 }
 
 function inProgress(census: QueueCensus | null): QueueOverview['inProgress'] {
   const counts = IN_PROGRESS_STATUSES.map((status) => sum(TIERS.map((tier) => count(census, status, tier))));
-  return { total: sum(counts), byStatus: Object.fromEntries(IN_PROGRESS_STATUSES.map((s, i) => [s, counts[i]])) as Record<InProgressStatus, number> };
+  return {
+    total: sum(counts),
+    byStatus: Object.fromEntries(IN_PROGRESS_STATUSES.map((s, i) => [s, counts[i]])) as Record<
+      InProgressStatus,
+      number
+    >,
+  };
 }
 
 async function flowControl(deps: QueueOverviewDeps): Promise<FlowControlView> {
@@ -81,7 +101,11 @@ async function flowControl(deps: QueueOverviewDeps): Promise<FlowControlView> {
   return { state: fresh ? 'reporting' : 'stale', ...view };
 }
 
-async function taskQueue(deps: QueueOverviewDeps, name: string, kind: TaskQueueStats['kind']): Promise<TaskQueueStats | null> {
+async function taskQueue(
+  deps: QueueOverviewDeps,
+  name: string,
+  kind: TaskQueueStats['kind'],
+): Promise<TaskQueueStats | null> {
   try {
     return await describeTaskQueueStats(deps.client, name, kind);
   } catch (err) {
@@ -100,21 +124,31 @@ export async function queueOverview(deps: QueueOverviewDeps): Promise<QueueOverv
   const reading = await deps.figures.census.read();
   const { census } = reading;
   const [service, flow, workflowQueue, activityQueue, providerQueue, planningQueue] = await Promise.all([
-    deps.figures.serviceRate(reading), flowControl(deps),
-    taskQueue(deps, deps.taskQueue, 'workflow'), taskQueue(deps, deps.taskQueue, 'activity'), taskQueue(deps, provider, 'activity'),
+    deps.figures.serviceRate(reading),
+    flowControl(deps),
+    taskQueue(deps, deps.taskQueue, 'workflow'),
+    taskQueue(deps, deps.taskQueue, 'activity'),
+    taskQueue(deps, provider, 'activity'),
     taskQueue(deps, planningTaskQueue(deps.taskQueue), 'activity'),
   ]);
   return {
     generatedAt: new Date().toISOString(),
     census: {
-      state: reading.state, takenAt: census?.takenAt ?? null, ageSeconds: reading.ageSeconds,
-      intervalSeconds: census ? census.intervalMs / 1000 : null, truncated: census?.running.truncated ?? false,
+      state: reading.state,
+      takenAt: census?.takenAt ?? null,
+      ageSeconds: reading.ageSeconds,
+      intervalSeconds: census ? census.intervalMs / 1000 : null,
+      truncated: census?.running.truncated ?? false,
     },
     backlog: backlog(census),
     inProgress: inProgress(census),
     service,
     limits: { maxInflightPerUser: deps.maxInflightPerUser },
     flowControl: flow,
-    taskQueues: { orders: { workflow: workflowQueue, activity: activityQueue }, provider: providerQueue, planning: planningQueue },
+    taskQueues: {
+      orders: { workflow: workflowQueue, activity: activityQueue },
+      provider: providerQueue,
+      planning: planningQueue,
+    },
   };
 }

@@ -1,6 +1,11 @@
 import { waitingOrder, type QueueCensus } from '../workflows/census-contract';
 import type { Tier } from '../workflows/contract';
-import { DEFAULT_FLOW_POLICY, PROMOTED_PRIORITY_KEY, TIER_PRIORITY_KEY, type FlowPolicy } from '../workflows/flow-contract';
+import {
+  DEFAULT_FLOW_POLICY,
+  PROMOTED_PRIORITY_KEY,
+  TIER_PRIORITY_KEY,
+  type FlowPolicy,
+} from '../workflows/flow-contract';
 import type { ServiceRate } from './service-rate';
 
 /** `queue` of GET /v1/orders/:id while the order waits. */
@@ -39,13 +44,17 @@ export interface WaitingOrderFacts {
 }
 
 /** Where an order stands now: its effective priority and when it entered it. */
-interface Standing { level: number; enteredMs: number }
+interface Standing {
+  level: number;
+  enteredMs: number;
+}
 
 const promotable = (model: PriorityModel, tier: Tier) => model.priorityOf(tier) > model.promotedPriority;
 
 function standing(model: PriorityModel, tier: Tier, startMs: number, nowMs: number): Standing {
   const wait = model.maxQueueWaitMs(tier);
-  if (promotable(model, tier) && nowMs - startMs >= wait) return { level: model.promotedPriority, enteredMs: startMs + wait };
+  if (promotable(model, tier) && nowMs - startMs >= wait)
+    return { level: model.promotedPriority, enteredMs: startMs + wait };
   return { level: model.priorityOf(tier), enteredMs: startMs };
 }
 
@@ -56,7 +65,13 @@ function standing(model: PriorityModel, tier: Tier, startMs: number, nowMs: numb
  * priority through (Temporal's fairness keys serve users in turn). The census is at most a couple of intervals old
  * (`asOf`); an order that entered after it is counted from the census as it was.
  */
-export function queuePlace(census: QueueCensus, model: PriorityModel, me: WaitingOrderFacts, rate: ServiceRate, nowMs = Date.now()): QueuePlace {
+export function queuePlace(
+  census: QueueCensus,
+  model: PriorityModel,
+  me: WaitingOrderFacts,
+  rate: ServiceRate,
+  nowMs = Date.now(),
+): QueuePlace {
   const myStart = me.startTime.getTime();
   const mine = standing(model, me.tier, myStart, nowMs);
   let ahead = 0;

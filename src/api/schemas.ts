@@ -15,7 +15,9 @@ export const createOrderBodySchema = z.strictObject({
   tier: z.enum(TIERS),
   name: z.string().trim().min(1, 'must not be empty').max(191),
   eggId: id(),
-  environment: z.record(z.string().min(1).max(191), z.string().max(4096)).optional()
+  environment: z
+    .record(z.string().min(1).max(191), z.string().max(4096))
+    .optional()
     .refine((env) => env === undefined || Object.keys(env).length <= 100, 'at most 100 variables'),
   limits: z.strictObject({
     memory: int(0),
@@ -30,7 +32,10 @@ export const createOrderBodySchema = z.strictObject({
     allocations: int(0),
   }),
   locationIds: z.array(id()).min(1, 'must contain at least one location id').max(50),
-  callbackUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048).optional(),
+  callbackUrl: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .max(2048)
+    .optional(),
 });
 export type CreateOrderBody = z.output<typeof createOrderBodySchema>;
 
@@ -38,18 +43,21 @@ export const orderParamsSchema = z.object({ id: orderIdSchema });
 
 export const cancelOrderBodySchema = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
 
-const queryInt = (min: number, max: number) => z.string()
-  .regex(/^\d+$/, 'must be a whole number')
-  .transform(Number)
-  .pipe(z.number().int().min(min).max(max));
+const queryInt = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
 
 export const listOrdersQuerySchema = z.strictObject({
   userId: queryInt(1, MAX_INT).optional(),
-  status: z.enum(RECORDED_STATUSES as [RecordedStatus, ...RecordedStatus[]], {
-    error: `must be one of ${RECORDED_STATUSES.join(', ')} (listings show the provisioning steps together as PROVISIONING)`,
-  }).optional(),
+  status: z
+    .enum(RECORDED_STATUSES as [RecordedStatus, ...RecordedStatus[]], {
+      error: `must be one of ${RECORDED_STATUSES.join(', ')} (listings show the provisioning steps together as PROVISIONING)`,
+    })
+    .optional(),
   tier: z.enum(TIERS).optional(),
   limit: queryInt(1, 100).default(20),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page')
+    .optional(),
 });
 export type ListOrdersQuery = z.output<typeof listOrdersQuerySchema>;

@@ -23,13 +23,25 @@ export function serviceRate(census: QueueCensus | null, budgetSecondsPerOrder: n
   const windowSeconds = (census?.served.windowMs ?? 600_000) / 1000;
   const completed = census?.served.count ?? 0;
   if (completed > 0) {
-    return { perOrderSeconds: Math.max(windowSeconds / completed, budgetSecondsPerOrder ?? 0), source: 'completions', windowSeconds, completedInWindow: completed };
+    return {
+      perOrderSeconds: Math.max(windowSeconds / completed, budgetSecondsPerOrder ?? 0),
+      source: 'completions',
+      windowSeconds,
+      completedInWindow: completed,
+    };
   }
-  return { perOrderSeconds: budgetSecondsPerOrder, source: budgetSecondsPerOrder === null ? null : 'provider-budget', windowSeconds, completedInWindow: 0 };
+  return {
+    perOrderSeconds: budgetSecondsPerOrder,
+    source: budgetSecondsPerOrder === null ? null : 'provider-budget',
+    windowSeconds,
+    completedInWindow: 0,
+  };
 }
 
 /** Provider task-queue dispatches one order needs at least: its steps that call the panel (retries add more). */
-export const PROVIDER_CALLS_PER_ORDER = STEPS.filter((step) => (PROVIDER_ACTIVITIES as readonly string[]).includes(step)).length;
+export const PROVIDER_CALLS_PER_ORDER = STEPS.filter((step) =>
+  (PROVIDER_ACTIVITIES as readonly string[]).includes(step),
+).length;
 
 /** Seconds per order the provider task queue's dispatch rate limit allows; null when it has none (or says nothing). */
 export async function providerBudgetSecondsPerOrder(client: Client, taskQueue: string): Promise<number | null> {

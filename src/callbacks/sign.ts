@@ -8,7 +8,12 @@ export function callbackSignature(secret: string, timestamp: number | string, bo
 }
 
 /** The signing headers of one delivery attempt of event `eventId` with `body`, stamped `nowSeconds`. */
-export function callbackHeaders(secret: string, eventId: string, body: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function callbackHeaders(
+  secret: string,
+  eventId: string,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   return {
     [CALLBACK_HEADERS.signature]: callbackSignature(secret, nowSeconds, body),
     [CALLBACK_HEADERS.timestamp]: String(nowSeconds),

@@ -39,14 +39,22 @@ export function verifyCallback(input: VerifyInput): VerifyResult {
   }
   const expected = Buffer.from(callbackSignature(input.secret, timestamp, input.body));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'bad_signature' };
   return { ok: true, eventId };
 }
 
 /** verifyCallback with the signature, timestamp and event id read from Node-style (lower-cased) request headers. */
-export function verifyCallbackRequest(secret: string, headers: HeaderBag, body: string | Buffer, nowSeconds?: number): VerifyResult {
+export function verifyCallbackRequest(
+  secret: string,
+  headers: HeaderBag,
+  body: string | Buffer,
+  nowSeconds?: number,
+): VerifyResult {
   return verifyCallback({
-    secret, body, nowSeconds,
+    secret,
+    body,
+    nowSeconds,
     signature: header(headers, CALLBACK_HEADERS.signature),
     timestamp: header(headers, CALLBACK_HEADERS.timestamp),
     eventId: header(headers, CALLBACK_HEADERS.eventId),

@@ -30,7 +30,11 @@ export class CircuitBreaker {
   private readonly maxOpenMs: number;
   private readonly now: () => number;
 
-  constructor(readonly scope: BreakerView['scope'], readonly nodeId: number | null, options: BreakerOptions = {}) {
+  constructor(
+    readonly scope: BreakerView['scope'],
+    readonly nodeId: number | null,
+    options: BreakerOptions = {},
+  ) {
     this.threshold = options.failureThreshold ?? 5;
     this.baseOpenMs = options.openMs ?? 5_000;
     this.maxOpenMs = options.maxOpenMs ?? 120_000;

@@ -6,10 +6,16 @@ import type { CallPacer, ProviderTaskCalls } from './task-calls';
 
 /** A call refused without reaching the panel because a breaker is open. */
 export class CircuitOpenError extends Error {
-  constructor(readonly scope: 'panel' | 'node', readonly nodeId: number | null, readonly retryAfterMs: number) {
-    super(scope === 'panel'
-      ? `the panel's circuit breaker is open; next probe in ${retryAfterMs} ms`
-      : `node ${nodeId}'s circuit breaker is open; next probe in ${retryAfterMs} ms`);
+  constructor(
+    readonly scope: 'panel' | 'node',
+    readonly nodeId: number | null,
+    readonly retryAfterMs: number,
+  ) {
+    super(
+      scope === 'panel'
+        ? `the panel's circuit breaker is open; next probe in ${retryAfterMs} ms`
+        : `node ${nodeId}'s circuit breaker is open; next probe in ${retryAfterMs} ms`,
+    );
     this.name = 'CircuitOpenError';
   }
 }

@@ -15,7 +15,10 @@ export interface CatalogueOptions {
 /** An unknown egg id re-reads the eggs at most this often (a new egg shows up; a bad id cannot flood the panel). */
 const EGG_MISS_REREAD_MS = 30_000;
 
-interface Cached<T> { value: T; at: number }
+interface Cached<T> {
+  value: T;
+  at: number;
+}
 
 /**
  * The panel's catalogue as the activities of one process need it, read once and reused: nodes (with their
@@ -33,7 +36,10 @@ export class Catalogue {
   private readonly perPage: number;
   private readonly now: () => number;
 
-  constructor(private readonly provider: PterodactylClient, options: CatalogueOptions = {}) {
+  constructor(
+    private readonly provider: PterodactylClient,
+    options: CatalogueOptions = {},
+  ) {
     this.nodesTtl = options.nodesTtlMs ?? 30_000;
     this.eggsTtl = options.eggsTtlMs ?? 600_000;
     this.allocationsTtl = options.allocationsTtlMs ?? 300_000;
@@ -71,7 +77,8 @@ export class Catalogue {
   /** The egg with its variables, or undefined when no nest has it (after a fresh read). */
   async findEgg(eggId: number): Promise<EggWithVariables | undefined> {
     const age = this.eggs ? this.now() - this.eggs.at : Infinity;
-    if (this.eggs && age <= this.eggsTtl && (this.eggs.value.has(eggId) || age <= EGG_MISS_REREAD_MS)) return this.eggs.value.get(eggId);
+    if (this.eggs && age <= this.eggsTtl && (this.eggs.value.has(eggId) || age <= EGG_MISS_REREAD_MS))
+      return this.eggs.value.get(eggId);
     const value = await this.once('eggs', async () => {
       const eggs = new Map<number, EggWithVariables>();
       for (const nest of await this.provider.listNests()) {
@@ -88,7 +95,8 @@ export class Catalogue {
     const pool = this.pools.get(nodeId);
     if (pool && !refresh && this.now() - pool.at <= this.allocationsTtl) return pool.value;
     const page = await this.once(`allocations:${nodeId}`, () =>
-      this.provider.listAllocations(nodeId, { filter: { server_id: 0 }, perPage: this.perPage }));
+      this.provider.listAllocations(nodeId, { filter: { server_id: 0 }, perPage: this.perPage }),
+    );
     const value = page.items.filter((a) => !a.assigned).sort((a, b) => a.id - b.id);
     this.pools.set(nodeId, { value, at: this.now() });
     return value;

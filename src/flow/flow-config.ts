@@ -5,14 +5,26 @@ import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `1500`, `1500ms`, `30s`, `5m`, `2h` as milliseconds. */
-const duration = z.string().trim().regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, 'must be a duration such as 30s, 5m, 2h or milliseconds')
+const duration = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?(ms|s|m|h)?$/, 'must be a duration such as 30s, 5m, 2h or milliseconds')
   .transform((v) => {
     const [, n, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v) ?? [];
     return Math.round(Number(n) * UNIT_MS[unit ?? 'ms']);
   })
-  .pipe(z.number().int().min(1000, 'must be at least 1s').max(7 * 24 * 3_600_000, 'must be at most 7 days'));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1000, 'must be at least 1s')
+      .max(7 * 24 * 3_600_000, 'must be at most 7 days'),
+  );
 
-const percent = z.string().trim().regex(/^\d+(\.\d+)?%?$/, 'must be a percentage such as 10 or 10%')
+const percent = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?%?$/, 'must be a percentage such as 10 or 10%')
   .transform((v) => Number(v.replace('%', '')) / 100)
   .pipe(z.number().max(0.9, 'must be at most 90%'));
 
@@ -41,10 +53,15 @@ export interface FlowConfig {
 export const DEFAULT_INSTALL_CHECK_MS = 5000;
 
 /** Reads the flow-control variables from `env` (empty already dropped); issues name the variable, never the value. */
-export function loadFlowConfig(env: Record<string, string | undefined>): { config?: FlowConfig; issues: ConfigIssue[] } {
+export function loadFlowConfig(env: Record<string, string | undefined>): {
+  config?: FlowConfig;
+  issues: ConfigIssue[];
+} {
   const parsed = flowEnvSchema.safeParse(env);
   if (!parsed.success) {
-    return { issues: parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message })) };
+    return {
+      issues: parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? 'environment'), reason: i.message })),
+    };
   }
   const e = parsed.data;
   const d = DEFAULT_FLOW_POLICY;
@@ -55,9 +72,18 @@ export function loadFlowConfig(env: Record<string, string | undefined>): { confi
       rateReserve: e.PROVIDER_RATE_RESERVE ?? 0.1,
       installCheckMs: e.INSTALL_CHECK_INTERVAL ?? DEFAULT_INSTALL_CHECK_MS,
       policy: {
-        premium: { maxQueueWaitMs: e.QUEUE_MAX_WAIT_PREMIUM ?? d.premium.maxQueueWaitMs, capacityWaitMs: e.CAPACITY_WAIT_PREMIUM ?? d.premium.capacityWaitMs },
-        standard: { maxQueueWaitMs: e.QUEUE_MAX_WAIT_STANDARD ?? d.standard.maxQueueWaitMs, capacityWaitMs: e.CAPACITY_WAIT_STANDARD ?? d.standard.capacityWaitMs },
-        free: { maxQueueWaitMs: e.QUEUE_MAX_WAIT_FREE ?? d.free.maxQueueWaitMs, capacityWaitMs: e.CAPACITY_WAIT_FREE ?? d.free.capacityWaitMs },
+        premium: {
+          maxQueueWaitMs: e.QUEUE_MAX_WAIT_PREMIUM ?? d.premium.maxQueueWaitMs,
+          capacityWaitMs: e.CAPACITY_WAIT_PREMIUM ?? d.premium.capacityWaitMs,
+        },
+        standard: {
+          maxQueueWaitMs: e.QUEUE_MAX_WAIT_STANDARD ?? d.standard.maxQueueWaitMs,
+          capacityWaitMs: e.CAPACITY_WAIT_STANDARD ?? d.standard.capacityWaitMs,
+        },
+        free: {
+          maxQueueWaitMs: e.QUEUE_MAX_WAIT_FREE ?? d.free.maxQueueWaitMs,
+          capacityWaitMs: e.CAPACITY_WAIT_FREE ?? d.free.capacityWaitMs,
+        },
       },
     },
   };

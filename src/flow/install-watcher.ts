@@ -15,8 +15,14 @@ export interface InstallWatcherOptions {
 }
 
 /** A watched server as one request saw it (null: not on the panel under the order's external_id), and when. */
-export interface Sighting { server: Server | null; at: number }
-interface Watch { serverId: number; waiters: Array<(seen: Sighting) => void> }
+export interface Sighting {
+  server: Server | null;
+  at: number;
+}
+interface Watch {
+  serverId: number;
+  waiters: Array<(seen: Sighting) => void>;
+}
 
 /** Shortest interval between two install checks of one process. */
 export const FASTEST_CHECK_MS = 250;
@@ -42,7 +48,10 @@ export class InstallWatcher {
   private readonly batchSize: number;
   private readonly perPage: number;
 
-  constructor(private readonly provider: PterodactylClient, private readonly options: InstallWatcherOptions = {}) {
+  constructor(
+    private readonly provider: PterodactylClient,
+    private readonly options: InstallWatcherOptions = {},
+  ) {
     this.configuredIntervalMs = options.intervalMs ?? 5000;
     this.interval = this.configuredIntervalMs;
     this.batchSize = options.batchSize ?? 50;
@@ -125,7 +134,9 @@ export class InstallWatcher {
     const at = Date.now();
     try {
       const { items, pagination } = await this.provider.listServers({
-        filter: { external_id: ids.join(',') }, page: this.page, perPage: this.perPage,
+        filter: { external_id: ids.join(',') },
+        page: this.page,
+        perPage: this.perPage,
       });
       const found = new Map(items.filter((s) => s.external_id !== null).map((s) => [s.external_id as string, s]));
       const complete = pagination.total_pages <= 1;
@@ -139,7 +150,10 @@ export class InstallWatcher {
         this.cursor += ids.length;
       }
     } catch (err) {
-      this.options.logger?.debug({ err: err instanceof Error ? err.message : String(err) }, 'install watch request failed');
+      this.options.logger?.debug(
+        { err: err instanceof Error ? err.message : String(err) },
+        'install watch request failed',
+      );
     } finally {
       this.polling = false;
       this.schedule();

@@ -15,9 +15,16 @@ const resource = (capacity: number, allocated: number, reserved: number): Resour
 });
 
 /** The panel's own deployability rule (FindViableNodesService) minus what orders in flight have reserved on the node. */
-export function fits(node: PanelNode, need: { memory: number; disk: number }, reserved: { memory: number; disk: number }): boolean {
-  return node.allocated_resources.memory + reserved.memory + need.memory <= capacityOf(node.memory, node.memory_overallocate)
-    && node.allocated_resources.disk + reserved.disk + need.disk <= capacityOf(node.disk, node.disk_overallocate);
+export function fits(
+  node: PanelNode,
+  need: { memory: number; disk: number },
+  reserved: { memory: number; disk: number },
+): boolean {
+  return (
+    node.allocated_resources.memory + reserved.memory + need.memory <=
+      capacityOf(node.memory, node.memory_overallocate) &&
+    node.allocated_resources.disk + reserved.disk + need.disk <= capacityOf(node.disk, node.disk_overallocate)
+  );
 }
 
 /** Deployable: public and not in maintenance (the panel's own rule for automatic placement). */
@@ -42,7 +49,11 @@ export function nodeViews(flow: NodeViewSource): NodeCapacityView[] {
       name: node.name,
       locationId: node.location_id,
       excluded: !deployable(node),
-      memory: resource(capacityOf(node.memory, node.memory_overallocate), node.allocated_resources.memory, reserved.memory),
+      memory: resource(
+        capacityOf(node.memory, node.memory_overallocate),
+        node.allocated_resources.memory,
+        reserved.memory,
+      ),
       disk: resource(capacityOf(node.disk, node.disk_overallocate), node.allocated_resources.disk, reserved.disk),
       allocations: {
         free: flow.catalogue.knownFree(node.id),

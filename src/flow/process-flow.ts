@@ -64,7 +64,9 @@ export class ProcessFlow {
   private foreign: Reservation[] = [];
   private readonly reservationMaxAgeMs: number;
   private markDrained: () => void = () => undefined;
-  private readonly drained = new Promise<void>((resolve) => { this.markDrained = resolve; });
+  private readonly drained = new Promise<void>((resolve) => {
+    this.markDrained = resolve;
+  });
 
   constructor(options: ProcessFlowOptions) {
     this.limitPerMinute = options.limitPerMinute ?? 240;
@@ -75,10 +77,13 @@ export class ProcessFlow {
       recoveryStepMs: options.rateRecoveryStepMs,
     });
     this.capacityRefreshMs = options.capacityRefreshMs ?? 15_000;
-    this.raw = typeof options.provider === 'function' ? options.provider((info) => this.rate.observe(info)) : options.provider;
+    this.raw =
+      typeof options.provider === 'function' ? options.provider((info) => this.rate.observe(info)) : options.provider;
     this.breakers = new Breakers(options.breakers);
     this.gate = new CallGate(this.breakers, this.rate, this.meter, {
-      pacer: new CallPacer(), tasks: this.taskCalls, ratePerMinute: () => this.processCallRatePerMinute(),
+      pacer: new CallPacer(),
+      tasks: this.taskCalls,
+      ratePerMinute: () => this.processCallRatePerMinute(),
     });
     this.provider = guardProvider(this.raw, this.gate, { failFast: true });
     this.compensationProvider = guardProvider(this.raw, this.gate, { failFast: false });
@@ -140,8 +145,10 @@ export class ProcessFlow {
 
   /** True when another order (of this or another process) holds the allocation. */
   allocationHeld(allocationId: number, orderId: string): boolean {
-    return this.reservations.heldByOther(allocationId, orderId)
-      || this.foreign.some((r) => r.allocationId === allocationId && r.orderId !== orderId);
+    return (
+      this.reservations.heldByOther(allocationId, orderId) ||
+      this.foreign.some((r) => r.allocationId === allocationId && r.orderId !== orderId)
+    );
   }
 
   /** What the other processes reported (see the flow-control workflow); orders they released drop here too. */
@@ -166,7 +173,8 @@ export class ProcessFlow {
         rateLimitedLastMinute: rateLimited,
         panelLimit: info?.limit ?? null,
         panelRemaining: info?.remaining ?? null,
-        lastRateLimitedAt: this.rate.lastRateLimitedAt === null ? null : new Date(this.rate.lastRateLimitedAt).toISOString(),
+        lastRateLimitedAt:
+          this.rate.lastRateLimitedAt === null ? null : new Date(this.rate.lastRateLimitedAt).toISOString(),
         suggestedRatePerMinute: this.rate.rateAt(),
       },
       breakers: this.breakers.views(),

@@ -34,7 +34,8 @@ export function createReservationLedger(now: () => number = Date.now): Allocatio
   const byAllocation = new Map<number, Reservation>();
   const since = new Map<number, number>();
   const releasedAt = new Map<string, number>();
-  const heldBy = (orderId: string): Reservation | undefined => [...byAllocation.values()].find((r) => r.orderId === orderId);
+  const heldBy = (orderId: string): Reservation | undefined =>
+    [...byAllocation.values()].find((r) => r.orderId === orderId);
   const release = (orderId: string): number[] => {
     const released = [...byAllocation.values()].filter((r) => r.orderId === orderId).map((r) => r.allocationId);
     for (const id of released) {
@@ -79,7 +80,9 @@ export function createReservationLedger(now: () => number = Date.now): Allocatio
     },
     expire(maxAgeMs) {
       const cutoff = now() - maxAgeMs;
-      const stale = [...byAllocation.values()].filter((r) => (since.get(r.allocationId) ?? 0) < cutoff).map((r) => r.orderId);
+      const stale = [...byAllocation.values()]
+        .filter((r) => (since.get(r.allocationId) ?? 0) < cutoff)
+        .map((r) => r.orderId);
       for (const orderId of stale) release(orderId);
       return stale;
     },

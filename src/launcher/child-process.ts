@@ -1,6 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 
-export interface ChildExit { code: number | null; signal: NodeJS.Signals | null }
+export interface ChildExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 export const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
 
@@ -19,11 +22,17 @@ export function killNow(child: ChildProcess): void {
  * SIGTERM, then SIGKILL when it has not exited within `timeoutMs`; resolves with how it exited and whether it had
  * to be killed.
  */
-export async function terminate(child: ChildProcess, exited: Promise<ChildExit>, timeoutMs: number): Promise<ChildExit & { killed: boolean }> {
+export async function terminate(
+  child: ChildProcess,
+  exited: Promise<ChildExit>,
+  timeoutMs: number,
+): Promise<ChildExit & { killed: boolean }> {
   if (hasExited(child)) return { ...(await exited), killed: false };
   child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
   const outcome = await Promise.race([exited, timeout]);
   clearTimeout(timer);
   if (outcome !== 'timeout') return { ...outcome, killed: false };

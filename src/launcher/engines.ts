@@ -26,7 +26,8 @@ export const ENGINES = {
 } as const;
 
 /** How to run an engine: a binary on disk, or the SDK's cached download (machines with internet, no Go or Java). */
-export type EngineExecutable = { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir: string };
+export type EngineExecutable =
+  { type: 'existing-path'; path: string } | { type: 'cached-download'; downloadDir: string };
 
 const SDK_DOWNLOADS = { cli: 'temporal-sdk-typescript-', testServer: 'temporal-test-server-sdk-typescript-' };
 
@@ -47,7 +48,11 @@ function pick(override: string | undefined, local: string | undefined, prefix: s
 
 /** The Temporal CLI (dev server and UI): `TEMPORAL_CLI_PATH`, the project's build, or the SDK's download. */
 export function temporalCli(env: NodeJS.ProcessEnv = process.env): EngineExecutable {
-  return pick(env.TEMPORAL_CLI_PATH || undefined, existsSync(ENGINES.cli.binary) ? ENGINES.cli.binary : undefined, SDK_DOWNLOADS.cli);
+  return pick(
+    env.TEMPORAL_CLI_PATH || undefined,
+    existsSync(ENGINES.cli.binary) ? ENGINES.cli.binary : undefined,
+    SDK_DOWNLOADS.cli,
+  );
 }
 
 /** The time-skipping test server: `TEMPORAL_TEST_SERVER_PATH`, the project's jars, or the SDK's download. */
@@ -71,7 +76,10 @@ type DynamicConfigEntry = { value: unknown; constraints?: Record<string, unknown
  * `--dynamic-config-value KEY=JSON` arguments for the dev server from the dynamic config file, with `overrides` on top.
  * Only unconstrained values can be passed this way; a constrained entry is an error rather than silently dropped.
  */
-export function dynamicConfigArgs(overrides: Record<string, unknown> = {}, file: string = ENGINES.dynamicConfigFile): string[] {
+export function dynamicConfigArgs(
+  overrides: Record<string, unknown> = {},
+  file: string = ENGINES.dynamicConfigFile,
+): string[] {
   const config = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, DynamicConfigEntry[]>;
   const values = new Map<string, unknown>();
   for (const [key, entries] of Object.entries(config)) {
@@ -96,5 +104,8 @@ const SEARCH_ATTRIBUTE_TYPES = { KEYWORD: 'Keyword', INT: 'Int' } as const;
 
 /** `--search-attribute NAME=TYPE` arguments registering the order search attributes at the dev server's start. */
 export function searchAttributeArgs(): string[] {
-  return ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${SEARCH_ATTRIBUTE_TYPES[key.type as 'KEYWORD' | 'INT']}`]);
+  return ORDER_SEARCH_ATTRIBUTES.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${SEARCH_ATTRIBUTE_TYPES[key.type as 'KEYWORD' | 'INT']}`,
+  ]);
 }

@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
 import { safeError } from '../logger';
 
-interface Part { name: string; stop: () => Promise<void>; kill?: () => void }
+interface Part {
+  name: string;
+  stop: () => Promise<void>;
+  kill?: () => void;
+}
 
 /** What a process started, stopped newest first (API, worker, panel, client, Temporal) exactly once. */
 export class ProcessStack {

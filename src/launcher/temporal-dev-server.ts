@@ -40,9 +40,13 @@ export class EmulatorDataError extends Error {
   constructor(dbFilename: string) {
     super(
       `${dbFilename} was written by the Temporal emulator that server-queue used before it ran the official Temporal ` +
-        'server, which cannot read it. Move it away (e.g. `mv ' + dbFilename + ' ' + dbFilename + '.emulator`) and start ' +
+        'server, which cannot read it. Move it away (e.g. `mv ' +
+        dbFilename +
+        ' ' +
+        dbFilename +
+        '.emulator`) and start ' +
         'again: orders still open in it are not resumed (finish them with the previous server-queue version first if ' +
-        'they matter); the simulated panel\'s state next to it is kept.',
+        "they matter); the simulated panel's state next to it is kept.",
     );
   }
 }
@@ -54,7 +58,11 @@ function assertNotEmulatorData(dbFilename: string): void {
   try {
     const db = new Database(dbFilename, { fileMustExist: true });
     try {
-      tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name));
+      tables = new Set(
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map(
+          (t) => t.name,
+        ),
+      );
     } finally {
       db.close();
     }
@@ -68,7 +76,9 @@ async function answers(address: string, namespace: string): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ address, connectTimeout: 1000 });
-    await connection.withDeadline(Date.now() + 2000, () => connection!.workflowService.describeNamespace({ namespace }));
+    await connection.withDeadline(Date.now() + 2000, () =>
+      connection!.workflowService.describeNamespace({ namespace }),
+    );
     return true;
   } catch {
     return false;
@@ -90,12 +100,27 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   }
   const ip = '127.0.0.1';
   const args = [
-    'server', 'start-dev', '--ip', ip, '--port', String(options.port), ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
-    '--namespace', options.namespace, '--log-format', 'json', '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
+    '--namespace',
+    options.namespace,
+    '--log-format',
+    'json',
+    '--log-level',
+    'error',
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
-    ...dynamicConfigArgs(options.dynamicConfig), ...searchAttributeArgs(),
+    ...dynamicConfigArgs(options.dynamicConfig),
+    ...searchAttributeArgs(),
   ];
-  const child = spawn(process.execPath, [WATCHDOG, temporalCliPath(), ...args], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [WATCHDOG, temporalCliPath(), ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
   const exit = exitOf(child);
   const killGroup = () => {
     try {
@@ -116,13 +141,17 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const timeoutMs = options.startTimeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   let gone = false;
-  void exited.then(() => { gone = true; });
+  void exited.then(() => {
+    gone = true;
+  });
   while (!(await answers(address, options.namespace))) {
     if (gone || Date.now() > deadline) {
       killGroup();
       const why = output.join(' ').includes('address already in use')
         ? 'the port is in use (another Temporal server?): set TEMPORAL_PORT / TEMPORAL_UI_PORT to free ports, or TEMPORAL_ADDRESS to use that server'
-        : gone ? output.join('\n').trim() || 'it exited' : `it did not answer within ${timeoutMs} ms`;
+        : gone
+          ? output.join('\n').trim() || 'it exited'
+          : `it did not answer within ${timeoutMs} ms`;
       throw new Error(`the Temporal dev server could not start on ${address}: ${why}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -38,7 +38,6 @@ function nodeFlags(): string[] {
   return flags;
 }
 
-
 /**
  * Runs the order worker (src/worker/main.ts) as a child process of `npm start`, with the service's environment plus
  * the Temporal address and panel it must use. Its own event loop keeps workflow and activity work from delaying the
@@ -53,7 +52,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     PTERODACTYL_URL: options.panel.url,
     PTERODACTYL_API_KEY: options.panel.apiKey,
   };
-  const child = spawn(process.execPath, [...nodeFlags(), WORKER_MAIN], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, [...nodeFlags(), WORKER_MAIN], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = exitOf(child);
   if (options.nice && child.pid) os.setPriority(child.pid, options.nice);
   let stopping: Promise<void> | undefined;
@@ -86,7 +88,8 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         if (hasExited(child)) return;
         const outcome = await terminate(child, exited, options.stopTimeoutMs ?? 45_000);
         if (outcome.killed) options.logger.error('the worker process did not stop in time; it was killed');
-        else if (outcome.code !== 0) throw new Error(`the worker process stopped with code ${outcome.code} (signal ${outcome.signal})`);
+        else if (outcome.code !== 0)
+          throw new Error(`the worker process stopped with code ${outcome.code} (signal ${outcome.signal})`);
       })();
       return stopping;
     },

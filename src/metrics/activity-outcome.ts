@@ -22,9 +22,11 @@ export function errorTypeOf(err: unknown): string {
 export function attemptFailure(info: AttemptInfo, err: unknown): AttemptFailure {
   const errorType = errorTypeOf(err);
   const policy = info.retryPolicy;
-  const permanent = err instanceof CancelledFailure
-    || (err instanceof ApplicationFailure && err.nonRetryable)
-    || (policy?.nonRetryableErrorTypes ?? []).includes(errorType);
-  const lastAttempt = policy?.maximumAttempts !== undefined && policy.maximumAttempts > 0 && info.attempt >= policy.maximumAttempts;
+  const permanent =
+    err instanceof CancelledFailure ||
+    (err instanceof ApplicationFailure && err.nonRetryable) ||
+    (policy?.nonRetryableErrorTypes ?? []).includes(errorType);
+  const lastAttempt =
+    policy?.maximumAttempts !== undefined && policy.maximumAttempts > 0 && info.attempt >= policy.maximumAttempts;
   return { errorType, willRetry: !permanent && !lastAttempt };
 }

@@ -6,13 +6,19 @@ export class Cached<T> {
   private value: { at: number; value: T } | undefined;
   private reading: Promise<T> | undefined;
 
-  constructor(private readonly read: () => Promise<T>, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly read: () => Promise<T>,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The value and whether it is fresh (false: the last read failed and this is the previous value). */
   async get(): Promise<{ value: T; fresh: boolean }> {
     if (this.value && this.now() - this.value.at < this.ttlMs) return { value: this.value.value, fresh: true };
     try {
-      this.reading ??= this.read().finally(() => { this.reading = undefined; });
+      this.reading ??= this.read().finally(() => {
+        this.reading = undefined;
+      });
       const value = await this.reading;
       this.value = { at: this.now(), value };
       return { value, fresh: true };

@@ -14,12 +14,17 @@ export class HttpMetrics {
 
   constructor(registry: Registry) {
     this.requests = new Counter({
-      name: `${METRIC_PREFIX}http_requests_total`, help: 'HTTP requests answered, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'], registers: [registry],
+      name: `${METRIC_PREFIX}http_requests_total`,
+      help: 'HTTP requests answered, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [registry],
     });
     this.duration = new Histogram({
-      name: `${METRIC_PREFIX}http_request_duration_seconds`, help: 'Time to answer an HTTP request, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'], buckets: HTTP_BUCKETS, registers: [registry],
+      name: `${METRIC_PREFIX}http_request_duration_seconds`,
+      help: 'Time to answer an HTTP request, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: HTTP_BUCKETS,
+      registers: [registry],
     });
   }
 

@@ -25,12 +25,19 @@ export interface OrderGaugesOptions {
 async function readTaskQueues(options: OrderGaugesOptions): Promise<TaskQueueStats[]> {
   const { client, taskQueue, logger } = options;
   const queues: Array<[string, TaskQueueStats['kind']]> = [
-    [taskQueue, 'workflow'], [taskQueue, 'activity'], [providerTaskQueue(taskQueue), 'activity'], [planningTaskQueue(taskQueue), 'activity'],
+    [taskQueue, 'workflow'],
+    [taskQueue, 'activity'],
+    [providerTaskQueue(taskQueue), 'activity'],
+    [planningTaskQueue(taskQueue), 'activity'],
   ];
-  const stats = await Promise.all(queues.map(([name, kind]) => describeTaskQueueStats(client, name, kind).catch((err: unknown) => {
-    logger.debug({ taskQueue: name, kind, err: safeError(err) }, 'task queue statistics unavailable for metrics');
-    return null;
-  })));
+  const stats = await Promise.all(
+    queues.map(([name, kind]) =>
+      describeTaskQueueStats(client, name, kind).catch((err: unknown) => {
+        logger.debug({ taskQueue: name, kind, err: safeError(err) }, 'task queue statistics unavailable for metrics');
+        return null;
+      }),
+    ),
+  );
   return stats.filter((q): q is TaskQueueStats => q !== null);
 }
 
@@ -52,7 +59,8 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
     },
   });
   new Gauge({
-    name: `${METRIC_PREFIX}queue_census_age_seconds`, help: 'Age of the queue census the order gauges come from (taken every 10 s)',
+    name: `${METRIC_PREFIX}queue_census_age_seconds`,
+    help: 'Age of the queue census the order gauges come from (taken every 10 s)',
     registers: [registry],
     async collect() {
       const { ageSeconds } = await census();
@@ -63,7 +71,8 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
   new Gauge({
     name: `${METRIC_PREFIX}orders`,
     help: 'Orders by recorded status (provisioning steps together as PROVISIONING) and tier (queue census: running statuses count running workflows; ACTIVE, FAILED and CANCELLED every retained one, refreshed every minute)',
-    labelNames: ['status', 'tier'], registers: [registry],
+    labelNames: ['status', 'tier'],
+    registers: [registry],
     async collect() {
       const { census: c } = await census();
       this.reset();
@@ -78,8 +87,9 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
   });
   new Gauge({
     name: `${METRIC_PREFIX}orders_over_queue_wait`,
-    help: 'Orders still QUEUED longer after their start than their tier\'s QUEUE_MAX_WAIT (queue-wait SLA breached now)',
-    labelNames: ['tier'], registers: [registry],
+    help: "Orders still QUEUED longer after their start than their tier's QUEUE_MAX_WAIT (queue-wait SLA breached now)",
+    labelNames: ['tier'],
+    registers: [registry],
     async collect() {
       const { census: c } = await census();
       this.reset();
@@ -94,13 +104,19 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
     },
   });
   const labels = ['task_queue', 'kind'] as const;
-  const queues = async () => taskQueues.get().then((r) => r.value, (err: unknown) => {
-    logger.debug({ err: safeError(err) }, 'task queue statistics unavailable for metrics');
-    return [] as TaskQueueStats[];
-  });
+  const queues = async () =>
+    taskQueues.get().then(
+      (r) => r.value,
+      (err: unknown) => {
+        logger.debug({ err: safeError(err) }, 'task queue statistics unavailable for metrics');
+        return [] as TaskQueueStats[];
+      },
+    );
   new Gauge({
-    name: `${METRIC_PREFIX}task_queue_backlog`, help: 'Tasks waiting in a task queue (Temporal DescribeTaskQueue, approximate)',
-    labelNames: labels, registers: [registry],
+    name: `${METRIC_PREFIX}task_queue_backlog`,
+    help: 'Tasks waiting in a task queue (Temporal DescribeTaskQueue, approximate)',
+    labelNames: labels,
+    registers: [registry],
     async collect() {
       const value = await queues();
       this.reset();
@@ -108,8 +124,10 @@ export function registerOrderGauges(registry: Registry, options: OrderGaugesOpti
     },
   });
   new Gauge({
-    name: `${METRIC_PREFIX}task_queue_backlog_age_seconds`, help: 'Age of the oldest task waiting in a task queue',
-    labelNames: labels, registers: [registry],
+    name: `${METRIC_PREFIX}task_queue_backlog_age_seconds`,
+    help: 'Age of the oldest task waiting in a task queue',
+    labelNames: labels,
+    registers: [registry],
     async collect() {
       const value = await queues();
       this.reset();

@@ -79,10 +79,19 @@ const segment = (id: number): string => {
 const filterQuery = (filter: object | undefined): Record<string, QueryValue> =>
   Object.fromEntries(Object.entries(filter ?? {}).map(([k, v]) => [`filter[${k}]`, v as QueryValue]));
 
-function pager<T>(http: Http, path: string, attributes: z.ZodType<T>, object: string, query: Record<string, QueryValue> = {}) {
+function pager<T>(
+  http: Http,
+  path: string,
+  attributes: z.ZodType<T>,
+  object: string,
+  query: Record<string, QueryValue> = {},
+) {
   const schema = listOf(object, attributes);
   const page = async (options: PageOptions = {}): Promise<Page<T>> => {
-    const res = await http.json({ method: 'GET', path, query: { ...query, page: options.page, per_page: options.perPage } }, schema);
+    const res = await http.json(
+      { method: 'GET', path, query: { ...query, page: options.page, per_page: options.perPage } },
+      schema,
+    );
     return { items: res.data.map((d) => d.attributes as T), pagination: res.meta.pagination };
   };
   const all = async (perPage: number): Promise<T[]> => {
@@ -90,7 +99,12 @@ function pager<T>(http: Http, path: string, attributes: z.ZodType<T>, object: st
     for (let n = 1; n <= MAX_PAGES; n++) {
       const { items: batch, pagination } = await page({ page: n, perPage });
       if (pagination.current_page !== n) {
-        throw new ProviderContractError({ method: 'GET', path, status: 200, issues: [`asked page ${n}, got ${pagination.current_page}`] });
+        throw new ProviderContractError({
+          method: 'GET',
+          path,
+          status: 200,
+          issues: [`asked page ${n}, got ${pagination.current_page}`],
+        });
       }
       items.push(...batch);
       if (n >= pagination.total_pages || batch.length === 0) return items;
@@ -109,11 +123,16 @@ export function createPterodactylClient(options: PterodactylClientOptions): Pter
 
   return {
     listNodes: async () => pager(http, '/nodes', nodeSchema, 'node').all(perPage),
-    getNode: async (id) => (await http.json({ method: 'GET', path: `/nodes/${segment(id)}` }, itemOf('node', nodeSchema))).attributes,
+    getNode: async (id) =>
+      (await http.json({ method: 'GET', path: `/nodes/${segment(id)}` }, itemOf('node', nodeSchema))).attributes,
     listAllocations: async (nodeId, { filter, ...page } = {}) =>
-      pager(http, `/nodes/${segment(nodeId)}/allocations`, allocationSchema, 'allocation', filterQuery(filter)).page(page),
+      pager(http, `/nodes/${segment(nodeId)}/allocations`, allocationSchema, 'allocation', filterQuery(filter)).page(
+        page,
+      ),
     listAllAllocations: async (nodeId, { filter } = {}) =>
-      pager(http, `/nodes/${segment(nodeId)}/allocations`, allocationSchema, 'allocation', filterQuery(filter)).all(perPage),
+      pager(http, `/nodes/${segment(nodeId)}/allocations`, allocationSchema, 'allocation', filterQuery(filter)).all(
+        perPage,
+      ),
     listLocations: async () => pager(http, '/locations', locationSchema, 'location').all(perPage),
     listNests: async () => pager(http, '/nests', nestSchema, 'nest').all(perPage),
     listEggs: async (nestId) => {
@@ -122,7 +141,9 @@ export function createPterodactylClient(options: PterodactylClientOptions): Pter
     },
     getEgg: async (nestId, eggId) => {
       const path = `/nests/${segment(nestId)}/eggs/${segment(eggId)}`;
-      return (await http.json({ method: 'GET', path, query: { include: 'variables' } }, itemOf('egg', eggWithVariablesSchema))).attributes;
+      return (
+        await http.json({ method: 'GET', path, query: { include: 'variables' } }, itemOf('egg', eggWithVariablesSchema))
+      ).attributes;
     },
     createServer: async (body) => getServerItem({ method: 'POST', path: '/servers', body }),
     getServer: async (id) => getServerItem({ method: 'GET', path: `/servers/${segment(id)}` }),
@@ -135,10 +156,13 @@ export function createPterodactylClient(options: PterodactylClientOptions): Pter
         throw err;
       }
     },
-    listServers: async ({ filter, ...page } = {}) => pager(http, '/servers', serverSchema, 'server', filterQuery(filter)).page(page),
-    updateDetails: async (id, body) => getServerItem({ method: 'PATCH', path: `/servers/${segment(id)}/details`, body }),
+    listServers: async ({ filter, ...page } = {}) =>
+      pager(http, '/servers', serverSchema, 'server', filterQuery(filter)).page(page),
+    updateDetails: async (id, body) =>
+      getServerItem({ method: 'PATCH', path: `/servers/${segment(id)}/details`, body }),
     updateBuild: async (id, body) => getServerItem({ method: 'PATCH', path: `/servers/${segment(id)}/build`, body }),
-    updateStartup: async (id, body) => getServerItem({ method: 'PATCH', path: `/servers/${segment(id)}/startup`, body }),
+    updateStartup: async (id, body) =>
+      getServerItem({ method: 'PATCH', path: `/servers/${segment(id)}/startup`, body }),
     suspend: async (id) => http.noContent({ method: 'POST', path: `/servers/${segment(id)}/suspend` }),
     unsuspend: async (id) => http.noContent({ method: 'POST', path: `/servers/${segment(id)}/unsuspend` }),
     reinstall: async (id) => http.noContent({ method: 'POST', path: `/servers/${segment(id)}/reinstall` }),

@@ -8,8 +8,18 @@ import { parseRetryAfterMs } from './rate-limit';
  * - `allocation_taken` (422 on `allocation.*` only): permanent for this request, re-plan with another allocation.
  * - `conflict` (409), `rate_limited` (429, see `retryAfterMs`), `unavailable` (5xx, network), `timeout`: retryable.
  */
-export type ProviderErrorKind = 'validation' | 'allocation_taken' | 'auth' | 'not_found' | 'conflict' | 'rate_limited'
-  | 'no_capacity' | 'unavailable' | 'timeout' | 'bad_request' | 'contract';
+export type ProviderErrorKind =
+  | 'validation'
+  | 'allocation_taken'
+  | 'auth'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'no_capacity'
+  | 'unavailable'
+  | 'timeout'
+  | 'bad_request'
+  | 'contract';
 
 /** One entry of a Pterodactyl error body (`errors[]`). */
 export interface PanelErrorEntry {
@@ -135,9 +145,18 @@ export function errorFromResponse(
   res: { status: number; statusText: string; headers: Headers; body: unknown },
   redact: (text: string) => string,
 ): ProviderError {
-  const entries = parseEntries(res.body).map((e) => ({ ...e, detail: e.detail === undefined ? undefined : redact(e.detail) }));
+  const entries = parseEntries(res.body).map((e) => ({
+    ...e,
+    detail: e.detail === undefined ? undefined : redact(e.detail),
+  }));
   const fields = entries.flatMap((e) => (e.sourceField ? [e.sourceField] : []));
-  const detail = entries.map((e) => e.detail).filter(Boolean).join('; ') || res.statusText || `HTTP ${res.status}`;
+  const detail =
+    entries
+      .map((e) => e.detail)
+      .filter(Boolean)
+      .join('; ') ||
+    res.statusText ||
+    `HTTP ${res.status}`;
   return new ProviderError({
     ...req,
     ...classify(res.status, entries),
@@ -157,10 +176,16 @@ export function errorFromTransport(
   timeoutMs: number,
   redact: (text: string) => string,
 ): ProviderError {
-  const field = (v: unknown, key: string): unknown => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined);
+  const field = (v: unknown, key: string): unknown =>
+    typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
   const name = field(err, 'name');
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new ProviderError({ ...req, kind: 'timeout', retryable: true, detail: `no complete response within ${timeoutMs} ms` });
+    return new ProviderError({
+      ...req,
+      kind: 'timeout',
+      retryable: true,
+      detail: `no complete response within ${timeoutMs} ms`,
+    });
   }
   const cause = field(err, 'cause') ?? err;
   const code = field(cause, 'code');

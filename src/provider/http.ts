@@ -100,7 +100,11 @@ export function createHttp(options: HttpOptions): Http {
     reportRateLimit(res.headers);
     const body = parseJson(text);
     if (!res.ok) {
-      throw errorFromResponse(req, { status: res.status, statusText: res.statusText, headers: res.headers, body }, redact);
+      throw errorFromResponse(
+        req,
+        { status: res.status, statusText: res.statusText, headers: res.headers, body },
+        redact,
+      );
     }
     return { status: res.status, body, text };
   }
@@ -108,7 +112,8 @@ export function createHttp(options: HttpOptions): Http {
   return {
     async json<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
       const { status, body, text } = await send(spec);
-      const contract = (issues: string[]) => new ProviderContractError({ method: spec.method, path: spec.path, status, issues });
+      const contract = (issues: string[]) =>
+        new ProviderContractError({ method: spec.method, path: spec.path, status, issues });
       if (body === undefined) throw contract([text.trim() === '' ? 'empty body' : 'body is not JSON']);
       const parsed = schema.safeParse(body);
       if (!parsed.success) {

@@ -44,7 +44,13 @@ export const featureLimitsSchema = z.object({
 });
 
 /** Known values of `server.status`; `null` means installed and running normally. */
-export const KNOWN_SERVER_STATUSES = ['installing', 'install_failed', 'reinstall_failed', 'suspended', 'restoring_backup'] as const;
+export const KNOWN_SERVER_STATUSES = [
+  'installing',
+  'install_failed',
+  'reinstall_failed',
+  'suspended',
+  'restoring_backup',
+] as const;
 
 export const serverSchema = z.object({
   id: z.number().int(),

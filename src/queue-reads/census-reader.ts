@@ -32,18 +32,27 @@ export class CensusReader {
   private reading: Promise<CensusReading> | undefined;
   private notStarted = false;
 
-  constructor(private readonly client: Client, private readonly taskQueue: string, private readonly options: CensusReaderOptions = {}) {}
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly options: CensusReaderOptions = {},
+  ) {}
 
   read(): Promise<CensusReading> {
-    if (this.last && Date.now() - this.last.at < (this.options.cacheMs ?? 2000)) return Promise.resolve(this.toReading(this.last.view));
-    this.reading ??= this.query().finally(() => { this.reading = undefined; });
+    if (this.last && Date.now() - this.last.at < (this.options.cacheMs ?? 2000))
+      return Promise.resolve(this.toReading(this.last.view));
+    this.reading ??= this.query().finally(() => {
+      this.reading = undefined;
+    });
     return this.reading;
   }
 
   private async query(): Promise<CensusReading> {
     const handle = this.client.workflow.getHandle(censusWorkflowId(this.taskQueue));
     try {
-      const view = await this.client.withDeadline(Date.now() + (this.options.timeoutMs ?? 3000), () => handle.query(censusQuery));
+      const view = await this.client.withDeadline(Date.now() + (this.options.timeoutMs ?? 3000), () =>
+        handle.query(censusQuery),
+      );
       this.last = { at: Date.now(), view };
       this.notStarted = false;
       return this.toReading(view);
@@ -59,7 +68,10 @@ export class CensusReader {
     if (!census) return { census: null, ageSeconds: null, state: 'stale', lastError: view.lastError };
     const ageMs = Date.now() - Date.parse(census.takenAt);
     return {
-      census, ageSeconds: Math.round(ageMs / 100) / 10, state: ageMs <= 2 * census.intervalMs + 2000 ? 'fresh' : 'stale', lastError: view.lastError,
+      census,
+      ageSeconds: Math.round(ageMs / 100) / 10,
+      state: ageMs <= 2 * census.intervalMs + 2000 ? 'fresh' : 'stale',
+      lastError: view.lastError,
     };
   }
 }

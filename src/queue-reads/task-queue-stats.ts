@@ -39,22 +39,30 @@ function backlogStats(stats: Stats | null | undefined): BacklogStats {
 }
 
 /** Backlog statistics and rate limit of one task queue (DescribeTaskQueue with reportStats and reportConfig). */
-export async function describeTaskQueueStats(client: Client, name: string, kind: TaskQueueStats['kind']): Promise<TaskQueueStats> {
+export async function describeTaskQueueStats(
+  client: Client,
+  name: string,
+  kind: TaskQueueStats['kind'],
+): Promise<TaskQueueStats> {
   const response = await client.workflowService.describeTaskQueue({
     namespace: client.options.namespace,
     taskQueue: { name },
-    taskQueueType: kind === 'workflow' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+    taskQueueType:
+      kind === 'workflow' ? TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW : TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
     reportStats: true,
     reportConfig: true,
   });
   const limit = response.effectiveRateLimit;
-  const limitSet = limit?.rateLimitSource === RateLimitSource.RATE_LIMIT_SOURCE_API
-    || limit?.rateLimitSource === RateLimitSource.RATE_LIMIT_SOURCE_WORKER;
+  const limitSet =
+    limit?.rateLimitSource === RateLimitSource.RATE_LIMIT_SOURCE_API ||
+    limit?.rateLimitSource === RateLimitSource.RATE_LIMIT_SOURCE_WORKER;
   return {
     name,
     kind,
     ...backlogStats(response.stats),
-    byPriority: Object.fromEntries(Object.entries(response.statsByPriorityKey ?? {}).map(([key, stats]) => [key, backlogStats(stats)])),
+    byPriority: Object.fromEntries(
+      Object.entries(response.statsByPriorityKey ?? {}).map(([key, stats]) => [key, backlogStats(stats)]),
+    ),
     rateLimitPerSecond: limitSet && limit?.requestsPerSecond ? limit.requestsPerSecond : null,
   };
 }

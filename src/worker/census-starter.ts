@@ -8,11 +8,19 @@ import { PROMOTED_PRIORITY_KEY, apiTaskQueue } from '../workflows/flow-contract'
  * Starts the order task queue's `queueCensus` workflow on the API task queue unless it runs already (every API
  * process asks when its API worker starts; the first one starts it). A failure is logged: the next start asks again.
  */
-export async function ensureCensus(client: Client, taskQueue: string, logger: Logger, intervalMs?: number): Promise<void> {
+export async function ensureCensus(
+  client: Client,
+  taskQueue: string,
+  logger: Logger,
+  intervalMs?: number,
+): Promise<void> {
   const args: [CensusInput] = [{ taskQueue, intervalMs }];
   try {
     await client.workflow.start(CENSUS_WORKFLOW_TYPE, {
-      workflowId: censusWorkflowId(taskQueue), taskQueue: apiTaskQueue(taskQueue), args, workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowId: censusWorkflowId(taskQueue),
+      taskQueue: apiTaskQueue(taskQueue),
+      args,
+      workflowIdConflictPolicy: 'USE_EXISTING',
       priority: { priorityKey: PROMOTED_PRIORITY_KEY },
     });
   } catch (err) {

@@ -7,7 +7,12 @@ import { ProcessFlow } from '../flow/process-flow';
 import type { ProviderTaskCalls } from '../flow/task-calls';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { PterodactylClient, RateLimitInfo } from '../provider';
-import { PLANNING_ACTIVITIES, PROVIDER_ACTIVITIES, type FlowActivities, type ProvisioningActivities } from '../workflows/activity-contract';
+import {
+  PLANNING_ACTIVITIES,
+  PROVIDER_ACTIVITIES,
+  type FlowActivities,
+  type ProvisioningActivities,
+} from '../workflows/activity-contract';
 import { FLOW_REPORT_INTERVAL_MS } from '../workflows/flow-contract';
 import { FlowReporter } from './flow-reporter';
 import { observabilityOptions } from './metrics-wiring';
@@ -18,7 +23,8 @@ import { ProviderWorkerHost } from './provider-worker';
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 /** Worker settings callers may tune (tests shorten heartbeat throttling, add interceptors). */
-export type WorkerTuning = Pick<WorkerOptions,
+export type WorkerTuning = Pick<
+  WorkerOptions,
   | 'maxConcurrentActivityTaskExecutions'
   | 'maxConcurrentWorkflowTaskExecutions'
   | 'maxHeartbeatThrottleInterval'
@@ -64,7 +70,9 @@ const pick = <K extends keyof ProvisioningActivities>(all: ProvisioningActivitie
   Object.fromEntries(keys.map((k) => [k, all[k]])) as Pick<ProvisioningActivities, K>;
 
 const countedBy = (calls: ProviderTaskCalls, activities: object): WorkerOptions['activities'] =>
-  Object.fromEntries(Object.entries(activities).map(([name, fn]) => [name, calls.wrap(fn as (...args: unknown[]) => Promise<unknown>)]));
+  Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [name, calls.wrap(fn as (...args: unknown[]) => Promise<unknown>)]),
+  );
 
 /**
  * The order worker of one process: a Worker on `taskQueue` (workflows, install waits, capacity checks, the flow
@@ -74,17 +82,24 @@ const countedBy = (calls: ProviderTaskCalls, activities: object): WorkerOptions[
  */
 export async function createWorker(options: CreateWorkerOptions): Promise<OrderWorker> {
   const config = options.flowConfig ?? DEFAULT_FLOW_CONFIG;
-  const flow = options.flow ?? new ProcessFlow({
-    provider: options.provider,
-    reservations: options.reservations,
-    installPollMs: options.installPollMs ?? config.installCheckMs,
-    limitPerMinute: config.rateLimitPerMinute,
-    reserve: config.rateReserve,
-    logger: options.logger,
-  });
+  const flow =
+    options.flow ??
+    new ProcessFlow({
+      provider: options.provider,
+      reservations: options.reservations,
+      installPollMs: options.installPollMs ?? config.installCheckMs,
+      limitPerMinute: config.rateLimitPerMinute,
+      reserve: config.rateReserve,
+      logger: options.logger,
+    });
   const all = createActivities({
-    provider: flow.provider, reservations: flow.reservations, logger: options.logger, flow,
-    callbackSecret: options.callbackSecret, callbackTimeoutMs: options.callbackTimeoutMs, operatorWebhook: options.operatorWebhook,
+    provider: flow.provider,
+    reservations: flow.reservations,
+    logger: options.logger,
+    flow,
+    callbackSecret: options.callbackSecret,
+    callbackTimeoutMs: options.callbackTimeoutMs,
+    operatorWebhook: options.operatorWebhook,
   });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const client = new Client({ connection: options.connection, namespace: options.namespace });
@@ -94,7 +109,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    activities: { ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']), ...policy },
+    activities: {
+      ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']),
+      ...policy,
+    },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
     ...observed,
@@ -108,17 +126,19 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     planningActivities: pick(all, PLANNING_ACTIVITIES),
     flow,
     logger: options.logger,
-    tuning: Object.fromEntries(Object.entries({
-      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
-      shutdownGraceTime: tuning.shutdownGraceTime,
-      interceptors: { ...tuning.interceptors, activity: observed.interceptors.activity },
-      identity: tuning.identity,
-    }).filter(([, v]) => v !== undefined)),
+    tuning: Object.fromEntries(
+      Object.entries({
+        maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+        shutdownGraceTime: tuning.shutdownGraceTime,
+        interceptors: { ...tuning.interceptors, activity: observed.interceptors.activity },
+        identity: tuning.identity,
+      }).filter(([, v]) => v !== undefined),
+    ),
   });
-  const reporter = options.reportFlow === false ? undefined : new FlowReporter(
-    client,
-    options.taskQueue, flow.identity, flow, options.logger, FLOW_REPORT_INTERVAL_MS,
-  );
+  const reporter =
+    options.reportFlow === false
+      ? undefined
+      : new FlowReporter(client, options.taskQueue, flow.identity, flow, options.logger, FLOW_REPORT_INTERVAL_MS);
   options.metrics?.observeFlow({ flow, provider });
   return new OrderWorker(main, provider, flow, reporter, options.flow === undefined);
 }

@@ -3,7 +3,12 @@ import type { Logger } from 'pino';
 import type { ProcessFlow } from '../flow/process-flow';
 import { safeError } from '../logger';
 import {
-  FLOW_CONTROL_WORKFLOW_TYPE, FLOW_REPORT_INTERVAL_MS, PROMOTED_PRIORITY_KEY, flowControlWorkflowId, flowReportSignal, processViewQuery,
+  FLOW_CONTROL_WORKFLOW_TYPE,
+  FLOW_REPORT_INTERVAL_MS,
+  PROMOTED_PRIORITY_KEY,
+  flowControlWorkflowId,
+  flowReportSignal,
+  processViewQuery,
 } from '../workflows/flow-contract';
 import type { FlowControlInput } from '../workflows/flow-control';
 
@@ -32,7 +37,9 @@ export class FlowReporter {
 
   start(): void {
     this.timer = setInterval(() => {
-      this.ticking ??= this.tick().finally(() => { this.ticking = undefined; });
+      this.ticking ??= this.tick().finally(() => {
+        this.ticking = undefined;
+      });
     }, this.intervalMs);
   }
 
@@ -47,7 +54,9 @@ export class FlowReporter {
     const workflowId = flowControlWorkflowId(this.taskQueue);
     const { connection } = this.client;
     try {
-      await connection.withAbortSignal(this.stopping.signal, () => connection.withDeadline(Date.now() + REPORT_DEADLINE_MS, () => this.exchange(workflowId)));
+      await connection.withAbortSignal(this.stopping.signal, () =>
+        connection.withDeadline(Date.now() + REPORT_DEADLINE_MS, () => this.exchange(workflowId)),
+      );
     } catch (err) {
       this.logger.debug({ err: safeError(err) }, 'flow report failed');
     }

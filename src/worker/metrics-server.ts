@@ -13,7 +13,12 @@ export interface MetricsServer {
  * Serves `GET /metrics` (Prometheus text format, no auth) on `host:port` (0 picks a free port). Metrics are not worth
  * stopping the worker for: when the port cannot be bound it logs the reason and resolves undefined.
  */
-export async function serveMetrics(registry: Registry, port: number, host: string, logger: Logger): Promise<MetricsServer | undefined> {
+export async function serveMetrics(
+  registry: Registry,
+  port: number,
+  host: string,
+  logger: Logger,
+): Promise<MetricsServer | undefined> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: scrape /metrics\n');
@@ -40,12 +45,14 @@ export async function serveMetrics(registry: Registry, port: number, host: strin
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${address.port}/metrics`,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 /** `host:port` as a bind address (IPv6 hosts in brackets). */
-export const bindAddress = (host: string, port: number): string => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
+export const bindAddress = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

@@ -15,7 +15,8 @@ export function orderMetricsSinks(metrics: WorkerMetrics | undefined): InjectedS
       finished: {
         fn: (_info, status, tier, errorType) => {
           metrics.ordersFinished.inc({ status, tier, error_type: errorType ?? '' });
-          if (status === 'FAILED' && errorType === NO_CAPACITY_ERROR) metrics.slaBreaches.inc({ tier, kind: 'no_capacity' });
+          if (status === 'FAILED' && errorType === NO_CAPACITY_ERROR)
+            metrics.slaBreaches.inc({ tier, kind: 'no_capacity' });
         },
       },
     },

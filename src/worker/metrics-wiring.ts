@@ -22,5 +22,8 @@ export function observabilityOptions(
   const workflowModules = prebuiltBundle
     ? interceptors?.workflowModules
     : [...(interceptors?.workflowModules ?? []), METRICS_WORKFLOW_INTERCEPTORS];
-  return { interceptors: { ...interceptors, activity, ...(workflowModules ? { workflowModules } : {}) }, sinks: orderMetricsSinks(metrics) };
+  return {
+    interceptors: { ...interceptors, activity, ...(workflowModules ? { workflowModules } : {}) },
+    sinks: orderMetricsSinks(metrics),
+  };
 }

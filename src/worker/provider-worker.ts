@@ -19,7 +19,10 @@ export interface ProviderWorkerOptions {
   planningActivities: WorkerOptions['activities'];
   flow: ProcessFlow;
   logger: Logger;
-  tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'interceptors' | 'identity'>;
+  tuning?: Pick<
+    WorkerOptions,
+    'maxConcurrentActivityTaskExecutions' | 'shutdownGraceTime' | 'interceptors' | 'identity'
+  >;
   /** How often the rate is compared with what the flow control wants; default 1 s. */
   checkEveryMs?: number;
 }
@@ -64,20 +67,35 @@ export class ProviderWorkerHost {
     await this.setQueueRate(initial);
     const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
     const workerRate = this.configurable ? {} : { maxTaskQueueActivitiesPerSecond: initial / 60 };
-    const create = (queue: string, served: WorkerOptions['activities']) => Worker.create({
-      connection, namespace, taskQueue: queue, activities: served, ...workerRate, ...tuning,
-    });
-    this.workers = [await create(providerTaskQueue(taskQueue), activities), await create(planningTaskQueue(taskQueue), planningActivities)];
+    const create = (queue: string, served: WorkerOptions['activities']) =>
+      Worker.create({
+        connection,
+        namespace,
+        taskQueue: queue,
+        activities: served,
+        ...workerRate,
+        ...tuning,
+      });
+    this.workers = [
+      await create(providerTaskQueue(taskQueue), activities),
+      await create(planningTaskQueue(taskQueue), planningActivities),
+    ];
     if (this.stopping) this.stopWorkers();
     this.timer = setInterval(() => {
       this.options.flow.tick();
-      this.adjusting ??= this.adjust().finally(() => { this.adjusting = undefined; });
+      this.adjusting ??= this.adjust().finally(() => {
+        this.adjusting = undefined;
+      });
     }, this.options.checkEveryMs ?? 1000);
     try {
-      await Promise.all(this.workers.map((w) => w.run().catch((err: unknown) => {
-        this.stopWorkers();
-        throw err;
-      })));
+      await Promise.all(
+        this.workers.map((w) =>
+          w.run().catch((err: unknown) => {
+            this.stopWorkers();
+            throw err;
+          }),
+        ),
+      );
     } finally {
       clearInterval(this.timer);
       await this.adjusting;
@@ -119,10 +137,13 @@ export class ProviderWorkerHost {
       if (code === grpcStatus.UNIMPLEMENTED || code === grpcStatus.PERMISSION_DENIED) {
         this.configurable = false;
         this.applied = ratePerMinute;
-        logger.warn({ err: safeError(err) }, 'the server does not take a task-queue rate; the workers get it at start, the process paces itself after that');
+        logger.warn(
+          { err: safeError(err) },
+          'the server does not take a task-queue rate; the workers get it at start, the process paces itself after that',
+        );
         return;
       }
-      logger.error({ err: safeError(err), ratePerMinute }, 'could not set the provider queues\' rate; trying again');
+      logger.error({ err: safeError(err), ratePerMinute }, "could not set the provider queues' rate; trying again");
     }
   }
 

@@ -19,7 +19,8 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
   routeSdkLogs(logger, config.workerSdkMetricsPort ? bindAddress(config.host, config.workerSdkMetricsPort) : undefined);
   const { url, apiKey } = config.pterodactyl;
   if (!url || !apiKey) throw new Error('PTERODACTYL_URL and PTERODACTYL_API_KEY are required to run the worker');
-  const provider = (onRateLimit: (info: RateLimitInfo) => void) => createPterodactylClient({ baseUrl: url, apiKey, logger, onRateLimit });
+  const provider = (onRateLimit: (info: RateLimitInfo) => void) =>
+    createPterodactylClient({ baseUrl: url, apiKey, logger, onRateLimit });
   const connection = await connectWorkerConnection(config.temporal);
   const stopOn: Array<[string, () => void]> = [];
   const metrics = new WorkerMetrics();
@@ -45,8 +46,12 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       process.once(signal, stop);
       stopOn.push([signal, stop]);
     }
-    if (config.workerMetricsPort) metricsServer = await serveMetrics(metrics.registry, config.workerMetricsPort, config.host, logger);
-    logger.info({ temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue, metrics: metricsServer?.url }, 'worker started');
+    if (config.workerMetricsPort)
+      metricsServer = await serveMetrics(metrics.registry, config.workerMetricsPort, config.host, logger);
+    logger.info(
+      { temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue, metrics: metricsServer?.url },
+      'worker started',
+    );
     const running = worker.run();
     onReady?.();
     await running;

@@ -10,12 +10,17 @@ const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn',
  * /metrics there); when that address cannot be bound the reason is logged and the SDK runs without them.
  */
 export function routeSdkLogs(logger: Logger, metricsBindAddress?: string): void {
-  const sdkLogger = () => new DefaultLogger('WARN', (entry) => logger[PINO_LEVEL[entry.level]]({ sdk: entry.meta ?? {} }, entry.message));
+  const sdkLogger = () =>
+    new DefaultLogger('WARN', (entry) => logger[PINO_LEVEL[entry.level]]({ sdk: entry.meta ?? {} }, entry.message));
   if (metricsBindAddress) {
     try {
       Runtime.install({
         logger: sdkLogger(),
-        telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBindAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+        telemetryOptions: {
+          metrics: {
+            prometheus: { bindAddress: metricsBindAddress, countersTotalSuffix: true, useSecondsForDurations: true },
+          },
+        },
       });
       return;
     } catch (err) {

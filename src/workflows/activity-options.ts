@@ -70,7 +70,12 @@ export const compensationOptions: ActivityOptions = {
 export const operatorWebhookOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '24 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', nonRetryableErrorTypes: ['OperatorWebhookRejected'] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    nonRetryableErrorTypes: ['OperatorWebhookRejected'],
+  },
 };
 
 /**

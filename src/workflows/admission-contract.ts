@@ -18,9 +18,11 @@ export const ADMISSION_SHARDS = 4;
 /** Admissions one update carries at most. */
 export const ADMISSION_BATCH = 100;
 
-export const admissionShardOf = (userId: number): number => ((userId % ADMISSION_SHARDS) + ADMISSION_SHARDS) % ADMISSION_SHARDS;
+export const admissionShardOf = (userId: number): number =>
+  ((userId % ADMISSION_SHARDS) + ADMISSION_SHARDS) % ADMISSION_SHARDS;
 /** The shard workflow of a user's orders on the order task queue `taskQueue`. */
-export const admissionWorkflowId = (taskQueue: string, userId: number): string => `admission-${taskQueue}-${admissionShardOf(userId)}`;
+export const admissionWorkflowId = (taskQueue: string, userId: number): string =>
+  `admission-${taskQueue}-${admissionShardOf(userId)}`;
 
 export interface AdmitRequest {
   orderId: string;

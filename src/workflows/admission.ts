@@ -1,7 +1,20 @@
-import { allHandlersFinished, condition, continueAsNew, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  ADMISSION_BATCH, admitOrdersUpdate, admittedQuery, orderLeftSignal,
-  type AdmissionInput, type AdmitRequest, type AdmitResult, type AdmittedOrder,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyLocalActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  ADMISSION_BATCH,
+  admitOrdersUpdate,
+  admittedQuery,
+  orderLeftSignal,
+  type AdmissionInput,
+  type AdmitRequest,
+  type AdmitResult,
+  type AdmittedOrder,
 } from './admission-contract';
 import type { AdmissionActivities } from './activity-contract';
 
@@ -20,8 +33,15 @@ async function stillInFlight(orders: AdmittedOrder[]): Promise<Set<string>> {
   if (orders.length === 0) return new Set();
   const states = await check.checkAdmittedOrders(orders);
   const admittedAt = new Map(orders.map((o) => [o.orderId, Date.parse(o.admittedAt)]));
-  return new Set(states.filter((s) => s.state === 'in_flight'
-    || (s.state === 'missing' && Date.now() - (admittedAt.get(s.orderId) ?? 0) < ADMISSION_START_GRACE_MS)).map((s) => s.orderId));
+  return new Set(
+    states
+      .filter(
+        (s) =>
+          s.state === 'in_flight' ||
+          (s.state === 'missing' && Date.now() - (admittedAt.get(s.orderId) ?? 0) < ADMISSION_START_GRACE_MS),
+      )
+      .map((s) => s.orderId),
+  );
 }
 
 /**
@@ -33,7 +53,8 @@ async function stillInFlight(orders: AdmittedOrder[]): Promise<Set<string>> {
  */
 export async function orderAdmission(input: AdmissionInput): Promise<void> {
   const byUser = new Map<number, Map<string, AdmittedOrder>>();
-  const add = (order: AdmittedOrder) => byUser.set(order.userId, (byUser.get(order.userId) ?? new Map()).set(order.orderId, order));
+  const add = (order: AdmittedOrder) =>
+    byUser.set(order.userId, (byUser.get(order.userId) ?? new Map()).set(order.orderId, order));
   const forget = (userId: number, orderId: string) => {
     const orders = byUser.get(userId);
     orders?.delete(orderId);
@@ -45,7 +66,8 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
 
   const admit = async (request: AdmitRequest): Promise<AdmitResult> => {
     const mine = () => [...(byUser.get(request.userId)?.values() ?? [])];
-    if (byUser.get(request.userId)?.has(request.orderId)) return { admitted: true, known: true, inFlight: mine().length };
+    if (byUser.get(request.userId)?.has(request.orderId))
+      return { admitted: true, known: true, inFlight: mine().length };
     if (mine().length >= request.limit) {
       const still = await stillInFlight(mine());
       for (const order of mine()) if (!still.has(order.orderId)) forget(order.userId, order.orderId);
@@ -59,38 +81,46 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
     return { admitted: true, known: false, inFlight: counted.length + 1 };
   };
 
-  setHandler(admitOrdersUpdate, (requests) => {
-    handled += requests.length;
-    const mine = turn.then(async () => {
-      const results: AdmitResult[] = [];
-      for (const request of requests) results.push(await admit(request));
-      return results;
-    });
-    turn = mine.catch(() => undefined);
-    return mine;
-  }, {
-    validator: (requests) => {
-      if (!Array.isArray(requests) || requests.length === 0 || requests.length > ADMISSION_BATCH) {
-        throw new Error(`an admission update carries 1 to ${ADMISSION_BATCH} requests`);
-      }
-      for (const request of requests) {
-        if (typeof request?.orderId !== 'string' || !Number.isInteger(request.userId) || !(request.limit >= 1)) {
-          throw new Error('an admission needs orderId, userId and limit >= 1');
-        }
-      }
+  setHandler(
+    admitOrdersUpdate,
+    (requests) => {
+      handled += requests.length;
+      const mine = turn.then(async () => {
+        const results: AdmitResult[] = [];
+        for (const request of requests) results.push(await admit(request));
+        return results;
+      });
+      turn = mine.catch(() => undefined);
+      return mine;
     },
-  });
+    {
+      validator: (requests) => {
+        if (!Array.isArray(requests) || requests.length === 0 || requests.length > ADMISSION_BATCH) {
+          throw new Error(`an admission update carries 1 to ${ADMISSION_BATCH} requests`);
+        }
+        for (const request of requests) {
+          if (typeof request?.orderId !== 'string' || !Number.isInteger(request.userId) || !(request.limit >= 1)) {
+            throw new Error('an admission needs orderId, userId and limit >= 1');
+          }
+        }
+      },
+    },
+  );
   setHandler(orderLeftSignal, ({ orderId, userId }) => {
     handled += 1;
     forget(userId, orderId);
   });
   setHandler(admittedQuery, () => [...byUser.values()].flatMap((orders) => [...orders.values()]));
 
-  await condition(() => handled >= (input.eventsPerRun ?? ADMISSION_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested);
+  await condition(
+    () => handled >= (input.eventsPerRun ?? ADMISSION_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested,
+  );
   const all = [...byUser.values()].flatMap((orders) => [...orders.values()]);
   const inFlight = await stillInFlight(all);
   const carried = all.filter((order) => inFlight.has(order.orderId));
   await condition(allHandlersFinished);
-  const admittedSince = [...byUser.values()].flatMap((orders) => [...orders.values()]).filter((order) => !all.includes(order));
+  const admittedSince = [...byUser.values()]
+    .flatMap((orders) => [...orders.values()])
+    .filter((order) => !all.includes(order));
   await continueAsNew<typeof orderAdmission>({ ...input, admitted: [...carried, ...admittedSince] });
 }

@@ -29,7 +29,14 @@ export async function notifyStatus(order: Order, state: OrderState): Promise<voi
   const url = order.callbackUrl;
   if (!url) return;
   const event = eventOf(state, state.callbacks.length + 1);
-  const record: CallbackRecord = { eventId: event.id, type: event.type, status: event.status, delivered: false, deliveredAt: null, error: null };
+  const record: CallbackRecord = {
+    eventId: event.id,
+    type: event.type,
+    status: event.status,
+    delivered: false,
+    deliveredAt: null,
+    error: null,
+  };
   state.callbacks.push(record);
   try {
     await CancellationScope.nonCancellable(() => delivery.deliverCallback({ url, event }));

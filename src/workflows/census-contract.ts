@@ -70,6 +70,11 @@ export const tierIndex = (tier: Tier): number => TIERS.indexOf(tier);
 export const statusIndex = (status: OrderStatus): number => ORDER_STATUSES.indexOf(status);
 
 /** The entry's fields by name. */
-export function waitingOrder(entry: WaitingEntry): { tier: Tier; userId: number; startMs: number; status: OrderStatus } {
+export function waitingOrder(entry: WaitingEntry): {
+  tier: Tier;
+  userId: number;
+  startMs: number;
+  status: OrderStatus;
+} {
   return { tier: TIERS[entry[0]], userId: entry[1], startMs: entry[2], status: ORDER_STATUSES[entry[3]] };
 }

@@ -15,13 +15,30 @@ export const STEPS = ['allocate', 'create', 'install', 'configure', 'verify'] as
 export type Step = (typeof STEPS)[number];
 
 export const ORDER_STATUSES = [
-  'QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING',
-  'VERIFYING', 'ACTIVE', 'COMPENSATING', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION',
+  'QUEUED',
+  'WAITING_FOR_CAPACITY',
+  'WAITING_FOR_PROVIDER',
+  'ALLOCATING',
+  'CREATING',
+  'INSTALLING',
+  'CONFIGURING',
+  'VERIFYING',
+  'ACTIVE',
+  'COMPENSATING',
+  'FAILED',
+  'CANCELLED',
+  'NEEDS_ATTENTION',
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly OrderStatus[] = ['ACTIVE', 'FAILED', 'CANCELLED'];
 /** The steps of provisioning, which the OrderStatus search attribute records together as PROVISIONING. */
-export const PROVISIONING_STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING'];
+export const PROVISIONING_STATUSES: readonly OrderStatus[] = [
+  'ALLOCATING',
+  'CREATING',
+  'INSTALLING',
+  'CONFIGURING',
+  'VERIFYING',
+];
 
 /**
  * What the OrderStatus search attribute (visibility: listings, the queue census) records for an order: every status
@@ -31,14 +48,28 @@ export const PROVISIONING_STATUSES: readonly OrderStatus[] = ['ALLOCATING', 'CRE
  */
 export type RecordedStatus = OrderStatus | 'PROVISIONING';
 export const RECORDED_STATUSES: readonly RecordedStatus[] = [
-  'QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER', 'PROVISIONING', 'COMPENSATING', 'NEEDS_ATTENTION', 'ACTIVE', 'FAILED', 'CANCELLED',
+  'QUEUED',
+  'WAITING_FOR_CAPACITY',
+  'WAITING_FOR_PROVIDER',
+  'PROVISIONING',
+  'COMPENSATING',
+  'NEEDS_ATTENTION',
+  'ACTIVE',
+  'FAILED',
+  'CANCELLED',
 ];
-export const recordedStatusOf = (status: OrderStatus): RecordedStatus => (PROVISIONING_STATUSES.includes(status) ? 'PROVISIONING' : status);
+export const recordedStatusOf = (status: OrderStatus): RecordedStatus =>
+  PROVISIONING_STATUSES.includes(status) ? 'PROVISIONING' : status;
 
 /** Statuses of an order that waits for its turn: not started, or held back by capacity or the provider. */
-export const WAITING_STATUSES = ['QUEUED', 'WAITING_FOR_CAPACITY', 'WAITING_FOR_PROVIDER'] as const satisfies readonly OrderStatus[];
+export const WAITING_STATUSES = [
+  'QUEUED',
+  'WAITING_FOR_CAPACITY',
+  'WAITING_FOR_PROVIDER',
+] as const satisfies readonly OrderStatus[];
 export type WaitingStatus = (typeof WAITING_STATUSES)[number];
-export const isWaiting = (status: RecordedStatus): status is WaitingStatus => (WAITING_STATUSES as readonly string[]).includes(status);
+export const isWaiting = (status: RecordedStatus): status is WaitingStatus =>
+  (WAITING_STATUSES as readonly string[]).includes(status);
 
 /** What the panel orders (validated by the API before a workflow starts). */
 export interface Order {
@@ -78,8 +109,17 @@ export interface ProvisionedServer {
 }
 
 /** Why an order did not become ACTIVE; `compensation` names the rollback action for `step: 'compensate'`. */
-export interface OrderError { step: Step | 'compensate' | 'cancel'; type: string; message: string; compensation?: string }
-export interface TimelineEntry { at: string; status: OrderStatus; detail: string }
+export interface OrderError {
+  step: Step | 'compensate' | 'cancel';
+  type: string;
+  message: string;
+  compensation?: string;
+}
+export interface TimelineEntry {
+  at: string;
+  status: OrderStatus;
+  detail: string;
+}
 
 /**
  * One callback event of the order: pending while `delivered` is false and `error` null; `error` says why it was
@@ -130,7 +170,10 @@ export const PARKED_REASONS = ['STEP_RETRIES_EXHAUSTED', 'COMPENSATION_FAILED'] 
 export type ParkedReason = (typeof PARKED_REASONS)[number];
 export const OPERATOR_ACTIONS = ['retry-step', 'rollback', 'mark-resolved'] as const;
 export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
-export interface OperatorActionRequest { action: OperatorAction; note: string }
+export interface OperatorActionRequest {
+  action: OperatorAction;
+  note: string;
+}
 
 /** What the workflow knows exists for a parked order: the server, its node and allocation, the reservation, undo actions. */
 export interface ParkedLedger {

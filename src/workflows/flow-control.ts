@@ -1,7 +1,11 @@
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  FLOW_REPORT_EXPIRY_MS, flowReportSignal, flowSnapshotQuery, processViewQuery,
-  type ProcessFlowReport, type ProcessView,
+  FLOW_REPORT_EXPIRY_MS,
+  flowReportSignal,
+  flowSnapshotQuery,
+  processViewQuery,
+  type ProcessFlowReport,
+  type ProcessView,
 } from './flow-contract';
 import { mergeReports } from './flow-merge';
 
@@ -29,7 +33,8 @@ export async function flowControl(input: FlowControlInput): Promise<void> {
   };
   setHandler(flowReportSignal, (report) => {
     reports.set(report.identity, report);
-    for (const [identity, r] of reports) if (Date.parse(r.at) < Date.parse(report.at) - FLOW_REPORT_EXPIRY_MS) reports.delete(identity);
+    for (const [identity, r] of reports)
+      if (Date.parse(r.at) < Date.parse(report.at) - FLOW_REPORT_EXPIRY_MS) reports.delete(identity);
     handled += 1;
   });
   setHandler(flowSnapshotQuery, () => mergeReports(input.taskQueue, live()));
@@ -37,7 +42,9 @@ export async function flowControl(input: FlowControlInput): Promise<void> {
     const current = live();
     const merged = mergeReports(input.taskQueue, current);
     const released = [...new Set(current.flatMap((r) => r.released))];
-    const foreign = current.filter((r) => r.identity !== identity).flatMap((r) => r.reservations)
+    const foreign = current
+      .filter((r) => r.identity !== identity)
+      .flatMap((r) => r.reservations)
       .filter((r) => !released.includes(r.orderId));
     return { foreign, released, ratePerMinute: merged.budget.ratePerMinute, processes: Math.max(1, current.length) };
   });

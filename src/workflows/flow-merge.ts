@@ -1,4 +1,11 @@
-import type { BreakerState, BreakerView, FlowSnapshot, NodeCapacityView, ProcessFlowReport, ResourceView } from './flow-contract';
+import type {
+  BreakerState,
+  BreakerView,
+  FlowSnapshot,
+  NodeCapacityView,
+  ProcessFlowReport,
+  ResourceView,
+} from './flow-contract';
 
 const SEVERITY: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 const latest = (reports: ProcessFlowReport[]): ProcessFlowReport | undefined =>
@@ -23,7 +30,12 @@ const withReserved = (r: ResourceView, reserved: number): ResourceView => ({
 /** The newest node view, with every live process's reservations (each order once) counted. */
 function mergeNodes(reports: ProcessFlowReport[], breakers: BreakerView[]): NodeCapacityView[] {
   const released = new Set(reports.flatMap((r) => r.released));
-  const reservations = new Map(reports.flatMap((r) => r.reservations).filter((r) => !released.has(r.orderId)).map((r) => [r.orderId, r]));
+  const reservations = new Map(
+    reports
+      .flatMap((r) => r.reservations)
+      .filter((r) => !released.has(r.orderId))
+      .map((r) => [r.orderId, r]),
+  );
   const withNodes = reports.filter((r) => r.nodes.length > 0);
   const nodes = latest(withNodes)?.nodes ?? [];
   return nodes.map((node) => {
@@ -31,8 +43,14 @@ function mergeNodes(reports: ProcessFlowReport[], breakers: BreakerView[]): Node
     const breaker = breakers.find((b) => b.scope === 'node' && b.nodeId === node.nodeId)?.state ?? 'closed';
     return {
       ...node,
-      memory: withReserved(node.memory, held.reduce((sum, r) => sum + r.memory, 0)),
-      disk: withReserved(node.disk, held.reduce((sum, r) => sum + r.disk, 0)),
+      memory: withReserved(
+        node.memory,
+        held.reduce((sum, r) => sum + r.memory, 0),
+      ),
+      disk: withReserved(
+        node.disk,
+        held.reduce((sum, r) => sum + r.disk, 0),
+      ),
       allocations: { ...node.allocations, reserved: held.length },
       breaker,
     };
@@ -45,7 +63,12 @@ export function mergeReports(taskQueue: string, reports: ProcessFlowReport[]): F
   const limit = newest?.budget.limitPerMinute ?? 240;
   const reserve = newest?.budget.reserve ?? 0.1;
   const maxRate = limit * (1 - reserve);
-  const limitedAt = reports.map((r) => r.budget.lastRateLimitedAt).filter((t): t is string => t !== null).sort().at(-1) ?? null;
+  const limitedAt =
+    reports
+      .map((r) => r.budget.lastRateLimitedAt)
+      .filter((t): t is string => t !== null)
+      .sort()
+      .at(-1) ?? null;
   const breakers = mergeBreakers(reports);
   return {
     taskQueue,
@@ -63,6 +86,10 @@ export function mergeReports(taskQueue: string, reports: ProcessFlowReport[]): F
     },
     breakers,
     nodes: mergeNodes(reports, breakers),
-    processes: reports.map((r) => ({ identity: r.identity, reportedAt: r.at, ratePerMinute: r.budget.suggestedRatePerMinute })),
+    processes: reports.map((r) => ({
+      identity: r.identity,
+      reportedAt: r.at,
+      ratePerMinute: r.budget.suggestedRatePerMinute,
+    })),
   };
 }

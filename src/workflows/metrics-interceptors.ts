@@ -28,12 +28,14 @@ function tierOf(order: unknown): string {
 export const interceptors: WorkflowInterceptorsFactory = () => {
   if (workflowInfo().workflowType !== PROVISION_WORKFLOW_TYPE) return {};
   return {
-    inbound: [{
-      async execute(input, next) {
-        const state = await next(input) as OrderState;
-        orderMetrics.finished(state.status, tierOf(input.args[0]), state.error?.type ?? null);
-        return state;
+    inbound: [
+      {
+        async execute(input, next) {
+          const state = (await next(input)) as OrderState;
+          orderMetrics.finished(state.status, tierOf(input.args[0]), state.error?.type ?? null);
+          return state;
+        },
       },
-    }],
+    ],
   };
 };

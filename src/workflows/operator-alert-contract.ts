@@ -20,5 +20,7 @@ export interface OperatorAlert {
   actions: string;
 }
 
-export interface OperatorWebhookResult { sent: boolean; status: number | null }
-
+export interface OperatorWebhookResult {
+  sent: boolean;
+  status: number | null;
+}

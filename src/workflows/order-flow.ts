@@ -1,5 +1,12 @@
 import {
-  ApplicationFailure, TimeoutFailure, patched, proxyActivities, proxySinks, sleep, workflowInfo, type ActivityOptions,
+  ApplicationFailure,
+  TimeoutFailure,
+  patched,
+  proxyActivities,
+  proxySinks,
+  sleep,
+  workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import { FailureType, type CircuitOpenDetails } from '../errors';
 import type { ProvisioningActivities } from './activity-contract';
@@ -52,7 +59,11 @@ export class OrderFlow {
   /** Called when a step's activity failed for good; resolves to retry the step, rejects (or false) to fail it. */
   onStepFailed?: (err: unknown) => Promise<boolean>;
 
-  constructor(private readonly order: Order, private readonly tracker: OrderTracker, readonly policy: TierPolicy) {}
+  constructor(
+    private readonly order: Order,
+    private readonly tracker: OrderTracker,
+    readonly policy: TierPolicy,
+  ) {}
 
   get promoted(): boolean {
     return this.tracker.state.priority.promoted;
@@ -71,12 +82,18 @@ export class OrderFlow {
   private dispatchDeadline(): number {
     const { waitingReason, waitingSince, enqueuedAt } = this.tracker.state;
     let since = waitingReason === 'dispatch' && waitingSince ? Date.parse(waitingSince) : Date.now();
-    if (waitingReason === 'dispatch' && waitingSince === enqueuedAt) since = Math.min(since, workflowInfo().startTime.getTime());
+    if (waitingReason === 'dispatch' && waitingSince === enqueuedAt)
+      since = Math.min(since, workflowInfo().startTime.getTime());
     return since + this.policy.maxQueueWaitMs;
   }
 
   /** Runs one provider step (`call` picks the activity) until it completes or fails for a reason other than waiting. */
-  async run<R>(base: ActivityOptions, call: ProviderCall<R>, resumeStatus: () => OrderStatus, queue: StepQueue = 'provider'): Promise<R> {
+  async run<R>(
+    base: ActivityOptions,
+    call: ProviderCall<R>,
+    resumeStatus: () => OrderStatus,
+    queue: StepQueue = 'provider',
+  ): Promise<R> {
     const taskQueue = (queue === 'planning' ? planningTaskQueue : providerTaskQueue)(workflowInfo().taskQueue);
     for (let again = false; ; again = true) {
       if (!this.promoted && this.dispatchDeadline() <= Date.now() && patched(LATE_DISPATCH_PATCH)) this.promote();
@@ -102,27 +119,38 @@ export class OrderFlow {
   }
 
   private promote(): void {
-    this.tracker.promote(PROMOTED_PRIORITY_KEY,
-      `waited more than ${this.policy.maxQueueWaitMs / 1000} s for dispatch: promoted to priority ${PROMOTED_PRIORITY_KEY}`);
+    this.tracker.promote(
+      PROMOTED_PRIORITY_KEY,
+      `waited more than ${this.policy.maxQueueWaitMs / 1000} s for dispatch: promoted to priority ${PROMOTED_PRIORITY_KEY}`,
+    );
     orderMetrics.promoted(this.order.tier);
   }
 
   /** A rollback on the provider queue, ahead of forward steps (priority 1); never held by a breaker. */
   compensate<R>(call: ProviderCall<R>): Promise<R> {
-    return call(proxyActivities<ProvisioningActivities>({
-      ...compensationOptions,
-      taskQueue: providerTaskQueue(workflowInfo().taskQueue),
-      priority: { priorityKey: PROMOTED_PRIORITY_KEY, fairnessKey: this.tracker.state.priority.fairnessKey },
-    }), false);
+    return call(
+      proxyActivities<ProvisioningActivities>({
+        ...compensationOptions,
+        taskQueue: providerTaskQueue(workflowInfo().taskQueue),
+        priority: { priorityKey: PROMOTED_PRIORITY_KEY, fairnessKey: this.tracker.state.priority.fairnessKey },
+      }),
+      false,
+    );
   }
 
   /** WAITING_FOR_PROVIDER until the breaker's next probe (plus a per-order spread), then back to `status`. */
   async waitForProvider(open: CircuitOpenDetails, status: OrderStatus): Promise<void> {
     const what = open.scope === 'panel' ? 'the panel' : `node ${open.nodeId}`;
     const waitMs = Math.max(1000, open.retryAfterMs) + jitterMs(this.order.orderId);
-    this.tracker.wait('provider', 'WAITING_FOR_PROVIDER', `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`, null);
+    this.tracker.wait(
+      'provider',
+      'WAITING_FOR_PROVIDER',
+      `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`,
+      null,
+    );
     await sleep(waitMs);
-    if (status === 'QUEUED') this.tracker.wait('dispatch', 'QUEUED', `${what} may be back; waiting for its turn`, this.promotionAt());
+    if (status === 'QUEUED')
+      this.tracker.wait('dispatch', 'QUEUED', `${what} may be back; waiting for its turn`, this.promotionAt());
     else this.tracker.endWait(status, `${what} may be back; trying again`);
   }
 }

@@ -36,8 +36,12 @@ export class OrderTracker {
   slot: AllocatedSlot | null = null;
   private recorded: RecordedStatus | undefined;
 
-  constructor(order: Order, private readonly phases = false) {
-    if (phases) this.recorded = workflowInfo().typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
+  constructor(
+    order: Order,
+    private readonly phases = false,
+  ) {
+    if (phases)
+      this.recorded = workflowInfo().typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
     const at = workflowNow();
     this.state = {
       orderId: order.orderId,
@@ -55,7 +59,12 @@ export class OrderTracker {
       waitingReason: 'dispatch',
       waitingSince: at,
       waitingUntil: null,
-      priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId), promoted: false, promotedAt: null },
+      priority: {
+        priorityKey: TIER_PRIORITY_KEY[order.tier],
+        fairnessKey: fairnessKeyOf(order.userId),
+        promoted: false,
+        promotedAt: null,
+      },
       callbacks: [],
     };
     this.setStatus('QUEUED', 'order received');
@@ -98,7 +107,8 @@ export class OrderTracker {
   /** The first step: the order stays QUEUED (waiting for dispatch) until its allocation is reserved. */
   enterQueue(step: Step, until: number | null): void {
     this.state.step = step;
-    if (this.state.waitingReason !== 'dispatch') this.wait('dispatch', 'QUEUED', 'waiting for its turn at the provider', until);
+    if (this.state.waitingReason !== 'dispatch')
+      this.wait('dispatch', 'QUEUED', 'waiting for its turn at the provider', until);
     else this.state.waitingUntil = until === null ? null : new Date(until).toISOString();
   }
 

@@ -1,6 +1,17 @@
 import {
-  ActivityFailure, ApplicationFailure, CancellationScope, TemporalFailure, TimeoutFailure, allHandlersFinished, condition,
-  isCancellation, log, patched, proxyActivities, setHandler, workflowInfo,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  TemporalFailure,
+  TimeoutFailure,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { OperatorAlert } from './operator-alert-contract';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../errors';
@@ -9,8 +20,15 @@ import { operatorWebhookOptions } from './activity-options';
 import { notifyStatus } from './callbacks';
 import type { Compensations } from './compensations';
 import {
-  OPERATOR_ACTIONS, operatorActionUpdate,
-  type Order, type OrderError, type OperatorActionRequest, type ParkedLedger, type ParkedOrder, type ParkedReason, type Step,
+  OPERATOR_ACTIONS,
+  operatorActionUpdate,
+  type Order,
+  type OrderError,
+  type OperatorActionRequest,
+  type ParkedLedger,
+  type ParkedOrder,
+  type ParkedReason,
+  type Step,
 } from './contract';
 import { hasFailureType, summarizeFailure } from './failures';
 import type { OrderTracker } from './order-state';
@@ -27,7 +45,8 @@ const now = (): string => new Date().toISOString();
 export function isTransientExhaustion(err: unknown): boolean {
   if (!(err instanceof ActivityFailure)) return false;
   const cause = err.cause;
-  if (cause instanceof ApplicationFailure) return !cause.nonRetryable && !(NON_RETRYABLE_FAILURE_TYPES as readonly string[]).includes(cause.type ?? '');
+  if (cause instanceof ApplicationFailure)
+    return !cause.nonRetryable && !(NON_RETRYABLE_FAILURE_TYPES as readonly string[]).includes(cause.type ?? '');
   return cause instanceof TimeoutFailure && cause.timeoutType !== 'SCHEDULE_TO_START';
 }
 
@@ -41,20 +60,29 @@ export class Parking {
   private applied = 0;
   private action: OperatorActionRequest | null = null;
 
-  constructor(private readonly order: Order, private readonly tracker: OrderTracker, private readonly compensations: Compensations) {
-    setHandler(operatorActionUpdate, async (request) => {
-      const id = ++this.requested;
-      this.action = request;
-      tracker.note(`operator action ${request.action}: ${request.note}`);
-      await condition(() => this.applied >= id);
-      return tracker.state;
-    }, {
-      validator: (request) => {
-        if (tracker.status !== 'NEEDS_ATTENTION' || this.action !== null) throw new Error(`order is ${tracker.status}, not NEEDS_ATTENTION`);
-        if (!OPERATOR_ACTIONS.includes(request?.action)) throw new Error(`unknown action ${String(request?.action)}`);
-        if (typeof request.note !== 'string' || request.note.trim() === '') throw new Error('a note is required');
+  constructor(
+    private readonly order: Order,
+    private readonly tracker: OrderTracker,
+    private readonly compensations: Compensations,
+  ) {
+    setHandler(
+      operatorActionUpdate,
+      async (request) => {
+        const id = ++this.requested;
+        this.action = request;
+        tracker.note(`operator action ${request.action}: ${request.note}`);
+        await condition(() => this.applied >= id);
+        return tracker.state;
       },
-    });
+      {
+        validator: (request) => {
+          if (tracker.status !== 'NEEDS_ATTENTION' || this.action !== null)
+            throw new Error(`order is ${tracker.status}, not NEEDS_ATTENTION`);
+          if (!OPERATOR_ACTIONS.includes(request?.action)) throw new Error(`unknown action ${String(request?.action)}`);
+          if (typeof request.note !== 'string' || request.note.trim() === '') throw new Error('a note is required');
+        },
+      },
+    );
   }
 
   /** For a failed step: parks it when retries ran out; true to run the step again, throws to roll back or resolve. */
@@ -65,7 +93,10 @@ export class Parking {
     this.tracker.recordError(error);
     const request = await this.park('STEP_RETRIES_EXHAUSTED', step, [error]);
     if (request.action !== 'retry-step') {
-      throw ApplicationFailure.nonRetryable(request.note, request.action === 'rollback' ? ROLLBACK_BY_OPERATOR : RESOLVED_BY_OPERATOR);
+      throw ApplicationFailure.nonRetryable(
+        request.note,
+        request.action === 'rollback' ? ROLLBACK_BY_OPERATOR : RESOLVED_BY_OPERATOR,
+      );
     }
     this.tracker.state.error = null;
     this.tracker.enterStep(step, `operator retry: running ${step} again`);
@@ -90,19 +121,31 @@ export class Parking {
     const cancelled = isCancellation(outcome);
     const failure = summarizeFailure(outcome);
     const step = tracker.state.step ?? 'allocate';
-    tracker.recordError(cancelled ? { step: 'cancel', type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' } : { step, ...failure });
+    tracker.recordError(
+      cancelled
+        ? { step: 'cancel', type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' }
+        : { step, ...failure },
+    );
     if (hasFailureType(outcome, RESOLVED_BY_OPERATOR)) return this.resolve();
     if (compensations.size > 0) {
-      tracker.setStatus('COMPENSATING', cancelled ? 'rolling back the cancelled order' : `rolling back after ${failure.type}`);
+      tracker.setStatus(
+        'COMPENSATING',
+        cancelled ? 'rolling back the cancelled order' : `rolling back after ${failure.type}`,
+      );
       this.applied = this.requested;
       for (;;) {
         await CancellationScope.nonCancellable(() => this.compensate());
         const failed = tracker.state.compensationErrors;
         if (failed.length === 0 || !patched(PARKING_PATCH)) break;
-        const request = await CancellationScope.nonCancellable(() => this.park('COMPENSATION_FAILED', 'compensate', [...failed]));
+        const request = await CancellationScope.nonCancellable(() =>
+          this.park('COMPENSATION_FAILED', 'compensate', [...failed]),
+        );
         if (request.action === 'mark-resolved') return this.resolve();
         tracker.state.compensationErrors = [];
-        tracker.setStatus('COMPENSATING', `operator ${request.action}: running ${compensations.names.join(' and ')} again`);
+        tracker.setStatus(
+          'COMPENSATING',
+          `operator ${request.action}: running ${compensations.names.join(' and ')} again`,
+        );
         this.applied = this.requested;
       }
     }
@@ -119,31 +162,55 @@ export class Parking {
       onFailed: (name, f) => {
         this.tracker.recordCompensationError({ step: 'compensate', compensation: name, ...f });
         this.tracker.note(`${name} failed: ${f.type}`);
-        log.error('compensation failed; panel resources may be left behind', { orderId: this.order.orderId, compensation: name, ...f });
+        log.error('compensation failed; panel resources may be left behind', {
+          orderId: this.order.orderId,
+          compensation: name,
+          ...f,
+        });
       },
     });
   }
 
   private async resolve(): Promise<void> {
     const note = this.tracker.state.parked?.resolution?.note ?? 'resolved by an operator';
-    this.tracker.recordError({ step: this.tracker.state.error?.step ?? 'compensate', type: RESOLVED_BY_OPERATOR, message: note });
+    this.tracker.recordError({
+      step: this.tracker.state.error?.step ?? 'compensate',
+      type: RESOLVED_BY_OPERATOR,
+      message: note,
+    });
     this.tracker.setStatus('FAILED', 'resolved by an operator; the panel was left as it is');
     this.applied = this.requested;
     await condition(allHandlersFinished);
   }
 
-  private async park(reason: ParkedReason, step: Step | 'compensate', errors: OrderError[]): Promise<OperatorActionRequest> {
+  private async park(
+    reason: ParkedReason,
+    step: Step | 'compensate',
+    errors: OrderError[],
+  ): Promise<OperatorActionRequest> {
     const sequence = ++this.sequence;
     const eventId = `${workflowInfo().workflowId}:parked:${sequence}`;
     const failed = errors.flatMap((e) => (e.compensation ? [e.compensation] : []));
     const parked: ParkedOrder = {
-      sequence, reason, step, since: now(), errors, ledger: this.ledger(failed), resolution: null, webhook: { eventId, sent: null, error: null },
+      sequence,
+      reason,
+      step,
+      since: now(),
+      errors,
+      ledger: this.ledger(failed),
+      resolution: null,
+      webhook: { eventId, sent: null, error: null },
     };
     this.tracker.state.parked = parked;
     const last = errors.at(-1);
-    this.tracker.setStatus('NEEDS_ATTENTION', `${reason} at ${step}${last ? ` (${last.type})` : ''}: waiting for an operator`);
+    this.tracker.setStatus(
+      'NEEDS_ATTENTION',
+      `${reason} at ${step}${last ? ` (${last.type})` : ''}: waiting for an operator`,
+    );
     log.warn('order parked; an operator must act', { orderId: this.order.orderId, reason, step, sequence });
-    void CancellationScope.nonCancellable(() => Promise.all([this.announce(parked), notifyStatus(this.order, this.tracker.state)]));
+    void CancellationScope.nonCancellable(() =>
+      Promise.all([this.announce(parked), notifyStatus(this.order, this.tracker.state)]),
+    );
     await condition(() => this.action !== null);
     const request = this.action as unknown as OperatorActionRequest;
     this.action = null;
@@ -159,8 +226,11 @@ export class Parking {
       serverId: server?.id ?? null,
       serverUuid: server?.uuid ?? null,
       nodeId: server?.node ?? slot?.nodeId ?? null,
-      allocation: server ? { id: server.allocation.id ?? null, ip: server.allocation.ip, port: server.allocation.port }
-        : slot ? { id: slot.allocationId, ip: slot.ip, port: slot.port } : null,
+      allocation: server
+        ? { id: server.allocation.id ?? null, ip: server.allocation.ip, port: server.allocation.port }
+        : slot
+          ? { id: slot.allocationId, ip: slot.ip, port: slot.port }
+          : null,
       reservationHeld: slot !== null && server === null && pending.includes('releaseAllocation'),
       pendingCompensations: pending,
       failedCompensations: failed,
@@ -170,8 +240,16 @@ export class Parking {
   private async announce(parked: ParkedOrder): Promise<void> {
     const { orderId } = this.order;
     const alert: OperatorAlert = {
-      eventId: parked.webhook.eventId, type: 'order.needs_attention', orderId, workflowId: workflowInfo().workflowId, reason: parked.reason,
-      step: parked.step, parkedAt: parked.since, errors: parked.errors, ledger: parked.ledger, actions: `/v1/orders/${encodeURIComponent(orderId)}/actions`,
+      eventId: parked.webhook.eventId,
+      type: 'order.needs_attention',
+      orderId,
+      workflowId: workflowInfo().workflowId,
+      reason: parked.reason,
+      step: parked.step,
+      parkedAt: parked.since,
+      errors: parked.errors,
+      ledger: parked.ledger,
+      actions: `/v1/orders/${encodeURIComponent(orderId)}/actions`,
     };
     try {
       parked.webhook.sent = (await webhook.notifyOperators(alert)).sent;

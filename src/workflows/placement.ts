@@ -26,7 +26,12 @@ const capacityCheckCap = (priorityKey: number): number => priorityKey * 10_000;
  * WAITING_FOR_CAPACITY, checking with backoff (no provider dispatch), until room appears or the tier's
  * `capacityWaitMs` has passed (then it fails with NO_CAPACITY).
  */
-export async function place(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations): Promise<CreateResult> {
+export async function place(
+  order: Order,
+  tracker: OrderTracker,
+  flow: OrderFlow,
+  compensations: Compensations,
+): Promise<CreateResult> {
   const refused: number[] = [];
   compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
@@ -35,7 +40,11 @@ export async function place(order: Order, tracker: OrderTracker, flow: OrderFlow
     compensations.register('deleteServer', () => flow.compensate((a) => a.deleteServer({ orderId: order.orderId })));
     tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
     try {
-      const created = await flow.run(panelChangeOptions, (a, again) => a.create({ order, slot, lookFirst: again || attempt > 1 }), () => 'CREATING');
+      const created = await flow.run(
+        panelChangeOptions,
+        (a, again) => a.create({ order, slot, lookFirst: again || attempt > 1 }),
+        () => 'CREATING',
+      );
       if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
       return created;
     } catch (err) {
@@ -46,17 +55,32 @@ export async function place(order: Order, tracker: OrderTracker, flow: OrderFlow
   }
 }
 
-async function allocate(order: Order, tracker: OrderTracker, flow: OrderFlow, refused: number[], attempt: number): Promise<AllocatedSlot> {
+async function allocate(
+  order: Order,
+  tracker: OrderTracker,
+  flow: OrderFlow,
+  refused: number[],
+  attempt: number,
+): Promise<AllocatedSlot> {
   let deadline: number | null = null;
   let pause = FIRST_CAPACITY_CHECK_MS;
   for (;;) {
     const queued = attempt === 1 && tracker.status !== 'WAITING_FOR_CAPACITY';
     if (queued) tracker.enterQueue('allocate', flow.promotionAt());
-    else tracker.enterStep('allocate', deadline === null ? `choosing another allocation (try ${attempt})` : 'room may have appeared: choosing a node');
+    else
+      tracker.enterStep(
+        'allocate',
+        deadline === null ? `choosing another allocation (try ${attempt})` : 'room may have appeared: choosing a node',
+      );
     try {
-      const slot = await flow.run(panelCallOptions, (a) => a.allocate({ order, excludeAllocationIds: refused }),
-        () => (queued ? 'QUEUED' : 'ALLOCATING'), 'planning');
-      if (queued || tracker.status !== 'ALLOCATING') tracker.enterStep('allocate', `reserved allocation ${slot.allocationId} on node ${slot.nodeId}`);
+      const slot = await flow.run(
+        panelCallOptions,
+        (a) => a.allocate({ order, excludeAllocationIds: refused }),
+        () => (queued ? 'QUEUED' : 'ALLOCATING'),
+        'planning',
+      );
+      if (queued || tracker.status !== 'ALLOCATING')
+        tracker.enterStep('allocate', `reserved allocation ${slot.allocationId} on node ${slot.nodeId}`);
       return slot;
     } catch (err) {
       if (!hasFailureType(err, FailureType.NoCapacity)) throw err;
@@ -68,7 +92,13 @@ async function allocate(order: Order, tracker: OrderTracker, flow: OrderFlow, re
 }
 
 /** Checks for room (no dispatch) with growing pauses until some node fits; NO_CAPACITY once `deadline` passes. */
-async function waitForCapacity(order: Order, tracker: OrderTracker, flow: OrderFlow, deadline: number, firstPause: number): Promise<void> {
+async function waitForCapacity(
+  order: Order,
+  tracker: OrderTracker,
+  flow: OrderFlow,
+  deadline: number,
+  firstPause: number,
+): Promise<void> {
   let pause = firstPause;
   for (;;) {
     if (Date.now() >= deadline) {
@@ -78,13 +108,19 @@ async function waitForCapacity(order: Order, tracker: OrderTracker, flow: OrderF
       );
     }
     if (tracker.status !== 'WAITING_FOR_CAPACITY') {
-      tracker.wait('capacity', 'WAITING_FOR_CAPACITY', 'no node of its locations has room: waiting for capacity', deadline);
+      tracker.wait(
+        'capacity',
+        'WAITING_FOR_CAPACITY',
+        'no node of its locations has room: waiting for capacity',
+        deadline,
+      );
     }
     await sleep(Math.min(pause + jitterMs(order.orderId), Math.max(1, deadline - Date.now())));
     if (Date.now() >= deadline) continue;
     const check = await checks.checkCapacity({ order }).catch(async (err: unknown) => {
       if (circuitDetails(err)) return { fits: false, blockedByBreaker: true };
-      if (patched(CAPACITY_CHECK_PARKS_PATCH) && await flow.onStepFailed?.(err)) return { fits: false, blockedByBreaker: false };
+      if (patched(CAPACITY_CHECK_PARKS_PATCH) && (await flow.onStepFailed?.(err)))
+        return { fits: false, blockedByBreaker: false };
       throw err;
     });
     if (check.fits) return;

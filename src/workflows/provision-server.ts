@@ -1,9 +1,29 @@
-import { CancellationScope, CancelledFailure, TemporalFailure, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  CancelledFailure,
+  TemporalFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
-import { INSTALL_DEADLINE_MS, installOptions, panelCallOptions, panelChangeOptions, policyOptions } from './activity-options';
+import {
+  INSTALL_DEADLINE_MS,
+  installOptions,
+  panelCallOptions,
+  panelChangeOptions,
+  policyOptions,
+} from './activity-options';
 import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
-import { cancelOrderSignal, orderStateQuery, type Order, type OrderState, type ProvisionOptions, type ProvisionedServer } from './contract';
+import {
+  cancelOrderSignal,
+  orderStateQuery,
+  type Order,
+  type OrderState,
+  type ProvisionOptions,
+  type ProvisionedServer,
+} from './contract';
 import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
 import { Parking } from './parking';
@@ -59,15 +79,32 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
   return tracker.state;
 }
 
-async function runSteps(order: Order, tracker: OrderTracker, flow: OrderFlow, compensations: Compensations, parking: Parking): Promise<ProvisionedServer> {
+async function runSteps(
+  order: Order,
+  tracker: OrderTracker,
+  flow: OrderFlow,
+  compensations: Compensations,
+  parking: Parking,
+): Promise<ProvisionedServer> {
   const { server } = await place(order, tracker, flow, compensations);
   tracker.recordServer(server);
   tracker.enterStep('install', `waiting for the installation of server ${server.id}`);
-  const installed = await parking.retrying(() => waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS }));
+  const installed = await parking.retrying(() =>
+    waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS }),
+  );
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
-  tracker.enterStep('configure', 'applying the order\'s startup and build settings');
-  const configured = await flow.run(panelChangeOptions, (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }), () => 'CONFIGURING', 'planning');
+  tracker.enterStep('configure', "applying the order's startup and build settings");
+  const configured = await flow.run(
+    panelChangeOptions,
+    (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }),
+    () => 'CONFIGURING',
+    'planning',
+  );
   tracker.note(configured.updated.length > 0 ? `updated ${configured.updated.join(' and ')}` : 'already as ordered');
   tracker.enterStep('verify', 'checking the server against the order');
-  return flow.run(panelCallOptions, (a) => a.verify({ order, server }), () => 'VERIFYING');
+  return flow.run(
+    panelCallOptions,
+    (a) => a.verify({ order, server }),
+    () => 'VERIFYING',
+  );
 }

@@ -1,6 +1,12 @@
 import { ActivityFailure, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { CensusActivities } from './activity-contract';
-import { CENSUS_FINISHED_EVERY, CENSUS_INTERVAL_MS, censusQuery, type CensusInput, type CensusView } from './census-contract';
+import {
+  CENSUS_FINISHED_EVERY,
+  CENSUS_INTERVAL_MS,
+  censusQuery,
+  type CensusInput,
+  type CensusView,
+} from './census-contract';
 
 /** Censuses taken before the workflow continues as new (its history holds each census once). */
 export const CENSUSES_PER_RUN = 60;

@@ -49,13 +49,39 @@ export interface ServerOperationInput {
   userId: number;
 }
 
-export const OPERATION_STATUSES = ['RUNNING', 'WAITING_FOR_PROVIDER', 'ROLLING_BACK', 'COMPLETED', 'FAILED', 'CANCELLED'] as const;
+export const OPERATION_STATUSES = [
+  'RUNNING',
+  'WAITING_FOR_PROVIDER',
+  'ROLLING_BACK',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+] as const;
 export type OperationStatus = (typeof OPERATION_STATUSES)[number];
-export const OPERATION_STEPS = ['suspend', 'unsuspend', 'reinstall', 'install', 'read', 'apply', 'verify', 'delete', 'release', 'restore'] as const;
+export const OPERATION_STEPS = [
+  'suspend',
+  'unsuspend',
+  'reinstall',
+  'install',
+  'read',
+  'apply',
+  'verify',
+  'delete',
+  'release',
+  'restore',
+] as const;
 export type OperationStep = (typeof OPERATION_STEPS)[number];
 
-export interface OperationError { step: OperationStep | null; type: string; message: string }
-export interface OperationTimelineEntry { at: string; status: OperationStatus; detail: string }
+export interface OperationError {
+  step: OperationStep | null;
+  type: string;
+  message: string;
+}
+export interface OperationTimelineEntry {
+  at: string;
+  status: OperationStatus;
+  detail: string;
+}
 
 /**
  * An operation's state, read through `operationStateQuery` and returned as the workflow's result. A business failure
@@ -125,5 +151,10 @@ export interface LifecycleActivities {
 }
 
 export const LIFECYCLE_PROVIDER_ACTIVITIES = [
-  'suspendServer', 'unsuspendServer', 'reinstallServer', 'readBuild', 'applyBuild', 'verifyBuild',
+  'suspendServer',
+  'unsuspendServer',
+  'reinstallServer',
+  'readBuild',
+  'applyBuild',
+  'verifyBuild',
 ] as const;

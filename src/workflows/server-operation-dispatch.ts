@@ -14,7 +14,10 @@ type ProviderCall<R> = (activities: ProvisioningActivities) => Promise<R>;
  * WAITING_FOR_PROVIDER until the breaker's next probe and is made again. Rollbacks go first (priority 1).
  */
 export class OperationDispatch {
-  constructor(private readonly input: ServerOperationInput, private readonly tracker: OperationTracker) {}
+  constructor(
+    private readonly input: ServerOperationInput,
+    private readonly tracker: OperationTracker,
+  ) {}
 
   run<R>(options: ActivityOptions, call: ProviderCall<R>): Promise<R> {
     return this.dispatch(options, TIER_PRIORITY_KEY[this.input.tier], call);
@@ -39,9 +42,15 @@ export class OperationDispatch {
         const resume = this.tracker.status;
         const what = open.scope === 'panel' ? 'the panel' : `node ${open.nodeId}`;
         const waitMs = Math.max(1000, open.retryAfterMs) + jitterMs(this.input.orderId);
-        this.tracker.setStatus('WAITING_FOR_PROVIDER', `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`);
+        this.tracker.setStatus(
+          'WAITING_FOR_PROVIDER',
+          `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`,
+        );
         await sleep(waitMs);
-        this.tracker.setStatus(resume === 'WAITING_FOR_PROVIDER' ? 'RUNNING' : resume, `${what} may be back; trying again`);
+        this.tracker.setStatus(
+          resume === 'WAITING_FOR_PROVIDER' ? 'RUNNING' : resume,
+          `${what} may be back; trying again`,
+        );
       }
     }
   }

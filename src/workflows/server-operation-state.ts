@@ -1,5 +1,9 @@
 import type {
-  OperationError, OperationState, OperationStatus, OperationStep, ServerOperationInput,
+  OperationError,
+  OperationState,
+  OperationStatus,
+  OperationStep,
+  ServerOperationInput,
 } from './server-operation-contract';
 
 const workflowNow = (): string => new Date().toISOString();

@@ -1,6 +1,12 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ProvisioningActivities } from './activity-contract';
-import { INSTALL_DEADLINE_MS, compensationOptions, installOptions, panelCallOptions, panelChangeOptions } from './activity-options';
+import {
+  INSTALL_DEADLINE_MS,
+  compensationOptions,
+  installOptions,
+  panelCallOptions,
+  panelChangeOptions,
+} from './activity-options';
 import type { Compensations } from './compensations';
 import type { OperationDispatch } from './server-operation-dispatch';
 import type { ServerOperationInput, ServerOperationName, ServerRef } from './server-operation-contract';
@@ -19,7 +25,8 @@ export interface OperationContext {
 export const INVALID_OPERATION_ERROR = 'InvalidOperation';
 
 function serverRef({ orderId, serverId, operation }: ServerOperationInput): ServerRef {
-  if (serverId === null) throw ApplicationFailure.nonRetryable(`${operation} needs the order's server id`, INVALID_OPERATION_ERROR);
+  if (serverId === null)
+    throw ApplicationFailure.nonRetryable(`${operation} needs the order's server id`, INVALID_OPERATION_ERROR);
   return { orderId, serverId };
 }
 
@@ -28,7 +35,9 @@ function suspension(suspend: boolean) {
     const ref = serverRef(input);
     const verb = suspend ? 'suspend' : 'unsuspend';
     tracker.enterStep(verb, `${suspend ? 'suspending' : 'unsuspending'} server ${ref.serverId}`);
-    const { changed } = await dispatch.run(panelChangeOptions, (a) => (suspend ? a.suspendServer(ref) : a.unsuspendServer(ref)));
+    const { changed } = await dispatch.run(panelChangeOptions, (a) =>
+      suspend ? a.suspendServer(ref) : a.unsuspendServer(ref),
+    );
     tracker.recordChange(changed);
     tracker.note(changed ? `server ${ref.serverId} ${verb}ed` : `server ${ref.serverId} was already ${verb}ed`);
   };
@@ -61,17 +70,24 @@ async function resize({ input, tracker, dispatch, compensations }: OperationCont
   const { changed } = await dispatch.run(panelChangeOptions, (a) => a.applyBuild({ ...ref, limits: requested }));
   tracker.recordChange(changed);
   tracker.note(changed ? 'build updated' : 'the build already was as requested');
-  tracker.enterStep('verify', 'checking the server\'s limits');
+  tracker.enterStep('verify', "checking the server's limits");
   await dispatch.run(panelCallOptions, (a) => a.verifyBuild({ ...ref, limits: requested }));
 }
 
 async function deprovision({ input, tracker, dispatch }: OperationContext): Promise<void> {
-  tracker.enterStep('delete', input.serverId === null ? 'deleting the order\'s server, if any' : `deleting server ${input.serverId}`);
+  tracker.enterStep(
+    'delete',
+    input.serverId === null ? "deleting the order's server, if any" : `deleting server ${input.serverId}`,
+  );
   const deleted = await dispatch.run(panelChangeOptions, (a) => a.deleteServer({ orderId: input.orderId }));
   tracker.state.deleted = deleted;
   tracker.recordChange(deleted.outcome !== 'already_gone');
-  tracker.note(deleted.outcome === 'already_gone' ? 'no server left on the panel' : `server ${deleted.serverId} deleted (${deleted.outcome}), confirmed gone`);
-  tracker.enterStep('release', 'releasing the order\'s allocation reservation');
+  tracker.note(
+    deleted.outcome === 'already_gone'
+      ? 'no server left on the panel'
+      : `server ${deleted.serverId} deleted (${deleted.outcome}), confirmed gone`,
+  );
+  tracker.enterStep('release', "releasing the order's allocation reservation");
   const { released } = await ledger.releaseAllocation({ orderId: input.orderId });
   tracker.state.released = released;
   tracker.state.deprovisioned = true;

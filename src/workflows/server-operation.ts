@@ -1,7 +1,19 @@
-import { CancellationScope, TemporalFailure, isCancellation, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  TemporalFailure,
+  isCancellation,
+  log,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { Compensations } from './compensations';
 import { summarizeFailure } from './failures';
-import { cancelOperationSignal, operationStateQuery, type OperationState, type ServerOperationInput } from './server-operation-contract';
+import {
+  cancelOperationSignal,
+  operationStateQuery,
+  type OperationState,
+  type ServerOperationInput,
+} from './server-operation-contract';
 import { OperationDispatch } from './server-operation-dispatch';
 import { OperationTracker } from './server-operation-state';
 import { OPERATION_RUNNERS, type OperationContext } from './server-operation-steps';
@@ -21,7 +33,8 @@ export async function serverOperation(input: ServerOperationInput): Promise<Oper
   const operation = new CancellationScope();
   let cancelReason: string | null = null;
   setHandler(cancelOperationSignal, ({ reason }) => {
-    if (tracker.status === 'ROLLING_BACK' || operation.consideredCancelled) return tracker.note('cancellation requested again; ignored');
+    if (tracker.status === 'ROLLING_BACK' || operation.consideredCancelled)
+      return tracker.note('cancellation requested again; ignored');
     cancelReason = reason ?? 'cancelled by an operator';
     tracker.note(`cancellation requested: ${cancelReason}`);
     operation.cancel();
@@ -33,20 +46,31 @@ export async function serverOperation(input: ServerOperationInput): Promise<Oper
   } catch (err) {
     if (!(err instanceof TemporalFailure)) throw err;
     const cancelled = isCancellation(err);
-    const failure = cancelled ? { type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' } : summarizeFailure(err);
+    const failure = cancelled
+      ? { type: 'Cancelled', message: cancelReason ?? 'workflow cancellation requested' }
+      : summarizeFailure(err);
     tracker.recordError({ step: tracker.state.step, ...failure });
     if (compensations.size > 0) {
       tracker.setStatus('ROLLING_BACK', `rolling back after ${failure.type}`);
-      await CancellationScope.nonCancellable(() => compensations.runAll({
-        onDone: (name) => tracker.note(`${name} done`),
-        onFailed: (name, f) => {
-          tracker.recordCompensationError({ step: tracker.state.step, ...f });
-          tracker.note(`${name} failed: ${f.type}`);
-          log.error('operation rollback failed; the server may need an operator', { orderId: input.orderId, compensation: name, ...f });
-        },
-      }));
+      await CancellationScope.nonCancellable(() =>
+        compensations.runAll({
+          onDone: (name) => tracker.note(`${name} done`),
+          onFailed: (name, f) => {
+            tracker.recordCompensationError({ step: tracker.state.step, ...f });
+            tracker.note(`${name} failed: ${f.type}`);
+            log.error('operation rollback failed; the server may need an operator', {
+              orderId: input.orderId,
+              compensation: name,
+              ...f,
+            });
+          },
+        }),
+      );
     }
-    tracker.setStatus(cancelled ? 'CANCELLED' : 'FAILED', `${input.operation} ${cancelled ? 'cancelled' : 'failed'}: ${failure.message}`);
+    tracker.setStatus(
+      cancelled ? 'CANCELLED' : 'FAILED',
+      `${input.operation} ${cancelled ? 'cancelled' : 'failed'}: ${failure.message}`,
+    );
     return tracker.state;
   }
 }

@@ -19,7 +19,7 @@ describe('allocate activity', () => {
     activities = createActivities(activityDeps(panel, { reservations }));
   });
 
-  it('reserves a free allocation in the order\'s location and returns the same one when repeated', async () => {
+  it("reserves a free allocation in the order's location and returns the same one when repeated", async () => {
     const order = paperOrder('alloc-1');
     const first = await runActivity(activities.allocate, { order, excludeAllocationIds: [] });
     const again = await runActivity(activities.allocate, { order, excludeAllocationIds: [] });
@@ -33,7 +33,9 @@ describe('allocate activity', () => {
 
   it('gives concurrent orders distinct allocations', async () => {
     const slots = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => activities.allocate({ order: paperOrder(`concurrent-${i}`), excludeAllocationIds: [] })),
+      Array.from({ length: 12 }, (_, i) =>
+        activities.allocate({ order: paperOrder(`concurrent-${i}`), excludeAllocationIds: [] }),
+      ),
     );
     expect(new Set(slots.map((s) => s.allocationId)).size).toBe(12);
     expect(reservations.list()).toHaveLength(12);
@@ -43,9 +45,15 @@ describe('allocate activity', () => {
     const nodeId = await panel.addNode({ location_id: 2, ports: { start: 30000, end: 30011 } });
     const setup = panel.client();
     const allocations = (await panel.state()).allocations.filter((a) => a.node === nodeId).sort((a, b) => a.id - b.id);
-    for (const [i, a] of allocations.slice(0, 10).entries()) await setup.createServer(directServer(`occupant-${i}`, a.id));
-    const paged = createActivities(activityDeps(panel, { provider: panel.client({ allPagesPerPage: 4 }), reservations }));
-    const slot = await runActivity(paged.allocate, { order: paperOrder('paged', { locationIds: [2] }), excludeAllocationIds: [] });
+    for (const [i, a] of allocations.slice(0, 10).entries())
+      await setup.createServer(directServer(`occupant-${i}`, a.id));
+    const paged = createActivities(
+      activityDeps(panel, { provider: panel.client({ allPagesPerPage: 4 }), reservations }),
+    );
+    const slot = await runActivity(paged.allocate, {
+      order: paperOrder('paged', { locationIds: [2] }),
+      excludeAllocationIds: [],
+    });
     expect(slot.nodeId).toBe(nodeId);
     expect([allocations[10].id, allocations[11].id]).toContain(slot.allocationId);
     expect([30010, 30011]).toContain(slot.port);
@@ -59,19 +67,30 @@ describe('allocate activity', () => {
     expect(reservations.list().map((r) => r.allocationId)).toEqual([second.allocationId]);
   });
 
-  it('skips nodes in maintenance and counts overallocation and other orders\' reservations', async () => {
+  it("skips nodes in maintenance and counts overallocation and other orders' reservations", async () => {
     await panel.addNode({ location_id: 2, memory: 100_000, disk: 100_000, maintenance_mode: true });
     const small = await panel.addNode({ location_id: 2, memory: 1000, memory_overallocate: 150, disk: 100_000 });
     const limits = { memory: 2048, swap: 0, disk: 1024, io: 500, cpu: 100 };
-    const first = await activities.allocate({ order: paperOrder('fits-overallocated', { locationIds: [2], limits }), excludeAllocationIds: [] });
+    const first = await activities.allocate({
+      order: paperOrder('fits-overallocated', { locationIds: [2], limits }),
+      excludeAllocationIds: [],
+    });
     expect(first.nodeId).toBe(small);
-    await expect(runActivity(activities.allocate, { order: paperOrder('no-room-left', { locationIds: [2], limits }), excludeAllocationIds: [] }))
-      .rejects.toMatchObject({ type: 'NoCapacity', nonRetryable: true });
+    await expect(
+      runActivity(activities.allocate, {
+        order: paperOrder('no-room-left', { locationIds: [2], limits }),
+        excludeAllocationIds: [],
+      }),
+    ).rejects.toMatchObject({ type: 'NoCapacity', nonRetryable: true });
   });
 
   it('fails with NoCapacity, holding nothing, when no node of the locations fits', async () => {
-    await expect(runActivity(activities.allocate, { order: paperOrder('nowhere', { locationIds: [2] }), excludeAllocationIds: [] }))
-      .rejects.toMatchObject({ type: 'NoCapacity', nonRetryable: true });
+    await expect(
+      runActivity(activities.allocate, {
+        order: paperOrder('nowhere', { locationIds: [2] }),
+        excludeAllocationIds: [],
+      }),
+    ).rejects.toMatchObject({ type: 'NoCapacity', nonRetryable: true });
     expect(reservations.list()).toEqual([]);
   });
 });

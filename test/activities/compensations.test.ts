@@ -1,7 +1,15 @@
 import { createActivities, createReservationLedger, type AllocationReservations } from '../../src/activities';
 import type { PterodactylClient } from '../../src/provider';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { activityDeps, callCount, paperOrder, runActivity, serversOf, startPanel, type PanelHarness } from './panel-harness';
+import {
+  activityDeps,
+  callCount,
+  paperOrder,
+  runActivity,
+  serversOf,
+  startPanel,
+  type PanelHarness,
+} from './panel-harness';
 
 describe('compensation activities', () => {
   let panel: PanelHarness;
@@ -39,7 +47,7 @@ describe('compensation activities', () => {
     activities = createActivities(activityDeps(panel, { reservations }));
   });
 
-  it('deletes the order\'s server and confirms it is gone', async () => {
+  it("deletes the order's server and confirms it is gone", async () => {
     const serverId = await created('undo-create');
     const result = await runActivity(activities.deleteServer, { orderId: 'undo-create' });
     expect(result).toEqual({ outcome: 'deleted', serverId });
@@ -49,8 +57,10 @@ describe('compensation activities', () => {
   });
 
   it('reports already_gone when the order never got a server', async () => {
-    await expect(runActivity(activities.deleteServer, { orderId: 'never-created' }))
-      .resolves.toEqual({ outcome: 'already_gone', serverId: null });
+    await expect(runActivity(activities.deleteServer, { orderId: 'never-created' })).resolves.toEqual({
+      outcome: 'already_gone',
+      serverId: null,
+    });
   });
 
   it('falls back to a forced delete when the daemon fails the normal one', async () => {
@@ -66,17 +76,22 @@ describe('compensation activities', () => {
   it('fails retryably, leaving the server reported, while the panel is down', async () => {
     await created('undo-outage');
     await panel.faults({ outage: true });
-    await expect(runActivity(activities.deleteServer, { orderId: 'undo-outage' }))
-      .rejects.toMatchObject({ type: 'PanelUnavailable', nonRetryable: false });
+    await expect(runActivity(activities.deleteServer, { orderId: 'undo-outage' })).rejects.toMatchObject({
+      type: 'PanelUnavailable',
+      nonRetryable: false,
+    });
     await panel.faults({});
     expect(serversOf(await panel.state(), 'undo-outage')).toHaveLength(1);
   });
 
-  it('releases the order\'s reservation, idempotently', async () => {
+  it("releases the order's reservation, idempotently", async () => {
     const slot = await activities.allocate({ order: paperOrder('undo-allocate'), excludeAllocationIds: [] });
-    await expect(runActivity(activities.releaseAllocation, { orderId: 'undo-allocate' }))
-      .resolves.toEqual({ released: [slot.allocationId] });
-    await expect(runActivity(activities.releaseAllocation, { orderId: 'undo-allocate' })).resolves.toEqual({ released: [] });
+    await expect(runActivity(activities.releaseAllocation, { orderId: 'undo-allocate' })).resolves.toEqual({
+      released: [slot.allocationId],
+    });
+    await expect(runActivity(activities.releaseAllocation, { orderId: 'undo-allocate' })).resolves.toEqual({
+      released: [],
+    });
     expect(reservations.list()).toEqual([]);
   });
 });

@@ -40,10 +40,16 @@ describe('configure and verify activities', () => {
     const order = paperOrder('configure-observed');
     const slot = await activities.allocate({ order, excludeAllocationIds: [] });
     const { server } = await activities.create({ order, slot });
-    const result = await runActivity(activities.install, { orderId: order.orderId, serverId: server.id, deadlineMs: 60_000 });
+    const result = await runActivity(activities.install, {
+      orderId: order.orderId,
+      serverId: server.id,
+      deadlineMs: 60_000,
+    });
     expect(result.server).toMatchObject({ id: server.id, status: null });
     const before = (await panel.state()).calls.total;
-    expect(await runActivity(activities.configure, { order, serverId: server.id, observed: result.server })).toEqual({ updated: [] });
+    expect(await runActivity(activities.configure, { order, serverId: server.id, observed: result.server })).toEqual({
+      updated: [],
+    });
     expect((await panel.state()).calls.total).toBe(before);
   });
 
@@ -53,8 +59,10 @@ describe('configure and verify activities', () => {
     const observed = { ...(await panel.client().getServer(server.id)) };
     observed.limits = { ...observed.limits, memory: 512 };
     await panel.client().deleteServer(server.id, { force: true });
-    await expect(runActivity(activities.configure, { order, serverId: server.id, observed }))
-      .rejects.toMatchObject({ type: 'ServerGone', nonRetryable: true });
+    await expect(runActivity(activities.configure, { order, serverId: server.id, observed })).rejects.toMatchObject({
+      type: 'ServerGone',
+      nonRetryable: true,
+    });
   });
 
   it('patches drifted limits and environment back to the order, then is a no-op when repeated', async () => {
@@ -63,12 +71,20 @@ describe('configure and verify activities', () => {
     const client = panel.client();
     const drifted = await client.getServer(server.id);
     await client.updateBuild(server.id, {
-      allocation: drifted.allocation, limits: { ...order.limits, memory: 512 }, feature_limits: { databases: 0, backups: 0, allocations: 0 },
+      allocation: drifted.allocation,
+      limits: { ...order.limits, memory: 512 },
+      feature_limits: { databases: 0, backups: 0, allocations: 0 },
     });
     await client.updateStartup(server.id, {
-      startup: drifted.container.startup_command, environment: { SERVER_JARFILE: 'other.jar' }, egg: 1, image: drifted.container.image, skip_scripts: true,
+      startup: drifted.container.startup_command,
+      environment: { SERVER_JARFILE: 'other.jar' },
+      egg: 1,
+      image: drifted.container.image,
+      skip_scripts: true,
     });
-    expect(await runActivity(activities.configure, { order, serverId: server.id })).toEqual({ updated: ['startup', 'build'] });
+    expect(await runActivity(activities.configure, { order, serverId: server.id })).toEqual({
+      updated: ['startup', 'build'],
+    });
     const fixed = await client.getServer(server.id);
     expect(fixed.limits).toMatchObject(order.limits);
     expect(fixed.feature_limits).toEqual(order.featureLimits);
@@ -88,8 +104,11 @@ describe('configure and verify activities', () => {
     const order = paperOrder('verify-suspended');
     const server = await installed(order);
     await panel.client().suspend(server.id);
-    await expect(runActivity(activities.verify, { order, server }))
-      .rejects.toMatchObject({ type: 'VerificationFailed', nonRetryable: true, message: expect.stringContaining('suspended') });
+    await expect(runActivity(activities.verify, { order, server })).rejects.toMatchObject({
+      type: 'VerificationFailed',
+      nonRetryable: true,
+      message: expect.stringContaining('suspended'),
+    });
   });
 
   it('fails verification when limits or the allocation differ from the order', async () => {
@@ -97,7 +116,11 @@ describe('configure and verify activities', () => {
     const server = await installed(order);
     const client = panel.client();
     const allocationId = (await client.getServer(server.id)).allocation;
-    await client.updateBuild(server.id, { allocation: allocationId, limits: { ...order.limits, disk: 1 }, feature_limits: order.featureLimits });
+    await client.updateBuild(server.id, {
+      allocation: allocationId,
+      limits: { ...order.limits, disk: 1 },
+      feature_limits: order.featureLimits,
+    });
     const wrongAllocation = { ...server, allocation: { ...server.allocation, id: allocationId + 1 } };
     const failure = await runActivity(activities.verify, { order, server: wrongAllocation }).catch((e: unknown) => e);
     expect(failure).toMatchObject({ type: 'VerificationFailed' });

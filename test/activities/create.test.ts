@@ -2,14 +2,22 @@ import { createActivities, createReservationLedger, type AllocationReservations 
 import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order } from '../../src/workflows/contract';
 import {
-  activityDeps, callCount, directServer, paperOrder, runActivity, serversOf, startPanel, type PanelHarness,
+  activityDeps,
+  callCount,
+  directServer,
+  paperOrder,
+  runActivity,
+  serversOf,
+  startPanel,
+  type PanelHarness,
 } from './panel-harness';
 
 describe('create activity', () => {
   let panel: PanelHarness;
   let reservations: AllocationReservations;
   let activities: ProvisioningActivities;
-  const place = async (order: Order): Promise<AllocatedSlot> => activities.allocate({ order, excludeAllocationIds: [] });
+  const place = async (order: Order): Promise<AllocatedSlot> =>
+    activities.allocate({ order, excludeAllocationIds: [] });
   const create = (order: Order, slot: AllocatedSlot) => runActivity(activities.create, { order, slot });
 
   beforeAll(async () => {
@@ -28,15 +36,25 @@ describe('create activity', () => {
     const order = paperOrder('create-1', { eggId: 2, environment: { DIFFICULTY: 'hard' } });
     const slot = await place(order);
     const result = await create(order, slot);
-    expect(result).toMatchObject({ adopted: false, server: { allocation: { id: slot.allocationId, port: slot.port }, node: slot.nodeId } });
+    expect(result).toMatchObject({
+      adopted: false,
+      server: { allocation: { id: slot.allocationId, port: slot.port }, node: slot.nodeId },
+    });
     const [server] = serversOf(await panel.state(), 'create-1');
     expect(server).toMatchObject({
-      id: result.server.id, egg: 2, user: order.userId, allocation: slot.allocationId,
-      limits: expect.objectContaining(order.limits), feature_limits: order.featureLimits,
+      id: result.server.id,
+      egg: 2,
+      user: order.userId,
+      allocation: slot.allocationId,
+      limits: expect.objectContaining(order.limits),
+      feature_limits: order.featureLimits,
       container: expect.objectContaining({ image: 'ghcr.io/pterodactyl/yolks:java_17' }),
     });
     expect(server.container.environment).toMatchObject({
-      DIFFICULTY: 'hard', MAX_PLAYERS: '20', VANILLA_VERSION: 'latest', SERVER_JARFILE: 'server.jar',
+      DIFFICULTY: 'hard',
+      MAX_PLAYERS: '20',
+      VANILLA_VERSION: 'latest',
+      SERVER_JARFILE: 'server.jar',
     });
     expect(reservations.list()).toEqual([]);
   });
@@ -102,7 +120,7 @@ describe('create activity', () => {
     expect(serversOf(await panel.state(), 'create-5xx')).toEqual([]);
   });
 
-  it('carries the panel\'s Retry-After as the next retry delay on a 429', async () => {
+  it("carries the panel's Retry-After as the next retry delay on a 429", async () => {
     const order = paperOrder('create-429');
     const slot = await place(order);
     await panel.faults({ rateLimitPerMinute: 1 });

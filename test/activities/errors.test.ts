@@ -2,8 +2,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE_FAILURE_TYPES, failureFromProvider } from '../../src/errors';
 import { ProviderContractError, ProviderError, type ProviderErrorKind } from '../../src/provider';
 
-const providerError = (kind: ProviderErrorKind, retryable: boolean, extra: Partial<ConstructorParameters<typeof ProviderError>[0]> = {}) =>
-  new ProviderError({ kind, retryable, method: 'POST', path: '/servers', detail: 'panel said no', ...extra });
+const providerError = (
+  kind: ProviderErrorKind,
+  retryable: boolean,
+  extra: Partial<ConstructorParameters<typeof ProviderError>[0]> = {},
+) => new ProviderError({ kind, retryable, method: 'POST', path: '/servers', detail: 'panel said no', ...extra });
 
 describe('mapping panel errors to activity failures', () => {
   it.each([
@@ -37,7 +40,9 @@ describe('mapping panel errors to activity failures', () => {
   });
 
   it('treats an unreadable panel response as permanent', () => {
-    const failure = failureFromProvider(new ProviderContractError({ method: 'GET', path: '/nodes', status: 200, issues: ['data: expected array'] }));
+    const failure = failureFromProvider(
+      new ProviderContractError({ method: 'GET', path: '/nodes', status: 200, issues: ['data: expected array'] }),
+    );
     expect(failure).toMatchObject({ type: 'PanelContract', nonRetryable: true });
   });
 });

@@ -3,7 +3,16 @@ import { createActivities } from '../../src/activities';
 import type { InstallProgress } from '../../src/activities/install';
 import { ProcessFlow } from '../../src/flow/process-flow';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { activityDeps, callCount, mockActivityEnv, paperOrder, runActivity, silentLogger, startPanel, type PanelHarness } from './panel-harness';
+import {
+  activityDeps,
+  callCount,
+  mockActivityEnv,
+  paperOrder,
+  runActivity,
+  silentLogger,
+  startPanel,
+  type PanelHarness,
+} from './panel-harness';
 
 describe('install activity', () => {
   let panel: PanelHarness;
@@ -60,8 +69,9 @@ describe('install activity', () => {
   it('fails with InstallFailed when the reinstall fails too', async () => {
     await panel.faults({ installFailRate: 1 });
     const serverId = await provision('install-broken');
-    await expect(runActivity(activities.install, { orderId: 'install-broken', serverId, deadlineMs: 60_000 }))
-      .rejects.toMatchObject({ type: 'InstallFailed', nonRetryable: true });
+    await expect(
+      runActivity(activities.install, { orderId: 'install-broken', serverId, deadlineMs: 60_000 }),
+    ).rejects.toMatchObject({ type: 'InstallFailed', nonRetryable: true });
     expect(callCount(await panel.state(), REINSTALL)).toBe(1);
   });
 
@@ -70,17 +80,31 @@ describe('install activity', () => {
     const serverId = await provision('install-resumed');
     await settled(serverId);
     const heartbeatDetails: InstallProgress = { since: Date.now(), reinstalled: true, lastStatus: 'installing' };
-    await expect(runActivity(activities.install, { orderId: 'install-resumed', serverId, deadlineMs: 60_000 }, mockActivityEnv({ heartbeatDetails, attempt: 2 })))
-      .rejects.toMatchObject({ type: 'InstallFailed' });
+    await expect(
+      runActivity(
+        activities.install,
+        { orderId: 'install-resumed', serverId, deadlineMs: 60_000 },
+        mockActivityEnv({ heartbeatDetails, attempt: 2 }),
+      ),
+    ).rejects.toMatchObject({ type: 'InstallFailed' });
     expect(callCount(await panel.state(), REINSTALL)).toBe(0);
   });
 
-  it('fails with InstallDeadlineExceeded once the order\'s deadline, counted from the first attempt, has passed', async () => {
+  it("fails with InstallDeadlineExceeded once the order's deadline, counted from the first attempt, has passed", async () => {
     await panel.faults({ installMs: 60_000 });
     const serverId = await provision('install-slow');
-    const heartbeatDetails: InstallProgress = { since: Date.now() - 10_000, reinstalled: false, lastStatus: 'installing' };
-    await expect(runActivity(activities.install, { orderId: 'install-slow', serverId, deadlineMs: 5_000 }, mockActivityEnv({ heartbeatDetails, attempt: 3 })))
-      .rejects.toMatchObject({ type: 'InstallDeadlineExceeded', nonRetryable: true });
+    const heartbeatDetails: InstallProgress = {
+      since: Date.now() - 10_000,
+      reinstalled: false,
+      lastStatus: 'installing',
+    };
+    await expect(
+      runActivity(
+        activities.install,
+        { orderId: 'install-slow', serverId, deadlineMs: 5_000 },
+        mockActivityEnv({ heartbeatDetails, attempt: 3 }),
+      ),
+    ).rejects.toMatchObject({ type: 'InstallDeadlineExceeded', nonRetryable: true });
   });
 
   it('stops with a cancellation when the activity is cancelled mid-wait', async () => {
@@ -88,8 +112,9 @@ describe('install activity', () => {
     const serverId = await provision('install-cancel');
     const env = mockActivityEnv();
     env.once('heartbeat', () => env.cancel());
-    await expect(runActivity(activities.install, { orderId: 'install-cancel', serverId, deadlineMs: 600_000 }, env))
-      .rejects.toBeInstanceOf(CancelledFailure);
+    await expect(
+      runActivity(activities.install, { orderId: 'install-cancel', serverId, deadlineMs: 600_000 }, env),
+    ).rejects.toBeInstanceOf(CancelledFailure);
   });
 
   it('hands the wait back at once with a retryable WorkerShuttingDown when its worker stops, keeping the progress', async () => {
@@ -104,17 +129,19 @@ describe('install activity', () => {
       flow.beginShutdown();
     });
     const startedAt = Date.now();
-    await expect(runActivity(stoppable.install, { orderId: 'install-drain', serverId, deadlineMs: 600_000_000_000 }, env))
-      .rejects.toMatchObject({ type: 'WorkerShuttingDown', nonRetryable: false });
+    await expect(
+      runActivity(stoppable.install, { orderId: 'install-drain', serverId, deadlineMs: 600_000_000_000 }, env),
+    ).rejects.toMatchObject({ type: 'WorkerShuttingDown', nonRetryable: false });
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(beats.at(-1)).toMatchObject({ since: 1_000, reinstalled: true });
     flow.stop();
   });
 
-  it('fails with ServerGone when the server was deleted behind the order\'s back', async () => {
+  it("fails with ServerGone when the server was deleted behind the order's back", async () => {
     const serverId = await provision('install-gone');
     await panel.client().deleteServer(serverId, { force: true });
-    await expect(runActivity(activities.install, { orderId: 'install-gone', serverId, deadlineMs: 60_000 }))
-      .rejects.toMatchObject({ type: 'ServerGone', nonRetryable: true });
+    await expect(
+      runActivity(activities.install, { orderId: 'install-gone', serverId, deadlineMs: 60_000 }),
+    ).rejects.toMatchObject({ type: 'ServerGone', nonRetryable: true });
   });
 });

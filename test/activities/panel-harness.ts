@@ -5,7 +5,12 @@ import pino from 'pino';
 import { startSimPanel, type FaultInput, type NodeInput, type RunningSimPanel, type SimState } from '../../sim/src';
 import type { ActivityDeps } from '../../src/activities';
 import { createReservationLedger } from '../../src/activities';
-import { createPterodactylClient, type CreateServerBody, type PterodactylClient, type PterodactylClientOptions } from '../../src/provider';
+import {
+  createPterodactylClient,
+  type CreateServerBody,
+  type PterodactylClient,
+  type PterodactylClientOptions,
+} from '../../src/provider';
 import type { Order } from '../../src/workflows/contract';
 
 export const SIM_KEY = 'ptla_serverQueueWorkflowTests0123456789';
@@ -44,13 +49,21 @@ async function control(sim: RunningSimPanel, path: string, body: object): Promis
 }
 
 export async function startPanel(): Promise<PanelHarness> {
-  const sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, installMs: 100, rateLimitPerMinute: 100_000, hangMs: 3_000, seed: 7 });
+  const sim = await startSimPanel({
+    apiKey: SIM_KEY,
+    port: 0,
+    installMs: 100,
+    rateLimitPerMinute: 100_000,
+    hangMs: 3_000,
+    seed: 7,
+  });
   const faults = async (input: FaultInput) => {
     await control(sim, '/faults', { ...BASE_FAULTS, ...input });
   };
   return {
     sim,
-    client: (options = {}) => createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY, timeoutMs: 500, ...options }),
+    client: (options = {}) =>
+      createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY, timeoutMs: 500, ...options }),
     faults,
     reset: async () => {
       await control(sim, '/reset', {});

@@ -10,14 +10,22 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const act = (orderId: string, body: unknown) => h.http().post(`/v1/orders/${orderId}/actions`).set(auth).send(body as object);
+const act = (orderId: string, body: unknown) =>
+  h
+    .http()
+    .post(`/v1/orders/${orderId}/actions`)
+    .set(auth)
+    .send(body as object);
 
 describe('POST /v1/orders/:id/actions', () => {
   it('answers 400 with the field and reason for an unknown action, a missing note or an extra field', async () => {
     const orderId = uniqueOrderId('actions');
     const bad = await act(orderId, { action: 'reboot', note: 'x' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error).toMatchObject({ code: 'invalid_body', details: { issues: [{ field: 'action', reason: expect.any(String) }] } });
+    expect(bad.body.error).toMatchObject({
+      code: 'invalid_body',
+      details: { issues: [{ field: 'action', reason: expect.any(String) }] },
+    });
     const noNote = await act(orderId, { action: 'rollback' });
     expect(noNote.body.error.details.issues).toEqual([{ field: 'note', reason: 'required' }]);
     const blank = await act(orderId, { action: 'rollback', note: '   ' });

@@ -16,7 +16,10 @@ const getOrder = (orderId: string) => h.http().get(`/v1/orders/${orderId}`).set(
 async function installingOrder(): Promise<string> {
   const orderId = uniqueOrderId('cancel');
   await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-  const res = await waitFor(() => getOrder(orderId), (r) => r.body.status === 'INSTALLING');
+  const res = await waitFor(
+    () => getOrder(orderId),
+    (r) => r.body.status === 'INSTALLING',
+  );
   expect(res.body.status).toBe('INSTALLING');
   return orderId;
 }
@@ -26,19 +29,38 @@ describe('POST /v1/orders/:id/cancel', () => {
     const orderId = await installingOrder();
     const panel = createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
     expect(await panel.getServerByExternalId(orderId)).not.toBeNull();
-    const res = await h.http().post(`/v1/orders/${orderId}/cancel`).set(auth).send({ reason: 'customer changed their mind' });
+    const res = await h
+      .http()
+      .post(`/v1/orders/${orderId}/cancel`)
+      .set(auth)
+      .send({ reason: 'customer changed their mind' });
     expect(res.status).toBe(202);
-    expect(res.body).toEqual({ orderId, status: 'PROVISIONING', cancelRequested: true, links: { self: `/v1/orders/${orderId}`, cancel: `/v1/orders/${orderId}/cancel` } });
+    expect(res.body).toEqual({
+      orderId,
+      status: 'PROVISIONING',
+      cancelRequested: true,
+      links: { self: `/v1/orders/${orderId}`, cancel: `/v1/orders/${orderId}/cancel` },
+    });
 
-    const done = await waitFor(() => getOrder(orderId), (r) => r.body.status === 'CANCELLED');
-    expect(done.body).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', message: 'customer changed their mind' }, compensationErrors: [] });
+    const done = await waitFor(
+      () => getOrder(orderId),
+      (r) => r.body.status === 'CANCELLED',
+    );
+    expect(done.body).toMatchObject({
+      status: 'CANCELLED',
+      error: { step: 'cancel', message: 'customer changed their mind' },
+      compensationErrors: [],
+    });
     expect(await panel.getServerByExternalId(orderId)).toBeNull();
   });
 
   it('answers 409 when the order is already cancelled', async () => {
     const orderId = await installingOrder();
     await h.http().post(`/v1/orders/${orderId}/cancel`).set(auth).expect(202);
-    await waitFor(() => getOrder(orderId), (r) => r.body.status === 'CANCELLED');
+    await waitFor(
+      () => getOrder(orderId),
+      (r) => r.body.status === 'CANCELLED',
+    );
     const again = await h.http().post(`/v1/orders/${orderId}/cancel`).set(auth).send({});
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'order_finished', details: { orderId, status: 'CANCELLED' } });
@@ -53,7 +75,12 @@ describe('POST /v1/orders/:id/cancel', () => {
   });
 
   it('answers 415 for a body that is not JSON', async () => {
-    const res = await h.http().post('/v1/orders/anything/cancel').set(auth).set('Content-Type', 'text/plain').send('now');
+    const res = await h
+      .http()
+      .post('/v1/orders/anything/cancel')
+      .set(auth)
+      .set('Content-Type', 'text/plain')
+      .send('now');
     expect(res.status).toBe(415);
   });
 

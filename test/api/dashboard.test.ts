@@ -34,7 +34,10 @@ describe('dashboard', () => {
     expect((await h.http().get('/dashboard/..%2f..%2fapp.ts')).status).not.toBe(200);
     expect((await h.http().get('/dashboard/missing.js')).status).toBe(404);
     const meta = await h.http().get('/dashboard/meta.json');
-    expect(meta.body).toMatchObject({ statuses: expect.arrayContaining(['QUEUED', 'ACTIVE']), tiers: ['premium', 'standard', 'free'] });
+    expect(meta.body).toMatchObject({
+      statuses: expect.arrayContaining(['QUEUED', 'ACTIVE']),
+      tiers: ['premium', 'standard', 'free'],
+    });
   });
 
   it('leaves the API behind the key', async () => {
@@ -47,18 +50,35 @@ describe('GET /v1/orders/:id/history', () => {
   it('summarises the activities of a finished order from its workflow history', async () => {
     const orderId = uniqueOrderId('history');
     await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-    const done = await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
+    const done = await waitFor(
+      () => h.http().get(`/v1/orders/${orderId}`).set(auth),
+      (r) => r.body.status === 'ACTIVE',
+    );
     expect(done.body.status).toBe('ACTIVE');
-    const res = await waitFor(() => h.http().get(`/v1/orders/${orderId}/history`).set(auth), (r) => r.body.workflow?.outcome === 'COMPLETED');
+    const res = await waitFor(
+      () => h.http().get(`/v1/orders/${orderId}/history`).set(auth),
+      (r) => r.body.workflow?.outcome === 'COMPLETED',
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ orderId, truncated: false, workflowTaskFailures: [], workflow: { outcome: 'COMPLETED', failure: null } });
+    expect(res.body).toMatchObject({
+      orderId,
+      truncated: false,
+      workflowTaskFailures: [],
+      workflow: { outcome: 'COMPLETED', failure: null },
+    });
     expect(res.body.eventCount).toBeGreaterThan(res.body.activities.length);
     expect(res.body.activities.length).toBeGreaterThan(0);
     for (const activity of res.body.activities) {
-      expect(activity).toMatchObject({ status: 'COMPLETED', attempt: expect.any(Number), activityType: expect.any(String) });
+      expect(activity).toMatchObject({
+        status: 'COMPLETED',
+        attempt: expect.any(Number),
+        activityType: expect.any(String),
+      });
       expect(Date.parse(activity.closedAt)).toBeGreaterThanOrEqual(Date.parse(activity.scheduledAt));
     }
-    expect(res.body.activities.map((a: { activityType: string }) => a.activityType)).toEqual(expect.arrayContaining(['allocate', 'create', 'install', 'configure', 'verify']));
+    expect(res.body.activities.map((a: { activityType: string }) => a.activityType)).toEqual(
+      expect.arrayContaining(['allocate', 'create', 'install', 'configure', 'verify']),
+    );
   });
 
   it('answers 404 for an order that does not exist', async () => {

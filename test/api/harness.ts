@@ -87,7 +87,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const stops: Array<() => Promise<void>> = [];
   apiBundle ??= bundleWorkflowCode({ workflowsPath: API_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const apiWorker = await createApiWorker({
-    connection: env.nativeConnection, client: apiWorkerClient, namespace: 'default', taskQueue, workflowBundle: await apiBundle,
+    connection: env.nativeConnection,
+    client: apiWorkerClient,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: await apiBundle,
   });
   const apiWorking = apiWorker.run();
   stops.push(async () => {
@@ -100,18 +104,38 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
 
   let sim: RunningSimPanel | undefined;
   if (options.worker) {
-    sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, host: '127.0.0.1', installMs: options.installMs ?? 50, rateLimitPerMinute: 100_000, seed: 7 });
+    sim = await startSimPanel({
+      apiKey: SIM_KEY,
+      port: 0,
+      host: '127.0.0.1',
+      installMs: options.installMs ?? 50,
+      rateLimitPerMinute: 100_000,
+      seed: 7,
+    });
     const worker = await createWorker({
-      connection: env.nativeConnection, taskQueue, namespace: 'default', logger,
-      provider: createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY }), installPollMs: 50,
+      connection: env.nativeConnection,
+      taskQueue,
+      namespace: 'default',
+      logger,
+      provider: createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY }),
+      installPollMs: 50,
       // 500 tasks a second: under the real server's 1 000 per task-queue partition, above which its own limit applies.
-      flowConfig: { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 30_000, ...(options.flowPolicy ? { policy: options.flowPolicy } : {}) },
-      tuning: { shutdownGraceTime: '1 second', maxHeartbeatThrottleInterval: '200 ms', defaultHeartbeatThrottleInterval: '200 ms' },
+      flowConfig: {
+        ...DEFAULT_FLOW_CONFIG,
+        rateLimitPerMinute: 30_000,
+        ...(options.flowPolicy ? { policy: options.flowPolicy } : {}),
+      },
+      tuning: {
+        shutdownGraceTime: '1 second',
+        maxHeartbeatThrottleInterval: '200 ms',
+        defaultHeartbeatThrottleInterval: '200 ms',
+      },
     });
     const running = worker.run();
     expireBreakers = () => {
       worker.flow.breakers.panel.expire();
-      for (const view of worker.flow.breakers.views()) if (view.nodeId !== null) worker.flow.breakers.node(view.nodeId).expire();
+      for (const view of worker.flow.breakers.views())
+        if (view.nodeId !== null) worker.flow.breakers.node(view.nodeId).expire();
     };
     stopWorker = async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -134,7 +158,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   };
   const queueFigures = new QueueFigures(client, taskQueue, options.flowPolicy, logger, 100);
   const app = createApp({
-    client, taskQueue, apiKey: API_KEY, logger, queueFigures,
+    client,
+    taskQueue,
+    apiKey: API_KEY,
+    logger,
+    queueFigures,
     queryTimeoutMs: options.queryTimeoutMs ?? 3000,
     readinessTimeoutMs: options.readinessTimeoutMs ?? 2000,
     maxBodyBytes: options.maxBodyBytes,
@@ -143,7 +171,12 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
-    api, client, env, taskQueue, sim, visibility,
+    api,
+    client,
+    env,
+    taskQueue,
+    sim,
+    visibility,
     http: () => request(api.url),
     stopWorker: () => stopWorker(),
     expireBreakers: () => expireBreakers(),
@@ -154,7 +187,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     stopTemporal,
     awaitCensus: async () => {
       const after = Date.now();
-      for (const deadline = after + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 100))) {
+      for (
+        const deadline = after + 15_000;
+        Date.now() < deadline;
+        await new Promise((resolve) => setTimeout(resolve, 100))
+      ) {
         const { census } = await queueFigures.census.read();
         if (census && Date.parse(census.takenAt) > after) return;
       }

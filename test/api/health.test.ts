@@ -30,7 +30,9 @@ describe('health endpoints', () => {
   it('answers 404 in the error format for an unknown route', async () => {
     const res = await h.http().get('/v1/nothing-here').set(auth);
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'no route for GET /v1/nothing-here', details: null } });
+    expect(res.body).toEqual({
+      error: { code: 'not_found', message: 'no route for GET /v1/nothing-here', details: null },
+    });
   });
 
   it('GET /readyz answers 503 once Temporal is down, while /healthz stays 200', async () => {
@@ -38,7 +40,11 @@ describe('health endpoints', () => {
     const started = Date.now();
     const res = await h.http().get('/readyz');
     expect(res.status).toBe(503);
-    expect(res.body.error).toEqual({ code: 'not_ready', message: 'Temporal is not reachable', details: { temporal: 'unreachable' } });
+    expect(res.body.error).toEqual({
+      code: 'not_ready',
+      message: 'Temporal is not reachable',
+      details: { temporal: 'unreachable' },
+    });
     expect(Date.now() - started).toBeLessThan(5000);
     await h.http().get('/healthz').expect(200);
   });
@@ -53,21 +59,31 @@ describe('search attribute registration', () => {
   it('registers the order attributes once and is a no-op afterwards', async () => {
     env = await startDevServerEnv({ searchAttributes: false });
     const { connection } = env;
-    expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: ['OrderStatus', 'UserId', 'Tier'] });
+    expect(await ensureSearchAttributes(connection, 'default')).toEqual({
+      ok: true,
+      added: ['OrderStatus', 'UserId', 'Tier'],
+    });
     expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: [] });
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
     const T = temporal.api.enums.v1.IndexedValueType;
-    expect(customAttributes).toMatchObject({ OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD, UserId: T.INDEXED_VALUE_TYPE_INT, Tier: T.INDEXED_VALUE_TYPE_KEYWORD });
+    expect(customAttributes).toMatchObject({
+      OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD,
+      UserId: T.INDEXED_VALUE_TYPE_INT,
+      Tier: T.INDEXED_VALUE_TYPE_KEYWORD,
+    });
   });
 
   it('reports an attribute registered with another type instead of overwriting it', async () => {
     env = await startDevServerEnv({ searchAttributes: false });
     const { connection } = env;
     await connection.operatorService.addSearchAttributes({
-      namespace: 'default', searchAttributes: { UserId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+      namespace: 'default',
+      searchAttributes: { UserId: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
     });
     const outcome = await ensureSearchAttributes(connection, 'default');
     expect(outcome).toMatchObject({ ok: false, unreachable: false, reason: expect.stringContaining('UserId') });
-    expect(outcome.ok ? '' : outcome.howToFix).toContain('temporal operator search-attribute create --namespace default --name UserId --type Int');
+    expect(outcome.ok ? '' : outcome.howToFix).toContain(
+      'temporal operator search-attribute create --namespace default --name UserId --type Int',
+    );
   });
 });

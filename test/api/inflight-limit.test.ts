@@ -69,8 +69,9 @@ describe('MAX_INFLIGHT_PER_USER', () => {
   });
 
   it('admits exactly the limit when one user sends many orders at once', async () => {
-    const results = await Promise.all(Array.from({ length: LIMIT + 3 }, (_, i) =>
-      post(orderBody({ orderId: uniqueOrderId(`u36-${i}`), userId: 36 }))));
+    const results = await Promise.all(
+      Array.from({ length: LIMIT + 3 }, (_, i) => post(orderBody({ orderId: uniqueOrderId(`u36-${i}`), userId: 36 }))),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(LIMIT).fill(202), ...Array(3).fill(429)]);
   });

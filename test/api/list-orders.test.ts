@@ -3,21 +3,41 @@ import { auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarne
 let h: ApiHarness;
 const placed: Array<{ orderId: string; userId: number; tier: string; status: string }> = [];
 
-interface Summary { orderId: string; status: string; tier: string; userId: number; createdAt: string; closedAt: string | null }
+interface Summary {
+  orderId: string;
+  status: string;
+  tier: string;
+  userId: number;
+  createdAt: string;
+  closedAt: string | null;
+}
 const list = (query: string) => h.http().get(`/v1/orders${query}`).set(auth);
 
 beforeAll(async () => {
   h = await startApiHarness({ worker: true, installMs: 50 });
-  const plan: Array<[number, string, number]> = [[2, 'standard', 1], [2, 'standard', 1], [2, 'premium', 999], [3, 'free', 1], [2, 'standard', 1], [3, 'premium', 1]];
+  const plan: Array<[number, string, number]> = [
+    [2, 'standard', 1],
+    [2, 'standard', 1],
+    [2, 'premium', 999],
+    [3, 'free', 1],
+    [2, 'standard', 1],
+    [3, 'premium', 1],
+  ];
   for (const [userId, tier, eggId] of plan) {
     const orderId = uniqueOrderId(`list-u${userId}`);
     await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId, userId, tier, eggId })).expect(202);
     placed.push({ orderId, userId, tier, status: eggId === 1 ? 'ACTIVE' : 'FAILED' });
   }
   for (const order of placed) {
-    await waitFor(() => h.http().get(`/v1/orders/${order.orderId}`).set(auth), (r) => r.body.status === order.status);
+    await waitFor(
+      () => h.http().get(`/v1/orders/${order.orderId}`).set(auth),
+      (r) => r.body.status === order.status,
+    );
   }
-  await waitFor(() => list('?status=ACTIVE&limit=100'), (r) => r.body.orders?.length === 5);
+  await waitFor(
+    () => list('?status=ACTIVE&limit=100'),
+    (r) => r.body.orders?.length === 5,
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -25,10 +45,14 @@ afterAll(async () => {
 });
 
 const ids = (orders: Summary[]) => orders.map((o) => o.orderId).sort();
-const expected = (match: (o: (typeof placed)[number]) => boolean) => placed.filter(match).map((o) => o.orderId).sort();
+const expected = (match: (o: (typeof placed)[number]) => boolean) =>
+  placed
+    .filter(match)
+    .map((o) => o.orderId)
+    .sort();
 
 describe('GET /v1/orders', () => {
-  it('lists a user\'s orders in Temporal\'s order (running first, then most recently finished), with status, tier and link', async () => {
+  it("lists a user's orders in Temporal's order (running first, then most recently finished), with status, tier and link", async () => {
     const res = await list('?userId=2');
     expect(res.status).toBe(200);
     const orders = res.body.orders as Summary[];
@@ -37,8 +61,13 @@ describe('GET /v1/orders', () => {
     expect(orders.map(recency)).toEqual(orders.map(recency).sort((a, b) => b - a));
     const failed = placed.find((o) => o.status === 'FAILED')!;
     expect(orders.find((o) => o.orderId === failed.orderId)).toEqual({
-      orderId: failed.orderId, status: 'FAILED', tier: 'premium', userId: 2, createdAt: expect.any(String),
-      closedAt: expect.any(String), links: { self: `/v1/orders/${failed.orderId}`, cancel: `/v1/orders/${failed.orderId}/cancel` },
+      orderId: failed.orderId,
+      status: 'FAILED',
+      tier: 'premium',
+      userId: 2,
+      createdAt: expect.any(String),
+      closedAt: expect.any(String),
+      links: { self: `/v1/orders/${failed.orderId}`, cancel: `/v1/orders/${failed.orderId}/cancel` },
     });
     expect(res.body.nextCursor).toBeNull();
   });
@@ -55,7 +84,9 @@ describe('GET /v1/orders', () => {
 
   it('combines filters', async () => {
     const res = await list('?userId=2&tier=standard&status=ACTIVE');
-    expect(ids(res.body.orders)).toEqual(expected((o) => o.userId === 2 && o.tier === 'standard' && o.status === 'ACTIVE'));
+    expect(ids(res.body.orders)).toEqual(
+      expected((o) => o.userId === 2 && o.tier === 'standard' && o.status === 'ACTIVE'),
+    );
     expect((await list('?userId=3&status=FAILED')).body.orders).toEqual([]);
   });
 
@@ -81,7 +112,9 @@ describe('GET /v1/orders', () => {
     const first = await list('?userId=2&limit=1');
     const res = await list(`?userId=3&limit=1&cursor=${first.body.nextCursor}`);
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([{ field: 'cursor', reason: 'belongs to a listing with other filters' }]);
+    expect(res.body.error.details.issues).toEqual([
+      { field: 'cursor', reason: 'belongs to a listing with other filters' },
+    ]);
   });
 
   it('answers 400 for a cursor it did not issue', async () => {
@@ -93,12 +126,20 @@ describe('GET /v1/orders', () => {
   it('refuses a provisioning step as a filter, naming PROVISIONING, under which listings show them', async () => {
     const res = await list('?status=INSTALLING');
     expect(res.status).toBe(400);
-    expect(res.body.error.details.issues).toEqual([{ field: 'status', reason: expect.stringContaining('PROVISIONING') }]);
+    expect(res.body.error.details.issues).toEqual([
+      { field: 'status', reason: expect.stringContaining('PROVISIONING') },
+    ]);
   });
 
   it.each([
-    ['limit=0', 'limit'], ['limit=101', 'limit'], ['limit=ten', 'limit'], ['status=DONE', 'status'],
-    ['tier=gold', 'tier'], ['userId=-4', 'userId'], ['userId=1&userId=2', 'userId'], ['sort=asc', 'sort'],
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['limit=ten', 'limit'],
+    ['status=DONE', 'status'],
+    ['tier=gold', 'tier'],
+    ['userId=-4', 'userId'],
+    ['userId=1&userId=2', 'userId'],
+    ['sort=asc', 'sort'],
   ])('answers 400 naming the parameter for ?%s', async (query, field) => {
     const res = await list(`?${query}`);
     expect(res.status).toBe(400);

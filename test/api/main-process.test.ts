@@ -21,17 +21,27 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Started { child: ChildProcess; output: () => string; exited: Promise<number | null> }
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
 
 async function startMain(env: Record<string, string>): Promise<Started> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await waitFor(async () => output, (text) => text.includes('server-queue is running') || child.exitCode !== null, 90_000);
+  await waitFor(
+    async () => output,
+    (text) => text.includes('server-queue is running') || child.exitCode !== null,
+    90_000,
+  );
   if (!output.includes('server-queue is running')) throw new Error(`npm start did not come up:\n${output}`);
   return { child, output: () => output, exited };
 }
@@ -44,8 +54,13 @@ describe('npm start (src/main.ts)', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-main-'));
     env = {
-      DATA_DIR: dataDir, API_KEY: KEY, HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-      PORT: String(await freePort()), TEMPORAL_PORT: String(await freePort()), TEMPORAL_UI_PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      API_KEY: KEY,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
       SIM_PORT: String(await freePort()),
     };
   });
@@ -60,29 +75,38 @@ describe('npm start (src/main.ts)', () => {
   it('refuses a DATA_DIR whose temporal.db the former emulator wrote, saying what to do', async () => {
     const legacyDir = mkdtempSync(path.join(tmpdir(), 'server-queue-legacy-'));
     const legacy = new Database(path.join(legacyDir, 'temporal.db'));
-    legacy.exec('CREATE TABLE namespaces (name TEXT PRIMARY KEY, json TEXT NOT NULL); CREATE TABLE runs (run_id TEXT PRIMARY KEY, state TEXT NOT NULL);');
+    legacy.exec(
+      'CREATE TABLE namespaces (name TEXT PRIMARY KEY, json TEXT NOT NULL); CREATE TABLE runs (run_id TEXT PRIMARY KEY, state TEXT NOT NULL);',
+    );
     legacy.close();
     try {
       const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-        cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, DATA_DIR: legacyDir, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? '', ...env, DATA_DIR: legacyDir, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stderr = '';
       child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(stderr).toContain(`${path.join(legacyDir, 'temporal.db')} was written by the Temporal emulator`);
-      expect(stderr).toContain(`mv ${path.join(legacyDir, 'temporal.db')} ${path.join(legacyDir, 'temporal.db')}.emulator`);
+      expect(stderr).toContain(
+        `mv ${path.join(legacyDir, 'temporal.db')} ${path.join(legacyDir, 'temporal.db')}.emulator`,
+      );
     } finally {
       rmSync(legacyDir, { recursive: true, force: true });
     }
   }, 60_000);
-  const status = async (orderId: string) => (await api().get(`/v1/orders/${orderId}`).set('Authorization', `Bearer ${KEY}`)).body.status as string;
+  const status = async (orderId: string) =>
+    (await api().get(`/v1/orders/${orderId}`).set('Authorization', `Bearer ${KEY}`)).body.status as string;
 
   it('starts Temporal, the panel, the worker and the API, and says where', async () => {
     running = await startMain(env);
     const banner = running.output();
     expect(banner).toContain(`API          http://127.0.0.1:${env.PORT}`);
-    expect(banner).toContain(`Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: official dev server, state in ${path.join(dataDir, 'temporal.db')}`);
+    expect(banner).toContain(
+      `Temporal     127.0.0.1:${env.TEMPORAL_PORT} namespace default: official dev server, state in ${path.join(dataDir, 'temporal.db')}`,
+    );
     expect(banner).toContain(`Temporal UI  http://127.0.0.1:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows`);
     expect(banner).toContain(`Panel        http://127.0.0.1:${env.SIM_PORT}: simulated Pterodactyl`);
     expect(banner).toContain('Retention    closed orders are kept 30 days (TEMPORAL_RETENTION)');
@@ -98,8 +122,17 @@ describe('npm start (src/main.ts)', () => {
   }, 120_000);
 
   it('resumes an order interrupted by a restart and finishes it', async () => {
-    await api().post('/v1/orders').set('Authorization', `Bearer ${KEY}`).send(orderBody({ orderId: 'restart-1' })).expect(202);
-    expect(await waitFor(() => status('restart-1'), (s) => s === 'INSTALLING')).toBe('INSTALLING');
+    await api()
+      .post('/v1/orders')
+      .set('Authorization', `Bearer ${KEY}`)
+      .send(orderBody({ orderId: 'restart-1' }))
+      .expect(202);
+    expect(
+      await waitFor(
+        () => status('restart-1'),
+        (s) => s === 'INSTALLING',
+      ),
+    ).toBe('INSTALLING');
 
     const children = descendants(running!.child.pid!);
     const stoppingAt = Date.now();
@@ -110,7 +143,13 @@ describe('npm start (src/main.ts)', () => {
     await expect(api().get('/healthz')).rejects.toThrow();
 
     running = await startMain(env);
-    expect(await waitFor(() => status('restart-1'), (s) => s === 'ACTIVE', 90_000)).toBe('ACTIVE');
+    expect(
+      await waitFor(
+        () => status('restart-1'),
+        (s) => s === 'ACTIVE',
+        90_000,
+      ),
+    ).toBe('ACTIVE');
   }, 180_000);
 
   const stopRunning = async () => {
@@ -119,7 +158,12 @@ describe('npm start (src/main.ts)', () => {
       await running.exited;
     }
   };
-  const stopsByItself = async (pids: number[]) => waitFor(async () => pids.filter(isAlive), (alive) => alive.length === 0, 30_000);
+  const stopsByItself = async (pids: number[]) =>
+    waitFor(
+      async () => pids.filter(isAlive),
+      (alive) => alive.length === 0,
+      30_000,
+    );
 
   it('kills the worker and the Temporal server at once on a second signal, leaving no process behind', async () => {
     await stopRunning();

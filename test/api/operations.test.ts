@@ -13,20 +13,33 @@ afterAll(async () => {
 
 const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
 const getOrder = (orderId: string) => h.http().get(`/v1/orders/${orderId}`).set(auth);
-const operate = (orderId: string, body: object) => h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send(body);
+const operate = (orderId: string, body: object) =>
+  h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send(body);
 const getOperation = (path: string) => h.http().get(path).set(auth);
 const finished = (res: { body: { status?: string } }) => ['COMPLETED', 'FAILED'].includes(res.body.status ?? '');
 
-async function settledOrder(overrides: Record<string, unknown> = {}): Promise<{ orderId: string; status: string; serverId: number | null }> {
+async function settledOrder(
+  overrides: Record<string, unknown> = {},
+): Promise<{ orderId: string; status: string; serverId: number | null }> {
   const orderId = uniqueOrderId('ops');
-  await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId, ...overrides })).expect(202);
-  const res = await waitFor(() => getOrder(orderId), (r) => ['ACTIVE', 'FAILED'].includes(r.body.status));
+  await h
+    .http()
+    .post('/v1/orders')
+    .set(auth)
+    .send(orderBody({ orderId, ...overrides }))
+    .expect(202);
+  const res = await waitFor(
+    () => getOrder(orderId),
+    (r) => ['ACTIVE', 'FAILED'].includes(r.body.status),
+  );
   return { orderId, status: res.body.status, serverId: res.body.server?.id ?? null };
 }
 
 async function installTakes(installMs: number): Promise<void> {
   const res = await fetch(`${h.sim!.url}/_sim/faults`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ installMs, rateLimitPerMinute: 100_000 }),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ installMs, rateLimitPerMinute: 100_000 }),
   });
   expect(res.ok).toBe(true);
 }
@@ -43,10 +56,26 @@ describe('POST /v1/orders/:id/operations', () => {
     expect(res.status).toBe(202);
     const { operationId } = res.body;
     const self = `/v1/orders/${orderId}/operations/${operationId}`;
-    expect(res.body).toEqual({ operationId: expect.any(String), orderId, serverId, operation: 'suspend', status: 'RUNNING', links: { self, order: `/v1/orders/${orderId}` } });
+    expect(res.body).toEqual({
+      operationId: expect.any(String),
+      orderId,
+      serverId,
+      operation: 'suspend',
+      status: 'RUNNING',
+      links: { self, order: `/v1/orders/${orderId}` },
+    });
     expect(res.headers.location).toBe(self);
     const done = await waitFor(() => getOperation(self), finished);
-    expect(done.body).toMatchObject({ operationId, orderId, serverId, operation: 'suspend', status: 'COMPLETED', changed: true, error: null, source: 'result' });
+    expect(done.body).toMatchObject({
+      operationId,
+      orderId,
+      serverId,
+      operation: 'suspend',
+      status: 'COMPLETED',
+      changed: true,
+      error: null,
+      source: 'result',
+    });
     expect(done.body.timeline.at(-1)).toMatchObject({ status: 'COMPLETED' });
     expect((await panel().getServer(serverId!)).suspended).toBe(true);
   });
@@ -55,7 +84,10 @@ describe('POST /v1/orders/:id/operations', () => {
     const { orderId, serverId } = await settledOrder();
     const build = { memory: 2048, swap: 0, disk: 8192, io: 500, cpu: 150 };
     const done = await completed(orderId, { operation: 'resize', build });
-    expect(done.body).toMatchObject({ status: 'COMPLETED', build: { requested: build, previous: { memory: 1024, disk: 5120 } } });
+    expect(done.body).toMatchObject({
+      status: 'COMPLETED',
+      build: { requested: build, previous: { memory: 1024, disk: 5120 } },
+    });
     expect((await panel().getServer(serverId!)).limits).toMatchObject(build);
   });
 
@@ -70,7 +102,10 @@ describe('POST /v1/orders/:id/operations', () => {
   ])('answers 400 naming the field for %j', async (body, field) => {
     const res = await operate('any-order', body);
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'invalid_body', details: { issues: [{ field, reason: expect.any(String) }] } });
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_body',
+      details: { issues: [{ field, reason: expect.any(String) }] },
+    });
   });
 
   it('answers 404 for an unknown order', async () => {
@@ -86,14 +121,21 @@ describe('POST /v1/orders/:id/operations', () => {
     expect(res.status).toBe(409);
     expect(res.body.error).toMatchObject({ code: 'order_not_active', details: { orderId, status: 'FAILED' } });
     const deleted = await completed(orderId, { operation: 'delete' });
-    expect(deleted.body).toMatchObject({ status: 'COMPLETED', deprovisioned: true, deleted: { outcome: 'already_gone' } });
+    expect(deleted.body).toMatchObject({
+      status: 'COMPLETED',
+      deprovisioned: true,
+      deleted: { outcome: 'already_gone' },
+    });
   });
 
   it('answers 409 order_not_active for every operation, delete included, while the order is still provisioning', async () => {
     await installTakes(60_000);
     const orderId = uniqueOrderId('ops-installing');
     await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-    await waitFor(() => getOrder(orderId), (r) => r.body.status === 'INSTALLING');
+    await waitFor(
+      () => getOrder(orderId),
+      (r) => r.body.status === 'INSTALLING',
+    );
     await installTakes(50);
     for (const operation of ['suspend', 'delete']) {
       const res = await operate(orderId, { operation });
@@ -109,7 +151,10 @@ describe('POST /v1/orders/:id/operations', () => {
     const reinstall = await operate(orderId, { operation: 'reinstall' }).expect(202);
     const refused = await operate(orderId, { operation: 'suspend' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'operation_in_progress', details: { orderId, operationId: reinstall.body.operationId, operation: 'reinstall' } });
+    expect(refused.body.error).toMatchObject({
+      code: 'operation_in_progress',
+      details: { orderId, operationId: reinstall.body.operationId, operation: 'reinstall' },
+    });
     const running = await getOperation(reinstall.body.links.self);
     expect(running.body).toMatchObject({ status: 'RUNNING', source: 'workflow', operation: 'reinstall' });
     await installTakes(50);
@@ -121,12 +166,19 @@ describe('POST /v1/orders/:id/operations', () => {
   it('deletes the server; the order stays ACTIVE, later operations but delete answer 409 server_deleted', async () => {
     const { orderId, serverId } = await settledOrder();
     const done = await completed(orderId, { operation: 'delete' });
-    expect(done.body).toMatchObject({ status: 'COMPLETED', deprovisioned: true, deleted: { outcome: 'deleted', serverId } });
+    expect(done.body).toMatchObject({
+      status: 'COMPLETED',
+      deprovisioned: true,
+      deleted: { outcome: 'deleted', serverId },
+    });
     expect(await panel().getServerByExternalId(orderId)).toBeNull();
     expect((await getOrder(orderId)).body.status).toBe('ACTIVE');
     const refused = await operate(orderId, { operation: 'unsuspend' });
     expect(refused.status).toBe(409);
-    expect(refused.body.error).toMatchObject({ code: 'server_deleted', details: { orderId, operationId: done.body.operationId } });
+    expect(refused.body.error).toMatchObject({
+      code: 'server_deleted',
+      details: { orderId, operationId: done.body.operationId },
+    });
     const again = await completed(orderId, { operation: 'delete' });
     expect(again.body).toMatchObject({ status: 'COMPLETED', deleted: { outcome: 'already_gone' } });
   });
@@ -146,7 +198,10 @@ describe('GET /v1/orders/:id/operations/:operationId', () => {
   it('answers 400 for an operation id that cannot exist, and 401 without an API key', async () => {
     const res = await getOperation('/v1/orders/any/operations/bad%20id');
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'invalid_path', details: { issues: [{ field: 'operationId', reason: expect.any(String) }] } });
+    expect(res.body.error).toMatchObject({
+      code: 'invalid_path',
+      details: { issues: [{ field: 'operationId', reason: expect.any(String) }] },
+    });
     await h.http().get('/v1/orders/any/operations/x').expect(401);
     await h.http().post('/v1/orders/any/operations').send({ operation: 'suspend' }).expect(401);
   });

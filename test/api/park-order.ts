@@ -7,8 +7,11 @@ import { auth, orderBody, uniqueOrderId, waitFor, type ApiHarness } from './harn
  * activity runs: then it waits in real time), polling every 50 ms otherwise.
  */
 export async function skipUntil(
-  h: ApiHarness, orderId: string, done: (res: Response) => boolean,
-  skipWhile: (res: Response) => boolean = () => true, maxSkipMs = 60 * 60_000,
+  h: ApiHarness,
+  orderId: string,
+  done: (res: Response) => boolean,
+  skipWhile: (res: Response) => boolean = () => true,
+  maxSkipMs = 60 * 60_000,
 ): Promise<Response> {
   for (let skipped = 0, deadline = Date.now() + 60_000; ;) {
     const res = await h.http().get(`/v1/orders/${orderId}`).set(auth);
@@ -30,7 +33,12 @@ export async function parkByFailedRollback(h: ApiHarness, label: string): Promis
   const orderId = uniqueOrderId(label);
   const order = () => h.http().get(`/v1/orders/${orderId}`).set(auth);
   await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-  const installing = await skipUntil(h, orderId, (r) => r.body.status === 'INSTALLING', (r) => r.body.status === 'WAITING_FOR_PROVIDER');
+  const installing = await skipUntil(
+    h,
+    orderId,
+    (r) => r.body.status === 'INSTALLING',
+    (r) => r.body.status === 'WAITING_FOR_PROVIDER',
+  );
   expect(installing.body.status).toBe('INSTALLING');
   h.sim!.panel.context.faults.replace({ outage: true });
   await h.http().post(`/v1/orders/${orderId}/cancel`).set(auth).send({ reason: 'customer left' }).expect(202);

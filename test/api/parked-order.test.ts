@@ -30,19 +30,38 @@ describe('a really parked order through the API', () => {
 
     const parked = await order(orderId);
     expect(parked.body.parked).toMatchObject({
-      reason: 'COMPENSATION_FAILED', step: 'compensate', resolution: null,
-      ledger: { serverId, reservationHeld: false, pendingCompensations: ['deleteServer'], failedCompensations: ['deleteServer'] },
+      reason: 'COMPENSATION_FAILED',
+      step: 'compensate',
+      resolution: null,
+      ledger: {
+        serverId,
+        reservationHeld: false,
+        pendingCompensations: ['deleteServer'],
+        failedCompensations: ['deleteServer'],
+      },
     });
-    expect(parked.body.parked.errors[0]).toMatchObject({ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable' });
+    expect(parked.body.parked.errors[0]).toMatchObject({
+      step: 'compensate',
+      compensation: 'deleteServer',
+      type: 'PanelUnavailable',
+    });
 
     h.sim!.panel.context.faults.replace({});
     const acted = await act(orderId, { action: 'rollback', note: 'panel is back, delete it' });
     expect(acted.status).toBe(200);
-    expect(acted.body).toMatchObject({ orderId, parked: { resolution: { action: 'rollback', note: 'panel is back, delete it' } } });
+    expect(acted.body).toMatchObject({
+      orderId,
+      parked: { resolution: { action: 'rollback', note: 'panel is back, delete it' } },
+    });
 
-    const done = await waitFor(() => order(orderId), (r) => r.body.status === 'CANCELLED');
+    const done = await waitFor(
+      () => order(orderId),
+      (r) => r.body.status === 'CANCELLED',
+    );
     expect(done.body).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
-    expect(done.body.timeline.map((e: { detail: string }) => e.detail)).toContain('operator action rollback: panel is back, delete it');
+    expect(done.body.timeline.map((e: { detail: string }) => e.detail)).toContain(
+      'operator action rollback: panel is back, delete it',
+    );
     expect(panelServers(orderId)).toEqual([]);
     expect((await act(orderId, { action: 'rollback', note: 'again' })).status).toBe(409);
   });
@@ -52,16 +71,29 @@ describe('a really parked order through the API', () => {
     h.sim!.panel.context.faults.replace({});
     const acted = await act(orderId, { action: 'mark-resolved', note: 'deleted by hand in the panel' });
     expect(acted.status).toBe(200);
-    const done = await waitFor(() => order(orderId), (r) => r.body.status === 'FAILED');
-    expect(done.body).toMatchObject({ status: 'FAILED', error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' } });
+    const done = await waitFor(
+      () => order(orderId),
+      (r) => r.body.status === 'FAILED',
+    );
+    expect(done.body).toMatchObject({
+      status: 'FAILED',
+      error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' },
+    });
     expect(panelServers(orderId)).toHaveLength(1);
   });
 
   it('parks again (a second parking) when retry-step runs while the panel is still down', async () => {
     const orderId = await parkByFailedRollback(h, 'park-again');
     expect((await act(orderId, { action: 'retry-step', note: 'try once more' })).status).toBe(200);
-    const again = await skipUntil(h, orderId, (r) => r.body.parked?.sequence === 2 && r.body.status === 'NEEDS_ATTENTION');
-    expect(again.body).toMatchObject({ status: 'NEEDS_ATTENTION', parked: { sequence: 2, reason: 'COMPENSATION_FAILED', resolution: null } });
+    const again = await skipUntil(
+      h,
+      orderId,
+      (r) => r.body.parked?.sequence === 2 && r.body.status === 'NEEDS_ATTENTION',
+    );
+    expect(again.body).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      parked: { sequence: 2, reason: 'COMPENSATION_FAILED', resolution: null },
+    });
     expect(panelServers(orderId)).toHaveLength(1);
   });
 });

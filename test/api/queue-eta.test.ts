@@ -14,8 +14,16 @@ const overview = async () => (await h.http().get('/v1/queue').set(auth).expect(2
 beforeAll(async () => {
   h = await startApiHarness({ worker: true, installMs: 50, queryTimeoutMs: 300, maxInflightPerUser: 2 });
   for (const userId of [1, 2, 3]) served.push(await place('standard', userId));
-  for (const orderId of served) await waitFor(() => getOrder(orderId), (r) => r.body.status === 'ACTIVE', 60_000);
-  await waitFor(overview, (body) => body.service?.completedInWindow === served.length && body.census?.state === 'fresh');
+  for (const orderId of served)
+    await waitFor(
+      () => getOrder(orderId),
+      (r) => r.body.status === 'ACTIVE',
+      60_000,
+    );
+  await waitFor(
+    overview,
+    (body) => body.service?.completedInWindow === served.length && body.census?.state === 'fresh',
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -40,7 +48,10 @@ describe('queue ETA and flow control with a worker that has served orders', () =
     expect(flowControl.budget).toMatchObject({ limitPerMinute: expect.any(Number), ratePerMinute: expect.any(Number) });
     expect(Array.isArray(flowControl.breakers)).toBe(true);
     expect(flowControl.nodes.length).toBeGreaterThan(0);
-    expect(flowControl.nodes[0]).toMatchObject({ nodeId: expect.any(Number), memory: { capacity: expect.any(Number) } });
+    expect(flowControl.nodes[0]).toMatchObject({
+      nodeId: expect.any(Number),
+      memory: { capacity: expect.any(Number) },
+    });
     expect(taskQueues.provider.rateLimitPerSecond).toBeGreaterThan(0);
   });
 
@@ -53,13 +64,21 @@ describe('queue ETA and flow control with a worker that has served orders', () =
     const first = await getOrder(premium).expect(200);
     expect(first.body).toMatchObject({ status: 'QUEUED', queue: { position: 0, etaSeconds: 0 } });
     const second = await getOrder(standard).expect(200);
-    expect(second.body.queue).toEqual({ position: 1, etaSeconds: Math.ceil(service.perOrderSeconds), asOf: expect.any(String) });
+    expect(second.body.queue).toEqual({
+      position: 1,
+      etaSeconds: Math.ceil(service.perOrderSeconds),
+      asOf: expect.any(String),
+    });
   });
 
   it('answers 429 with a Retry-After of at least 5 s once recent orders finished faster than that', async () => {
     await place('free', 65);
     await place('free', 65);
-    const res = await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId: uniqueOrderId('eta-over'), userId: 65 }));
+    const res = await h
+      .http()
+      .post('/v1/orders')
+      .set(auth)
+      .send(orderBody({ orderId: uniqueOrderId('eta-over'), userId: 65 }));
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('5');
     expect(res.body.error.details).toMatchObject({ userId: 65, limit: 2, retryAfterSeconds: 5 });

@@ -39,7 +39,8 @@ describe('GET /v1/queue (no worker: orders wait QUEUED)', () => {
       byStatus: { QUEUED: 4, ...none },
     });
     expect(res.body.inProgress).toEqual({
-      total: 0, byStatus: { PROVISIONING: 0, COMPENSATING: 0 },
+      total: 0,
+      byStatus: { PROVISIONING: 0, COMPENSATING: 0 },
     });
     expect(res.body.limits).toEqual({ maxInflightPerUser: 7 });
     expect(Date.parse(res.body.generatedAt)).not.toBeNaN();
@@ -57,10 +58,15 @@ describe('GET /v1/queue (no worker: orders wait QUEUED)', () => {
     expect(res.body.flowControl).toEqual({ state: 'not_started' });
   });
 
-  it('reports the task queues\' backlog by priority from Temporal (a terminated order\'s task counts until a worker drops it)', async () => {
+  it("reports the task queues' backlog by priority from Temporal (a terminated order's task counts until a worker drops it)", async () => {
     const res = await h.http().get('/v1/queue').set(auth).expect(200);
     const { orders, provider, planning } = res.body.taskQueues;
-    expect(orders.workflow).toMatchObject({ name: h.taskQueue, kind: 'workflow', backlog: 5, rateLimitPerSecond: null });
+    expect(orders.workflow).toMatchObject({
+      name: h.taskQueue,
+      kind: 'workflow',
+      backlog: 5,
+      rateLimitPerSecond: null,
+    });
     expect(orders.workflow.oldestAgeSeconds).toBeGreaterThanOrEqual(0);
     expect(orders.workflow.byPriority).toMatchObject({ 1: { backlog: 2 }, 3: { backlog: 1 }, 5: { backlog: 2 } });
     expect(orders.activity).toMatchObject({ name: h.taskQueue, kind: 'activity', backlog: 0 });

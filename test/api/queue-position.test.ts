@@ -58,8 +58,12 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
     expect(terminal.body).toMatchObject({ status: 'FAILED', queue: null });
   });
 
-  it('lets a later order of another user through between one user\'s own queued orders (fairness)', async () => {
-    const [a1, a2, a3] = [await place('burst1', 'free', 20), await place('burst2', 'free', 20), await place('burst3', 'free', 20)];
+  it("lets a later order of another user through between one user's own queued orders (fairness)", async () => {
+    const [a1, a2, a3] = [
+      await place('burst1', 'free', 20),
+      await place('burst2', 'free', 20),
+      await place('burst3', 'free', 20),
+    ];
     const other = await place('other', 'free', 21);
     await settled();
     const firstFree = (await positionOf(ids.free))! + 1;
@@ -72,11 +76,14 @@ describe('queue position of waiting orders (no worker: every order stays QUEUED)
 
 const PROMOTE_FREE_AFTER_MS = 8000;
 
-describe('queue position with promotion (an order that waited its tier\'s maxQueueWaitMs runs at the top priority)', () => {
+describe("queue position with promotion (an order that waited its tier's maxQueueWaitMs runs at the top priority)", () => {
   beforeAll(async () => {
     h = await startApiHarness({
       queryTimeoutMs: 300,
-      flowPolicy: { ...DEFAULT_FLOW_POLICY, free: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: PROMOTE_FREE_AFTER_MS } },
+      flowPolicy: {
+        ...DEFAULT_FLOW_POLICY,
+        free: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: PROMOTE_FREE_AFTER_MS },
+      },
     });
   });
 

@@ -23,7 +23,7 @@ afterAll(async () => {
 const post = (body: Record<string, unknown>) => h.http().post('/v1/orders').set(auth).send(body);
 
 describe('the visibility budget', () => {
-  it('makes no visibility request to accept orders: new, repeated, conflicting and over the user\'s limit', async () => {
+  it("makes no visibility request to accept orders: new, repeated, conflicting and over the user's limit", async () => {
     const before = h.visibility.api.calls.length;
     const ids = Array.from({ length: 12 }, (_, i) => uniqueOrderId(`budget-${i}`));
     for (const [i, orderId] of ids.entries()) await post(orderBody({ orderId, userId: 100 + (i % 4) })).expect(202);
@@ -49,26 +49,47 @@ describe('the visibility budget', () => {
     const replicas = Array.from({ length: 3 }, () => {
       const queueFigures = new QueueFigures(h.client, h.taskQueue, undefined, logger);
       return createApp({
-        client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger, queueFigures, maxInflightPerUser: 3, queryTimeoutMs: 300,
-        metrics: createApiMetrics({ client: h.client, taskQueue: h.taskQueue, logger, census: queueFigures.census, processMetrics: false }),
+        client: h.client,
+        taskQueue: h.taskQueue,
+        apiKey: API_KEY,
+        logger,
+        queueFigures,
+        maxInflightPerUser: 3,
+        queryTimeoutMs: 300,
+        metrics: createApiMetrics({
+          client: h.client,
+          taskQueue: h.taskQueue,
+          logger,
+          census: queueFigures.census,
+          processMetrics: false,
+        }),
       });
     });
     const waiting = uniqueOrderId('waiting');
-    await request(replicas[0]).post('/v1/orders').set(auth).send(orderBody({ orderId: waiting, userId: 120 })).expect(202);
+    await request(replicas[0])
+      .post('/v1/orders')
+      .set(auth)
+      .send(orderBody({ orderId: waiting, userId: 120 }))
+      .expect(202);
     const started = Date.now();
     const seconds = 20;
     for (let second = 0; second < seconds; second++) {
       const tick = Date.now();
-      await Promise.all(replicas.flatMap((app, r) => [
-        request(app).get('/metrics').expect(200),
-        ...[0, 1].map(async () => {
-          // What the dashboard's 5-second refresh asks for, every second here.
-          await request(app).get('/v1/queue').set(auth).expect(200);
-          await request(app).get(`/v1/orders/${waiting}`).set(auth).expect(200);
-          await request(app).get(`/v1/orders/${waiting}/history`).set(auth).expect(200);
-        }),
-        request(app).post('/v1/orders').set(auth).send(orderBody({ orderId: uniqueOrderId(`steady-${r}`), userId: 200 + second * 3 + r })),
-      ]));
+      await Promise.all(
+        replicas.flatMap((app, r) => [
+          request(app).get('/metrics').expect(200),
+          ...[0, 1].map(async () => {
+            // What the dashboard's 5-second refresh asks for, every second here.
+            await request(app).get('/v1/queue').set(auth).expect(200);
+            await request(app).get(`/v1/orders/${waiting}`).set(auth).expect(200);
+            await request(app).get(`/v1/orders/${waiting}/history`).set(auth).expect(200);
+          }),
+          request(app)
+            .post('/v1/orders')
+            .set(auth)
+            .send(orderBody({ orderId: uniqueOrderId(`steady-${r}`), userId: 200 + second * 3 + r })),
+        ]),
+      );
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - tick))));
     }
     const elapsed = (Date.now() - started) / 1000;
@@ -76,7 +97,14 @@ describe('the visibility budget', () => {
     expect(h.visibility.api.since(started)).toBe(0);
     expect(perSecond).toBeLessThan(2);
     expect(perSecond).toBeGreaterThan(0);
-    const queue = await waitFor(() => request(replicas[1]).get('/v1/queue').set(auth).then((r) => r.body), (body) => body.census.state === 'fresh');
+    const queue = await waitFor(
+      () =>
+        request(replicas[1])
+          .get('/v1/queue')
+          .set(auth)
+          .then((r) => r.body),
+      (body) => body.census.state === 'fresh',
+    );
     expect(queue.census).toMatchObject({ state: 'fresh', intervalSeconds: 10 });
   }, 90_000);
 });

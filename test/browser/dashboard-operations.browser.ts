@@ -3,8 +3,10 @@ import { activeOrder, logIn, openOrder, refreshUntil, useDashboardRig } from './
 
 const rig = useDashboardRig();
 
-const serversOf = (orderId: string) => rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
-const operationRow = (operation: string, status: string) => `#operations tbody tr:has-text("${operation}"):has-text("${status}")`;
+const serversOf = (orderId: string) =>
+  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
+const operationRow = (operation: string, status: string) =>
+  `#operations tbody tr:has-text("${operation}"):has-text("${status}")`;
 
 async function startOperation(operation: string): Promise<void> {
   await rig.page.selectOption('#operation-kind', operation);
@@ -45,17 +47,30 @@ describe('dashboard: server operations in a browser', () => {
     const { h, page, cspViolations } = rig;
     const orderId = await activeOrder(h, 'dash-op-cancel');
     h.sim!.panel.context.faults.replace({ installMs: 10 * 60_000 });
-    const accepted = await h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send({ operation: 'reinstall' }).expect(202);
-    await waitFor(() => h.http().get(accepted.body.links.self).set(auth), (r) => r.body.step === 'install');
+    const accepted = await h
+      .http()
+      .post(`/v1/orders/${orderId}/operations`)
+      .set(auth)
+      .send({ operation: 'reinstall' })
+      .expect(202);
+    await waitFor(
+      () => h.http().get(accepted.body.links.self).set(auth),
+      (r) => r.body.step === 'install',
+    );
     await openOrder(page, orderId);
-    const cancelButton = page.locator(`#operations button.cancel-operation[data-operation-id="${accepted.body.operationId}"]`);
+    const cancelButton = page.locator(
+      `#operations button.cancel-operation[data-operation-id="${accepted.body.operationId}"]`,
+    );
     await refreshUntil(page, async () => (await cancelButton.count()) > 0);
     await page.fill('#action-note', 'customer changed their mind');
     await cancelButton.click();
     await page.waitForSelector(operationRow('reinstall', 'CANCELLED'), { timeout: 30_000 });
     expect(await cancelButton.count()).toBe(0);
     const done = await h.http().get(accepted.body.links.self).set(auth);
-    expect(done.body).toMatchObject({ status: 'CANCELLED', error: { step: 'install', type: 'Cancelled', message: 'customer changed their mind' } });
+    expect(done.body).toMatchObject({
+      status: 'CANCELLED',
+      error: { step: 'install', type: 'Cancelled', message: 'customer changed their mind' },
+    });
     expect(serversOf(orderId)).toHaveLength(1);
     expect(cspViolations).toEqual([]);
   });

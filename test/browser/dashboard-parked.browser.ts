@@ -6,7 +6,8 @@ import { logIn, openOrder, useDashboardRig } from './dashboard-rig';
 // visibility: these tests open the order by its link, not from the list.
 const rig = useDashboardRig({ timeSkipping: true });
 
-const serversOf = (orderId: string) => rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
+const serversOf = (orderId: string) =>
+  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
 
 beforeAll(async () => {
   await rig.page.goto(rig.h.api.url);
@@ -37,7 +38,10 @@ describe('dashboard: parked orders in a browser', () => {
     expect(await page.isVisible('#parked-actions')).toBe(false);
     expect(await page.textContent('#parked-facts')).toContain('rollback at');
     const done = await h.http().get(`/v1/orders/${orderId}`).set(auth);
-    expect(done.body).toMatchObject({ status: 'CANCELLED', parked: { resolution: { action: 'rollback', note: 'panel is back; removing the server' } } });
+    expect(done.body).toMatchObject({
+      status: 'CANCELLED',
+      parked: { resolution: { action: 'rollback', note: 'panel is back; removing the server' } },
+    });
     expect(serversOf(orderId)).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
@@ -46,15 +50,27 @@ describe('dashboard: parked orders in a browser', () => {
     const { h, page, cspViolations } = rig;
     const orderId = await parkByFailedRollback(h, 'dash-op-delete');
     h.sim!.panel.context.faults.replace({});
-    await h.http().post(`/v1/orders/${orderId}/actions`).set(auth).send({ action: 'mark-resolved', note: 'clean up from the dashboard' }).expect(200);
-    await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'FAILED');
+    await h
+      .http()
+      .post(`/v1/orders/${orderId}/actions`)
+      .set(auth)
+      .send({ action: 'mark-resolved', note: 'clean up from the dashboard' })
+      .expect(200);
+    await waitFor(
+      () => h.http().get(`/v1/orders/${orderId}`).set(auth),
+      (r) => r.body.status === 'FAILED',
+    );
     expect(serversOf(orderId)).toHaveLength(1);
 
     await openOrder(page, orderId);
     await page.waitForSelector('#operation-form:not([hidden])');
     await page.selectOption('#operation-kind', 'delete');
     await page.click('#operation-form button[type="submit"]');
-    await waitFor(async () => serversOf(orderId), (servers) => servers.length === 0, 30_000);
+    await waitFor(
+      async () => serversOf(orderId),
+      (servers) => servers.length === 0,
+      30_000,
+    );
     expect(serversOf(orderId)).toEqual([]);
     await page.selectOption('#operation-kind', 'suspend');
     await page.click('#operation-form button[type="submit"]');

@@ -3,8 +3,13 @@ import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 /**
@@ -55,7 +60,10 @@ export async function activeOrder(h: ApiHarness, label: string): Promise<string>
   const orderId = uniqueOrderId(label);
   h.sim!.panel.context.faults.replace({ installMs: 50 });
   await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-  await waitFor(() => h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'ACTIVE');
+  await waitFor(
+    () => h.http().get(`/v1/orders/${orderId}`).set(auth),
+    (r) => r.body.status === 'ACTIVE',
+  );
   h.sim!.panel.context.faults.replace({});
   return orderId;
 }

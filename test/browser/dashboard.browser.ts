@@ -9,7 +9,10 @@ const rig = useDashboardRig();
 async function installingOrder(): Promise<string> {
   const orderId = uniqueOrderId('dash');
   await rig.h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
-  const res = await waitFor(() => rig.h.http().get(`/v1/orders/${orderId}`).set(auth), (r) => r.body.status === 'INSTALLING');
+  const res = await waitFor(
+    () => rig.h.http().get(`/v1/orders/${orderId}`).set(auth),
+    (r) => r.body.status === 'INSTALLING',
+  );
   expect(res.body.status).toBe('INSTALLING');
   return orderId;
 }
@@ -76,7 +79,10 @@ describe('dashboard in a browser', () => {
     expect(await page.evaluate('window.injected')).toBeUndefined();
     expect((await h.http().get(`/v1/orders/${second}`).set(auth)).body.status).toBe('INSTALLING');
     await h.http().post(`/v1/orders/${second}/cancel`).set(auth).send({}).expect(202);
-    await waitFor(() => h.http().get(`/v1/orders/${second}`).set(auth), (r) => r.body.status === 'CANCELLED');
+    await waitFor(
+      () => h.http().get(`/v1/orders/${second}`).set(auth),
+      (r) => r.body.status === 'CANCELLED',
+    );
 
     expect(cspViolations).toEqual([]);
   });
@@ -85,7 +91,11 @@ describe('dashboard in a browser', () => {
     const { h, browser } = rig;
     const orderId = await installingOrder();
     const app = createApp({
-      client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger: pino({ level: 'silent' }), temporalUiUrl: 'http://temporal-ui.test/',
+      client: h.client,
+      taskQueue: h.taskQueue,
+      apiKey: API_KEY,
+      logger: pino({ level: 'silent' }),
+      temporalUiUrl: 'http://temporal-ui.test/',
     });
     const api = await listenApi(app, 0, '127.0.0.1');
     try {

@@ -12,7 +12,14 @@ const post = (body: Record<string, unknown>) => request(configured.url).post('/v
 
 beforeAll(async () => {
   h = await startApiHarness();
-  const app = createApp({ client: h.client, taskQueue: h.taskQueue, apiKey: API_KEY, logger: pino({ level: 'silent' }), queryTimeoutMs: 300, callbacksConfigured: true });
+  const app = createApp({
+    client: h.client,
+    taskQueue: h.taskQueue,
+    apiKey: API_KEY,
+    logger: pino({ level: 'silent' }),
+    queryTimeoutMs: 300,
+    callbacksConfigured: true,
+  });
   configured = await listenApi(app, 0, '127.0.0.1');
 });
 
@@ -47,13 +54,19 @@ describe('POST /v1/orders with a callbackUrl', () => {
     const orderId = uniqueOrderId('cb-fingerprint');
     await post(orderBody({ orderId, callbackUrl: 'https://a.example.com/cb' })).expect(202);
     await post(orderBody({ orderId, callbackUrl: 'https://a.example.com/cb' })).expect(200);
-    expect((await post(orderBody({ orderId, callbackUrl: 'https://b.example.com/cb' }))).body.error.code).toBe('order_conflict');
+    expect((await post(orderBody({ orderId, callbackUrl: 'https://b.example.com/cb' }))).body.error.code).toBe(
+      'order_conflict',
+    );
     expect((await post(orderBody({ orderId }))).body.error.code).toBe('order_conflict');
   });
 
   it('refuses a callbackUrl with 400 callback_secret_not_configured when CALLBACK_SECRET is not set, starting nothing', async () => {
     const orderId = uniqueOrderId('cb-unsigned');
-    const res = await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId, callbackUrl: 'https://panel.example.com/cb' }));
+    const res = await h
+      .http()
+      .post('/v1/orders')
+      .set(auth)
+      .send(orderBody({ orderId, callbackUrl: 'https://panel.example.com/cb' }));
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: 'callback_secret_not_configured' });
     await expect(h.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
@@ -75,7 +88,9 @@ describe('CALLBACK_SECRET', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).issues).toEqual([{ variable: 'CALLBACK_SECRET', reason: 'must be at least 32 characters' }]);
+    expect((err as ConfigError).issues).toEqual([
+      { variable: 'CALLBACK_SECRET', reason: 'must be at least 32 characters' },
+    ]);
     expect((err as ConfigError).message).not.toContain('short-callback-secret');
   });
 });

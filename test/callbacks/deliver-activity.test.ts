@@ -8,9 +8,17 @@ import { startReceiver, type Receiver } from './receiver';
 const SECRET = 'activity-test-secret-0123456789abcdef';
 
 const event: CallbackEvent = {
-  id: 'order-cb-1:active:1', type: 'order.active', orderId: 'cb-1', status: 'ACTIVE', occurredAt: '2025-01-01T00:00:00.000Z',
+  id: 'order-cb-1:active:1',
+  type: 'order.active',
+  orderId: 'cb-1',
+  status: 'ACTIVE',
+  occurredAt: '2025-01-01T00:00:00.000Z',
   order: {
-    orderId: 'cb-1', status: 'ACTIVE', tier: 'premium', userId: 3, error: null,
+    orderId: 'cb-1',
+    status: 'ACTIVE',
+    tier: 'premium',
+    userId: 3,
+    error: null,
     server: { id: 9, uuid: 'u', identifier: 'i', node: 1, allocation: { id: 4, ip: '10.0.0.1', port: 25565 } },
   },
 };
@@ -20,7 +28,10 @@ describe('deliverCallback activity', () => {
   const deliver = deliverCallbackActivity({ secret: SECRET, logger: silentLogger, timeoutMs: 300 });
   const input = (): DeliverCallbackInput => ({ url: `${receiver.url}?token=receiver-token-42`, event });
   const failureOf = async (run: Promise<unknown>): Promise<ApplicationFailure> => {
-    const err = await run.then(() => undefined, (e: unknown) => e);
+    const err = await run.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     if (!(err instanceof ApplicationFailure)) throw new Error(`expected an ApplicationFailure, got ${String(err)}`);
     return err;
   };
@@ -43,7 +54,10 @@ describe('deliverCallback activity', () => {
     expect(request.headers['x-event-id']).toBe(event.id);
     expect(Math.abs(Number(request.headers['x-timestamp']) - Date.now() / 1000)).toBeLessThan(5);
     expect(verifyCallbackRequest(SECRET, request.headers, request.body)).toEqual({ ok: true, eventId: event.id });
-    expect(verifyCallbackRequest('some-other-secret', request.headers, request.body)).toEqual({ ok: false, reason: 'bad_signature' });
+    expect(verifyCallbackRequest('some-other-secret', request.headers, request.body)).toEqual({
+      ok: false,
+      reason: 'bad_signature',
+    });
   });
 
   it.each([500, 502, 503, 408, 429])('fails retryably when the receiver answers %i', async (status) => {
@@ -55,13 +69,19 @@ describe('deliverCallback activity', () => {
 
   it('takes the next retry delay from Retry-After', async () => {
     receiver.reply = () => ({ status: 503, headers: { 'Retry-After': '7' } });
-    expect(await failureOf(runActivity(deliver, input()))).toMatchObject({ type: CallbackFailureType.Unavailable, nextRetryDelay: 7000 });
+    expect(await failureOf(runActivity(deliver, input()))).toMatchObject({
+      type: CallbackFailureType.Unavailable,
+      nextRetryDelay: 7000,
+    });
   });
 
   it('fails retryably when the receiver does not answer within the timeout', async () => {
     receiver.reply = () => ({ status: 204, delayMs: 2000 });
     const started = Date.now();
-    expect(await failureOf(runActivity(deliver, input()))).toMatchObject({ type: CallbackFailureType.Timeout, nonRetryable: false });
+    expect(await failureOf(runActivity(deliver, input()))).toMatchObject({
+      type: CallbackFailureType.Timeout,
+      nonRetryable: false,
+    });
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
@@ -69,20 +89,32 @@ describe('deliverCallback activity', () => {
     const url = receiver.url;
     await receiver.close();
     receiver = await startReceiver();
-    expect(await failureOf(runActivity(deliver, { url, event }))).toMatchObject({ type: CallbackFailureType.Unreachable, nonRetryable: false });
+    expect(await failureOf(runActivity(deliver, { url, event }))).toMatchObject({
+      type: CallbackFailureType.Unreachable,
+      nonRetryable: false,
+    });
   });
 
-  it.each([400, 401, 404, 410, 422, 302])('gives up at once when the receiver answers %i, naming only its origin', async (status) => {
-    receiver.reply = () => ({ status, headers: status === 302 ? { Location: 'http://127.0.0.1:1/elsewhere' } : undefined });
-    const err = await failureOf(runActivity(deliver, input()));
-    expect(err).toMatchObject({ type: CallbackFailureType.Rejected, nonRetryable: true });
-    expect(err.message).not.toContain('receiver-token-42');
-    expect(receiver.received).toHaveLength(1);
-  });
+  it.each([400, 401, 404, 410, 422, 302])(
+    'gives up at once when the receiver answers %i, naming only its origin',
+    async (status) => {
+      receiver.reply = () => ({
+        status,
+        headers: status === 302 ? { Location: 'http://127.0.0.1:1/elsewhere' } : undefined,
+      });
+      const err = await failureOf(runActivity(deliver, input()));
+      expect(err).toMatchObject({ type: CallbackFailureType.Rejected, nonRetryable: true });
+      expect(err.message).not.toContain('receiver-token-42');
+      expect(receiver.received).toHaveLength(1);
+    },
+  );
 
   it('sends nothing and fails retryably while the worker has no CALLBACK_SECRET', async () => {
     const unsigned = deliverCallbackActivity({ logger: silentLogger });
-    expect(await failureOf(runActivity(unsigned, input()))).toMatchObject({ type: CallbackFailureType.SecretMissing, nonRetryable: false });
+    expect(await failureOf(runActivity(unsigned, input()))).toMatchObject({
+      type: CallbackFailureType.SecretMissing,
+      nonRetryable: false,
+    });
     expect(receiver.received).toEqual([]);
   });
 });

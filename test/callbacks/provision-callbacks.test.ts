@@ -28,7 +28,10 @@ describe('provisionServer: order callbacks', () => {
   });
 
   const verified = (request: ReceivedCallback): CallbackEvent => {
-    expect(verifyCallbackRequest(SECRET, request.headers, request.body)).toEqual({ ok: true, eventId: request.headers['x-event-id'] });
+    expect(verifyCallbackRequest(SECRET, request.headers, request.body)).toEqual({
+      ok: true,
+      eventId: request.headers['x-event-id'],
+    });
     const event = JSON.parse(request.body) as CallbackEvent;
     expect(event.id).toBe(request.headers['x-event-id']);
     return event;
@@ -36,11 +39,16 @@ describe('provisionServer: order callbacks', () => {
 
   it('POSTs one signed order.active event after the order is ACTIVE in its query and search attributes', async () => {
     let started: (handle: WorkflowHandle) => void = () => undefined;
-    const handle = new Promise<WorkflowHandle>((resolve) => { started = resolve; });
+    const handle = new Promise<WorkflowHandle>((resolve) => {
+      started = resolve;
+    });
     const seenWhileDelivering: Array<{ query: OrderState; attribute: unknown }> = [];
     receiver.reply = async () => {
       const wf = await handle;
-      seenWhileDelivering.push({ query: await wf.query(orderStateQuery), attribute: (await wf.describe()).typedSearchAttributes.get(OrderStatusAttribute) });
+      seenWhileDelivering.push({
+        query: await wf.query(orderStateQuery),
+        attribute: (await wf.describe()).typedSearchAttributes.get(OrderStatusAttribute),
+      });
       return { status: 204 };
     };
     const order = paperOrder('cb-active', { tier: 'premium', userId: 3, callbackUrl: receiver.url });
@@ -50,14 +58,29 @@ describe('provisionServer: order callbacks', () => {
     expect(receiver.received).toHaveLength(1);
     const event = verified(receiver.received[0]);
     expect(event).toEqual({
-      id: 'order-cb-active:active:1', type: 'order.active', orderId: 'cb-active', status: 'ACTIVE', occurredAt: state.updatedAt,
+      id: 'order-cb-active:active:1',
+      type: 'order.active',
+      orderId: 'cb-active',
+      status: 'ACTIVE',
+      occurredAt: state.updatedAt,
       order: { orderId: 'cb-active', status: 'ACTIVE', tier: 'premium', userId: 3, server: state.server, error: null },
     });
-    expect(seenWhileDelivering).toEqual([{ query: expect.objectContaining({ status: 'ACTIVE' }), attribute: 'ACTIVE' }]);
-    expect(seenWhileDelivering[0].query.callbacks).toEqual([expect.objectContaining({ eventId: event.id, delivered: false, error: null })]);
-    expect(state.callbacks).toEqual([{
-      eventId: 'order-cb-active:active:1', type: 'order.active', status: 'ACTIVE', delivered: true, deliveredAt: expect.any(String), error: null,
-    }]);
+    expect(seenWhileDelivering).toEqual([
+      { query: expect.objectContaining({ status: 'ACTIVE' }), attribute: 'ACTIVE' },
+    ]);
+    expect(seenWhileDelivering[0].query.callbacks).toEqual([
+      expect.objectContaining({ eventId: event.id, delivered: false, error: null }),
+    ]);
+    expect(state.callbacks).toEqual([
+      {
+        eventId: 'order-cb-active:active:1',
+        type: 'order.active',
+        status: 'ACTIVE',
+        delivered: true,
+        deliveredAt: expect.any(String),
+        error: null,
+      },
+    ]);
     expect(viewFromState(state).callbacks).toEqual(state.callbacks);
     expect(viewFromState({ ...state, callbacks: [] })).not.toHaveProperty('callbacks');
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify', 'deliverCallback']);
@@ -67,17 +90,31 @@ describe('provisionServer: order callbacks', () => {
   });
 
   it('POSTs order.failed with the error once a failed order has rolled back', async () => {
-    const order = paperOrder('cb-failed', { eggId: 2, environment: { DIFFICULTY: 'impossible' }, callbackUrl: receiver.url });
+    const order = paperOrder('cb-failed', {
+      eggId: 2,
+      environment: { DIFFICULTY: 'impossible' },
+      callbackUrl: receiver.url,
+    });
     const { state, history } = await runOrder(h, order, { callbackSecret: SECRET });
 
     expect(state.status).toBe('FAILED');
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation', 'deliverCallback']);
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'deleteServer',
+      'releaseAllocation',
+      'deliverCallback',
+    ]);
     expect(receiver.received).toHaveLength(1);
     expect(verified(receiver.received[0])).toMatchObject({
-      id: 'order-cb-failed:failed:1', type: 'order.failed', status: 'FAILED',
+      id: 'order-cb-failed:failed:1',
+      type: 'order.failed',
+      status: 'FAILED',
       order: { status: 'FAILED', server: null, error: { step: 'create', type: 'PanelValidation' } },
     });
-    expect(state.callbacks).toEqual([expect.objectContaining({ eventId: 'order-cb-failed:failed:1', delivered: true })]);
+    expect(state.callbacks).toEqual([
+      expect.objectContaining({ eventId: 'order-cb-failed:failed:1', delivered: true }),
+    ]);
   });
 
   it('POSTs order.cancelled even when Temporal cancelled the workflow', async () => {
@@ -95,22 +132,35 @@ describe('provisionServer: order callbacks', () => {
 
   it('retries a callback the receiver could not take, delivering the same event id', async () => {
     receiver.reply = (_request, index) => ({ status: index === 0 ? 503 : 200 });
-    const { state, history, failures } = await runOrder(h, paperOrder('cb-retry', { callbackUrl: receiver.url }), { callbackSecret: SECRET });
+    const { state, history, failures } = await runOrder(h, paperOrder('cb-retry', { callbackUrl: receiver.url }), {
+      callbackSecret: SECRET,
+    });
     expect(state.callbacks).toEqual([expect.objectContaining({ delivered: true, error: null })]);
-    expect(receiver.received.map((r) => verified(r).id)).toEqual(['order-cb-retry:active:1', 'order-cb-retry:active:1']);
+    expect(receiver.received.map((r) => verified(r).id)).toEqual([
+      'order-cb-retry:active:1',
+      'order-cb-retry:active:1',
+    ]);
     expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 2, outcome: 'completed' });
-    expect(failures).toEqual([expect.objectContaining({ activity: 'deliverCallback', attempt: 1, type: 'CallbackUnavailable' })]);
+    expect(failures).toEqual([
+      expect.objectContaining({ activity: 'deliverCallback', attempt: 1, type: 'CallbackUnavailable' }),
+    ]);
   });
 
   it('records a callback the receiver refused, keeping the order ACTIVE and the workflow completed', async () => {
     receiver.reply = () => ({ status: 400 });
-    const { state, history, handle } = await runOrder(h, paperOrder('cb-refused', { callbackUrl: receiver.url }), { callbackSecret: SECRET });
+    const { state, history, handle } = await runOrder(h, paperOrder('cb-refused', { callbackUrl: receiver.url }), {
+      callbackSecret: SECRET,
+    });
     expect(state.status).toBe('ACTIVE');
     expect(receiver.received).toHaveLength(1);
-    expect(state.callbacks).toEqual([expect.objectContaining({
-      eventId: 'order-cb-refused:active:1', delivered: false, deliveredAt: null,
-      error: { type: 'CallbackRejected', message: expect.stringContaining('answered 400') },
-    })]);
+    expect(state.callbacks).toEqual([
+      expect.objectContaining({
+        eventId: 'order-cb-refused:active:1',
+        delivered: false,
+        deliveredAt: null,
+        error: { type: 'CallbackRejected', message: expect.stringContaining('answered 400') },
+      }),
+    ]);
     expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 1, outcome: 'failed' });
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('ACTIVE');

@@ -41,15 +41,18 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('end', () => {
       const request = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), path: req.url ?? '/' };
       const index = receiver.received.push(request) - 1;
-      void Promise.resolve(receiver.reply(request, index)).then((r) => {
-        const send = () => res.writeHead(r.status, r.headers).end();
-        if (!r.delayMs) return send();
-        const timer = setTimeout(() => {
-          pending.delete(timer);
-          send();
-        }, r.delayMs);
-        pending.add(timer);
-      }, () => res.writeHead(500).end());
+      void Promise.resolve(receiver.reply(request, index)).then(
+        (r) => {
+          const send = () => res.writeHead(r.status, r.headers).end();
+          if (!r.delayMs) return send();
+          const timer = setTimeout(() => {
+            pending.delete(timer);
+            send();
+          }, r.delayMs);
+          pending.add(timer);
+        },
+        () => res.writeHead(500).end(),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -98,14 +98,33 @@ async function expectOk(res: Response, what: string): Promise<void> {
 export async function startStack(options: StackOptions = {}): Promise<StackProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-stack-'));
   const apiKey = `stack-key-${process.pid}-${Date.now()}`;
-  const [port, temporalPort, uiPort, simPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, simPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env = {
-    PATH: process.env.PATH ?? '', DATA_DIR: dataDir, API_KEY: apiKey, HOST: '127.0.0.1', LOG_LEVEL: 'warn',
-    PORT: String(port), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(uiPort), SIM_PORT: String(simPort), ...options.env,
+    PATH: process.env.PATH ?? '',
+    DATA_DIR: dataDir,
+    API_KEY: apiKey,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    PORT: String(port),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    SIM_PORT: String(simPort),
+    ...options.env,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
-    cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), '-r', 'ts-node/register/transpile-only', 'src/main.ts'],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -116,14 +135,21 @@ export async function startStack(options: StackOptions = {}): Promise<StackProce
   const api = async <T>(method: string, route: string, body?: unknown) => {
     const res = await fetch(`${apiUrl}${route}`, {
       method,
-      headers: { Authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        Authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
   const simPost = async (route: string, body: unknown): Promise<unknown> => {
-    const res = await fetch(`${simUrl}/_sim${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${simUrl}/_sim${route}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await expectOk(res, `POST /_sim${route}`);
     return res.json();
   };
@@ -134,7 +160,10 @@ export async function startStack(options: StackOptions = {}): Promise<StackProce
       const tree = descendants(child.pid!);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       let timer: NodeJS.Timeout | undefined;
-      const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), stopTimeoutMs)))]);
+      const code = await Promise.race([
+        exited,
+        new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), stopTimeoutMs))),
+      ]);
       clearTimeout(timer);
       if (code === 'timeout') child.kill('SIGKILL');
       const leftBehind = tree.filter(isAlive);
@@ -151,7 +180,10 @@ export async function startStack(options: StackOptions = {}): Promise<StackProce
       await stop();
       throw new Error(`the stack exited during start:\n${output}`);
     }
-    const ready = await fetch(`${apiUrl}/readyz`).then((res) => res.status === 200, () => false);
+    const ready = await fetch(`${apiUrl}/readyz`).then(
+      (res) => res.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() > deadline) {
       await stop();
@@ -161,7 +193,14 @@ export async function startStack(options: StackOptions = {}): Promise<StackProce
   }
 
   return {
-    apiUrl, simUrl, apiKey, child, stop, api, temporalAddress: `127.0.0.1:${temporalPort}`, temporalUiUrl: `http://127.0.0.1:${uiPort}`,
+    apiUrl,
+    simUrl,
+    apiKey,
+    child,
+    stop,
+    api,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    temporalUiUrl: `http://127.0.0.1:${uiPort}`,
     output: () => output,
     simState: async () => {
       const res = await fetch(`${simUrl}/_sim/state`);

@@ -23,15 +23,19 @@ async function settle(stack: StackProcess, orderIds: string[], cancel: Set<strin
   while (Date.now() < deadline) {
     const open = orderIds.filter((id) => !TERMINAL.has(latest.get(id)?.status ?? ''));
     if (open.length === 0) break;
-    await Promise.all(open.map(async (id) => {
-      const res = await stack.api<OrderView>('GET', `/v1/orders/${id}`);
-      if (res.status !== 200) throw new Error(`GET /v1/orders/${id} answered ${res.status}`);
-      latest.set(id, res.body);
-      if (cancel.has(id) && !['QUEUED', 'ALLOCATING'].includes(res.body.status)) {
-        cancel.delete(id);
-        cancelAnswers.push((await stack.api('POST', `/v1/orders/${id}/cancel`, { reason: 'e2e: changed my mind' })).status);
-      }
-    }));
+    await Promise.all(
+      open.map(async (id) => {
+        const res = await stack.api<OrderView>('GET', `/v1/orders/${id}`);
+        if (res.status !== 200) throw new Error(`GET /v1/orders/${id} answered ${res.status}`);
+        latest.set(id, res.body);
+        if (cancel.has(id) && !['QUEUED', 'ALLOCATING'].includes(res.body.status)) {
+          cancel.delete(id);
+          cancelAnswers.push(
+            (await stack.api('POST', `/v1/orders/${id}/cancel`, { reason: 'e2e: changed my mind' })).status,
+          );
+        }
+      }),
+    );
     await sleep(1000);
   }
   return { orders: latest, cancelAnswers };
@@ -48,13 +52,26 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
 
   beforeAll(async () => {
     stack = await startStack({ env: { LOG_LEVEL: 'error', PROVIDER_RATE_LIMIT: String(PANEL_RATE_LIMIT) } });
-    await stack.setFaults({ errorRate: 0.3, createTimeoutButSucceedsRate: 0.1, installMs: 300, rateLimitPerMinute: PANEL_RATE_LIMIT, seed: 11 });
+    await stack.setFaults({
+      errorRate: 0.3,
+      createTimeoutButSucceedsRate: 0.1,
+      installMs: 300,
+      rateLimitPerMinute: PANEL_RATE_LIMIT,
+      seed: 11,
+    });
     const users = [1, 2, 3];
     while (users.length < USERS) users.push(await stack.addUser());
     submitted = Array.from({ length: ORDERS }, (_, i) => `e2e-${i}`);
     const tiers = ['premium', 'standard', 'free'];
-    answers = await Promise.all(submitted.map((id, i) =>
-      stack.api<{ orderId: string; status: string }>('POST', '/v1/orders', orderBody(id, { userId: users[i % USERS], tier: tiers[i % 3] }))));
+    answers = await Promise.all(
+      submitted.map((id, i) =>
+        stack.api<{ orderId: string; status: string }>(
+          'POST',
+          '/v1/orders',
+          orderBody(id, { userId: users[i % USERS], tier: tiers[i % 3] }),
+        ),
+      ),
+    );
     accepted = submitted.filter((_, i) => answers[i].status === 202);
     ({ orders, cancelAnswers } = await settle(stack, accepted, new Set(accepted.slice(0, CANCELLED_ON_PURPOSE))));
     panel = await stack.simState();
@@ -68,12 +85,17 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
 
   it('accepts the orders (202 QUEUED), refusing only with 429 when a user has too many in flight', () => {
     expect(accepted.length).toBeGreaterThanOrEqual(ORDERS * 0.8);
-    expect(answers.filter((a) => a.status === 202).map((a) => [a.body.orderId, a.body.status])).toEqual(accepted.map((id) => [id, 'QUEUED']));
-    expect(answers.filter((a) => a.status !== 202).map((a) => a.status)).toEqual(answers.filter((a) => a.status !== 202).map(() => 429));
+    expect(answers.filter((a) => a.status === 202).map((a) => [a.body.orderId, a.body.status])).toEqual(
+      accepted.map((id) => [id, 'QUEUED']),
+    );
+    expect(answers.filter((a) => a.status !== 202).map((a) => a.status)).toEqual(
+      answers.filter((a) => a.status !== 202).map(() => 429),
+    );
   });
 
   it('brings every accepted order to ACTIVE, FAILED or CANCELLED within the time bound, most of them ACTIVE', () => {
-    const unsettled = accepted.filter((id) => !TERMINAL.has(orders.get(id)?.status ?? ''))
+    const unsettled = accepted
+      .filter((id) => !TERMINAL.has(orders.get(id)?.status ?? ''))
       .map((id) => ({ id, status: orders.get(id)?.status, recent: orders.get(id)?.timeline.slice(-3) }));
     expect(unsettled).toEqual([]);
     expect(ordersWith('ACTIVE').length).toBeGreaterThanOrEqual(accepted.length / 2);
@@ -92,15 +114,24 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
   it('leaves no server for FAILED or CANCELLED orders, with every rollback finished', () => {
     for (const id of [...ordersWith('FAILED'), ...ordersWith('CANCELLED')]) {
       const order = orders.get(id)!;
-      expect({ id, servers: panel.servers.filter((s) => s.external_id === id), compensationErrors: order.compensationErrors })
-        .toEqual({ id, servers: [], compensationErrors: [] });
+      expect({
+        id,
+        servers: panel.servers.filter((s) => s.external_id === id),
+        compensationErrors: order.compensationErrors,
+      }).toEqual({ id, servers: [], compensationErrors: [] });
     }
     expect(panel.servers).toHaveLength(ordersWith('ACTIVE').length);
   });
 
-  it('leaves only the ACTIVE orders\' allocations assigned on the panel', () => {
-    const assigned = panel.allocations.filter((a) => a.server !== null).map((a) => `${a.id}->${a.server}`).sort();
-    const owned = ordersWith('ACTIVE').map((id) => orders.get(id)!.server!).map((s) => `${s.allocation.id}->${s.id}`).sort();
+  it("leaves only the ACTIVE orders' allocations assigned on the panel", () => {
+    const assigned = panel.allocations
+      .filter((a) => a.server !== null)
+      .map((a) => `${a.id}->${a.server}`)
+      .sort();
+    const owned = ordersWith('ACTIVE')
+      .map((id) => orders.get(id)!.server!)
+      .map((s) => `${s.allocation.id}->${s.id}`)
+      .sort();
     expect(assigned).toEqual(owned);
   });
 

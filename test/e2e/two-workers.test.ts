@@ -18,8 +18,12 @@ async function secondWorker(stack: StackProcess): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/worker/main.ts'], {
     cwd: ROOT,
     env: {
-      PATH: process.env.PATH ?? '', LOG_LEVEL: 'error', TEMPORAL_ADDRESS: stack.temporalAddress,
-      PTERODACTYL_URL: stack.simUrl, PTERODACTYL_API_KEY: PANEL_KEY, PROVIDER_RATE_LIMIT: String(LIMIT),
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'error',
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      PTERODACTYL_URL: stack.simUrl,
+      PTERODACTYL_API_KEY: PANEL_KEY,
+      PROVIDER_RATE_LIMIT: String(LIMIT),
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -36,7 +40,14 @@ describe('one provider budget for two worker processes (two OS processes on one 
   let connection: Connection;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { LOG_LEVEL: 'error', PROVIDER_RATE_LIMIT: String(LIMIT), PTERODACTYL_API_KEY: PANEL_KEY, MAX_INFLIGHT_PER_USER: '1000' } });
+    stack = await startStack({
+      env: {
+        LOG_LEVEL: 'error',
+        PROVIDER_RATE_LIMIT: String(LIMIT),
+        PTERODACTYL_API_KEY: PANEL_KEY,
+        MAX_INFLIGHT_PER_USER: '1000',
+      },
+    });
     await stack.setFaults({ rateLimitPerMinute: LIMIT, installMs: 300 });
     worker = await secondWorker(stack);
     connection = await Connection.connect({ address: stack.temporalAddress });
@@ -48,7 +59,7 @@ describe('one provider budget for two worker processes (two OS processes on one 
     await stack?.stop();
   });
 
-  it('never exceeds the panel\'s limit, gets no 429, and both processes call the panel', async () => {
+  it("never exceeds the panel's limit, gets no 429, and both processes call the panel", async () => {
     const client = new Client({ connection });
     const samples: Array<{ at: number; total: number }> = [];
     let sampling = true;
@@ -60,16 +71,20 @@ describe('one provider budget for two worker processes (two OS processes on one 
     })();
     const ids = Array.from({ length: ORDERS }, (_, i) => `two-${i}`);
     for (const id of ids) expect((await stack.api('POST', '/v1/orders', orderBody(id))).status).toBe(202);
-    const states = await Promise.all(ids.map((id) => client.workflow.getHandle(orderWorkflowId(id)).result() as Promise<OrderState>));
+    const states = await Promise.all(
+      ids.map((id) => client.workflow.getHandle(orderWorkflowId(id)).result() as Promise<OrderState>),
+    );
     sampling = false;
     await sampler;
 
     expect(states.map((s) => s.status)).toEqual(ids.map(() => 'ACTIVE'));
     expect((await stack.simState()).calls.rateLimited).toBe(0);
-    const peak10s = Math.max(...samples.map((s) => {
-      const later = samples.filter((t) => t.at - s.at <= 10_000).at(-1)!;
-      return later.total - s.total;
-    }));
+    const peak10s = Math.max(
+      ...samples.map((s) => {
+        const later = samples.filter((t) => t.at - s.at <= 10_000).at(-1)!;
+        return later.total - s.total;
+      }),
+    );
     expect(peak10s).toBeLessThanOrEqual((LIMIT / 60) * 10 + 5);
 
     const identities = new Set<string>();
@@ -80,7 +95,8 @@ describe('one provider budget for two worker processes (two OS processes on one 
         const s = e.activityTaskScheduledEventAttributes;
         if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
         const started = e.activityTaskStartedEventAttributes;
-        if (started && providerTypes.has(scheduled.get(String(started.scheduledEventId)) ?? '')) identities.add(started.identity ?? '');
+        if (started && providerTypes.has(scheduled.get(String(started.scheduledEventId)) ?? ''))
+          identities.add(started.identity ?? '');
       }
     }
     expect(identities.size).toBe(2);

@@ -3,7 +3,8 @@ import { CircuitBreaker } from '../../src/flow/breaker';
 
 describe('CircuitBreaker', () => {
   let now = 0;
-  const breaker = () => new CircuitBreaker('panel', null, { failureThreshold: 3, openMs: 1000, maxOpenMs: 4000, now: () => now });
+  const breaker = () =>
+    new CircuitBreaker('panel', null, { failureThreshold: 3, openMs: 1000, maxOpenMs: 4000, now: () => now });
   beforeEach(() => {
     now = 0;
   });
@@ -65,7 +66,7 @@ describe('AdaptiveRate', () => {
     expect(r.rateAt()).toBe(200);
   });
 
-  it('runs at the minimum until a 429\'s Retry-After has passed, then at half, recovering a tenth per quiet step', () => {
+  it("runs at the minimum until a 429's Retry-After has passed, then at half, recovering a tenth per quiet step", () => {
     const r = rate();
     r.rateLimited(30_000);
     expect(r.rateAt()).toBe(10);

@@ -1,7 +1,16 @@
 import { createActivities } from '../../src/activities';
 import { ProcessFlow } from '../../src/flow/process-flow';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { activityDeps, callCount, directServer, paperOrder, runActivity, silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
+import {
+  activityDeps,
+  callCount,
+  directServer,
+  paperOrder,
+  runActivity,
+  silentLogger,
+  startPanel,
+  type PanelHarness,
+} from '../activities/panel-harness';
 
 describe('batched install checks and the cached catalogue', () => {
   let panel: PanelHarness;
@@ -31,8 +40,11 @@ describe('batched install checks and the cached catalogue', () => {
       servers.push((await activities.create({ order, slot })).server);
     }
     const before = await panel.state();
-    const results = await Promise.all(ids.map((orderId, i) =>
-      runActivity(activities.install, { orderId, serverId: servers[i].id, deadlineMs: 60_000 })));
+    const results = await Promise.all(
+      ids.map((orderId, i) =>
+        runActivity(activities.install, { orderId, serverId: servers[i].id, deadlineMs: 60_000 }),
+      ),
+    );
     expect(results.map((r) => r.server?.external_id)).toEqual(ids);
     const after = await panel.state();
     const listings = callCount(after, 'GET /servers') - callCount(before, 'GET /servers');
@@ -41,7 +53,7 @@ describe('batched install checks and the cached catalogue', () => {
     expect(callCount(after, 'GET /servers/{id}')).toBe(callCount(before, 'GET /servers/{id}'));
   });
 
-  it('reads nodes, eggs and each node\'s free allocations once for many orders', async () => {
+  it("reads nodes, eggs and each node's free allocations once for many orders", async () => {
     for (let i = 0; i < 5; i++) {
       const order = paperOrder(`cached-${i}`);
       const slot = await activities.allocate({ order, excludeAllocationIds: [] });
@@ -55,7 +67,7 @@ describe('batched install checks and the cached catalogue', () => {
     expect(state.calls.total).toBeLessThanOrEqual(5 + 1 + 2 + 1 + 2);
   });
 
-  it('re-reads a node\'s free allocations when the panel refused one as taken', async () => {
+  it("re-reads a node's free allocations when the panel refused one as taken", async () => {
     const order = paperOrder('refused');
     const slot = await activities.allocate({ order, excludeAllocationIds: [] });
     await panel.client().createServer(directServer('intruder', slot.allocationId));

@@ -10,10 +10,15 @@ const finish = async (calls: ProviderTaskCalls, tasks: number, callsEach: (i: nu
   }
 };
 
-describe('the task queues\' rate and the per-process call share', () => {
+describe("the task queues' rate and the per-process call share", () => {
   let flow: ProcessFlow;
   beforeEach(() => {
-    flow = new ProcessFlow({ provider: {} as PterodactylClient, limitPerMinute: 240, reserve: 0.1, installPollMs: 5000 });
+    flow = new ProcessFlow({
+      provider: {} as PterodactylClient,
+      limitPerMinute: 240,
+      reserve: 0.1,
+      installPollMs: 5000,
+    });
   });
   afterEach(() => flow.stop());
 
@@ -24,7 +29,7 @@ describe('the task queues\' rate and the per-process call share', () => {
     expect(flow.providerRatePerMinute()).toBeCloseTo((216 - background) / 1.25);
   });
 
-  it('computes the queues\' rate without re-pacing the install watcher; tick() re-paces it to the budget share', () => {
+  it("computes the queues' rate without re-pacing the install watcher; tick() re-paces it to the budget share", () => {
     const configured = flow.watcher.intervalMs;
     flow.setShared({ ratePerMinute: 24, processes: 1 });
     flow.providerRatePerMinute();
@@ -35,7 +40,7 @@ describe('the task queues\' rate and the per-process call share', () => {
     expect(flow.watcher.intervalMs).toBeGreaterThan(configured);
   });
 
-  it('paces this process\'s calls at its share of the budget, as the flow-control workflow last said', () => {
+  it("paces this process's calls at its share of the budget, as the flow-control workflow last said", () => {
     expect(flow.processCallRatePerMinute()).toBe(216);
     flow.setShared({ ratePerMinute: 180, processes: 2 });
     expect(flow.processCallRatePerMinute()).toBe(90);

@@ -3,10 +3,11 @@ import { CallPacer, ProviderTaskCalls } from '../../src/flow/task-calls';
 describe('provider task calls and the call pacer', () => {
   it('averages the panel calls of finished provider tasks, counting only calls made inside one', async () => {
     const tasks = new ProviderTaskCalls();
-    const calling = (n: number) => tasks.wrap(async () => {
-      for (let i = 0; i < n; i++) tasks.counted();
-      await new Promise((r) => setImmediate(r));
-    });
+    const calling = (n: number) =>
+      tasks.wrap(async () => {
+        for (let i = 0; i < n; i++) tasks.counted();
+        await new Promise((r) => setImmediate(r));
+      });
     expect(tasks.callsPerTask()).toBe(1);
     for (let i = 0; i < 20; i++) await calling(i % 2)();
     tasks.counted();

@@ -12,19 +12,24 @@ function capturedLogger(): { logger: ReturnType<typeof createLogger>; lines: Arr
   const lines: Array<Record<string, unknown>> = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });
   return { logger: createLogger({ level: 'info' }, destination), lines };
 }
 
-const env = (metrics: WorkerMetrics, info: Partial<ConstructorParameters<typeof MockActivityEnvironment>[0]> = {}) => new MockActivityEnvironment({
-  activityType: 'create',
-  workflowExecution: { workflowId: 'order-o-17', runId: 'run-1' },
-  retryPolicy: { maximumAttempts: 10 },
-  ...info,
-}, { interceptors: [activityInterceptor(metrics)], logger: new DefaultLogger('ERROR') });
+const env = (metrics: WorkerMetrics, info: Partial<ConstructorParameters<typeof MockActivityEnvironment>[0]> = {}) =>
+  new MockActivityEnvironment(
+    {
+      activityType: 'create',
+      workflowExecution: { workflowId: 'order-o-17', runId: 'run-1' },
+      retryPolicy: { maximumAttempts: 10 },
+      ...info,
+    },
+    { interceptors: [activityInterceptor(metrics)], logger: new DefaultLogger('ERROR') },
+  );
 
 describe('the activity interceptor', () => {
   it('records an attempt and a failure with its error type, and puts orderId and workflowId on every log line', async () => {
@@ -45,27 +50,56 @@ describe('the activity interceptor', () => {
     const text = await metrics.registry.metrics();
     expect(sample(text, 'server_queue_activity_attempts_total', { activity_type: 'create', attempt: 'first' })).toBe(1);
     expect(sample(text, 'server_queue_activity_attempts_total', { activity_type: 'verify', attempt: 'retry' })).toBe(1);
-    expect(sample(text, 'server_queue_activity_failures_total', { activity_type: 'create', error_type: 'PanelUnavailable', will_retry: 'true' })).toBe(1);
-    expect(sample(text, 'server_queue_activity_failures_total', { activity_type: 'verify', error_type: 'PanelNotFound', will_retry: 'false' })).toBe(1);
-    expect(sample(text, 'server_queue_activity_duration_seconds_count', { activity_type: 'create', outcome: 'failed' })).toBe(1);
+    expect(
+      sample(text, 'server_queue_activity_failures_total', {
+        activity_type: 'create',
+        error_type: 'PanelUnavailable',
+        will_retry: 'true',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'server_queue_activity_failures_total', {
+        activity_type: 'verify',
+        error_type: 'PanelNotFound',
+        will_retry: 'false',
+      }),
+    ).toBe(1);
+    expect(
+      sample(text, 'server_queue_activity_duration_seconds_count', { activity_type: 'create', outcome: 'failed' }),
+    ).toBe(1);
 
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ orderId: 'o-17', workflowId: 'order-o-17', activity: 'create', attempt: 1, serverId: 5 });
+    expect(lines[0]).toMatchObject({
+      orderId: 'o-17',
+      workflowId: 'order-o-17',
+      activity: 'create',
+      attempt: 1,
+      serverId: 5,
+    });
     expect(lines[1]).toMatchObject({ orderId: 'o-17', workflowId: 'order-o-17', activity: 'verify', attempt: 3 });
     expect(lines[2]).not.toHaveProperty('orderId');
   });
 
-  it('counts a completed attempt and keeps the activity\'s own orderId field', async () => {
+  it("counts a completed attempt and keeps the activity's own orderId field", async () => {
     const metrics = new WorkerMetrics({ processMetrics: false });
     const { logger, lines } = capturedLogger();
     const release = async (input: { orderId: string }) => {
       logger.info({ orderId: input.orderId }, 'reservation released');
       return { released: [1] };
     };
-    await expect(env(metrics, { activityType: 'releaseAllocation' }).run(release, { orderId: 'o-17' })).resolves.toEqual({ released: [1] });
+    await expect(
+      env(metrics, { activityType: 'releaseAllocation' }).run(release, { orderId: 'o-17' }),
+    ).resolves.toEqual({ released: [1] });
     const text = await metrics.registry.metrics();
-    expect(sample(text, 'server_queue_compensations_total', { compensation: 'releaseAllocation', outcome: 'done' })).toBe(1);
-    expect(sample(text, 'server_queue_activity_duration_seconds_count', { activity_type: 'releaseAllocation', outcome: 'completed' })).toBe(1);
+    expect(
+      sample(text, 'server_queue_compensations_total', { compensation: 'releaseAllocation', outcome: 'done' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'server_queue_activity_duration_seconds_count', {
+        activity_type: 'releaseAllocation',
+        outcome: 'completed',
+      }),
+    ).toBe(1);
     expect(lines[0]).toMatchObject({ orderId: 'o-17', workflowId: 'order-o-17' });
   });
 

@@ -9,8 +9,16 @@ describe('metrics and Temporal UI settings', () => {
   });
 
   it('take TEMPORAL_UI_URL as an http(s) URL and 0 to turn a metrics port off', () => {
-    const config = loadConfig({ TEMPORAL_UI_URL: 'http://localhost:8233', WORKER_METRICS_PORT: '0', WORKER_SDK_METRICS_PORT: '0' });
-    expect(config).toMatchObject({ temporalUiUrl: 'http://localhost:8233', workerMetricsPort: 0, workerSdkMetricsPort: 0 });
+    const config = loadConfig({
+      TEMPORAL_UI_URL: 'http://localhost:8233',
+      WORKER_METRICS_PORT: '0',
+      WORKER_SDK_METRICS_PORT: '0',
+    });
+    expect(config).toMatchObject({
+      temporalUiUrl: 'http://localhost:8233',
+      workerMetricsPort: 0,
+      workerSdkMetricsPort: 0,
+    });
   });
 
   it('name a bad value without echoing it', () => {

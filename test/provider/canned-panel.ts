@@ -65,7 +65,12 @@ export async function startCannedPanel(handler: CannedHandler): Promise<{
   };
 }
 
-export const panelError = (status: number, code: string, detail: string, meta?: { source_field: string; rule: string }) => ({
+export const panelError = (
+  status: number,
+  code: string,
+  detail: string,
+  meta?: { source_field: string; rule: string },
+) => ({
   code,
   status: String(status),
   detail,

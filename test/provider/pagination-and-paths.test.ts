@@ -1,16 +1,35 @@
 import { createPterodactylClient, ProviderContractError, type PterodactylClient } from '../../src/provider';
-import { panelError, serverAttributes, startCannedPanel, type CannedHandler, type RecordedRequest } from './canned-panel';
+import {
+  panelError,
+  serverAttributes,
+  startCannedPanel,
+  type CannedHandler,
+  type RecordedRequest,
+} from './canned-panel';
 
 const API_KEY = 'ptla_pagingKey000111222333';
-const allocation = (id: number) => ({ object: 'allocation', attributes: { id, ip: '10.0.0.1', alias: null, port: 25000 + id, notes: null, assigned: id % 2 === 0 } });
-const notFound = { status: 404, json: { errors: [panelError(404, 'NotFoundHttpException', 'The requested resource could not be found.')] } };
+const allocation = (id: number) => ({
+  object: 'allocation',
+  attributes: { id, ip: '10.0.0.1', alias: null, port: 25000 + id, notes: null, assigned: id % 2 === 0 },
+});
+const notFound = {
+  status: 404,
+  json: { errors: [panelError(404, 'NotFoundHttpException', 'The requested resource could not be found.')] },
+};
 
 function pagedAllocations(total: number, ignorePage = false): CannedHandler {
   return (req: RecordedRequest) => {
     const perPage = Number(req.url.searchParams.get('per_page') ?? 50);
     const page = ignorePage ? 1 : Number(req.url.searchParams.get('page') ?? 1);
     const ids = Array.from({ length: total }, (_, i) => i + 1).slice((page - 1) * perPage, page * perPage);
-    const pagination = { total, count: ids.length, per_page: perPage, current_page: page, total_pages: Math.ceil(total / perPage), links: {} };
+    const pagination = {
+      total,
+      count: ids.length,
+      per_page: perPage,
+      current_page: page,
+      total_pages: Math.ceil(total / perPage),
+      links: {},
+    };
     return { status: 200, json: { object: 'list', data: ids.map(allocation), meta: { pagination } } };
   };
 }
@@ -59,7 +78,10 @@ describe('pagination', () => {
 
 describe('paths and 404 handling', () => {
   test('getServerByExternalId encodes the id and returns the server', async () => {
-    handler = () => ({ status: 200, json: { object: 'server', attributes: serverAttributes({ external_id: 'order/1 ä' }) } });
+    handler = () => ({
+      status: 200,
+      json: { object: 'server', attributes: serverAttributes({ external_id: 'order/1 ä' }) },
+    });
     const found = await client.getServerByExternalId('order/1 ä');
     expect(found?.external_id).toBe('order/1 ä');
     expect(panel.requests[0].url.pathname).toBe('/api/application/servers/external/order%2F1%20%C3%A4');
@@ -92,8 +114,14 @@ describe('paths and 404 handling', () => {
   });
 
   test('listServers sends filter[external_id] and paging', async () => {
-    handler = () => ({ status: 200, json: { object: 'list', data: [{ object: 'server', attributes: serverAttributes() }],
-      meta: { pagination: { total: 1, count: 1, per_page: 10, current_page: 2, total_pages: 2 } } } });
+    handler = () => ({
+      status: 200,
+      json: {
+        object: 'list',
+        data: [{ object: 'server', attributes: serverAttributes() }],
+        meta: { pagination: { total: 1, count: 1, per_page: 10, current_page: 2, total_pages: 2 } },
+      },
+    });
     const page = await client.listServers({ page: 2, perPage: 10, filter: { external_id: 'order-1' } });
     expect(page.items[0].external_id).toBe('order-1');
     const q = panel.requests[0].url.searchParams;
@@ -101,14 +129,52 @@ describe('paths and 404 handling', () => {
   });
 
   test('getEgg asks for variables and flattens them', async () => {
-    handler = () => ({ status: 200, json: { object: 'egg', attributes: {
-      id: 5, uuid: 'u', name: 'Paper', nest: 1, author: 'a', description: null, docker_image: 'img', startup: 'java',
-      relationships: { variables: { object: 'list', data: [{ object: 'egg_variable', attributes: {
-        id: 1, egg_id: 5, name: 'Jar', description: '', env_variable: 'SERVER_JARFILE', default_value: 'server.jar',
-        user_viewable: true, user_editable: true, rules: 'required|string' } }] } } } } });
+    handler = () => ({
+      status: 200,
+      json: {
+        object: 'egg',
+        attributes: {
+          id: 5,
+          uuid: 'u',
+          name: 'Paper',
+          nest: 1,
+          author: 'a',
+          description: null,
+          docker_image: 'img',
+          startup: 'java',
+          relationships: {
+            variables: {
+              object: 'list',
+              data: [
+                {
+                  object: 'egg_variable',
+                  attributes: {
+                    id: 1,
+                    egg_id: 5,
+                    name: 'Jar',
+                    description: '',
+                    env_variable: 'SERVER_JARFILE',
+                    default_value: 'server.jar',
+                    user_viewable: true,
+                    user_editable: true,
+                    rules: 'required|string',
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+    });
     const egg = await client.getEgg(1, 5);
     expect(panel.requests[0].url.pathname).toBe('/api/application/nests/1/eggs/5');
     expect(panel.requests[0].url.searchParams.get('include')).toBe('variables');
-    expect(egg.variables).toEqual([expect.objectContaining({ env_variable: 'SERVER_JARFILE', default_value: 'server.jar', rules: 'required|string' })]);
+    expect(egg.variables).toEqual([
+      expect.objectContaining({
+        env_variable: 'SERVER_JARFILE',
+        default_value: 'server.jar',
+        rules: 'required|string',
+      }),
+    ]);
   });
 });

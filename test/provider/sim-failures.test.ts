@@ -11,7 +11,10 @@ afterAll(() => h.sim.close());
 beforeEach(() => h.reset());
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof ProviderError)) throw new Error(`expected ProviderError, got ${String(err)}`);
   seenErrors.push(err);
   return err;
@@ -19,7 +22,10 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
 
 describe('panel errors from the simulated panel', () => {
   test('an invalid egg variable is a permanent validation error naming the field', async () => {
-    const body = paperServer('bad-env', 1, { egg: 2, environment: { SERVER_JARFILE: 'server.jar', VANILLA_VERSION: 'latest', DIFFICULTY: 'impossible' } });
+    const body = paperServer('bad-env', 1, {
+      egg: 2,
+      environment: { SERVER_JARFILE: 'server.jar', VANILLA_VERSION: 'latest', DIFFICULTY: 'impossible' },
+    });
     const err = await failure(h.client().createServer(body));
     expect(err).toMatchObject({ kind: 'validation', retryable: false, status: 422, code: 'ValidationException' });
     expect(err.fields).toEqual(['environment.DIFFICULTY']);
@@ -29,7 +35,12 @@ describe('panel errors from the simulated panel', () => {
     const client = h.client();
     await client.createServer(paperServer('first', 7));
     const err = await failure(client.createServer(paperServer('second', 7)));
-    expect(err).toMatchObject({ kind: 'allocation_taken', retryable: false, status: 422, fields: ['allocation.default'] });
+    expect(err).toMatchObject({
+      kind: 'allocation_taken',
+      retryable: false,
+      status: 422,
+      fields: ['allocation.default'],
+    });
     expect(await client.getServerByExternalId('second')).toBeNull();
   });
 
@@ -42,8 +53,14 @@ describe('panel errors from the simulated panel', () => {
   });
 
   test('deploying to a location without nodes is permanent no_capacity', async () => {
-    const err = await failure(h.client().createServer(paperServer('nowhere', 1, {
-      allocation: undefined, deploy: { locations: [2], dedicated_ip: false, port_range: [] } })));
+    const err = await failure(
+      h.client().createServer(
+        paperServer('nowhere', 1, {
+          allocation: undefined,
+          deploy: { locations: [2], dedicated_ip: false, port_range: [] },
+        }),
+      ),
+    );
     expect(err).toMatchObject({ kind: 'no_capacity', retryable: false, status: 400, code: 'NoViableNodeException' });
   });
 
@@ -55,7 +72,11 @@ describe('panel errors from the simulated panel', () => {
   });
 
   test('getServer of an unknown id is not_found', async () => {
-    expect(await failure(h.client().getServer(4242))).toMatchObject({ kind: 'not_found', retryable: false, status: 404 });
+    expect(await failure(h.client().getServer(4242))).toMatchObject({
+      kind: 'not_found',
+      retryable: false,
+      status: 404,
+    });
   });
 });
 
@@ -67,10 +88,19 @@ describe('injected faults', () => {
     await client.getNode(1);
     await client.getNode(2);
     const err = await failure(client.getNode(1));
-    expect(err).toMatchObject({ kind: 'rate_limited', retryable: true, status: 429, code: 'ThrottleRequestsException' });
+    expect(err).toMatchObject({
+      kind: 'rate_limited',
+      retryable: true,
+      status: 429,
+      code: 'ThrottleRequestsException',
+    });
     expect(err.retryAfterMs).toBeGreaterThan(0);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
-    expect(seen.map((s) => [s.limit, s.remaining])).toEqual([[2, 1], [2, 0], [2, 0]]);
+    expect(seen.map((s) => [s.limit, s.remaining])).toEqual([
+      [2, 1],
+      [2, 0],
+      [2, 0],
+    ]);
     expect(seen[2].resetAt).toBeGreaterThan(Date.now());
   });
 
@@ -83,7 +113,11 @@ describe('injected faults', () => {
 
   test('an outage behind the proxy (502 HTML page) is retryable unavailable', async () => {
     await h.faults({ outage: true });
-    expect(await failure(h.client().listLocations())).toMatchObject({ kind: 'unavailable', retryable: true, status: 502 });
+    expect(await failure(h.client().listLocations())).toMatchObject({
+      kind: 'unavailable',
+      retryable: true,
+      status: 502,
+    });
   });
 
   test('a panel that never answers is a retryable timeout after timeoutMs', async () => {
@@ -106,6 +140,7 @@ describe('injected faults', () => {
 describe('secrets', () => {
   test('none of the errors above mentions the API key', () => {
     expect(seenErrors.length).toBeGreaterThan(5);
-    for (const err of seenErrors) expect([err.message, err.detail, err.stack, JSON.stringify(err)].join('\n')).not.toContain(SIM_KEY);
+    for (const err of seenErrors)
+      expect([err.message, err.detail, err.stack, JSON.stringify(err)].join('\n')).not.toContain(SIM_KEY);
   });
 });

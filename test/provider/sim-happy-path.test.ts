@@ -14,14 +14,23 @@ describe('catalogue against the simulated panel', () => {
     const nodes = await h.client({ allPagesPerPage: 1 }).listNodes();
     expect(nodes.map((n) => n.id)).toEqual([1, 2, 3]);
     const node = await h.client().getNode(3);
-    expect(node).toMatchObject({ id: 3, location_id: 2, maintenance_mode: false, allocated_resources: { memory: 0, disk: 0 } });
+    expect(node).toMatchObject({
+      id: 3,
+      location_id: 2,
+      maintenance_mode: false,
+      allocated_resources: { memory: 0, disk: 0 },
+    });
   });
 
   test('listAllAllocations reads all 120 allocations of a node, not only the first page', async () => {
     const all = await h.client({ allPagesPerPage: 50 }).listAllAllocations(1);
     expect(all).toHaveLength(120);
     expect(new Set(all.map((a) => a.id)).size).toBe(120);
-    const expected = h.sim.panel.state().allocations.filter((a) => a.node === 1).map((a) => a.id).sort((a, b) => a - b);
+    const expected = h.sim.panel
+      .state()
+      .allocations.filter((a) => a.node === 1)
+      .map((a) => a.id)
+      .sort((a, b) => a - b);
     expect(all.map((a) => a.id).sort((a, b) => a - b)).toEqual(expected);
   });
 
@@ -45,10 +54,20 @@ describe('catalogue against the simulated panel', () => {
     ]);
     expect((await client.listNests()).map((n) => n.name)).toEqual(['Minecraft']);
     const eggs = await client.listEggs(1);
-    expect(eggs.map((e) => [e.id, e.variables.length])).toEqual([[1, 1], [2, 4]]);
+    expect(eggs.map((e) => [e.id, e.variables.length])).toEqual([
+      [1, 1],
+      [2, 4],
+    ]);
     const vanilla = await client.getEgg(1, 2);
-    expect(vanilla.variables.map((v) => v.env_variable)).toEqual(['SERVER_JARFILE', 'VANILLA_VERSION', 'MAX_PLAYERS', 'DIFFICULTY']);
-    expect(vanilla.variables.find((v) => v.env_variable === 'DIFFICULTY')?.rules).toBe('required|in:peaceful,easy,normal,hard');
+    expect(vanilla.variables.map((v) => v.env_variable)).toEqual([
+      'SERVER_JARFILE',
+      'VANILLA_VERSION',
+      'MAX_PLAYERS',
+      'DIFFICULTY',
+    ]);
+    expect(vanilla.variables.find((v) => v.env_variable === 'DIFFICULTY')?.rules).toBe(
+      'required|in:peaceful,easy,normal,hard',
+    );
   });
 });
 
@@ -56,23 +75,40 @@ describe('server lifecycle against the simulated panel', () => {
   test('create, look up, list, update, suspend, reinstall, delete', async () => {
     const client = h.client();
     const created = await client.createServer(paperServer('order-42', 5));
-    expect(created).toMatchObject({ external_id: 'order-42', allocation: 5, node: 1, status: 'installing', suspended: false });
+    expect(created).toMatchObject({
+      external_id: 'order-42',
+      allocation: 5,
+      node: 1,
+      status: 'installing',
+      suspended: false,
+    });
     expect(await client.getServer(created.id)).toMatchObject({ id: created.id, uuid: created.uuid });
     expect((await client.getServerByExternalId('order-42'))?.id).toBe(created.id);
     const listed = await client.listServers({ filter: { external_id: 'order-42' } });
     expect(listed.items.map((s) => s.id)).toEqual([created.id]);
 
-    const installed = await waitFor(() => client.getServer(created.id), (s) => s.status !== 'installing');
+    const installed = await waitFor(
+      () => client.getServer(created.id),
+      (s) => s.status !== 'installing',
+    );
     expect(installed).toMatchObject({ status: null, container: { installed: true } });
 
     const renamed = await client.updateDetails(created.id, { name: 'renamed', user: 2, external_id: 'order-42' });
     expect(renamed).toMatchObject({ name: 'renamed', user: 2, external_id: 'order-42' });
-    const rebuilt = await client.updateBuild(created.id, { allocation: 5, limits: { memory: 2048, swap: 0, disk: 5120, io: 500, cpu: 200 },
-      feature_limits: { databases: 1, allocations: 1, backups: 2 } });
+    const rebuilt = await client.updateBuild(created.id, {
+      allocation: 5,
+      limits: { memory: 2048, swap: 0, disk: 5120, io: 500, cpu: 200 },
+      feature_limits: { databases: 1, allocations: 1, backups: 2 },
+    });
     expect(rebuilt.limits).toMatchObject({ memory: 2048, cpu: 200 });
     expect(rebuilt.feature_limits).toEqual({ databases: 1, allocations: 1, backups: 2 });
-    const restarted = await client.updateStartup(created.id, { startup: 'java -jar {{SERVER_JARFILE}}', environment: { SERVER_JARFILE: 'paper.jar' },
-      egg: 1, image: 'ghcr.io/pterodactyl/yolks:java_17', skip_scripts: false });
+    const restarted = await client.updateStartup(created.id, {
+      startup: 'java -jar {{SERVER_JARFILE}}',
+      environment: { SERVER_JARFILE: 'paper.jar' },
+      egg: 1,
+      image: 'ghcr.io/pterodactyl/yolks:java_17',
+      skip_scripts: false,
+    });
     expect(restarted.container.environment.SERVER_JARFILE).toBe('paper.jar');
 
     await client.suspend(created.id);
@@ -88,8 +124,12 @@ describe('server lifecycle against the simulated panel', () => {
   });
 
   test('createServer with deploy lets the panel place the server in the location', async () => {
-    const created = await h.client().createServer(paperServer('deploy-1', 1, {
-      allocation: undefined, deploy: { locations: [1], dedicated_ip: false, port_range: [] } }));
+    const created = await h.client().createServer(
+      paperServer('deploy-1', 1, {
+        allocation: undefined,
+        deploy: { locations: [1], dedicated_ip: false, port_range: [] },
+      }),
+    );
     expect([1, 2]).toContain(created.node);
     expect(created.external_id).toBe('deploy-1');
   });

@@ -27,7 +27,14 @@ async function control(sim: RunningSimPanel, path: string, body?: object): Promi
 }
 
 export async function startHarness(): Promise<SimHarness> {
-  const sim = await startSimPanel({ apiKey: SIM_KEY, port: 0, installMs: 50, rateLimitPerMinute: 100_000, hangMs: 5_000, seed: 3 });
+  const sim = await startSimPanel({
+    apiKey: SIM_KEY,
+    port: 0,
+    installMs: 50,
+    rateLimitPerMinute: 100_000,
+    hangMs: 5_000,
+    seed: 3,
+  });
   return {
     sim,
     client: (options = {}) => createPterodactylClient({ baseUrl: sim.url, apiKey: SIM_KEY, ...options }),
@@ -43,7 +50,11 @@ export async function startHarness(): Promise<SimHarness> {
 }
 
 /** A valid body for the seeded Paper egg (egg 1), on allocation `allocation` unless `overrides` say otherwise. */
-export function paperServer(externalId: string, allocation: number, overrides: Partial<CreateServerBody> = {}): CreateServerBody {
+export function paperServer(
+  externalId: string,
+  allocation: number,
+  overrides: Partial<CreateServerBody> = {},
+): CreateServerBody {
   return {
     name: `server ${externalId}`,
     user: 1,

@@ -22,7 +22,10 @@ afterAll(() => panel.close());
 beforeEach(() => panel.requests.splice(0));
 
 const failure = async (p: Promise<unknown>): Promise<ProviderError> => {
-  const err: unknown = await p.then(() => undefined, (e: unknown) => e);
+  const err: unknown = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof ProviderError)) throw new Error(`expected ProviderError, got ${String(err)}`);
   return err;
 };
@@ -31,9 +34,17 @@ describe('requests', () => {
   test('sends bearer key, JSON accept and body under <base>/api/application, keeping a base path prefix', async () => {
     next = { status: 201, json: serverItem() };
     const client = createPterodactylClient({ baseUrl: `${panel.url}/panel/`, apiKey: API_KEY });
-    const body = { name: 'mc', user: 1, egg: 1, docker_image: 'img', startup: 's', environment: { A: '1' },
-      limits: { memory: 1, swap: 0, disk: 1, io: 500, cpu: 0 }, feature_limits: { databases: 0, allocations: 1, backups: 0 },
-      deploy: { locations: [1], dedicated_ip: false, port_range: ['25565-25570'] } };
+    const body = {
+      name: 'mc',
+      user: 1,
+      egg: 1,
+      docker_image: 'img',
+      startup: 's',
+      environment: { A: '1' },
+      limits: { memory: 1, swap: 0, disk: 1, io: 500, cpu: 0 },
+      feature_limits: { databases: 0, allocations: 1, backups: 0 },
+      deploy: { locations: [1], dedicated_ip: false, port_range: ['25565-25570'] },
+    };
     const created = await client.createServer(body);
     const [req] = panel.requests;
     expect(req.method).toBe('POST');
@@ -88,7 +99,10 @@ describe('timeouts and network failures', () => {
 
 describe('secrets', () => {
   test('the key appears in no error message, field or log line, even when the panel echoes it', async () => {
-    next = { status: 401, json: { errors: [panelError(401, 'AuthenticationException', `Key ${API_KEY} is not valid.`)] } };
+    next = {
+      status: 401,
+      json: { errors: [panelError(401, 'AuthenticationException', `Key ${API_KEY} is not valid.`)] },
+    };
     const lines: string[] = [];
     const logger: ProviderLogger = {
       debug: (obj, msg) => lines.push(JSON.stringify(obj) + msg),
@@ -98,7 +112,9 @@ describe('secrets', () => {
     const err = await failure(client.getServer(7));
     expect(err).toMatchObject({ kind: 'auth', retryable: false });
     expect(err.detail).toContain('[redacted]');
-    const everything = [err.message, err.stack ?? '', JSON.stringify(err), JSON.stringify(err.errors), ...lines].join('\n');
+    const everything = [err.message, err.stack ?? '', JSON.stringify(err), JSON.stringify(err.errors), ...lines].join(
+      '\n',
+    );
     expect(everything).not.toContain(API_KEY);
     expect(lines.length).toBeGreaterThan(0);
   });
@@ -110,7 +126,11 @@ describe('rate-limit headers', () => {
     const client = createPterodactylClient({ baseUrl: panel.url, apiKey: API_KEY, onRateLimit: (i) => seen.push(i) });
     next = { status: 200, headers: { 'X-RateLimit-Limit': '240', 'X-RateLimit-Remaining': '239' }, json: serverItem() };
     await client.getServer(7);
-    next = { status: 429, headers: { 'X-RateLimit-Limit': '240', 'X-RateLimit-Remaining': '0', 'Retry-After': '5' }, json: { errors: [] } };
+    next = {
+      status: 429,
+      headers: { 'X-RateLimit-Limit': '240', 'X-RateLimit-Remaining': '0', 'Retry-After': '5' },
+      json: { errors: [] },
+    };
     const before = Date.now();
     await failure(client.getServer(7));
     expect(seen[0]).toEqual({ limit: 240, remaining: 239 });
@@ -120,7 +140,13 @@ describe('rate-limit headers', () => {
   });
 
   test('a throwing callback does not fail the request', async () => {
-    const client = createPterodactylClient({ baseUrl: panel.url, apiKey: API_KEY, onRateLimit: () => { throw new Error('boom'); } });
+    const client = createPterodactylClient({
+      baseUrl: panel.url,
+      apiKey: API_KEY,
+      onRateLimit: () => {
+        throw new Error('boom');
+      },
+    });
     next = { status: 200, headers: { 'X-RateLimit-Limit': '240', 'X-RateLimit-Remaining': '1' }, json: serverItem() };
     await expect(client.getServer(7)).resolves.toMatchObject({ id: 7 });
   });

@@ -6,7 +6,12 @@ import { censusActivities } from '../../src/activities/census';
 import { API_WORKFLOWS_PATH } from '../../src/worker/api-worker';
 import { ADMISSION_START_GRACE_MS } from '../../src/workflows/admission';
 import {
-  ADMISSION_WORKFLOW_TYPE, admitOrdersUpdate, admittedQuery, type AdmissionInput, type AdmitRequest, type AdmitResult,
+  ADMISSION_WORKFLOW_TYPE,
+  admitOrdersUpdate,
+  admittedQuery,
+  type AdmissionInput,
+  type AdmitRequest,
+  type AdmitResult,
 } from '../../src/workflows/admission-contract';
 import { startTestServerEnv } from '../engines';
 
@@ -18,7 +23,9 @@ describe('orderAdmission: one shard of the per-user in-flight limit', () => {
   beforeAll(async () => {
     try {
       Runtime.install({ logger: new DefaultLogger('ERROR') });
-    } catch { /* installed by another suite in this process */ }
+    } catch {
+      /* installed by another suite in this process */
+    }
     env = await startTestServerEnv();
     bundle = await bundleWorkflowCode({ workflowsPath: API_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   });
@@ -26,25 +33,39 @@ describe('orderAdmission: one shard of the per-user in-flight limit', () => {
     await env?.teardown();
   });
 
-  async function withShard<T>(input: Partial<AdmissionInput>, run: (admit: (requests: AdmitRequest[]) => Promise<AdmitResult[]>, workflowId: string) => Promise<T>): Promise<T> {
+  async function withShard<T>(
+    input: Partial<AdmissionInput>,
+    run: (admit: (requests: AdmitRequest[]) => Promise<AdmitResult[]>, workflowId: string) => Promise<T>,
+  ): Promise<T> {
     const taskQueue = `admission-${++shards}`;
     const workflowId = `admission-test-${shards}`;
     const client: Client = env.client;
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowBundle: bundle,
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
       activities: { ...admissionActivities({ client }), ...censusActivities({ client }) },
     });
-    return worker.runUntil(() => run((requests) => client.workflow.executeUpdateWithStart(admitOrdersUpdate, {
-      args: [requests],
-      startWorkflowOperation: new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
-        workflowId, taskQueue, args: [{ taskQueue, shard: 0, ...input }], workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
-    }), workflowId));
+    return worker.runUntil(() =>
+      run(
+        (requests) =>
+          client.workflow.executeUpdateWithStart(admitOrdersUpdate, {
+            args: [requests],
+            startWorkflowOperation: new WithStartWorkflowOperation(ADMISSION_WORKFLOW_TYPE, {
+              workflowId,
+              taskQueue,
+              args: [{ taskQueue, shard: 0, ...input }],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+            }),
+          }),
+        workflowId,
+      ),
+    );
   }
 
   const req = (orderId: string, userId = 1, limit = 2): AdmitRequest => ({ orderId, userId, limit });
 
-  it('admits a user\'s orders up to the limit, in the order of the batch, and refuses the next with the oldest admission', async () => {
+  it("admits a user's orders up to the limit, in the order of the batch, and refuses the next with the oldest admission", async () => {
     await withShard({}, async (admit) => {
       const results = await admit([req('a'), req('b'), req('c'), req('x', 2)]);
       expect(results.map((r) => r.admitted)).toEqual([true, true, false, true]);

@@ -24,7 +24,7 @@ describe('flow control: circuit breaker on the panel', () => {
     rig = undefined;
   });
 
-  it('opens during an outage, holds orders in WAITING_FOR_PROVIDER without calling the panel, and drains at the budget\'s pace after recovery', async () => {
+  it("opens during an outage, holds orders in WAITING_FOR_PROVIDER without calling the panel, and drains at the budget's pace after recovery", async () => {
     const users = await addUsers(h, 6);
     await h.panel.faults({ rateLimitPerMinute: 240 });
     rig = await startFlowRig(h, {
@@ -41,11 +41,15 @@ describe('flow control: circuit breaker on the panel', () => {
     while (waiting.size < handles.length) {
       const states = await Promise.all(handles.map((hd) => hd.query(orderStateQuery)));
       states.forEach((s, i) => s.status === 'WAITING_FOR_PROVIDER' && !waiting.has(i) && waiting.set(i, s));
-      if (Date.now() > deadline) throw new Error(`never waiting for the provider: orders ${handles.map((_, i) => i).filter((i) => !waiting.has(i))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `never waiting for the provider: orders ${handles.map((_, i) => i).filter((i) => !waiting.has(i))}`,
+        );
       await sleep(100);
     }
     expect(rig.flows[0].breakers.panel.current).not.toBe('closed');
-    for (const state of waiting.values()) expect(state).toMatchObject({ waitingReason: 'provider', waitingSince: expect.any(String) });
+    for (const state of waiting.values())
+      expect(state).toMatchObject({ waitingReason: 'provider', waitingSince: expect.any(String) });
 
     const before = rig.calls.length;
     await sleep(4_000);
@@ -59,6 +63,11 @@ describe('flow control: circuit breaker on the panel', () => {
     expect(finals.every((s) => statuses(s).includes('WAITING_FOR_PROVIDER'))).toBe(true);
     expect(rig.flows[0].breakers.panel.current).toBe('closed');
     expect((await h.panel.state()).calls.rateLimited).toBe(0);
-    expect(peakInWindow(rig.calls.filter((t) => t >= recovered), 5_000)).toBeLessThanOrEqual(4 * 5 + 4 + 1);
+    expect(
+      peakInWindow(
+        rig.calls.filter((t) => t >= recovered),
+        5_000,
+      ),
+    ).toBeLessThanOrEqual(4 * 5 + 4 + 1);
   });
 });

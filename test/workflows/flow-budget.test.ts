@@ -47,7 +47,12 @@ describe('flow control: one provider budget for every worker process', () => {
 
     const snapshot = await readFlowSnapshot(h.env.client, rig.taskQueue);
     expect(snapshot?.processes).toHaveLength(2);
-    expect(snapshot?.budget).toMatchObject({ limitPerMinute: 240, reserve: 0.1, maxRatePerMinute: 216, rateLimitedLastMinute: 0 });
+    expect(snapshot?.budget).toMatchObject({
+      limitPerMinute: 240,
+      reserve: 0.1,
+      maxRatePerMinute: 216,
+      rateLimitedLastMinute: 0,
+    });
     expect(snapshot?.budget.callsLastMinute).toBeGreaterThan(0);
     expect(snapshot?.breakers[0]).toMatchObject({ scope: 'panel', state: 'closed' });
     expect(snapshot?.nodes.map((n) => n.nodeId)).toEqual(expect.arrayContaining([1, 2]));
@@ -81,7 +86,7 @@ describe('flow control: one provider budget for every worker process', () => {
     expect(Math.max(...holds)).toBeGreaterThan(0);
   });
 
-  it('changes the provider queue\'s rate on the server while orders flow, never stopping a poller', async () => {
+  it("changes the provider queue's rate on the server while orders flow, never stopping a poller", async () => {
     await h.panel.faults({ rateLimitPerMinute: 6000 });
     rig = await startFlowRig(h, {
       flowConfig: { rateLimitPerMinute: 600, rateReserve: 0 },
@@ -90,10 +95,15 @@ describe('flow control: one provider budget for every worker process', () => {
     const host = rig.workers[0].provider;
     const queueRate = async () => {
       const described = await h.env.client.workflowService.describeTaskQueue({
-        namespace: 'default', taskQueue: { name: providerTaskQueue(rig!.taskQueue) }, taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        namespace: 'default',
+        taskQueue: { name: providerTaskQueue(rig!.taskQueue) },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
         reportConfig: true,
       });
-      return { source: described.effectiveRateLimit?.rateLimitSource, perSecond: described.effectiveRateLimit?.requestsPerSecond };
+      return {
+        source: described.effectiveRateLimit?.rateLimitSource,
+        perSecond: described.effectiveRateLimit?.requestsPerSecond,
+      };
     };
     while (host.ratePerMinute === undefined) await new Promise((r) => setTimeout(r, 20));
     const initial = await queueRate();
@@ -104,17 +114,27 @@ describe('flow control: one provider budget for every worker process', () => {
     const handles = [];
     for (let i = 0; i < 8; i++) handles.push(await rig.start(paperOrder(`rate-${i}`, { userId: users[i % 4] })));
     rig.flows[0].rate.rateLimited(1500);
-    const slowed = await waitForRate(() => queueRate(), (r) => (r.perSecond ?? full) < full * 0.6);
+    const slowed = await waitForRate(
+      () => queueRate(),
+      (r) => (r.perSecond ?? full) < full * 0.6,
+    );
     expect(slowed.source).toBe(temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_API);
     expect(slowed.perSecond).toBeLessThan(full * 0.6);
-    const recovered = await waitForRate(() => queueRate(), (r) => (r.perSecond ?? 0) > full * 0.8);
+    const recovered = await waitForRate(
+      () => queueRate(),
+      (r) => (r.perSecond ?? 0) > full * 0.8,
+    );
     expect(recovered.perSecond).toBeGreaterThan(full * 0.8);
 
     const states = await rig.results(handles);
     expect(states.map((s) => s.status)).toEqual(states.map(() => 'ACTIVE'));
     const providerAttempts = rig.starts.filter((s) => providerTypes.has(s.type));
     const perOrderAndType = new Map<string, number>();
-    for (const start of providerAttempts) perOrderAndType.set(`${start.orderId}/${start.type}`, (perOrderAndType.get(`${start.orderId}/${start.type}`) ?? 0) + 1);
+    for (const start of providerAttempts)
+      perOrderAndType.set(
+        `${start.orderId}/${start.type}`,
+        (perOrderAndType.get(`${start.orderId}/${start.type}`) ?? 0) + 1,
+      );
     expect([...perOrderAndType.values()].every((n) => n === 1)).toBe(true);
   });
 });

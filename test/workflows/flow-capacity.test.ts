@@ -24,14 +24,29 @@ describe('flow control: capacity-aware admission', () => {
   });
 
   it('waits in WAITING_FOR_CAPACITY without dispatching provider steps, and proceeds once a server is deleted', async () => {
-    const nodeId = await h.panel.addNode({ location_id: 2, memory: 3000, disk: 100_000, ports: { start: 30000, end: 30005 } });
+    const nodeId = await h.panel.addNode({
+      location_id: 2,
+      memory: 3000,
+      disk: 100_000,
+      ports: { start: 30000, end: 30005 },
+    });
     const [first] = (await h.panel.state()).allocations.filter((a) => a.node === nodeId);
-    const occupant = await h.panel.client().createServer({ ...directServer('occupant', first.id), limits: { memory: 2048, swap: 0, disk: 1024, io: 500, cpu: 100 } });
-    rig = await startFlowRig(h, { flowConfig: { rateLimitPerMinute: 100_000 }, flowOptions: { capacityRefreshMs: 100 } });
+    const occupant = await h.panel.client().createServer({
+      ...directServer('occupant', first.id),
+      limits: { memory: 2048, swap: 0, disk: 1024, io: 500, cpu: 100 },
+    });
+    rig = await startFlowRig(h, {
+      flowConfig: { rateLimitPerMinute: 100_000 },
+      flowOptions: { capacityRefreshMs: 100 },
+    });
 
     const handle = await rig.start(paperOrder('capacity-wait', { locationIds: [2] }));
     const waiting = await waitForStatus(handle, 'WAITING_FOR_CAPACITY', 20_000);
-    expect(waiting).toMatchObject({ waitingReason: 'capacity', waitingSince: expect.any(String), waitingUntil: expect.any(String) });
+    expect(waiting).toMatchObject({
+      waitingReason: 'capacity',
+      waitingSince: expect.any(String),
+      waitingUntil: expect.any(String),
+    });
     await new Promise((r) => setTimeout(r, 6_000));
     expect(firstStarts(rig.starts, 'allocate')).toEqual(['capacity-wait']);
     expect(rig.starts.filter((s) => s.type === 'allocate')).toHaveLength(1);
@@ -40,15 +55,32 @@ describe('flow control: capacity-aware admission', () => {
     await h.panel.client().deleteServer(occupant.id, { force: true });
     const state = await rig.result(handle);
     expect(state).toMatchObject({ status: 'ACTIVE', waitingReason: null, server: { node: nodeId } });
-    expect(statuses(state)).toEqual(['QUEUED', 'WAITING_FOR_CAPACITY', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
+    expect(statuses(state)).toEqual([
+      'QUEUED',
+      'WAITING_FOR_CAPACITY',
+      'ALLOCATING',
+      'CREATING',
+      'INSTALLING',
+      'CONFIGURING',
+      'VERIFYING',
+      'ACTIVE',
+    ]);
     expect(serversOf(await h.panel.state(), 'capacity-wait')).toHaveLength(1);
   });
 
   it('counts the memory reserved by orders in flight: a second order waits while the first holds the room', async () => {
-    const nodeId = await h.panel.addNode({ location_id: 2, memory: 3000, disk: 100_000, ports: { start: 30000, end: 30005 } });
+    const nodeId = await h.panel.addNode({
+      location_id: 2,
+      memory: 3000,
+      disk: 100_000,
+      ports: { start: 30000, end: 30005 },
+    });
     await h.panel.faults({ installMs: 3_000 });
     const policy = { ...DEFAULT_FLOW_POLICY, standard: { ...DEFAULT_FLOW_POLICY.standard, capacityWaitMs: 60_000 } };
-    rig = await startFlowRig(h, { flowConfig: { rateLimitPerMinute: 100_000, policy }, flowOptions: { capacityRefreshMs: 100 } });
+    rig = await startFlowRig(h, {
+      flowConfig: { rateLimitPerMinute: 100_000, policy },
+      flowOptions: { capacityRefreshMs: 100 },
+    });
     const firstHandle = await rig.start(paperOrder('holder', { locationIds: [2] }));
     await waitForStatus(firstHandle, 'INSTALLING', 20_000);
     const secondHandle = await rig.start(paperOrder('second', { locationIds: [2] }));
@@ -60,9 +92,17 @@ describe('flow control: capacity-aware admission', () => {
   });
 
   it('wakes a waiting order when a rollback releases the room another order held', async () => {
-    const nodeId = await h.panel.addNode({ location_id: 2, memory: 3000, disk: 100_000, ports: { start: 30000, end: 30005 } });
+    const nodeId = await h.panel.addNode({
+      location_id: 2,
+      memory: 3000,
+      disk: 100_000,
+      ports: { start: 30000, end: 30005 },
+    });
     await h.panel.faults({ installMs: 120_000 });
-    rig = await startFlowRig(h, { flowConfig: { rateLimitPerMinute: 100_000 }, flowOptions: { capacityRefreshMs: 100 } });
+    rig = await startFlowRig(h, {
+      flowConfig: { rateLimitPerMinute: 100_000 },
+      flowOptions: { capacityRefreshMs: 100 },
+    });
     const holderHandle = await rig.start(paperOrder('rolled-back', { locationIds: [2] }));
     await waitForStatus(holderHandle, 'INSTALLING', 20_000);
     const waiterHandle = await rig.start(paperOrder('woken', { locationIds: [2] }));

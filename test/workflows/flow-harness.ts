@@ -5,13 +5,24 @@ import { ProcessFlow, type ProcessFlowOptions } from '../../src/flow/process-flo
 import type { PterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
 import type { OrderWorker } from '../../src/worker/order-worker';
-import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState, type ProvisionOptions } from '../../src/workflows/contract';
+import {
+  PROVISION_WORKFLOW_TYPE,
+  orderWorkflowId,
+  type Order,
+  type OrderState,
+  type ProvisionOptions,
+} from '../../src/workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../../src/workflows/flow-contract';
 import { silentLogger } from '../activities/panel-harness';
 import type { WorkflowHarness } from './harness';
 
 /** One activity execution as the worker saw it start. */
-export interface ActivityStart { type: string; orderId: string; at: number; process: number }
+export interface ActivityStart {
+  type: string;
+  orderId: string;
+  at: number;
+  process: number;
+}
 
 export interface FlowRig {
   taskQueue: string;
@@ -42,9 +53,16 @@ export interface FlowRigOptions {
 }
 
 /** Starts an order on `taskQueue` with its tier's priority, as the API does. */
-export function startOrder(h: WorkflowHarness, taskQueue: string, order: Order, options?: ProvisionOptions): Promise<WorkflowHandle> {
+export function startOrder(
+  h: WorkflowHarness,
+  taskQueue: string,
+  order: Order,
+  options?: ProvisionOptions,
+): Promise<WorkflowHandle> {
   return h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-    taskQueue, workflowId: orderWorkflowId(order.orderId), args: options ? [order, options] : [order],
+    taskQueue,
+    workflowId: orderWorkflowId(order.orderId),
+    args: options ? [order, options] : [order],
     priority: { priorityKey: TIER_PRIORITY_KEY[order.tier], fairnessKey: fairnessKeyOf(order.userId) },
   });
 }
@@ -104,15 +122,31 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
       ...options.flowOptions,
     });
     flows.push(flow);
-    workers.push(await createWorker({
-      connection, namespace: h.env.namespace ?? 'default', taskQueue, provider: flow.provider, logger: silentLogger,
-      flow, flowConfig, workflowBundle: h.bundle,
-      tuning: { maxHeartbeatThrottleInterval: '100 ms', shutdownGraceTime: '2 seconds', interceptors: { activity: [recorder(starts, i)] } },
-    }));
+    workers.push(
+      await createWorker({
+        connection,
+        namespace: h.env.namespace ?? 'default',
+        taskQueue,
+        provider: flow.provider,
+        logger: silentLogger,
+        flow,
+        flowConfig,
+        workflowBundle: h.bundle,
+        tuning: {
+          maxHeartbeatThrottleInterval: '100 ms',
+          shutdownGraceTime: '2 seconds',
+          interceptors: { activity: [recorder(starts, i)] },
+        },
+      }),
+    );
   }
   const running = workers.map((w) => w.run());
   return {
-    taskQueue, workers, flows, starts, calls,
+    taskQueue,
+    workers,
+    flows,
+    starts,
+    calls,
     start: (order, options) => startOrder(h, taskQueue, order, options),
     result: async (handle) => (await handle.result()) as OrderState,
     results: async (handles) => {
@@ -130,8 +164,9 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
 }
 
 /** Order ids in the order their `type` activity first started. */
-export const firstStarts = (starts: ActivityStart[], type: string): string[] =>
-  [...new Set(starts.filter((s) => s.type === type).map((s) => s.orderId))];
+export const firstStarts = (starts: ActivityStart[], type: string): string[] => [
+  ...new Set(starts.filter((s) => s.type === type).map((s) => s.orderId)),
+];
 
 /** The most requests seen in any window of `windowMs`. */
 export function peakInWindow(times: number[], windowMs: number): number {
@@ -148,7 +183,11 @@ export function peakInWindow(times: number[], windowMs: number): number {
 export async function addUsers(h: WorkflowHarness, count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
-    const res = await fetch(`${h.panel.sim.url}/_sim/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${h.panel.sim.url}/_sim/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     if (!res.ok) throw new Error(`could not add a user: ${res.status}`);
     ids.push(((await res.json()) as { id: number }).id);
   }

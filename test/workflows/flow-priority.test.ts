@@ -51,7 +51,7 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     expect(states.every((s) => !s.priority.promoted)).toBe(true);
   });
 
-  it('lets two users of one tier take turns: a later user is not stuck behind another user\'s burst', async () => {
+  it("lets two users of one tier take turns: a later user is not stuck behind another user's burst", async () => {
     rig = await startFlowRig(h, { flowConfig: SATURATED });
     const burst = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => order(`fair-a-${i}`, 'standard', 0));
     const later = [0, 1].map((i) => order(`fair-b-${i}`, 'standard', 1));
@@ -66,7 +66,7 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     expect(aAfterB.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('promotes a free order whose step waited longer than the tier\'s maximum: delayed, never starved', async () => {
+  it("promotes a free order whose step waited longer than the tier's maximum: delayed, never starved", async () => {
     const policy = { ...DEFAULT_FLOW_POLICY, free: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: 1500 } };
     rig = await startFlowRig(h, { flowConfig: { ...SATURATED, policy } });
     const crowd = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => order(`aging-standard-${i}`, 'standard', i));
@@ -76,15 +76,21 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     const [free, ...rest] = await rig.results([freeHandle, ...handles]);
 
     expect(free.status).toBe('ACTIVE');
-    expect(free.priority).toMatchObject({ promoted: true, priorityKey: PROMOTED_PRIORITY_KEY, promotedAt: expect.any(String) });
-    expect(free.timeline.some((t) => t.detail.startsWith('waited more than 1.5 s for dispatch: promoted to priority 1'))).toBe(true);
+    expect(free.priority).toMatchObject({
+      promoted: true,
+      priorityKey: PROMOTED_PRIORITY_KEY,
+      promotedAt: expect.any(String),
+    });
+    expect(
+      free.timeline.some((t) => t.detail.startsWith('waited more than 1.5 s for dispatch: promoted to priority 1')),
+    ).toBe(true);
     expect(rest.every((s) => s.status === 'ACTIVE' && !s.priority.promoted)).toBe(true);
     const allocations = firstStarts(rig.starts, 'allocate');
     const standardAfterFree = crowd.filter((o) => allocations.indexOf(o.orderId) > allocations.indexOf('aging-free'));
     expect(standardAfterFree.length).toBeGreaterThanOrEqual(3);
   });
 
-  it('applies the tier policy the order was accepted with, not the worker\'s: promoted after its own 1.5 s', async () => {
+  it("applies the tier policy the order was accepted with, not the worker's: promoted after its own 1.5 s", async () => {
     rig = await startFlowRig(h, { flowConfig: SATURATED });
     const handles = [];
     for (let i = 0; i < 10; i++) handles.push(await rig.start(order(`accepted-standard-${i}`, 'standard', i)));
@@ -97,9 +103,11 @@ describe('flow control: priority, fairness and aging on the provider task queue'
     expect(free.timeline.some((t) => t.detail.startsWith('waited more than 1.5 s for dispatch'))).toBe(true);
   });
 
-  it('counts the maximum wait from the order\'s acceptance: accepted while no worker ran, it is promoted at its first step', async () => {
+  it("counts the maximum wait from the order's acceptance: accepted while no worker ran, it is promoted at its first step", async () => {
     const taskQueue = `flow-late-${Date.now()}`;
-    const handle = await startOrder(h, taskQueue, order('late-free', 'free', 0), { policy: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: 1500 } });
+    const handle = await startOrder(h, taskQueue, order('late-free', 'free', 0), {
+      policy: { ...DEFAULT_FLOW_POLICY.free, maxQueueWaitMs: 1500 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 2500));
     rig = await startFlowRig(h, { taskQueue });
     const state = await rig.result(handle);

@@ -3,14 +3,28 @@ import type { FaultInput, SimState } from '../../sim/src';
 import { ApplicationFailure } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime, bundleWorkflowCode, type ActivityInterceptorsFactory, type WorkflowBundle } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Runtime,
+  bundleWorkflowCode,
+  type ActivityInterceptorsFactory,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createReservationLedger, type Reservation } from '../../src/activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import {
-  OrderStatusAttribute, PROVISION_WORKFLOW_TYPE, TierAttribute, UserIdAttribute, orderWorkflowId, orderStateQuery,
-  type Order, type OrderState, type OrderStatus, type ProvisionOptions,
+  OrderStatusAttribute,
+  PROVISION_WORKFLOW_TYPE,
+  TierAttribute,
+  UserIdAttribute,
+  orderWorkflowId,
+  orderStateQuery,
+  type Order,
+  type OrderState,
+  type OrderStatus,
+  type ProvisionOptions,
 } from '../../src/workflows/contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
@@ -56,7 +70,12 @@ export interface RunOptions {
 }
 
 /** The panel harness's rate limit (100 000 a minute) as the provider budget, with the default tier policy. */
-export const TEST_FLOW_CONFIG: FlowConfig = { ...DEFAULT_FLOW_CONFIG, rateLimitPerMinute: 100_000, rateReserve: 0, installCheckMs: 50 };
+export const TEST_FLOW_CONFIG: FlowConfig = {
+  ...DEFAULT_FLOW_CONFIG,
+  rateLimitPerMinute: 100_000,
+  rateReserve: 0,
+  installCheckMs: 50,
+};
 
 let runtimeInstalled = false;
 
@@ -79,15 +98,25 @@ export async function startWorkflowHarness(options: WorkflowHarnessOptions = {})
     startPanel(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
-  return { env, panel, bundle, teardown: async () => { await panel.close(); await env.teardown(); } };
+  return {
+    env,
+    panel,
+    bundle,
+    teardown: async () => {
+      await panel.close();
+      await env.teardown();
+    },
+  };
 }
 
 /** Sets `faults` on the panel for the first attempt of an activity only, then clears them. */
-export const faultsOnFirstAttempt = (panel: PanelHarness, faults: FaultInput): ActivityHook => async ({ attempt }) => {
-  if (attempt > 1) return;
-  await panel.faults(faults);
-  return () => panel.faults({});
-};
+export const faultsOnFirstAttempt =
+  (panel: PanelHarness, faults: FaultInput): ActivityHook =>
+  async ({ attempt }) => {
+    if (attempt > 1) return;
+    await panel.faults(faults);
+    return () => panel.faults({});
+  };
 
 /** A failed activity attempt as the worker saw it (the official test server does not record lastFailure in history). */
 export interface AttemptFailure {
@@ -113,8 +142,10 @@ export function hookInterceptor(plan: HookPlan, failures: AttemptFailure[] = [])
           const failure = err instanceof ApplicationFailure ? err : null;
           const delay = failure?.nextRetryDelay;
           failures.push({
-            activity: ctx.info.activityType, attempt: ctx.info.attempt, type: failure?.type ?? (err as Error)?.name ?? null,
-            nextRetryDelayMs: delay === undefined || delay === null ? null : msOptionalToNumber(delay) ?? null,
+            activity: ctx.info.activityType,
+            attempt: ctx.info.attempt,
+            type: failure?.type ?? (err as Error)?.name ?? null,
+            nextRetryDelayMs: delay === undefined || delay === null ? null : (msOptionalToNumber(delay) ?? null),
           });
           throw err;
         } finally {
@@ -143,14 +174,25 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
     callbackSecret: options.callbackSecret,
     workflowBundle: h.bundle,
-    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(options.hooks ?? {}, failures)] } },
+    tuning: {
+      maxHeartbeatThrottleInterval: '100 ms',
+      interceptors: { activity: [hookInterceptor(options.hooks ?? {}, failures)] },
+    },
   });
   const handle = await worker.runUntil(async () => {
     const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-      taskQueue, workflowId: orderWorkflowId(order.orderId), args: options.provisionOptions ? [order, options.provisionOptions] : [order],
-      ...(options.startAttributes ? { typedSearchAttributes: [
-        { key: OrderStatusAttribute, value: 'QUEUED' }, { key: UserIdAttribute, value: order.userId }, { key: TierAttribute, value: order.tier },
-      ] } : {}),
+      taskQueue,
+      workflowId: orderWorkflowId(order.orderId),
+      args: options.provisionOptions ? [order, options.provisionOptions] : [order],
+      ...(options.startAttributes
+        ? {
+            typedSearchAttributes: [
+              { key: OrderStatusAttribute, value: 'QUEUED' },
+              { key: UserIdAttribute, value: order.userId },
+              { key: TierAttribute, value: order.tier },
+            ],
+          }
+        : {}),
     });
     await options.during?.(started);
     await started.result();
@@ -163,7 +205,11 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
 }
 
 /** Polls the order's query until it reports `status` (real time: activities run on the wall clock). */
-export async function waitForStatus(handle: WorkflowHandle, status: OrderStatus, timeoutMs = 10_000): Promise<OrderState> {
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  status: OrderStatus,
+  timeoutMs = 10_000,
+): Promise<OrderState> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = await handle.query(orderStateQuery);
@@ -178,11 +224,16 @@ export async function waitForStatus(handle: WorkflowHandle, status: OrderStatus,
  * between queries (the test server skips time only while a client waits for it: retry backoffs pass at once).
  */
 export async function skipUntilStatus(
-  env: TestWorkflowEnvironment, handle: WorkflowHandle, status: OrderStatus, maxSkipMs = 60 * 60_000, stepMs = 5_000,
+  env: TestWorkflowEnvironment,
+  handle: WorkflowHandle,
+  status: OrderStatus,
+  maxSkipMs = 60 * 60_000,
+  stepMs = 5_000,
 ): Promise<OrderState> {
   let state = await handle.query(orderStateQuery);
   for (let skipped = 0; state.status !== status; skipped += stepMs) {
-    if (skipped >= maxSkipMs) throw new Error(`order stayed ${state.status}, never ${status}, over ${maxSkipMs} ms of skipped time`);
+    if (skipped >= maxSkipMs)
+      throw new Error(`order stayed ${state.status}, never ${status}, over ${maxSkipMs} ms of skipped time`);
     await env.sleep(stepMs);
     state = await handle.query(orderStateQuery);
   }

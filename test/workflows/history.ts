@@ -32,8 +32,12 @@ export function activities(history: History): ActivityRecord[] {
     const scheduled = event.activityTaskScheduledEventAttributes;
     if (scheduled) {
       records.set(Number(event.eventId), {
-        type: scheduled.activityType?.name ?? '?', scheduledAt: millis(event), closedAt: 0, attempt: 0,
-        outcome: 'open', cancelRequested: false,
+        type: scheduled.activityType?.name ?? '?',
+        scheduledAt: millis(event),
+        closedAt: 0,
+        attempt: 0,
+        outcome: 'open',
+        cancelRequested: false,
       });
     }
     const started = find(event.activityTaskStartedEventAttributes);

@@ -9,10 +9,17 @@ const BIGGER = { memory: 4096, swap: 512, disk: 20_480, io: 600, cpu: 300 };
 // recorded there and settles normally, while the time-skipping test server refuses the command (ACTIVITY_UNKNOWN).
 describe('serverOperation: cancellation', () => {
   let l: LifecycleHarness;
-  useLifecycleHarness((harness) => { l = harness; }, { engine: 'dev-server' });
+  useLifecycleHarness(
+    (harness) => {
+      l = harness;
+    },
+    { engine: 'dev-server' },
+  );
 
   const cancel = (orderId: string, reason?: string) =>
-    l.h.env.client.workflow.getHandle(serverOperationWorkflowId(orderId)).signal(cancelOperationSignal, reason ? { reason } : {});
+    l.h.env.client.workflow
+      .getHandle(serverOperationWorkflowId(orderId))
+      .signal(cancelOperationSignal, reason ? { reason } : {});
 
   it('a resize cancelled after its PATCH restores the previous build and ends CANCELLED with the reason', async () => {
     const serverId = (await l.provision('op-cancel-resize')).server!.id;
@@ -20,10 +27,18 @@ describe('serverOperation: cancellation', () => {
     l.hooks.verifyBuild = async ({ attempt }) => {
       if (attempt === 1) await cancel('op-cancel-resize', 'wrong plan picked');
     };
-    const { state, history } = await l.operate({ orderId: 'op-cancel-resize', serverId, operation: 'resize', build: BIGGER });
+    const { state, history } = await l.operate({
+      orderId: 'op-cancel-resize',
+      serverId,
+      operation: 'resize',
+      build: BIGGER,
+    });
     recordHistory('operation-resize-cancelled', history);
     expect(state).toMatchObject({
-      status: 'CANCELLED', rolledBack: true, compensationErrors: [], error: { step: 'verify', type: 'Cancelled', message: 'wrong plan picked' },
+      status: 'CANCELLED',
+      rolledBack: true,
+      compensationErrors: [],
+      error: { step: 'verify', type: 'Cancelled', message: 'wrong plan picked' },
     });
     expect(state.timeline.map((t) => t.detail)).toContain('cancellation requested: wrong plan picked');
     expect(activityTypes(history)).toEqual(['readBuild', 'applyBuild', 'verifyBuild', 'applyBuild']);
@@ -36,12 +51,19 @@ describe('serverOperation: cancellation', () => {
     const serverId = (await l.provision('op-cancel-reinstall')).server!.id;
     await l.h.panel.faults({ installMs: 10 * 60_000 });
     const handle = await l.start({ orderId: 'op-cancel-reinstall', serverId, operation: 'reinstall' });
-    for (let i = 0; i < 200 && (await handle.query('operationState') as { step: string | null }).step !== 'install'; i++) {
+    for (
+      let i = 0;
+      i < 200 && ((await handle.query('operationState')) as { step: string | null }).step !== 'install';
+      i++
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     await cancel('op-cancel-reinstall');
     const state = await handle.result();
-    expect(state).toMatchObject({ status: 'CANCELLED', error: { step: 'install', type: 'Cancelled', message: 'cancelled by an operator' } });
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      error: { step: 'install', type: 'Cancelled', message: 'cancelled by an operator' },
+    });
     expect(callCount(await l.sim(), 'POST /servers/{id}/reinstall')).toBe(1);
   });
 

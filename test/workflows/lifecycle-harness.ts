@@ -8,7 +8,13 @@ import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState }
 import type { OperationState, ServerOperationInput } from '../../src/workflows/server-operation-contract';
 import { paperOrder, silentLogger } from '../activities/panel-harness';
 import {
-  TEST_FLOW_CONFIG, hookInterceptor, startWorkflowHarness, type ActivityHook, type AttemptFailure, type HookPlan, type WorkflowHarness,
+  TEST_FLOW_CONFIG,
+  hookInterceptor,
+  startWorkflowHarness,
+  type ActivityHook,
+  type AttemptFailure,
+  type HookPlan,
+  type WorkflowHarness,
   type WorkflowHarnessOptions,
 } from './harness';
 
@@ -26,7 +32,9 @@ export interface LifecycleHarness {
   /** Provisions an order to ACTIVE on the shared worker; returns its final state. */
   provision(orderId: string, overrides?: Partial<Order>): Promise<OrderState>;
   /** Starts an operation on the order's server (as the API does) and waits for its result. */
-  operate(input: Omit<ServerOperationInput, 'tier' | 'userId'>): Promise<{ state: OperationState; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }>;
+  operate(
+    input: Omit<ServerOperationInput, 'tier' | 'userId'>,
+  ): Promise<{ state: OperationState; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }>;
   start(input: Omit<ServerOperationInput, 'tier' | 'userId'>): ReturnType<typeof startServerOperation>;
   sim(): Promise<SimState>;
   teardown(): Promise<void>;
@@ -52,16 +60,25 @@ export async function startLifecycleHarness(options: WorkflowHarnessOptions = {}
     flowConfig: TEST_FLOW_CONFIG,
     reportFlow: false,
     workflowBundle: h.bundle,
-    tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(hooks as HookPlan, failures)] } },
+    tuning: {
+      maxHeartbeatThrottleInterval: '100 ms',
+      interceptors: { activity: [hookInterceptor(hooks as HookPlan, failures)] },
+    },
   });
   const running = worker.run();
   const start = (input: Omit<ServerOperationInput, 'tier' | 'userId'>) =>
     startServerOperation(h.env.client, taskQueue, { tier: 'standard', userId: 2, ...input });
   return {
-    h, taskQueue, reservations, hooks, failures,
+    h,
+    taskQueue,
+    reservations,
+    hooks,
+    failures,
     provision: async (orderId, overrides = {}) => {
       const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
-        taskQueue, workflowId: orderWorkflowId(orderId), args: [paperOrder(orderId, overrides)],
+        taskQueue,
+        workflowId: orderWorkflowId(orderId),
+        args: [paperOrder(orderId, overrides)],
       });
       const state = (await handle.result()) as OrderState;
       if (state.status !== 'ACTIVE') throw new Error(`order ${orderId} ended ${state.status}: ${state.error?.message}`);
@@ -86,7 +103,10 @@ export async function startLifecycleHarness(options: WorkflowHarnessOptions = {}
  * For a describe block: one harness for the block (handed to `use` once started), the panel reset and the hooks
  * cleared before each test.
  */
-export function useLifecycleHarness(use: (harness: LifecycleHarness) => void, options: WorkflowHarnessOptions = {}): void {
+export function useLifecycleHarness(
+  use: (harness: LifecycleHarness) => void,
+  options: WorkflowHarnessOptions = {},
+): void {
   let l: LifecycleHarness | undefined;
   beforeAll(async () => {
     l = await startLifecycleHarness(options);

@@ -12,13 +12,20 @@ const limitsOf = (server: { limits: Record<string, unknown> } | undefined) => {
 
 describe('serverOperation: resize and delete', () => {
   let l: LifecycleHarness;
-  useLifecycleHarness((harness) => { l = harness; });
+  useLifecycleHarness((harness) => {
+    l = harness;
+  });
 
   it('resizes with one PATCH, verified; the same resize again sends none', async () => {
     const serverId = (await l.provision('op-resize')).server!.id;
     const before = callCount(await l.sim(), 'PATCH /servers/{id}/build');
     const first = await l.operate({ orderId: 'op-resize', serverId, operation: 'resize', build: BIGGER });
-    expect(first.state).toMatchObject({ status: 'COMPLETED', changed: true, rolledBack: false, build: { previous: ORDERED, requested: BIGGER } });
+    expect(first.state).toMatchObject({
+      status: 'COMPLETED',
+      changed: true,
+      rolledBack: false,
+      build: { previous: ORDERED, requested: BIGGER },
+    });
     expect(activityTypes(first.history)).toEqual(['readBuild', 'applyBuild', 'verifyBuild']);
     const again = await l.operate({ orderId: 'op-resize', serverId, operation: 'resize', build: BIGGER });
     expect(again.state).toMatchObject({ status: 'COMPLETED', changed: false, build: { previous: BIGGER } });
@@ -33,22 +40,43 @@ describe('serverOperation: resize and delete', () => {
       if (attempt > 1) return;
       const server = await l.h.panel.client().getServer(input.serverId);
       await l.h.panel.client().updateBuild(input.serverId, {
-        allocation: server.allocation, limits: { ...BIGGER, memory: 3000 }, feature_limits: { databases: 1, backups: 2, allocations: 1 },
+        allocation: server.allocation,
+        limits: { ...BIGGER, memory: 3000 },
+        feature_limits: { databases: 1, backups: 2, allocations: 1 },
       });
     };
-    const { state, history } = await l.operate({ orderId: 'op-resize-drift', serverId, operation: 'resize', build: BIGGER });
+    const { state, history } = await l.operate({
+      orderId: 'op-resize-drift',
+      serverId,
+      operation: 'resize',
+      build: BIGGER,
+    });
     recordHistory('operation-resize-rolled-back', history);
-    expect(state).toMatchObject({ status: 'FAILED', rolledBack: true, compensationErrors: [], error: { step: 'verify', type: 'VerificationFailed' } });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      rolledBack: true,
+      compensationErrors: [],
+      error: { step: 'verify', type: 'VerificationFailed' },
+    });
     expect(state.error?.message).toMatch(/memory is 3000, expected 4096/);
     expect(activityTypes(history)).toEqual(['readBuild', 'applyBuild', 'verifyBuild', 'applyBuild']);
     expect(state.timeline.map((t) => t.status)).toEqual(expect.arrayContaining(['ROLLING_BACK', 'FAILED']));
     expect(limitsOf(serversOf(await l.sim(), 'op-resize-drift')[0])).toEqual(ORDERED);
   });
 
-  it('ends FAILED with the panel\'s reason when it refuses the build, leaving the server as it was', async () => {
+  it("ends FAILED with the panel's reason when it refuses the build, leaving the server as it was", async () => {
     const serverId = (await l.provision('op-resize-refused')).server!.id;
-    const { state } = await l.operate({ orderId: 'op-resize-refused', serverId, operation: 'resize', build: { ...BIGGER, io: 5 } });
-    expect(state).toMatchObject({ status: 'FAILED', rolledBack: true, error: { step: 'apply', type: 'PanelValidation' } });
+    const { state } = await l.operate({
+      orderId: 'op-resize-refused',
+      serverId,
+      operation: 'resize',
+      build: { ...BIGGER, io: 5 },
+    });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      rolledBack: true,
+      error: { step: 'apply', type: 'PanelValidation' },
+    });
     expect(limitsOf(serversOf(await l.sim(), 'op-resize-refused')[0])).toEqual(ORDERED);
   });
 
@@ -58,7 +86,11 @@ describe('serverOperation: resize and delete', () => {
     l.reservations.reserve({ allocationId: 999, nodeId: order.server!.node, orderId: 'op-delete', memory: 1, disk: 1 });
     const first = await l.operate({ orderId: 'op-delete', serverId, operation: 'delete' });
     expect(first.state).toMatchObject({
-      status: 'COMPLETED', changed: true, deprovisioned: true, released: [999], deleted: { outcome: 'deleted', serverId },
+      status: 'COMPLETED',
+      changed: true,
+      deprovisioned: true,
+      released: [999],
+      deleted: { outcome: 'deleted', serverId },
     });
     expect(activityTypes(first.history)).toEqual(['deleteServer', 'releaseAllocation']);
     let sim = await l.sim();
@@ -67,7 +99,12 @@ describe('serverOperation: resize and delete', () => {
     expect(l.reservations.heldBy('op-delete')).toBeUndefined();
 
     const again = await l.operate({ orderId: 'op-delete', serverId, operation: 'delete' });
-    expect(again.state).toMatchObject({ status: 'COMPLETED', changed: false, deprovisioned: true, deleted: { outcome: 'already_gone' } });
+    expect(again.state).toMatchObject({
+      status: 'COMPLETED',
+      changed: false,
+      deprovisioned: true,
+      deleted: { outcome: 'already_gone' },
+    });
     sim = await l.sim();
     expect(callCount(sim, 'DELETE /servers/{id}')).toBe(1);
   });

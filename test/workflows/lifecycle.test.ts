@@ -10,13 +10,21 @@ const scheduledOn = (history: Awaited<ReturnType<LifecycleHarness['operate']>>['
 
 describe('serverOperation: suspend, unsuspend, reinstall', () => {
   let l: LifecycleHarness;
-  useLifecycleHarness((harness) => { l = harness; });
+  useLifecycleHarness((harness) => {
+    l = harness;
+  });
 
   it('suspends through the provider task queue, and a second suspend succeeds without another request', async () => {
     const order = await l.provision('op-suspend');
     const serverId = order.server!.id;
     const first = await l.operate({ orderId: 'op-suspend', serverId, operation: 'suspend' });
-    expect(first.state).toMatchObject({ status: 'COMPLETED', operation: 'suspend', serverId, changed: true, error: null });
+    expect(first.state).toMatchObject({
+      status: 'COMPLETED',
+      operation: 'suspend',
+      serverId,
+      changed: true,
+      error: null,
+    });
     expect(scheduledOn(first.history, 'suspendServer')).toBe(providerTaskQueue(l.taskQueue));
     expect(serversOf(await l.sim(), 'op-suspend')).toEqual([expect.objectContaining({ suspended: true })]);
 
@@ -75,8 +83,13 @@ describe('serverOperation: suspend, unsuspend, reinstall', () => {
     };
     const { state, history } = await l.operate({ orderId: 'op-suspend-retry', serverId, operation: 'suspend' });
     expect(state).toMatchObject({ status: 'COMPLETED', changed: true });
-    expect(activities(history).find((a) => a.type === 'suspendServer')).toMatchObject({ attempt: 2, outcome: 'completed' });
-    expect(l.failures).toEqual([expect.objectContaining({ activity: 'suspendServer', attempt: 1, type: 'PanelUnavailable' })]);
+    expect(activities(history).find((a) => a.type === 'suspendServer')).toMatchObject({
+      attempt: 2,
+      outcome: 'completed',
+    });
+    expect(l.failures).toEqual([
+      expect.objectContaining({ activity: 'suspendServer', attempt: 1, type: 'PanelUnavailable' }),
+    ]);
     expect(serversOf(await l.sim(), 'op-suspend-retry')).toEqual([expect.objectContaining({ suspended: true })]);
   });
 
@@ -84,14 +97,20 @@ describe('serverOperation: suspend, unsuspend, reinstall', () => {
     const serverId = (await l.provision('op-gone')).server!.id;
     await l.h.panel.client().deleteServer(serverId);
     const { state } = await l.operate({ orderId: 'op-gone', serverId, operation: 'suspend' });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'suspend', type: 'ServerGone' }, compensationErrors: [] });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'suspend', type: 'ServerGone' },
+      compensationErrors: [],
+    });
   });
 
   it('refuses a second operation on the same server while one runs, and accepts one once it finished', async () => {
     const serverId = (await l.provision('op-busy')).server!.id;
     await l.h.panel.faults({ installMs: 1500 });
     const running = await l.start({ orderId: 'op-busy', serverId, operation: 'reinstall' });
-    await expect(l.start({ orderId: 'op-busy', serverId, operation: 'suspend' })).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+    await expect(l.start({ orderId: 'op-busy', serverId, operation: 'suspend' })).rejects.toBeInstanceOf(
+      WorkflowExecutionAlreadyStartedError,
+    );
     expect((await running.result()).status).toBe('COMPLETED');
     const { state } = await l.operate({ orderId: 'op-busy', serverId, operation: 'suspend' });
     expect(state).toMatchObject({ status: 'COMPLETED', changed: true });

@@ -22,15 +22,24 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const received: WebhookReceiver['received'] = [];
   const server = http.createServer((req, res) => {
     let data = '';
-    req.on('data', (chunk: Buffer) => { data += chunk.toString(); });
+    req.on('data', (chunk: Buffer) => {
+      data += chunk.toString();
+    });
     req.on('end', () => {
-      received.push({ eventId: req.headers['x-event-id'] as string | undefined, body: JSON.parse(data) as Record<string, unknown> });
+      received.push({
+        eventId: req.headers['x-event-id'] as string | undefined,
+        body: JSON.parse(data) as Record<string, unknown>,
+      });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** One worker for a test file: breakers that never open (so a step runs out of retries), hooks swappable per test. */
@@ -56,24 +65,45 @@ function hookInterceptor(rig: { hooks: HookPlan }): ActivityInterceptorsFactory 
   });
 }
 
-export async function startParkingRig(h: WorkflowHarness, webhook: { url?: string; format?: OperatorWebhookFormat }): Promise<ParkingRig> {
+export async function startParkingRig(
+  h: WorkflowHarness,
+  webhook: { url?: string; format?: OperatorWebhookFormat },
+): Promise<ParkingRig> {
   const taskQueue = `parking-${Date.now()}`;
   const reservations = createReservationLedger();
   const flow = new ProcessFlow({
-    provider: (onRateLimit) => h.panel.client({ onRateLimit }), reservations, installPollMs: 50,
-    limitPerMinute: TEST_FLOW_CONFIG.rateLimitPerMinute, reserve: 0, logger: silentLogger, breakers: { failureThreshold: 10_000 },
+    provider: (onRateLimit) => h.panel.client({ onRateLimit }),
+    reservations,
+    installPollMs: 50,
+    limitPerMinute: TEST_FLOW_CONFIG.rateLimitPerMinute,
+    reserve: 0,
+    logger: silentLogger,
+    breakers: { failureThreshold: 10_000 },
   });
   const rig = { hooks: {} as HookPlan };
   const worker = await createWorker({
-    connection: h.env.nativeConnection, namespace: h.env.namespace ?? 'default', taskQueue, provider: flow.provider, flow,
-    logger: silentLogger, flowConfig: TEST_FLOW_CONFIG, workflowBundle: h.bundle, operatorWebhook: webhook,
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace ?? 'default',
+    taskQueue,
+    provider: flow.provider,
+    flow,
+    logger: silentLogger,
+    flowConfig: TEST_FLOW_CONFIG,
+    workflowBundle: h.bundle,
+    operatorWebhook: webhook,
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(rig)] } },
   });
   const running = worker.run();
   return Object.assign(rig, {
-    worker, taskQueue, reservations,
+    worker,
+    taskQueue,
+    reservations,
     async start(order: Order) {
-      const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, { taskQueue, workflowId: orderWorkflowId(order.orderId), args: [order] });
+      const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
+        taskQueue,
+        workflowId: orderWorkflowId(order.orderId),
+        args: [order],
+      });
       return { handle, result: () => handle.result() as Promise<OrderState> };
     },
     async stop() {

@@ -5,10 +5,23 @@ import { notifyOperatorsActivity, type OperatorAlert } from '../../src/activitie
 import { silentLogger } from '../activities/panel-harness';
 
 const alert: OperatorAlert = {
-  eventId: 'order-o1:parked:1', type: 'order.needs_attention', orderId: 'o1', workflowId: 'order-o1', reason: 'STEP_RETRIES_EXHAUSTED',
-  step: 'verify', parkedAt: '2026-01-01T00:00:00.000Z', errors: [{ step: 'verify', type: 'PanelUnavailable', message: '502' }],
-  ledger: { serverId: 7, serverUuid: 'u', nodeId: 1, allocation: { id: 3, ip: '10.0.0.1', port: 25565 }, reservationHeld: true,
-    pendingCompensations: ['releaseAllocation', 'deleteServer'], failedCompensations: [] },
+  eventId: 'order-o1:parked:1',
+  type: 'order.needs_attention',
+  orderId: 'o1',
+  workflowId: 'order-o1',
+  reason: 'STEP_RETRIES_EXHAUSTED',
+  step: 'verify',
+  parkedAt: '2026-01-01T00:00:00.000Z',
+  errors: [{ step: 'verify', type: 'PanelUnavailable', message: '502' }],
+  ledger: {
+    serverId: 7,
+    serverUuid: 'u',
+    nodeId: 1,
+    allocation: { id: 3, ip: '10.0.0.1', port: 25565 },
+    reservationHeld: true,
+    pendingCompensations: ['releaseAllocation', 'deleteServer'],
+    failedCompensations: [],
+  },
   actions: '/v1/orders/o1/actions',
 };
 
@@ -20,8 +33,13 @@ describe('notifyOperators activity', () => {
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       let data = '';
-      req.on('data', (c: Buffer) => { data += c.toString(); });
-      req.on('end', () => { bodies.push(JSON.parse(data)); res.writeHead(answer).end(); });
+      req.on('data', (c: Buffer) => {
+        data += c.toString();
+      });
+      req.on('end', () => {
+        bodies.push(JSON.parse(data));
+        res.writeHead(answer).end();
+      });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -36,8 +54,14 @@ describe('notifyOperators activity', () => {
 
   it('posts a Discord message with content and embeds in the discord format', async () => {
     answer = 204;
-    expect(await notifyOperatorsActivity({ url, format: 'discord', logger: silentLogger })(alert)).toEqual({ sent: true, status: 204 });
-    expect(bodies.at(-1)).toMatchObject({ content: expect.stringContaining('o1'), embeds: [{ title: 'Parked order o1', fields: expect.any(Array) }] });
+    expect(await notifyOperatorsActivity({ url, format: 'discord', logger: silentLogger })(alert)).toEqual({
+      sent: true,
+      status: 204,
+    });
+    expect(bodies.at(-1)).toMatchObject({
+      content: expect.stringContaining('o1'),
+      embeds: [{ title: 'Parked order o1', fields: expect.any(Array) }],
+    });
   });
 
   it('fails retryably on 503 and for good on 400', async () => {

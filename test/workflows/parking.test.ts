@@ -1,6 +1,11 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery, type OrderState } from '../../src/workflows/contract';
+import {
+  OrderStatusAttribute,
+  operatorActionUpdate,
+  orderStateQuery,
+  type OrderState,
+} from '../../src/workflows/contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities } from './history';
 import { skipUntilStatus, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -38,8 +43,11 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     await h.panel.reset();
   });
 
-  const act = (handle: WorkflowHandle, action: 'retry-step' | 'rollback' | 'mark-resolved', note: string): Promise<OrderState> =>
-    handle.executeUpdate(operatorActionUpdate, { args: [{ action, note }] });
+  const act = (
+    handle: WorkflowHandle,
+    action: 'retry-step' | 'rollback' | 'mark-resolved',
+    note: string,
+  ): Promise<OrderState> => handle.executeUpdate(operatorActionUpdate, { args: [{ action, note }] });
 
   /** Starts an order whose verify meets a panel outage on every attempt: it runs out of retries and parks. */
   async function parkedAtVerify(orderId: string) {
@@ -52,14 +60,25 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
   it('parks a step that ran out of retries on a transient error, with the ledger; retry-step after recovery reaches ACTIVE', async () => {
     const { handle, result, parked } = await parkedAtVerify('park-retry');
     const server = parked.server!;
-    expect(parked).toMatchObject({ status: 'NEEDS_ATTENTION', step: 'verify', error: { step: 'verify', type: 'PanelUnavailable' } });
+    expect(parked).toMatchObject({
+      status: 'NEEDS_ATTENTION',
+      step: 'verify',
+      error: { step: 'verify', type: 'PanelUnavailable' },
+    });
     expect(parked.parked).toMatchObject({
-      sequence: 1, reason: 'STEP_RETRIES_EXHAUSTED', step: 'verify', resolution: null,
+      sequence: 1,
+      reason: 'STEP_RETRIES_EXHAUSTED',
+      step: 'verify',
+      resolution: null,
       errors: [{ step: 'verify', type: 'PanelUnavailable' }],
       ledger: {
-        serverId: server.id, serverUuid: server.uuid, nodeId: server.node,
+        serverId: server.id,
+        serverUuid: server.uuid,
+        nodeId: server.node,
         allocation: { id: server.allocation.id, ip: server.allocation.ip, port: server.allocation.port },
-        reservationHeld: false, pendingCompensations: ['releaseAllocation', 'deleteServer'], failedCompensations: [],
+        reservationHeld: false,
+        pendingCompensations: ['releaseAllocation', 'deleteServer'],
+        failedCompensations: [],
       },
     });
     expect(rig.reservations.heldBy('park-retry')).toBeUndefined();
@@ -70,7 +89,11 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     const answered = await act(handle, 'retry-step', 'panel is back');
     expect(answered.status).toBe('VERIFYING');
     const state = await result();
-    expect(state).toMatchObject({ status: 'ACTIVE', error: null, parked: { resolution: { action: 'retry-step', note: 'panel is back' } } });
+    expect(state).toMatchObject({
+      status: 'ACTIVE',
+      error: null,
+      parked: { resolution: { action: 'retry-step', note: 'panel is back' } },
+    });
     expect(state.timeline.map((t) => t.detail)).toContain('operator action retry-step: panel is back');
     expect(serversOf(await h.panel.state(), 'park-retry')).toHaveLength(1);
     await expect(act(handle, 'mark-resolved', 'too late')).rejects.toThrow();
@@ -78,7 +101,13 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]).toMatchObject({
       eventId: 'order-park-retry:parked:1',
-      body: { eventId: 'order-park-retry:parked:1', type: 'order.needs_attention', orderId: 'park-retry', reason: 'STEP_RETRIES_EXHAUSTED', step: 'verify' },
+      body: {
+        eventId: 'order-park-retry:parked:1',
+        type: 'order.needs_attention',
+        orderId: 'park-retry',
+        reason: 'STEP_RETRIES_EXHAUSTED',
+        step: 'verify',
+      },
     });
   });
 
@@ -86,14 +115,18 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     let failing = true;
     rig.hooks = {
       checkCapacity: async () => {
-        if (failing) throw ApplicationFailure.retryable('Pterodactyl GET /nodes failed (502): Bad Gateway', 'PanelUnavailable');
+        if (failing)
+          throw ApplicationFailure.retryable('Pterodactyl GET /nodes failed (502): Bad Gateway', 'PanelUnavailable');
       },
     };
     const huge = { memory: 10_000_000, swap: 0, disk: 10_240, io: 500, cpu: 200 };
     const { handle, result } = await rig.start(paperOrder('park-capacity', { limits: huge }));
     const parked = await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     expect(parked.parked).toMatchObject({
-      sequence: 1, reason: 'STEP_RETRIES_EXHAUSTED', step: 'allocate', errors: [{ step: 'allocate', type: 'PanelUnavailable' }],
+      sequence: 1,
+      reason: 'STEP_RETRIES_EXHAUSTED',
+      step: 'allocate',
+      errors: [{ step: 'allocate', type: 'PanelUnavailable' }],
       ledger: { serverId: null, pendingCompensations: ['releaseAllocation'] },
     });
     expect(statuses(parked)).toContain('WAITING_FOR_CAPACITY');
@@ -115,7 +148,11 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     const answered = await act(handle, 'rollback', 'customer gave up');
     expect(answered.status).toBe('COMPENSATING');
     const state = await result();
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'ROLLBACK_BY_OPERATOR', message: 'customer gave up' }, compensationErrors: [] });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'verify', type: 'ROLLBACK_BY_OPERATOR', message: 'customer gave up' },
+      compensationErrors: [],
+    });
     expect(state.timeline.at(-1)?.detail).toBe('nothing left on the panel');
     expect((await h.panel.state()).servers).toEqual([]);
     expect(rig.reservations.list()).toEqual([]);
@@ -127,9 +164,16 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     const { handle, result } = await rig.start(paperOrder('park-compensation'));
     const parked = await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
     expect(parked.parked).toMatchObject({
-      sequence: 1, reason: 'COMPENSATION_FAILED', step: 'compensate',
+      sequence: 1,
+      reason: 'COMPENSATION_FAILED',
+      step: 'compensate',
       errors: [{ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable' }],
-      ledger: { serverId: parked.server?.id, reservationHeld: false, pendingCompensations: ['deleteServer'], failedCompensations: ['deleteServer'] },
+      ledger: {
+        serverId: parked.server?.id,
+        reservationHeld: false,
+        pendingCompensations: ['deleteServer'],
+        failedCompensations: ['deleteServer'],
+      },
     });
     expect(parked.error).toMatchObject({ step: 'install', type: 'InstallFailed' });
 
@@ -145,7 +189,10 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     expect(state).toMatchObject({ status: 'FAILED', compensationErrors: [] });
     expect(state.timeline.at(-1)?.detail).toBe('nothing left on the panel');
     expect(serversOf(await h.panel.state(), 'park-compensation')).toEqual([]);
-    expect(receiver.received.map((r) => r.eventId)).toEqual(['order-park-compensation:parked:1', 'order-park-compensation:parked:2']);
+    expect(receiver.received.map((r) => r.eventId)).toEqual([
+      'order-park-compensation:parked:1',
+      'order-park-compensation:parked:2',
+    ]);
   });
 
   it('mark-resolved ends the order FAILED with RESOLVED_BY_OPERATOR and the note, without touching the panel', async () => {
@@ -157,8 +204,13 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
     const answered = await act(handle, 'mark-resolved', 'deleted by hand in the panel');
     expect(answered.status).toBe('FAILED');
     const state = await result();
-    expect(state).toMatchObject({ status: 'FAILED', error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' } });
-    expect(state.timeline.map((t) => t.detail)).toContain('operator action mark-resolved: deleted by hand in the panel');
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { type: 'RESOLVED_BY_OPERATOR', message: 'deleted by hand in the panel' },
+    });
+    expect(state.timeline.map((t) => t.detail)).toContain(
+      'operator action mark-resolved: deleted by hand in the panel',
+    );
     expect(activities(await handle.fetchHistory()).filter((a) => a.type === 'deleteServer')).toHaveLength(1);
     expect(serversOf(await h.panel.state(), 'park-resolved')).toHaveLength(1);
   });

@@ -25,11 +25,16 @@ describe('provisionServer: cancellation', () => {
       record: 'cancelled-by-signal',
     });
     expect(state).toMatchObject({
-      status: 'CANCELLED', compensationErrors: [], error: { step: 'cancel', type: 'Cancelled', message: 'customer changed their mind' },
+      status: 'CANCELLED',
+      compensationErrors: [],
+      error: { step: 'cancel', type: 'Cancelled', message: 'customer changed their mind' },
     });
     expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'COMPENSATING', 'CANCELLED']);
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
-    expect(activities(history).find((a) => a.type === 'install')).toMatchObject({ cancelRequested: true, outcome: 'canceled' });
+    expect(activities(history).find((a) => a.type === 'install')).toMatchObject({
+      cancelRequested: true,
+      outcome: 'canceled',
+    });
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     expect(sim.servers).toEqual([]);
     expect(reservations).toEqual([]);
@@ -44,7 +49,10 @@ describe('provisionServer: cancellation', () => {
       },
       record: 'cancelled-by-temporal',
     });
-    expect(state).toMatchObject({ status: 'CANCELLED', error: { step: 'cancel', type: 'Cancelled', message: 'workflow cancellation requested' } });
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      error: { step: 'cancel', type: 'Cancelled', message: 'workflow cancellation requested' },
+    });
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
     expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'completed' });
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');

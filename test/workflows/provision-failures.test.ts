@@ -17,9 +17,18 @@ describe('provisionServer: permanent failures roll back', () => {
     await h.panel.reset();
   });
 
-  it('waits for capacity, then ends FAILED with NO_CAPACITY once its tier\'s deadline passed, releasing the (empty) reservation', async () => {
-    const { state, history, sim, reservations, handle } = await runOrder(h, paperOrder('no-capacity', { locationIds: [2] }), { record: 'failed-allocate' });
-    expect(state).toMatchObject({ status: 'FAILED', step: 'allocate', error: { step: 'allocate', type: NO_CAPACITY_ERROR }, compensationErrors: [] });
+  it("waits for capacity, then ends FAILED with NO_CAPACITY once its tier's deadline passed, releasing the (empty) reservation", async () => {
+    const { state, history, sim, reservations, handle } = await runOrder(
+      h,
+      paperOrder('no-capacity', { locationIds: [2] }),
+      { record: 'failed-allocate' },
+    );
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      step: 'allocate',
+      error: { step: 'allocate', type: NO_CAPACITY_ERROR },
+      compensationErrors: [],
+    });
     expect(statuses(state)).toEqual(['QUEUED', 'WAITING_FOR_CAPACITY', 'COMPENSATING', 'FAILED']);
     const types = activityTypes(history);
     expect(types[0]).toBe('allocate');
@@ -38,7 +47,11 @@ describe('provisionServer: permanent failures roll back', () => {
   it('ends FAILED at create when the panel rejects the environment, compensating in reverse', async () => {
     const order = paperOrder('bad-env', { eggId: 2, environment: { DIFFICULTY: 'impossible' } });
     const { state, history, sim, reservations } = await runOrder(h, order);
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'create', type: 'PanelValidation' }, compensationErrors: [] });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'create', type: 'PanelValidation' },
+      compensationErrors: [],
+    });
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation']);
     expect(activities(history).find((a) => a.type === 'create')).toMatchObject({ attempt: 1, outcome: 'failed' });
     expect(sim.servers).toEqual([]);
@@ -47,8 +60,14 @@ describe('provisionServer: permanent failures roll back', () => {
 
   it('ends FAILED at install after one reinstall when the install keeps failing, deleting the server', async () => {
     await h.panel.faults({ installFailRate: 1 });
-    const { state, history, sim, reservations } = await runOrder(h, paperOrder('install-failed'), { record: 'failed-install' });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'InstallFailed' }, compensationErrors: [] });
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder('install-failed'), {
+      record: 'failed-install',
+    });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'install', type: 'InstallFailed' },
+      compensationErrors: [],
+    });
     expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'COMPENSATING', 'FAILED']);
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
     expect(callCount(sim, 'POST /servers/{id}/reinstall')).toBe(1);
@@ -59,19 +78,43 @@ describe('provisionServer: permanent failures roll back', () => {
 
   it('ends FAILED with ServerGone when the server vanished after installing, finding nothing left to delete', async () => {
     const { state, history, sim } = await runOrder(h, paperOrder('vanished'), {
-      hooks: { configure: async ({ input }: { input: { serverId: number } }) => { await h.panel.client().deleteServer(input.serverId, { force: true }); } },
+      hooks: {
+        configure: async ({ input }: { input: { serverId: number } }) => {
+          await h.panel.client().deleteServer(input.serverId, { force: true });
+        },
+      },
     });
     // configure compares with the server the install step last saw (no request when nothing differs): verify finds it gone.
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'ServerGone' }, compensationErrors: [] });
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify', 'deleteServer', 'releaseAllocation']);
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'verify', type: 'ServerGone' },
+      compensationErrors: [],
+    });
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'install',
+      'configure',
+      'verify',
+      'deleteServer',
+      'releaseAllocation',
+    ]);
     expect(sim.servers).toEqual([]);
   });
 
   it('ends FAILED at verify when the server was suspended, deleting it', async () => {
     const { state, sim, history } = await runOrder(h, paperOrder('suspended'), {
-      hooks: { verify: async ({ input }: { input: VerifyInput }) => { await h.panel.client().suspend(input.server.id); } },
+      hooks: {
+        verify: async ({ input }: { input: VerifyInput }) => {
+          await h.panel.client().suspend(input.server.id);
+        },
+      },
     });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'verify', type: 'VerificationFailed' }, compensationErrors: [] });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'verify', type: 'VerificationFailed' },
+      compensationErrors: [],
+    });
     expect(state.error?.message).toMatch(/suspended/);
     expect(activityTypes(history).slice(-2)).toEqual(['deleteServer', 'releaseAllocation']);
     expect(sim.servers).toEqual([]);
@@ -80,18 +123,38 @@ describe('provisionServer: permanent failures roll back', () => {
   it('parks a rollback that cannot finish; resolved by an operator: FAILED with compensationErrors and the server left on the panel', async () => {
     await h.panel.faults({ installFailRate: 1 });
     const { state, history, sim, reservations } = await runOrder(h, paperOrder('stuck-rollback'), {
-      hooks: { deleteServer: async () => { await h.panel.faults({ outage: true }); } },
+      hooks: {
+        deleteServer: async () => {
+          await h.panel.faults({ outage: true });
+        },
+      },
       during: async (handle) => {
         const parked = async () => (await handle.query(orderStateQuery)).status === 'NEEDS_ATTENTION';
         for (let minutes = 0; minutes < 60 && !(await parked()); minutes++) await h.env.sleep('1 minute');
         expect((await handle.query(orderStateQuery)).status).toBe('NEEDS_ATTENTION');
-        await handle.executeUpdate(operatorActionUpdate, { args: [{ action: 'mark-resolved', note: 'left for a manual clean-up' }] });
+        await handle.executeUpdate(operatorActionUpdate, {
+          args: [{ action: 'mark-resolved', note: 'left for a manual clean-up' }],
+        });
       },
       record: 'parked-compensation',
     });
-    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'install', type: 'RESOLVED_BY_OPERATOR' }, parked: { reason: 'COMPENSATION_FAILED' } });
-    expect(state.compensationErrors).toEqual([{ step: 'compensate', compensation: 'deleteServer', type: 'PanelUnavailable', message: expect.stringContaining('502') }]);
-    expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'failed', attempt: 12 });
+    expect(state).toMatchObject({
+      status: 'FAILED',
+      error: { step: 'install', type: 'RESOLVED_BY_OPERATOR' },
+      parked: { reason: 'COMPENSATION_FAILED' },
+    });
+    expect(state.compensationErrors).toEqual([
+      {
+        step: 'compensate',
+        compensation: 'deleteServer',
+        type: 'PanelUnavailable',
+        message: expect.stringContaining('502'),
+      },
+    ]);
+    expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({
+      outcome: 'failed',
+      attempt: 12,
+    });
     expect(activities(history).find((a) => a.type === 'releaseAllocation')).toMatchObject({ outcome: 'completed' });
     expect(state.timeline.at(-1)?.detail).toMatch(/resolved by an operator/);
     expect(sim.servers.map((s) => s.external_id)).toEqual(['stuck-rollback']);
@@ -112,7 +175,15 @@ describe('provisionServer: permanent failures roll back', () => {
     });
     expect(state.status).toBe('ACTIVE');
     expect(state.server?.allocation.id).not.toBe(taken);
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'allocate', 'create', 'install', 'configure', 'verify']);
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'allocate',
+      'create',
+      'install',
+      'configure',
+      'verify',
+    ]);
     expect(state.timeline.some((t) => t.detail === `allocation ${taken} was taken concurrently`)).toBe(true);
     expect(serversOf(sim, 'collision')).toHaveLength(1);
     expect(serversOf(sim, 'concurrent-order')).toEqual([expect.objectContaining({ allocation: taken })]);

@@ -20,24 +20,54 @@ describe('provisionServer: success paths', () => {
     const order = paperOrder('happy-1', { tier: 'premium', userId: 3 });
     const { state, history, handle, reservations, sim } = await runOrder(h, order, { record: 'happy-path' });
 
-    expect(state).toMatchObject({ orderId: 'happy-1', status: 'ACTIVE', step: null, error: null, compensationErrors: [], tier: 'premium', userId: 3 });
-    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
+    expect(state).toMatchObject({
+      orderId: 'happy-1',
+      status: 'ACTIVE',
+      step: null,
+      error: null,
+      compensationErrors: [],
+      tier: 'premium',
+      userId: 3,
+    });
+    expect(statuses(state)).toEqual([
+      'QUEUED',
+      'ALLOCATING',
+      'CREATING',
+      'INSTALLING',
+      'CONFIGURING',
+      'VERIFYING',
+      'ACTIVE',
+    ]);
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
-    const queueOf = Object.fromEntries((history.events ?? []).flatMap((e) => {
-      const scheduled = e.activityTaskScheduledEventAttributes;
-      return scheduled ? [[scheduled.activityType?.name, scheduled.taskQueue?.name]] : [];
-    }));
+    const queueOf = Object.fromEntries(
+      (history.events ?? []).flatMap((e) => {
+        const scheduled = e.activityTaskScheduledEventAttributes;
+        return scheduled ? [[scheduled.activityType?.name, scheduled.taskQueue?.name]] : [];
+      }),
+    );
     const orders = (await handle.describe()).taskQueue;
     expect(queueOf).toEqual({
-      allocate: planningTaskQueue(orders), create: providerTaskQueue(orders), install: orders,
-      configure: planningTaskQueue(orders), verify: providerTaskQueue(orders),
+      allocate: planningTaskQueue(orders),
+      create: providerTaskQueue(orders),
+      install: orders,
+      configure: planningTaskQueue(orders),
+      verify: providerTaskQueue(orders),
     });
 
     const [server] = serversOf(sim, 'happy-1');
     expect(serversOf(sim, 'happy-1')).toHaveLength(1);
-    expect(server).toMatchObject({ id: state.server?.id, status: null, suspended: false, user: 3, allocation: state.server?.allocation.id });
-    expect(sim.allocations.find((a) => a.id === state.server?.allocation.id)).toMatchObject({ server: server.id, port: state.server?.allocation.port });
+    expect(server).toMatchObject({
+      id: state.server?.id,
+      status: null,
+      suspended: false,
+      user: 3,
+      allocation: state.server?.allocation.id,
+    });
+    expect(sim.allocations.find((a) => a.id === state.server?.allocation.id)).toMatchObject({
+      server: server.id,
+      port: state.server?.allocation.port,
+    });
     expect(reservations).toEqual([]);
 
     const attributes = (await handle.describe()).typedSearchAttributes;
@@ -51,10 +81,19 @@ describe('provisionServer: success paths', () => {
   it('records phases in visibility for orders the API starts: one upsert into provisioning and one at ACTIVE', async () => {
     const order = paperOrder('phases-1', { tier: 'standard', userId: 2 });
     const { state, history, handle } = await runOrder(h, order, {
-      provisionOptions: { policy: DEFAULT_FLOW_POLICY.standard, recordedStatuses: 'phases' }, startAttributes: true,
+      provisionOptions: { policy: DEFAULT_FLOW_POLICY.standard, recordedStatuses: 'phases' },
+      startAttributes: true,
     });
     expect(state.status).toBe('ACTIVE');
-    expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
+    expect(statuses(state)).toEqual([
+      'QUEUED',
+      'ALLOCATING',
+      'CREATING',
+      'INSTALLING',
+      'CONFIGURING',
+      'VERIFYING',
+      'ACTIVE',
+    ]);
     const upserted = (history.events ?? []).flatMap((e) => {
       const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
       const status = fields?.OrderStatus?.data;
@@ -67,7 +106,8 @@ describe('provisionServer: success paths', () => {
   it('records every status in visibility for orders started without recordedStatuses (earlier versions)', async () => {
     const { history } = await runOrder(h, paperOrder('legacy-statuses'));
     const upserted = (history.events ?? []).flatMap((e) => {
-      const status = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
+      const status =
+        e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderStatus?.data;
       return status ? [JSON.parse(Buffer.from(status).toString())] : [];
     });
     expect(upserted).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'CONFIGURING', 'VERIFYING', 'ACTIVE']);
@@ -85,7 +125,11 @@ describe('provisionServer: success paths', () => {
       const record = activities(history).find((a) => a.type === step);
       expect(record).toMatchObject({ attempt: 2, outcome: 'completed' });
       expect(failures).toEqual([expect.objectContaining({ activity: step, attempt: 1, type: 'PanelUnavailable' })]);
-      expect(activities(history).filter((a) => a.type !== step).every((a) => a.attempt === 1)).toBe(true);
+      expect(
+        activities(history)
+          .filter((a) => a.type !== step)
+          .every((a) => a.attempt === 1),
+      ).toBe(true);
       expect(serversOf(sim, order.orderId)).toEqual([expect.objectContaining({ id: state.server?.id, status: null })]);
       expect(reservations).toEqual([]);
     },

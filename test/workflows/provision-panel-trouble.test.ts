@@ -27,13 +27,15 @@ describe('provisionServer: timeouts and rate limits', () => {
     });
     expect(state.status).toBe('ACTIVE');
     expect(state.timeline.some((t) => t.detail.startsWith(`adopted server ${state.server?.id}`))).toBe(true);
-    expect(serversOf(sim, 'timeout-created')).toEqual([expect.objectContaining({ id: state.server?.id, status: null })]);
+    expect(serversOf(sim, 'timeout-created')).toEqual([
+      expect.objectContaining({ id: state.server?.id, status: null }),
+    ]);
     expect(sim.servers).toHaveLength(1);
     expect(callCount(sim, 'POST /servers')).toBe(1);
     expect(activities(history).find((a) => a.type === 'create')).toMatchObject({ attempt: 1, outcome: 'completed' });
   });
 
-  it('waits the panel\'s Retry-After before retrying a rate-limited step', async () => {
+  it("waits the panel's Retry-After before retrying a rate-limited step", async () => {
     const started = Date.now();
     const { state, history, sim, failures } = await runOrder(h, paperOrder('rate-limited'), {
       hooks: {

@@ -7,7 +7,10 @@ import { historyFromJson } from './history-json';
 
 type History = ReturnType<typeof historyFromJson>;
 
-const fixtures = fs.readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json')).sort();
+const fixtures = fs
+  .readdirSync(HISTORIES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 function load(file: string): { workflowId: string; history: History } {
   const history = historyFromJson(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
@@ -31,11 +34,20 @@ describe('provisionServer and serverOperation replay their recorded histories', 
   });
 
   it('has fixtures for the success, failure, compensation, cancellation and retry paths', () => {
-    expect(fixtures).toEqual(expect.arrayContaining([
-      'happy-path.json', 'failed-install.json', 'failed-compensation.json', 'cancelled-by-signal.json',
-      'cancelled-by-temporal.json', 'allocation-taken.json', 'create-timeout-adopted.json', 'rate-limited.json',
-      'operation-resize-rolled-back.json', 'operation-resize-cancelled.json',
-    ]));
+    expect(fixtures).toEqual(
+      expect.arrayContaining([
+        'happy-path.json',
+        'failed-install.json',
+        'failed-compensation.json',
+        'cancelled-by-signal.json',
+        'cancelled-by-temporal.json',
+        'allocation-taken.json',
+        'create-timeout-adopted.json',
+        'rate-limited.json',
+        'operation-resize-rolled-back.json',
+        'operation-resize-cancelled.json',
+      ]),
+    );
   });
 
   it('replays every fixture without a nondeterminism error', async () => {

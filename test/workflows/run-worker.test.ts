@@ -21,14 +21,20 @@ describe('runWorker', () => {
 
   it('provisions orders with the configured panel and stops cleanly on SIGTERM', async () => {
     const config = loadConfig({
-      TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: 'run-worker', PTERODACTYL_URL: panel.sim.url, PTERODACTYL_API_KEY: SIM_KEY, LOG_LEVEL: 'silent',
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: 'run-worker',
+      PTERODACTYL_URL: panel.sim.url,
+      PTERODACTYL_API_KEY: SIM_KEY,
+      LOG_LEVEL: 'silent',
     });
     const listenersBefore = process.listenerCount('SIGTERM');
     const running = runWorker(config);
     const order = paperOrder('run-worker-1');
-    const state = await env.client.workflow.execute(PROVISION_WORKFLOW_TYPE, {
-      taskQueue: 'run-worker', workflowId: orderWorkflowId(order.orderId), args: [order],
-    }) as OrderState;
+    const state = (await env.client.workflow.execute(PROVISION_WORKFLOW_TYPE, {
+      taskQueue: 'run-worker',
+      workflowId: orderWorkflowId(order.orderId),
+      args: [order],
+    })) as OrderState;
     expect(state.status).toBe('ACTIVE');
     expect(serversOf(await panel.state(), 'run-worker-1')).toHaveLength(1);
 
@@ -39,6 +45,8 @@ describe('runWorker', () => {
   });
 
   it('refuses to start without a panel to talk to', async () => {
-    await expect(runWorker(loadConfig({ TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'silent' }))).rejects.toThrow(/PTERODACTYL_URL/);
+    await expect(runWorker(loadConfig({ TEMPORAL_ADDRESS: env.address, LOG_LEVEL: 'silent' }))).rejects.toThrow(
+      /PTERODACTYL_URL/,
+    );
   });
 });

@@ -2,7 +2,12 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ValidationIssue } from '../validation/validator';
 
 /** One entry of the panel's `{"errors":[...]}` body; `status` is the HTTP status as a string. */
-export interface PanelErrorEntry { code: string; status: string; detail: string; meta?: Record<string, unknown> }
+export interface PanelErrorEntry {
+  code: string;
+  status: string;
+  detail: string;
+  meta?: Record<string, unknown>;
+}
 
 /** An error answered in the panel's JSON error format. */
 export class PanelError extends Error {
@@ -50,7 +55,11 @@ export const apiNotFound: RequestHandler = (_req, res) => sendPanelError(res, no
 function bodyParserError(error: unknown): PanelError | null {
   const type = (error as { type?: unknown }).type;
   if (type === 'entity.parse.failed') {
-    return new PanelError(400, 'BadRequestHttpException', 'The JSON data passed in the request appears to be malformed: Syntax error');
+    return new PanelError(
+      400,
+      'BadRequestHttpException',
+      'The JSON data passed in the request appears to be malformed: Syntax error',
+    );
   }
   if (type === 'entity.too.large') return new PanelError(413, 'PostTooLargeException', '');
   return null;
@@ -61,7 +70,14 @@ export function apiErrorHandler(reportUnexpected: (error: unknown) => void): Err
   return (error: unknown, _req, res, _next) => {
     const known = error instanceof PanelError ? error : bodyParserError(error);
     if (!known) reportUnexpected(error);
-    sendPanelError(res, known ?? new PanelError(500, 'Exception',
-      'An unexpected error was encountered while processing this request, please try again.'));
+    sendPanelError(
+      res,
+      known ??
+        new PanelError(
+          500,
+          'Exception',
+          'An unexpected error was encountered while processing this request, please try again.',
+        ),
+    );
   };
 }

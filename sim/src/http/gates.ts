@@ -4,7 +4,8 @@ import type { SimContext } from '../context';
 import { PanelError, sendPanelError } from './errors';
 import type { PendingRegistry } from './pending';
 
-const OUTAGE_PAGE = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const OUTAGE_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 export function recordCalls(ctx: SimContext): RequestHandler {
   return (req, _res, next) => {
@@ -49,11 +50,17 @@ export function authenticate(apiKey: string): RequestHandler {
 
 function daemonError(ctx: SimContext): PanelError {
   if (ctx.faults.roll(0.5)) {
-    return new PanelError(500, 'DaemonConnectionException',
-      'Could not establish a connection to the machine running this server. Please try again.');
+    return new PanelError(
+      500,
+      'DaemonConnectionException',
+      'Could not establish a connection to the machine running this server. Please try again.',
+    );
   }
-  return new PanelError(502, 'DaemonConnectionException',
-    'There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: <nil>)');
+  return new PanelError(
+    502,
+    'DaemonConnectionException',
+    'There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: <nil>)',
+  );
 }
 
 /** timeoutRate: never answer (no side effects); errorRate: 500/502 DaemonConnectionException (not on force delete). */

@@ -3,7 +3,10 @@ import type { Page, PageRequest } from '../store/paging';
 import { PanelError } from './errors';
 
 export type Attributes = Record<string, unknown>;
-export interface Item { object: string; attributes: object }
+export interface Item {
+  object: string;
+  attributes: object;
+}
 
 export function item(object: string, attributes: object): Item {
   return { object, attributes };
@@ -53,7 +56,14 @@ export function plainList<T>(rows: T[], object: string, transform: (row: T) => o
 
 export function includes(req: Request): Set<string> {
   const raw = req.query.include;
-  return new Set(typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : []);
+  return new Set(
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
+  );
 }
 
 /** `?filter[name]=a,b` values by filter name; a filter outside `allowed` is a 400 InvalidFilterQuery. */
@@ -63,8 +73,11 @@ export function filters(req: Request, allowed: string[]): Map<string, string[]> 
   if (raw === undefined || raw === null || typeof raw !== 'object' || Array.isArray(raw)) return result;
   const unknown = Object.keys(raw).filter((name) => !allowed.includes(name));
   if (unknown.length > 0) {
-    throw new PanelError(400, 'InvalidFilterQuery',
-      `Requested filter(s) \`${unknown.join(', ')}\` are not allowed. Allowed filter(s) are \`${allowed.join(', ')}\`.`);
+    throw new PanelError(
+      400,
+      'InvalidFilterQuery',
+      `Requested filter(s) \`${unknown.join(', ')}\` are not allowed. Allowed filter(s) are \`${allowed.join(', ')}\`.`,
+    );
   }
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
     const values = (Array.isArray(value) ? value : [value])
@@ -80,11 +93,17 @@ export function filters(req: Request, allowed: string[]): Map<string, string[]> 
 export function sortClause(req: Request, allowed: string[], fallback: string): string {
   const raw = req.query.sort;
   if (typeof raw !== 'string' || raw.trim() === '') return fallback;
-  const parts = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = parts.filter((p) => !allowed.includes(p.replace(/^-/, '')));
   if (unknown.length > 0) {
-    throw new PanelError(400, 'InvalidSortQuery',
-      `Requested sort(s) \`${unknown.join(', ')}\` is not allowed. Allowed sort(s) are \`${allowed.join(', ')}\`.`);
+    throw new PanelError(
+      400,
+      'InvalidSortQuery',
+      `Requested sort(s) \`${unknown.join(', ')}\` is not allowed. Allowed sort(s) are \`${allowed.join(', ')}\`.`,
+    );
   }
   return [...parts.map((p) => (p.startsWith('-') ? `${p.slice(1)} DESC` : `${p} ASC`)), fallback].join(', ');
 }

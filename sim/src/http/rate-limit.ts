@@ -4,7 +4,10 @@ import { PanelError, sendPanelError } from './errors';
 
 const WINDOW_MS = 60_000;
 
-export interface RateLimiter { middleware: RequestHandler; reset(): void }
+export interface RateLimiter {
+  middleware: RequestHandler;
+  reset(): void;
+}
 
 /**
  * Laravel's ThrottleRequests: a fixed 60 s window per API key opened by its first hit; rejected attempts are

@@ -1,9 +1,7 @@
 import { Router } from 'express';
 import type { SimContext } from '../context';
 import { includes, item, pagedList, pageRequest, plainList } from '../http/listing';
-import {
-  eggAttributes, eggVariableAttributes, locationAttributes, nestAttributes,
-} from '../http/transformers';
+import { eggAttributes, eggVariableAttributes, locationAttributes, nestAttributes } from '../http/transformers';
 import type { EggRow } from '../store/rows';
 import { found, idParam } from './params';
 

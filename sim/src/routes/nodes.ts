@@ -20,9 +20,11 @@ function allocationFilters(values: Map<string, string[]>): Condition[] {
   if (alias) conditions.push(partialMatch('ip_alias', alias));
   if (serverId) {
     const value = serverId.join(',');
-    conditions.push(/^\d+$/.test(value) && Number(value) !== 0
-      ? { sql: 'server_id = ?', params: [Number(value)] }
-      : { sql: 'server_id IS NULL', params: [] });
+    conditions.push(
+      /^\d+$/.test(value) && Number(value) !== 0
+        ? { sql: 'server_id = ?', params: [Number(value)] }
+        : { sql: 'server_id IS NULL', params: [] },
+    );
   }
   return conditions;
 }
@@ -38,16 +40,24 @@ export function nodeRoutes(ctx: SimContext): Router {
   router.get('/nodes/deployable', (req, res) => {
     const params = query(req);
     const issues = validate(params, {
-      page: 'integer', memory: 'required|integer|min:0', disk: 'required|integer|min:0',
-      location_ids: 'array', 'location_ids.*': 'integer',
+      page: 'integer',
+      memory: 'required|integer|min:0',
+      disk: 'required|integer|min:0',
+      location_ids: 'array',
+      'location_ids.*': 'integer',
     });
     if (issues.length > 0) throw validationError(issues);
     const nodes = ctx.catalog.viableNodes({
-      memory: toInt(params.memory), disk: toInt(params.disk), locationIds: asList(params.location_ids).map(toInt),
+      memory: toInt(params.memory),
+      disk: toInt(params.disk),
+      locationIds: asList(params.location_ids).map(toInt),
     });
     if (nodes.length === 0) {
-      throw new PanelError(400, 'NoViableNodeException',
-        'No nodes satisfying the requirements specified for automatic deployment could be found.');
+      throw new PanelError(
+        400,
+        'NoViableNodeException',
+        'No nodes satisfying the requirements specified for automatic deployment could be found.',
+      );
     }
     if (params.page === undefined || params.page === null) {
       res.json(plainList(nodes, 'node', nodeAttributes));

@@ -5,26 +5,34 @@ import type { Attributes } from '../http/listing';
 import { filters, includes, item, pagedList, pageRequest, plainList, sortClause } from '../http/listing';
 import type { PendingRegistry } from '../http/pending';
 import {
-  allocationAttributes, eggAttributes, locationAttributes, nestAttributes, nodeAttributes, serverAttributes,
+  allocationAttributes,
+  eggAttributes,
+  locationAttributes,
+  nestAttributes,
+  nodeAttributes,
+  serverAttributes,
 } from '../http/transformers';
 import { updateBuild } from '../services/build';
 import { createServer } from '../services/create-server';
-import {
-  deleteServer, reinstall, setSuspended, updateDetails, updateStartup,
-} from '../services/update-server';
+import { deleteServer, reinstall, setSuspended, updateDetails, updateStartup } from '../services/update-server';
 import { partialMatch } from '../store/paging';
 import type { ServerRow } from '../store/rows';
 import { found, idParam, input } from './params';
 
 const SERVER_FILTERS: Record<string, string> = {
-  uuid: 'uuid', uuidShort: 'substr(uuid, 1, 8)', name: 'name', description: 'description', image: 'image',
+  uuid: 'uuid',
+  uuidShort: 'substr(uuid, 1, 8)',
+  name: 'name',
+  description: 'description',
+  image: 'image',
   external_id: 'external_id',
 };
 
 function relationships(ctx: SimContext, row: ServerRow, wanted: Set<string>): Attributes | undefined {
   const related: Attributes = {};
   const node = ctx.catalog.getNode(row.node_id);
-  if (wanted.has('allocations')) related.allocations = plainList(ctx.allocations.forServer(row.id), 'allocation', allocationAttributes);
+  if (wanted.has('allocations'))
+    related.allocations = plainList(ctx.allocations.forServer(row.id), 'allocation', allocationAttributes);
   if (wanted.has('node') && node) related.node = item('node', nodeAttributes(node));
   if (wanted.has('location') && node) {
     const location = ctx.catalog.getLocation(node.location_id);
@@ -66,7 +74,8 @@ export function serverRoutes(ctx: SimContext, pending: PendingRegistry): Router 
 
   router.post('/servers', (req, res) => {
     const created = createServer(ctx, input(req));
-    if (ctx.faults.roll(ctx.faults.current().createTimeoutButSucceedsRate)) return pending.hold(res, ctx.options.hangMs);
+    if (ctx.faults.roll(ctx.faults.current().createTimeoutButSucceedsRate))
+      return pending.hold(res, ctx.options.hangMs);
     sendServer(req, res, created, 201);
   });
 

@@ -38,7 +38,9 @@ export function simState(ctx: SimContext): SimState {
   ctx.servers.settleInstalls(ctx.now());
   return {
     servers: ctx.servers.all().map((row) => serverAttributes(ctx, row)),
-    allocations: ctx.allocations.all().map((row) => ({ ...allocationAttributes(row), node: row.node_id, server: row.server_id })),
+    allocations: ctx.allocations
+      .all()
+      .map((row) => ({ ...allocationAttributes(row), node: row.node_id, server: row.server_id })),
     nodes: ctx.catalog.allNodes().map(nodeAttributes),
     faults: ctx.faults.current(),
     calls: ctx.calls.snapshot(),

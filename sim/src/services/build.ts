@@ -12,14 +12,22 @@ const LIMIT_FIELDS = ['memory', 'swap', 'io', 'cpu', 'disk'] as const;
 function limitPatch(input: Record<string, unknown>): ServerPatch {
   const merged: Record<string, unknown> = { ...input, ...asRecord(input.limits) };
   const patch: ServerPatch = {};
-  for (const field of LIMIT_FIELDS) if (merged[field] !== undefined && merged[field] !== null) patch[field] = toInt(merged[field]);
+  for (const field of LIMIT_FIELDS)
+    if (merged[field] !== undefined && merged[field] !== null) patch[field] = toInt(merged[field]);
   if (merged.threads !== undefined) patch.threads = merged.threads === null ? null : String(merged.threads);
-  if (input.oom_disabled !== undefined && input.oom_disabled !== null) patch.oom_disabled = toBool(input.oom_disabled) ? 1 : 0;
+  if (input.oom_disabled !== undefined && input.oom_disabled !== null)
+    patch.oom_disabled = toBool(input.oom_disabled) ? 1 : 0;
   return patch;
 }
 
 /** BuildModificationService.processAllocations; returns the default allocation id to keep. */
-function processAllocations(ctx: SimContext, server: ServerRow, requestedDefault: number, add: number[], remove: number[]): number {
+function processAllocations(
+  ctx: SimContext,
+  server: ServerRow,
+  requestedDefault: number,
+  add: number[],
+  remove: number[],
+): number {
   let defaultId = requestedDefault;
   let freshlyAllocated: number | undefined;
   if (add.length > 0) {
@@ -30,13 +38,18 @@ function processAllocations(ctx: SimContext, server: ServerRow, requestedDefault
     for (const id of remove) {
       if (id === defaultId) {
         if (freshlyAllocated === undefined) {
-          throw displayError('You are attempting to delete the default allocation for this server but there is no fallback allocation to use.');
+          throw displayError(
+            'You are attempting to delete the default allocation for this server but there is no fallback allocation to use.',
+          );
         }
         defaultId = freshlyAllocated;
       }
     }
     const releasable = remove.filter((id) => !add.includes(id));
-    ctx.allocations.release(releasable.filter((id) => ctx.allocations.get(id)?.node_id === server.node_id), server.id);
+    ctx.allocations.release(
+      releasable.filter((id) => ctx.allocations.get(id)?.node_id === server.node_id),
+      server.id,
+    );
   }
   return defaultId;
 }

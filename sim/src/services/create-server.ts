@@ -11,16 +11,27 @@ import { selectDeployAllocation } from './deployment';
 import { validateEggEnvironment } from './environment';
 import { startInstall } from './install';
 
-function placement(ctx: SimContext, input: Record<string, unknown>, memory: number, disk: number): {
-  allocation: AllocationRow; additional: number[];
+function placement(
+  ctx: SimContext,
+  input: Record<string, unknown>,
+  memory: number,
+  disk: number,
+): {
+  allocation: AllocationRow;
+  additional: number[];
 } {
   if (isFilled(input.deploy)) {
     const deploy = asRecord(input.deploy);
-    const allocation = selectDeployAllocation(ctx, {
-      locations: asList(deploy.locations).map(Number),
-      dedicated: truthy(deploy.dedicated_ip),
-      portRange: asList(deploy.port_range),
-    }, memory, disk);
+    const allocation = selectDeployAllocation(
+      ctx,
+      {
+        locations: asList(deploy.locations).map(Number),
+        dedicated: truthy(deploy.dedicated_ip),
+        portRange: asList(deploy.port_range),
+      },
+      memory,
+      disk,
+    );
     return { allocation, additional: [] };
   }
   const requested = asRecord(input.allocation);
@@ -55,9 +66,14 @@ export function createServer(ctx: SimContext, input: Record<string, unknown>): S
       description: typeof input.description === 'string' ? input.description : '',
       skip_scripts: skipScripts ? 1 : 0,
       owner_id: toInt(input.user),
-      memory, swap: toInt(limits.swap), disk, io: toInt(limits.io), cpu: toInt(limits.cpu),
+      memory,
+      swap: toInt(limits.swap),
+      disk,
+      io: toInt(limits.io),
+      cpu: toInt(limits.cpu),
       threads: limits.threads === null || limits.threads === undefined ? null : String(limits.threads),
-      oom_disabled: input.oom_disabled === undefined || input.oom_disabled === null || toBool(input.oom_disabled) ? 1 : 0,
+      oom_disabled:
+        input.oom_disabled === undefined || input.oom_disabled === null || toBool(input.oom_disabled) ? 1 : 0,
       allocation_id: allocation.id,
       nest_id: egg.nest_id,
       egg_id: egg.id,

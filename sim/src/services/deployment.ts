@@ -3,7 +3,11 @@ import { displayError, PanelError } from '../http/errors';
 import type { PortSpec } from '../store/allocations';
 import type { AllocationRow } from '../store/rows';
 
-export interface DeploySpec { locations: number[]; dedicated: boolean; portRange: unknown[] }
+export interface DeploySpec {
+  locations: number[];
+  dedicated: boolean;
+  portRange: unknown[];
+}
 
 const RANGE = /^(\d{4,5})-(\d{4,5})$/;
 
@@ -28,15 +32,23 @@ export function parsePorts(entries: unknown[]): PortSpec[] {
 export function selectDeployAllocation(ctx: SimContext, spec: DeploySpec, memory: number, disk: number): AllocationRow {
   const nodes = ctx.catalog.viableNodes({ memory, disk, locationIds: spec.locations });
   if (nodes.length === 0) {
-    throw new PanelError(400, 'NoViableNodeException',
-      'No nodes satisfying the requirements specified for automatic deployment could be found.');
+    throw new PanelError(
+      400,
+      'NoViableNodeException',
+      'No nodes satisfying the requirements specified for automatic deployment could be found.',
+    );
   }
   const candidates = ctx.allocations.findFree({
-    nodeIds: nodes.map((n) => n.id), ports: parsePorts(spec.portRange), dedicated: spec.dedicated,
+    nodeIds: nodes.map((n) => n.id),
+    ports: parsePorts(spec.portRange),
+    dedicated: spec.dedicated,
   });
   if (candidates.length === 0) {
-    throw new PanelError(400, 'NoViableAllocationException',
-      'No allocations satisfying the requirements for automatic deployment were found.');
+    throw new PanelError(
+      400,
+      'NoViableAllocationException',
+      'No allocations satisfying the requirements for automatic deployment were found.',
+    );
   }
   return candidates[Math.floor(ctx.random.next() * candidates.length)];
 }

@@ -5,14 +5,24 @@ import type { AllocationRow } from './rows';
 
 export type PortSpec = number | [number, number];
 
-export interface FreeAllocationQuery { nodeIds: number[]; ports: PortSpec[]; dedicated: boolean }
+export interface FreeAllocationQuery {
+  nodeIds: number[];
+  ports: PortSpec[];
+  dedicated: boolean;
+}
 
 /** Allocations (ip:port pairs of a node) and their assignment to servers. */
 export class AllocationStore {
   constructor(private readonly db: Database.Database) {}
 
   listForNode(nodeId: number, filters: Condition[], page: PageRequest): Page<AllocationRow> {
-    return selectPage(this.db, 'SELECT * FROM allocations', [{ sql: 'node_id = ?', params: [nodeId] }, ...filters], 'id', page);
+    return selectPage(
+      this.db,
+      'SELECT * FROM allocations',
+      [{ sql: 'node_id = ?', params: [nodeId] }, ...filters],
+      'id',
+      page,
+    );
   }
 
   all(): AllocationRow[] {
@@ -29,8 +39,12 @@ export class AllocationStore {
 
   forServers(serverIds: number[]): AllocationRow[] {
     if (serverIds.length === 0) return [];
-    return selectAll(this.db, 'SELECT * FROM allocations',
-      [{ sql: `server_id IN (${serverIds.map(() => '?').join(', ')})`, params: serverIds }], 'id');
+    return selectAll(
+      this.db,
+      'SELECT * FROM allocations',
+      [{ sql: `server_id IN (${serverIds.map(() => '?').join(', ')})`, params: serverIds }],
+      'id',
+    );
   }
 
   /** Unassigned allocations on the given nodes matching any port or range; `dedicated` skips IPs already in use. */
@@ -67,7 +81,9 @@ export class AllocationStore {
   }
 
   release(ids: number[], serverId: number): void {
-    const update = this.db.prepare('UPDATE allocations SET server_id = NULL, notes = NULL WHERE id = ? AND server_id = ?');
+    const update = this.db.prepare(
+      'UPDATE allocations SET server_id = NULL, notes = NULL WHERE id = ? AND server_id = ?',
+    );
     for (const id of ids) update.run(id, serverId);
   }
 

@@ -7,7 +7,11 @@ const NODE_SELECT = `SELECT nodes.*,
   IFNULL((SELECT SUM(memory) FROM servers WHERE servers.node_id = nodes.id), 0) AS sum_memory,
   IFNULL((SELECT SUM(disk) FROM servers WHERE servers.node_id = nodes.id), 0) AS sum_disk FROM nodes`;
 
-export interface ViableNodeQuery { memory: number; disk: number; locationIds: number[] }
+export interface ViableNodeQuery {
+  memory: number;
+  disk: number;
+  locationIds: number[];
+}
 
 /** Read access to locations, nodes, nests, eggs and users. */
 export class CatalogStore {
@@ -41,7 +45,10 @@ export class CatalogStore {
       { sql: 'sum_disk + ? <= disk * (1 + disk_overallocate / 100.0)', params: [query.disk] },
     ];
     if (query.locationIds.length > 0) {
-      conditions.push({ sql: `location_id IN (${query.locationIds.map(() => '?').join(', ')})`, params: query.locationIds });
+      conditions.push({
+        sql: `location_id IN (${query.locationIds.map(() => '?').join(', ')})`,
+        params: query.locationIds,
+      });
     }
     return selectAll(this.db, `SELECT * FROM (${NODE_SELECT})`, conditions, 'id');
   }
@@ -71,6 +78,8 @@ export class CatalogStore {
   }
 
   addUser(username: string, email: string): number {
-    return Number(this.db.prepare('INSERT INTO users (username, email) VALUES (?, ?)').run(username, email).lastInsertRowid);
+    return Number(
+      this.db.prepare('INSERT INTO users (username, email) VALUES (?, ?)').run(username, email).lastInsertRowid,
+    );
   }
 }

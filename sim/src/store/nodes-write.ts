@@ -16,8 +16,12 @@ export const nodeInputSchema = z.strictObject({
   disk_overallocate: z.number().int().min(-1).default(0),
   ip: z.string().min(1).max(45).optional(),
   ip_alias: z.string().min(1).max(191).optional(),
-  ports: z.strictObject({ start: port, end: port })
-    .refine((p) => p.end >= p.start && p.end - p.start < 5000, 'ports.end must be >= start and the range under 5000 ports')
+  ports: z
+    .strictObject({ start: port, end: port })
+    .refine(
+      (p) => p.end >= p.start && p.end - p.start < 5000,
+      'ports.end must be >= start and the range under 5000 ports',
+    )
     .default({ start: 25565, end: 25684 }),
 });
 
@@ -29,12 +33,27 @@ export function insertNode(db: Database.Database, input: NodeInput, nowMs: numbe
   const node = nodeInputSchema.parse(input);
   const ts = atomTimestamp(nowMs);
   return db.transaction(() => {
-    const result = db.prepare(`INSERT INTO nodes (uuid, public, name, description, location_id, fqdn, scheme,
+    const result = db
+      .prepare(
+        `INSERT INTO nodes (uuid, public, name, description, location_id, fqdn, scheme,
       behind_proxy, maintenance_mode, memory, memory_overallocate, disk, disk_overallocate, upload_size,
       daemon_listen, daemon_sftp, daemon_base, created_at, updated_at)
-      VALUES (?, ?, ?, NULL, ?, ?, 'https', 0, ?, ?, ?, ?, ?, 100, 8080, 2022, '/var/lib/pterodactyl/volumes', ?, ?)`)
-      .run(randomUUID(), node.public ? 1 : 0, node.name ?? 'pending', node.location_id, 'pending',
-        node.maintenance_mode ? 1 : 0, node.memory, node.memory_overallocate, node.disk, node.disk_overallocate, ts, ts);
+      VALUES (?, ?, ?, NULL, ?, ?, 'https', 0, ?, ?, ?, ?, ?, 100, 8080, 2022, '/var/lib/pterodactyl/volumes', ?, ?)`,
+      )
+      .run(
+        randomUUID(),
+        node.public ? 1 : 0,
+        node.name ?? 'pending',
+        node.location_id,
+        'pending',
+        node.maintenance_mode ? 1 : 0,
+        node.memory,
+        node.memory_overallocate,
+        node.disk,
+        node.disk_overallocate,
+        ts,
+        ts,
+      );
     const id = Number(result.lastInsertRowid);
     const name = node.name ?? `node-${id}`;
     db.prepare('UPDATE nodes SET name = ?, fqdn = ? WHERE id = ?').run(name, `${name}.sim.local`, id);

@@ -1,8 +1,19 @@
 import type Database from 'better-sqlite3';
 
-export interface Condition { sql: string; params: unknown[] }
-export interface PageRequest { page: number; perPage: number }
-export interface Page<T> { rows: T[]; total: number; page: number; perPage: number }
+export interface Condition {
+  sql: string;
+  params: unknown[];
+}
+export interface PageRequest {
+  page: number;
+  perPage: number;
+}
+export interface Page<T> {
+  rows: T[];
+  total: number;
+  page: number;
+  perPage: number;
+}
 
 function whereClause(conditions: Condition[]): { sql: string; params: unknown[] } {
   if (conditions.length === 0) return { sql: '', params: [] };
@@ -13,11 +24,19 @@ function whereClause(conditions: Condition[]): { sql: string; params: unknown[] 
 }
 
 /** Runs `baseSelect` (a SELECT without WHERE) filtered, ordered and cut to one page, plus the total count. */
-export function selectPage<T>(db: Database.Database, baseSelect: string, conditions: Condition[], orderBy: string,
-  request: PageRequest): Page<T> {
+export function selectPage<T>(
+  db: Database.Database,
+  baseSelect: string,
+  conditions: Condition[],
+  orderBy: string,
+  request: PageRequest,
+): Page<T> {
   const where = whereClause(conditions);
-  const total = (db.prepare(`SELECT COUNT(*) AS c FROM (${baseSelect} ${where.sql})`).get(...where.params) as { c: number }).c;
-  const rows = db.prepare(`${baseSelect} ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
+  const total = (
+    db.prepare(`SELECT COUNT(*) AS c FROM (${baseSelect} ${where.sql})`).get(...where.params) as { c: number }
+  ).c;
+  const rows = db
+    .prepare(`${baseSelect} ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`)
     .all(...where.params, request.perPage, (request.page - 1) * request.perPage) as T[];
   return { rows, total, page: request.page, perPage: request.perPage };
 }

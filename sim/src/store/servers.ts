@@ -8,10 +8,36 @@ export type NewServerRow = Omit<ServerRow, 'id'>;
 export type ServerPatch = Partial<Omit<ServerRow, 'id' | 'uuid' | 'created_at'>>;
 
 const COLUMNS: ReadonlyArray<keyof NewServerRow> = [
-  'external_id', 'uuid', 'node_id', 'name', 'description', 'status', 'skip_scripts', 'owner_id', 'memory', 'swap',
-  'disk', 'io', 'cpu', 'threads', 'oom_disabled', 'allocation_id', 'nest_id', 'egg_id', 'startup', 'image',
-  'database_limit', 'allocation_limit', 'backup_limit', 'environment', 'install_deadline', 'install_outcome',
-  'install_kind', 'installed_at', 'created_at', 'updated_at',
+  'external_id',
+  'uuid',
+  'node_id',
+  'name',
+  'description',
+  'status',
+  'skip_scripts',
+  'owner_id',
+  'memory',
+  'swap',
+  'disk',
+  'io',
+  'cpu',
+  'threads',
+  'oom_disabled',
+  'allocation_id',
+  'nest_id',
+  'egg_id',
+  'startup',
+  'image',
+  'database_limit',
+  'allocation_limit',
+  'backup_limit',
+  'environment',
+  'install_deadline',
+  'install_outcome',
+  'install_kind',
+  'installed_at',
+  'created_at',
+  'updated_at',
 ];
 
 interface DueInstall extends Pick<ServerRow, 'id' | 'status' | 'install_outcome' | 'install_kind'> {
@@ -41,7 +67,8 @@ export class ServerStore {
   }
 
   defaultAllocationTaken(allocationId: number, exceptServerId?: number): boolean {
-    const row = this.db.prepare('SELECT id FROM servers WHERE allocation_id = ?').get(allocationId) as { id: number } | undefined;
+    const row = this.db.prepare('SELECT id FROM servers WHERE allocation_id = ?').get(allocationId) as
+      { id: number } | undefined;
     return row !== undefined && row.id !== exceptServerId;
   }
 
@@ -56,7 +83,8 @@ export class ServerStore {
   update(id: number, patch: ServerPatch): void {
     const keys = Object.keys(patch).filter((k) => (COLUMNS as readonly string[]).includes(k));
     if (keys.length === 0) return;
-    this.db.prepare(`UPDATE servers SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
+    this.db
+      .prepare(`UPDATE servers SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`)
       .run({ ...patch, id });
   }
 
@@ -66,8 +94,12 @@ export class ServerStore {
 
   /** Applies every install whose deadline has passed, as the daemon's install report would. */
   settleInstalls(nowMs: number): number {
-    const due = this.db.prepare(`SELECT id, status, install_outcome, install_kind, install_deadline FROM servers
-      WHERE install_deadline IS NOT NULL AND install_deadline <= ?`).all(nowMs) as DueInstall[];
+    const due = this.db
+      .prepare(
+        `SELECT id, status, install_outcome, install_kind, install_deadline FROM servers
+      WHERE install_deadline IS NOT NULL AND install_deadline <= ?`,
+      )
+      .all(nowMs) as DueInstall[];
     if (due.length === 0) return 0;
     this.db.transaction(() => {
       for (const row of due) {
@@ -76,7 +108,11 @@ export class ServerStore {
         const at = atomTimestamp(row.install_deadline);
         this.update(row.id, {
           status: row.status === 'suspended' ? 'suspended' : outcome,
-          installed_at: at, updated_at: at, install_deadline: null, install_outcome: null, install_kind: null,
+          installed_at: at,
+          updated_at: at,
+          install_deadline: null,
+          install_outcome: null,
+          install_kind: null,
         });
       }
     })();

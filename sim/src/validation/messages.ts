@@ -55,8 +55,8 @@ export function ruleMessage(rule: ParsedRule, attribute: string, kind: SizeKind)
     values: rule.name.startsWith('required_')
       ? rule.args.map((a) => a.replace(/_/g, ' ')).join(' / ')
       : rule.args.join(', '),
-    min: rule.name === 'max' ? '' : first ?? '',
-    max: rule.name === 'max' ? first ?? '' : second ?? '',
+    min: rule.name === 'max' ? '' : (first ?? ''),
+    max: rule.name === 'max' ? (first ?? '') : (second ?? ''),
     size: first ?? '',
     digits: first ?? '',
   };

@@ -1,19 +1,28 @@
 /** A Laravel-style rule check: `name` is what the panel reports as `meta.rule`. */
-export interface CustomRule { name: string; passes(value: unknown): boolean; message?: string }
-export interface ParsedRule { name: string; args: string[] }
+export interface CustomRule {
+  name: string;
+  passes(value: unknown): boolean;
+  message?: string;
+}
+export interface ParsedRule {
+  name: string;
+  args: string[];
+}
 
 export const IMPLICIT_RULES = new Set(['required', 'present', 'required_with', 'required_without']);
 
 export function parseRules(spec: string | Array<string | CustomRule>): Array<ParsedRule | CustomRule> {
   const parts = typeof spec === 'string' ? spec.split('|') : spec;
-  return parts.filter((p) => p !== '').map((part) => {
-    if (typeof part !== 'string') return part;
-    const colon = part.indexOf(':');
-    if (colon < 0) return { name: part.toLowerCase(), args: [] };
-    const name = part.slice(0, colon).toLowerCase();
-    const raw = part.slice(colon + 1);
-    return { name, args: name === 'regex' || name === 'not_regex' ? [raw] : raw.split(',') };
-  });
+  return parts
+    .filter((p) => p !== '')
+    .map((part) => {
+      if (typeof part !== 'string') return part;
+      const colon = part.indexOf(':');
+      if (colon < 0) return { name: part.toLowerCase(), args: [] };
+      const name = part.slice(0, colon).toLowerCase();
+      const raw = part.slice(colon + 1);
+      return { name, args: name === 'regex' || name === 'not_regex' ? [raw] : raw.split(',') };
+    });
 }
 
 const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -73,31 +82,48 @@ function scalarString(value: unknown): string | null {
 export function passesRule(rule: ParsedRule, value: unknown, numericRules: boolean): boolean {
   const [a, b] = rule.args;
   switch (rule.name) {
-    case 'string': return typeof value === 'string';
-    case 'integer': return isInteger(value);
-    case 'numeric': return isNumeric(value);
-    case 'boolean': return [true, false, 0, 1, '0', '1'].includes(value as never);
-    case 'array': return isArrayLike(value);
-    case 'min': return sizeOf(value, numericRules).size >= Number(a);
-    case 'max': return sizeOf(value, numericRules).size <= Number(a);
-    case 'size': return sizeOf(value, numericRules).size === Number(a);
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return isInteger(value);
+    case 'numeric':
+      return isNumeric(value);
+    case 'boolean':
+      return [true, false, 0, 1, '0', '1'].includes(value as never);
+    case 'array':
+      return isArrayLike(value);
+    case 'min':
+      return sizeOf(value, numericRules).size >= Number(a);
+    case 'max':
+      return sizeOf(value, numericRules).size <= Number(a);
+    case 'size':
+      return sizeOf(value, numericRules).size === Number(a);
     case 'between': {
       const { size } = sizeOf(value, numericRules);
       return size >= Number(a) && size <= Number(b);
     }
-    case 'in': return scalarString(value) !== null && rule.args.includes(scalarString(value) as string);
-    case 'not_in': return scalarString(value) === null || !rule.args.includes(scalarString(value) as string);
-    case 'regex': case 'not_regex': {
+    case 'in':
+      return scalarString(value) !== null && rule.args.includes(scalarString(value) as string);
+    case 'not_in':
+      return scalarString(value) === null || !rule.args.includes(scalarString(value) as string);
+    case 'regex':
+    case 'not_regex': {
       const text = scalarString(value);
       const regex = phpRegex(a);
       if (text === null || regex === null) return false;
       return regex.test(text) === (rule.name === 'regex');
     }
-    case 'alpha': return typeof value === 'string' && /^[\p{L}\p{M}]+$/u.test(value);
-    case 'alpha_num': return scalarString(value) !== null && /^[\p{L}\p{M}\p{N}]+$/u.test(scalarString(value) as string);
-    case 'alpha_dash': return scalarString(value) !== null && /^[\p{L}\p{M}\p{N}_-]+$/u.test(scalarString(value) as string);
-    case 'digits': return /^\d+$/.test(scalarString(value) ?? '') && (scalarString(value) as string).length === Number(a);
-    case 'url': return typeof value === 'string' && /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(value);
-    default: return true;
+    case 'alpha':
+      return typeof value === 'string' && /^[\p{L}\p{M}]+$/u.test(value);
+    case 'alpha_num':
+      return scalarString(value) !== null && /^[\p{L}\p{M}\p{N}]+$/u.test(scalarString(value) as string);
+    case 'alpha_dash':
+      return scalarString(value) !== null && /^[\p{L}\p{M}\p{N}_-]+$/u.test(scalarString(value) as string);
+    case 'digits':
+      return /^\d+$/.test(scalarString(value) ?? '') && (scalarString(value) as string).length === Number(a);
+    case 'url':
+      return typeof value === 'string' && /^https?:\/\/[^\s/$.?#].[^\s]*$/i.test(value);
+    default:
+      return true;
   }
 }

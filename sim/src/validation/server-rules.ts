@@ -54,10 +54,12 @@ export function storeServerRules(ctx: SimContext, input: Record<string, unknown>
     'limits.threads': THREADS,
     'limits.cpu': 'required|numeric|min:0',
     ...FEATURE_LIMITS,
-    ...(deploying ? {} : {
-      'allocation.default': ['required', 'integer', 'bail', freeAllocation(ctx)],
-      'allocation.additional.*': ['integer', freeAllocation(ctx)],
-    }),
+    ...(deploying
+      ? {}
+      : {
+          'allocation.default': ['required', 'integer', 'bail', freeAllocation(ctx)],
+          'allocation.additional.*': ['integer', freeAllocation(ctx)],
+        }),
     deploy: 'sometimes|required|array',
     'deploy.locations': deploying ? 'present|array' : 'array',
     'deploy.locations.*': 'integer|min:1',
@@ -79,15 +81,22 @@ export function detailsRules(ctx: SimContext, serverId: number): FieldRules {
 }
 
 const LIMIT_RULES: Record<string, string> = {
-  memory: 'numeric|min:0', swap: 'numeric|min:-1', io: 'numeric|between:10,1000', cpu: 'numeric|min:0', disk: 'numeric|min:0',
+  memory: 'numeric|min:0',
+  swap: 'numeric|min:-1',
+  io: 'numeric|between:10,1000',
+  cpu: 'numeric|min:0',
+  disk: 'numeric|min:0',
 };
 
 /** UpdateServerBuildConfigurationRequest (PATCH /servers/{id}/build): limits nested or top-level (legacy). */
 export function buildRules(ctx: SimContext, serverId: number): FieldRules {
   const rules: FieldRules = {
-    allocation: ['required', 'bail',
+    allocation: [
+      'required',
+      'bail',
       unique((v) => !ctx.servers.defaultAllocationTaken(Number(v), serverId)),
-      exists((v) => isInteger(v) && ctx.allocations.get(Number(v)) !== undefined)],
+      exists((v) => isInteger(v) && ctx.allocations.get(Number(v)) !== undefined),
+    ],
     oom_disabled: 'sometimes|boolean',
     limits: 'sometimes|array',
     'limits.threads': THREADS,

@@ -47,36 +47,54 @@ export function createActions(page) {
 
   /** Disables `buttons` while `send` posts and `follow` watches what it started; a refusal shows in the notice. */
   async function submit(buttons, send, follow) {
-    buttons.forEach((b) => { b.disabled = true; });
+    buttons.forEach((b) => {
+      b.disabled = true;
+    });
     try {
       let answer = null;
-      const done = await guarded(async () => { answer = await send(); });
+      const done = await guarded(async () => {
+        answer = await send();
+      });
       if (done) await follow(answer);
     } finally {
-      buttons.forEach((b) => { b.disabled = false; });
+      buttons.forEach((b) => {
+        b.disabled = false;
+      });
     }
   }
 
   async function act(label, path, body, buttons) {
     if (!state.orderId || !window.confirm(`${label} order ${state.orderId}?`)) return;
     const before = state.orderStatus;
-    await submit(buttons, async () => {
-      await api(`${orderPath()}${path}`, { method: 'POST', body });
-      notice(`${label}: requested for ${state.orderId}.`);
-      $('#action-note').value = '';
-    }, () => followOrder(before));
+    await submit(
+      buttons,
+      async () => {
+        await api(`${orderPath()}${path}`, { method: 'POST', body });
+        notice(`${label}: requested for ${state.orderId}.`);
+        $('#action-note').value = '';
+      },
+      () => followOrder(before),
+    );
   }
 
   async function cancelOperation(button) {
     const { operationId, operation } = button.dataset;
-    if (!state.orderId || !window.confirm(`Cancel the ${operation} of order ${state.orderId}? What it changed is rolled back.`)) return;
+    if (
+      !state.orderId ||
+      !window.confirm(`Cancel the ${operation} of order ${state.orderId}? What it changed is rolled back.`)
+    )
+      return;
     const path = `${orderPath()}/operations/${encodeURIComponent(operationId)}`;
     const reason = $('#action-note').value.trim();
-    await submit([button], async () => {
-      await api(`${path}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
-      notice(`Cancel: requested for the ${operation} ${operationId}.`);
-      $('#action-note').value = '';
-    }, () => followOperation(path));
+    await submit(
+      [button],
+      async () => {
+        await api(`${path}/cancel`, { method: 'POST', body: reason ? { reason } : {} });
+        notice(`Cancel: requested for the ${operation} ${operationId}.`);
+        $('#action-note').value = '';
+      },
+      () => followOperation(path),
+    );
   }
 
   async function startOperation(form) {
@@ -84,11 +102,15 @@ export function createActions(page) {
     if (!state.orderId || !window.confirm(`Start a ${operation} of the server of order ${state.orderId}?`)) return;
     const body = { operation };
     if (operation === 'resize') body.build = buildOf(form);
-    await submit([form.querySelector('button[type="submit"]')], async () => {
-      const accepted = await api(`${orderPath()}/operations`, { method: 'POST', body });
-      notice(`${operation}: started (${accepted.operationId}).`);
-      return accepted.links.self;
-    }, followOperation);
+    await submit(
+      [form.querySelector('button[type="submit"]')],
+      async () => {
+        const accepted = await api(`${orderPath()}/operations`, { method: 'POST', body });
+        notice(`${operation}: started (${accepted.operationId}).`);
+        return accepted.links.self;
+      },
+      followOperation,
+    );
   }
 
   return { act, cancelOperation, startOperation };

@@ -25,8 +25,12 @@ export async function api(path, { method = 'GET', body } = {}) {
   const headers = { Accept: 'application/json', Authorization: `Bearer ${storedKey() ?? ''}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, {
-    method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    credentials: 'omit', cache: 'no-store', redirect: 'error',
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'omit',
+    cache: 'no-store',
+    redirect: 'error',
   });
   const data = await res.json().catch(() => null);
   if (!res.ok) {
@@ -38,7 +42,8 @@ export async function api(path, { method = 'GET', body } = {}) {
 
 export function query(params) {
   const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined && value !== null && value !== '') search.set(name, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
 }

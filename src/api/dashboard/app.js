@@ -7,7 +7,15 @@ import { $, el } from './dom.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
 const REFRESH_MS = 5000;
-const state = { filters: {}, cursor: null, appended: false, orderId: null, orderStatus: null, timer: null, operations: [] };
+const state = {
+  filters: {},
+  cursor: null,
+  appended: false,
+  orderId: null,
+  orderStatus: null,
+  timer: null,
+  operations: [],
+};
 const OPERATION_ENDED = ['COMPLETED', 'FAILED', 'CANCELLED'];
 
 function notice(message) {
@@ -41,8 +49,14 @@ async function guarded(work) {
 
 async function loadMeta() {
   const meta = await fetch('/dashboard/meta.json', { cache: 'no-store' }).then((res) => res.json());
-  for (const [select, values] of [[$('#filter-status'), meta.statuses], [$('#filter-tier'), meta.tiers]]) {
-    select.replaceChildren(el('option', { value: '', text: 'any' }), ...values.map((v) => el('option', { value: v, text: v })));
+  for (const [select, values] of [
+    [$('#filter-status'), meta.statuses],
+    [$('#filter-tier'), meta.tiers],
+  ]) {
+    select.replaceChildren(
+      el('option', { value: '', text: 'any' }),
+      ...values.map((v) => el('option', { value: v, text: v })),
+    );
   }
 }
 
@@ -64,8 +78,11 @@ async function loadOperations(path, listed) {
   if (listed) {
     state.operations = (await api(`${path}/operations`)).operations ?? [];
   } else {
-    state.operations = await Promise.all(state.operations.map((o) => (OPERATION_ENDED.includes(o.status)
-      ? o : api(`${path}/operations/${encodeURIComponent(o.operationId)}`))));
+    state.operations = await Promise.all(
+      state.operations.map((o) =>
+        OPERATION_ENDED.includes(o.status) ? o : api(`${path}/operations/${encodeURIComponent(o.operationId)}`),
+      ),
+    );
   }
   return { operations: state.operations };
 }
@@ -84,9 +101,13 @@ async function loadOrder({ listOperations = true } = {}) {
   state.orderStatus = order.status;
   renderOrder(order);
   $('#order-section').hidden = false;
-  const [history, operations] = await Promise.allSettled([api(`${path}/history`), loadOperations(path, listOperations)]);
+  const [history, operations] = await Promise.allSettled([
+    api(`${path}/history`),
+    loadOperations(path, listOperations),
+  ]);
   for (const result of [history, operations]) {
-    if (result.status === 'rejected' && result.reason instanceof ApiFailure && result.reason.status === 401) throw result.reason;
+    if (result.status === 'rejected' && result.reason instanceof ApiFailure && result.reason.status === 401)
+      throw result.reason;
   }
   if (history.status === 'fulfilled') renderHistory(history.value);
   else clearHistory(`History unavailable: ${history.reason.message}`);
@@ -144,18 +165,30 @@ function wire() {
   });
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
-    state.filters = { status: $('#filter-status').value, tier: $('#filter-tier').value, userId: $('#filter-user').value.trim() };
+    state.filters = {
+      status: $('#filter-status').value,
+      tier: $('#filter-tier').value,
+      userId: $('#filter-user').value.trim(),
+    };
     state.appended = false;
     void guarded(loadOrders);
   });
-  $('#refresh').addEventListener('click', () => void guarded(async () => {
-    state.appended = false;
-    await Promise.all([loadQueue(), loadOrders(), loadOrder()]);
-  }));
+  $('#refresh').addEventListener(
+    'click',
+    () =>
+      void guarded(async () => {
+        state.appended = false;
+        await Promise.all([loadQueue(), loadOrders(), loadOrder()]);
+      }),
+  );
   $('#more').addEventListener('click', () => void guarded(() => loadOrders(true)));
-  $('#close-order').addEventListener('click', () => { location.hash = ''; });
+  $('#close-order').addEventListener('click', () => {
+    location.hash = '';
+  });
   window.addEventListener('hashchange', () => void route());
-  $('#operation-kind').addEventListener('change', () => { $('#resize-build').hidden = $('#operation-kind').value !== 'resize'; });
+  $('#operation-kind').addEventListener('change', () => {
+    $('#resize-build').hidden = $('#operation-kind').value !== 'resize';
+  });
   $('#operation-form').addEventListener('submit', (event) => {
     event.preventDefault();
     void actions.startOperation(event.target);

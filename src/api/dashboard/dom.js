@@ -11,7 +11,9 @@ export function el(tag, props = {}, ...children) {
     else if (name === 'href') node.setAttribute('href', value);
     else node.setAttribute(name, String(value));
   }
-  for (const child of children) if (child !== null && child !== undefined) node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  for (const child of children)
+    if (child !== null && child !== undefined)
+      node.append(typeof child === 'string' ? document.createTextNode(child) : child);
   return node;
 }
 
@@ -41,7 +43,11 @@ export function statusBadge(status) {
 }
 
 export function row(cells) {
-  return el('tr', {}, ...cells.map((cell) => (cell instanceof Node ? el('td', {}, cell) : el('td', { text: text(cell) }))));
+  return el(
+    'tr',
+    {},
+    ...cells.map((cell) => (cell instanceof Node ? el('td', {}, cell) : el('td', { text: text(cell) }))),
+  );
 }
 
 export function fillBody(table, rows) {
@@ -49,5 +55,10 @@ export function fillBody(table, rows) {
 }
 
 export function facts(dl, pairs) {
-  dl.replaceChildren(...pairs.flatMap(([term, value]) => [el('dt', { text: term }), value instanceof Node ? el('dd', {}, value) : el('dd', { text: text(value) })]));
+  dl.replaceChildren(
+    ...pairs.flatMap(([term, value]) => [
+      el('dt', { text: term }),
+      value instanceof Node ? el('dd', {}, value) : el('dd', { text: text(value) }),
+    ]),
+  );
 }

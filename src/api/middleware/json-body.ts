@@ -8,9 +8,11 @@ export function jsonBody(limitBytes: number): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is(JSON_TYPES)) {
-      next(new ApiError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)', {
-        contentType: req.headers['content-type'] ?? null,
-      }));
+      next(
+        new ApiError(415, 'unsupported_media_type', 'request body must be JSON (Content-Type: application/json)', {
+          contentType: req.headers['content-type'] ?? null,
+        }),
+      );
       return;
     }
     next();

@@ -6,7 +6,10 @@ export type RequestPart = 'body' | 'query' | 'params';
 
 const CODES: Record<RequestPart, string> = { body: 'invalid_body', query: 'invalid_query', params: 'invalid_path' };
 
-export interface FieldIssue { field: string; reason: string }
+export interface FieldIssue {
+  field: string;
+  reason: string;
+}
 
 /** zod issues as `{ field, reason }`; an unknown key becomes one issue per key. */
 export function fieldIssues(error: z.ZodError): FieldIssue[] {
@@ -25,7 +28,11 @@ export function validate(part: RequestPart, schema: z.ZodType): RequestHandler {
   return (req, res, next) => {
     const result = schema.safeParse(req[part] ?? {});
     if (!result.success) {
-      next(new ApiError(400, CODES[part], `invalid request ${part === 'params' ? 'path' : part}`, { issues: fieldIssues(result.error) }));
+      next(
+        new ApiError(400, CODES[part], `invalid request ${part === 'params' ? 'path' : part}`, {
+          issues: fieldIssues(result.error),
+        }),
+      );
       return;
     }
     const locals = res.locals as { valid?: Partial<Record<RequestPart, unknown>> };

@@ -9,10 +9,15 @@ import { orderParamsSchema } from '../schemas';
 /** POST /v1/orders/:id/actions: an operator's retry-step, rollback or mark-resolved on a NEEDS_ATTENTION order (200). */
 export function actionsRouter(deps: OrdersDeps, maxBodyBytes: number): Router {
   const router = Router();
-  router.post('/:id/actions', validate('params', orderParamsSchema), ...jsonBody(maxBodyBytes), validate('body', orderActionBodySchema),
+  router.post(
+    '/:id/actions',
+    validate('params', orderParamsSchema),
+    ...jsonBody(maxBodyBytes),
+    validate('body', orderActionBodySchema),
     asyncRoute(async (_req, res) => {
       const { id } = validated(res, 'params', orderParamsSchema);
       res.json(await applyOrderAction(deps, id, validated(res, 'body', orderActionBodySchema)));
-    }));
+    }),
+  );
   return router;
 }

@@ -4,15 +4,22 @@ import express, { Router, type RequestHandler } from 'express';
 import { RECORDED_STATUSES, TIERS } from '../../workflows/contract';
 
 /** The dashboard's page and assets: run from src/ (ts-node) or from a tsc build in dist/. */
-export const DASHBOARD_DIR = [
-  path.resolve(__dirname, '..', 'dashboard'),
-  path.resolve(__dirname, '..', '..', '..', '..', 'src', 'api', 'dashboard'),
-].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? path.resolve(__dirname, '..', 'dashboard');
+export const DASHBOARD_DIR =
+  [
+    path.resolve(__dirname, '..', 'dashboard'),
+    path.resolve(__dirname, '..', '..', '..', '..', 'src', 'api', 'dashboard'),
+  ].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? path.resolve(__dirname, '..', 'dashboard');
 
 /** Same-origin scripts, styles and API calls only; nothing inline, no framing, no form posts. */
 export const DASHBOARD_CSP = [
-  "default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "img-src 'self'",
-  "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 const securityHeaders: RequestHandler = (_req, res, next) => {
@@ -35,6 +42,10 @@ export function dashboardRouter(): Router {
   router.get('/dashboard/meta.json', securityHeaders, (_req, res) => {
     res.json(dashboardMeta);
   });
-  router.use('/dashboard', securityHeaders, express.static(DASHBOARD_DIR, { index: false, redirect: false, dotfiles: 'ignore', cacheControl: false }));
+  router.use(
+    '/dashboard',
+    securityHeaders,
+    express.static(DASHBOARD_DIR, { index: false, redirect: false, dotfiles: 'ignore', cacheControl: false }),
+  );
   return router;
 }

@@ -13,15 +13,24 @@ export function healthRouter(client: Client, timeoutMs: number, apiWorkerReady: 
   });
   router.get('/readyz', (_req, res) => {
     const connection = client.connection;
-    connection.withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({})).then(
-      () => {
-        if (apiWorkerReady()) res.json({ status: 'ready', temporal: 'reachable' });
-        else sendError(res, new ApiError(503, 'not_ready', 'the API worker (admission) is not running yet', { temporal: 'reachable', apiWorker: 'not_running' }));
-      },
-      () => {
-        sendError(res, new ApiError(503, 'not_ready', 'Temporal is not reachable', { temporal: 'unreachable' }));
-      },
-    );
+    connection
+      .withDeadline(Date.now() + timeoutMs, () => connection.workflowService.getSystemInfo({}))
+      .then(
+        () => {
+          if (apiWorkerReady()) res.json({ status: 'ready', temporal: 'reachable' });
+          else
+            sendError(
+              res,
+              new ApiError(503, 'not_ready', 'the API worker (admission) is not running yet', {
+                temporal: 'reachable',
+                apiWorker: 'not_running',
+              }),
+            );
+        },
+        () => {
+          sendError(res, new ApiError(503, 'not_ready', 'Temporal is not reachable', { temporal: 'unreachable' }));
+        },
+      );
   });
   return router;
 }
