@@ -25,6 +25,7 @@ describe('simulated panel: fault injection', () => {
       errorRate: 0,
       timeoutRate: 0,
       createTimeoutButSucceedsRate: 0,
+      createDelayMs: 0,
       installMs: 1500,
       installFailRate: 0,
       outage: false,
@@ -80,6 +81,17 @@ describe('simulated panel: fault injection', () => {
     const found = await call('GET', '/servers/external/c-1');
     expect(found.status).toBe(200);
     expect((await json<ItemBody>(found)).attributes.status).toBe('installing');
+  });
+
+  it('creates the server only after createDelayMs, then answers 201', async () => {
+    await setFaults({ createDelayMs: 400 });
+    const started = Date.now();
+    const creating = call('POST', '/servers', serverBody({ external_id: 'slow-1' }));
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await call('GET', '/servers/external/slow-1')).status).toBe(404);
+    expect((await creating).status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect((await call('GET', '/servers/external/slow-1')).status).toBe(200);
   });
 
   it('answers 502 at once during an outage, with or without a key', async () => {

@@ -1,4 +1,4 @@
-import { OrderStatusAttribute, cancelOrderSignal } from '../../src/workflows/contract';
+import { OrderStatusAttribute, cancelOrderSignal, orderWorkflowId } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
 import { runOrder, startWorkflowHarness, statuses, waitForStatus, type WorkflowHarness } from './harness';
@@ -70,5 +70,41 @@ describe('provisionServer: cancellation', () => {
     });
     expect(state).toMatchObject({ status: 'CANCELLED', error: { message: 'first' } });
     expect(state.timeline.filter((t) => t.detail.startsWith('cancellation requested'))).toHaveLength(1);
+  });
+});
+
+// The Java test server loses the completion of an activity whose cancellation was requested while it ran, so the
+// order would wait for it forever: this one runs on the dev server. The panel answers the create after 350 ms (within
+// the client's 500 ms timeout), while a rollback that did not wait would look for the server at once.
+describe('provisionServer: cancellation while the create request is in flight (dev server)', () => {
+  let h: WorkflowHarness;
+  beforeAll(async () => {
+    h = await startWorkflowHarness({ engine: 'dev-server' });
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+
+  it('waits for a create in flight before rolling back, so a cancel mid-create leaves no server', async () => {
+    const createDelayMs = 350;
+    await h.panel.faults({ installMs: 60_000, createDelayMs });
+    const order = paperOrder('cancel-mid-create');
+    const { state, history, reservations } = await runOrder(h, order, {
+      hooks: {
+        create: async () => {
+          const handle = h.env.client.workflow.getHandle(orderWorkflowId(order.orderId));
+          await handle.signal(cancelOrderSignal, { reason: 'changed my mind' });
+        },
+      },
+      during: async (handle) => {
+        await waitForStatus(handle, 'CANCELLED', 20_000);
+      },
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', compensationErrors: [], error: { step: 'cancel' } });
+    expect(activities(history).find((a) => a.type === 'create')).toMatchObject({ cancelRequested: true });
+    expect(activityTypes(history)).toContain('deleteServer');
+    expect(reservations).toEqual([]);
+    await new Promise((r) => setTimeout(r, createDelayMs + 500));
+    expect((await h.panel.state()).servers).toEqual([]);
   });
 });

@@ -72,11 +72,23 @@ export function serverRoutes(ctx: SimContext, pending: PendingRegistry): Router 
 
   router.get('/servers/:server', (req, res) => sendServer(req, res, loadServer(req)));
 
-  router.post('/servers', (req, res) => {
+  const create = (req: Request, res: Response) => {
     const created = createServer(ctx, input(req));
     if (ctx.faults.roll(ctx.faults.current().createTimeoutButSucceedsRate))
       return pending.hold(res, ctx.options.hangMs);
     sendServer(req, res, created, 201);
+  };
+
+  router.post('/servers', (req, res, next) => {
+    const { createDelayMs } = ctx.faults.current();
+    if (createDelayMs === 0) return create(req, res);
+    pending.delay(createDelayMs, () => {
+      try {
+        create(req, res);
+      } catch (err) {
+        next(err);
+      }
+    });
   });
 
   router.patch('/servers/:server/details', (req, res) => {
