@@ -65,6 +65,9 @@ function hookInterceptor(rig: { hooks: HookPlan }): ActivityInterceptorsFactory 
   });
 }
 
+/** The secret the rig's worker signs order callbacks with (orders given a callbackUrl get them). */
+export const PARKING_CALLBACK_SECRET = 'parking-test-secret-0123456789abcdef';
+
 export async function startParkingRig(
   h: WorkflowHarness,
   webhook: { url?: string; format?: OperatorWebhookFormat },
@@ -91,6 +94,7 @@ export async function startParkingRig(
     flowConfig: TEST_FLOW_CONFIG,
     workflowBundle: h.bundle,
     operatorWebhook: webhook,
+    callbackSecret: PARKING_CALLBACK_SECRET,
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(rig)] } },
   });
   const running = worker.run();

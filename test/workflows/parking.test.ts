@@ -2,14 +2,23 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   OrderStatusAttribute,
+  cancelOrderSignal,
   operatorActionUpdate,
   orderStateQuery,
   type OrderState,
 } from '../../src/workflows/contract';
+import { verifyCallbackRequest } from '../../src/callbacks/verify';
 import { paperOrder, serversOf } from '../activities/panel-harness';
+import { startReceiver } from '../callbacks/receiver';
 import { activities } from './history';
 import { skipUntilStatus, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
-import { startParkingRig, startWebhookReceiver, type ParkingRig, type WebhookReceiver } from './parking-harness';
+import {
+  PARKING_CALLBACK_SECRET,
+  startParkingRig,
+  startWebhookReceiver,
+  type ParkingRig,
+  type WebhookReceiver,
+} from './parking-harness';
 
 jest.setTimeout(120_000);
 
@@ -109,6 +118,46 @@ describe('provisionServer: parked orders (NEEDS_ATTENTION)', () => {
         step: 'verify',
       },
     });
+  });
+
+  it('a cancel while parked rolls the order back and ends it CANCELLED, without an operator action', async () => {
+    const { handle, result } = await parkedAtVerify('park-cancel');
+    await h.panel.faults({});
+    await handle.signal(cancelOrderSignal, { reason: 'customer left while parked' });
+    const state = await result();
+    expect(state).toMatchObject({
+      status: 'CANCELLED',
+      compensationErrors: [],
+      error: { step: 'cancel', message: 'customer left while parked' },
+      parked: { resolution: null },
+    });
+    expect(serversOf(await h.panel.state(), 'park-cancel')).toEqual([]);
+    expect(rig.reservations.heldBy('park-cancel')).toBeUndefined();
+  });
+
+  it('sends the panel a signed order.needs_attention callback when the order parks', async () => {
+    const callbacks = await startReceiver();
+    try {
+      rig.hooks = { verify: once(() => h.panel.faults({ outage: true })) };
+      const { handle, result } = await rig.start(paperOrder('park-callback', { callbackUrl: callbacks.url }));
+      await skipUntilStatus(h.env, handle, 'NEEDS_ATTENTION');
+      const deadline = Date.now() + 10_000;
+      while (callbacks.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(callbacks.received).toHaveLength(1);
+      const [request] = callbacks.received;
+      expect(verifyCallbackRequest(PARKING_CALLBACK_SECRET, request.headers, request.body)).toMatchObject({ ok: true });
+      expect(JSON.parse(request.body)).toMatchObject({
+        id: 'order-park-callback:needs_attention:1',
+        type: 'order.needs_attention',
+        orderId: 'park-callback',
+        status: 'NEEDS_ATTENTION',
+      });
+      await h.panel.faults({});
+      await act(handle, 'rollback', 'cleaning up the test');
+      expect((await result()).status).toBe('FAILED');
+    } finally {
+      await callbacks.close();
+    }
   });
 
   it('parks an order whose capacity checks ran out of retries while it waited for room; retry-step sends it back to waiting', async () => {
