@@ -16,6 +16,7 @@ import { createApiWorker } from '../src/worker/api-worker';
 import { startBenchTemporal } from './engine';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { machineLine, median, percentile, processCpuSeconds } from './proc-stats';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -123,10 +124,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -18,6 +18,7 @@ import { descendants, orderBody, startStack, type StackProcess } from '../test/e
 import { startBenchTemporal } from './engine';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { cpuByRole, cpuDelta, machineLine, median, percentile } from './proc-stats';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -170,10 +171,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

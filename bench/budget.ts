@@ -11,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { machineLine, median } from './proc-stats';
 import { drained, fmt, startFlowStack, submit, views, type FlowStack } from './flow-stack';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -121,10 +122,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

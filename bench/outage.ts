@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { sleep } from '../test/e2e/stack-process';
 import { arrivalGaps, drained, fmt, panelAudit, startFlowStack, submit, views } from './flow-stack';
 import { machineLine } from './proc-stats';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -87,10 +88,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

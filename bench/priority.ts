@@ -10,6 +10,7 @@
 import { parseArgs } from 'node:util';
 import { machineLine, median, percentile } from './proc-stats';
 import { arrivalGaps, drained, fmt, queueWaitSeconds, startFlowStack, submit, views } from './flow-stack';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -104,10 +105,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);

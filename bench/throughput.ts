@@ -22,6 +22,7 @@ import { descendants, orderBody, startStack, type StackProcess } from '../test/e
 import { startBenchTemporal } from './engine';
 import { runFloor, startFloorWorker } from './floor';
 import { cpuByRole, cpuDelta, machineLine, median, percentile, processCpuSeconds } from './proc-stats';
+import { runMain } from './run-main';
 
 const { values } = parseArgs({
   options: {
@@ -241,10 +242,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runMain(main);
