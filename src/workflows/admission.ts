@@ -60,6 +60,11 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
     orders?.delete(orderId);
     if (orders?.size === 0) byUser.delete(userId);
   };
+  const admittedOrders = () => [...byUser.values()].flatMap((orders) => [...orders.values()]);
+  const forgetEnded = async (orders: AdmittedOrder[]) => {
+    const still = await stillInFlight(orders);
+    for (const order of orders) if (!still.has(order.orderId)) forget(order.userId, order.orderId);
+  };
   for (const order of input.admitted ?? []) add(order);
   let handled = 0;
   let turn: Promise<unknown> = Promise.resolve();
@@ -68,10 +73,7 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
     const mine = () => [...(byUser.get(request.userId)?.values() ?? [])];
     if (byUser.get(request.userId)?.has(request.orderId))
       return { admitted: true, known: true, inFlight: mine().length };
-    if (mine().length >= request.limit) {
-      const still = await stillInFlight(mine());
-      for (const order of mine()) if (!still.has(order.orderId)) forget(order.userId, order.orderId);
-    }
+    if (mine().length >= request.limit) await forgetEnded(mine());
     const counted = mine();
     if (counted.length >= request.limit) {
       const oldestAdmittedAt = counted.map((o) => o.admittedAt).sort()[0];
@@ -110,17 +112,12 @@ export async function orderAdmission(input: AdmissionInput): Promise<void> {
     handled += 1;
     forget(userId, orderId);
   });
-  setHandler(admittedQuery, () => [...byUser.values()].flatMap((orders) => [...orders.values()]));
+  setHandler(admittedQuery, admittedOrders);
 
   await condition(
     () => handled >= (input.eventsPerRun ?? ADMISSION_EVENTS_PER_RUN) || workflowInfo().continueAsNewSuggested,
   );
-  const all = [...byUser.values()].flatMap((orders) => [...orders.values()]);
-  const inFlight = await stillInFlight(all);
-  const carried = all.filter((order) => inFlight.has(order.orderId));
+  await forgetEnded(admittedOrders());
   await condition(allHandlersFinished);
-  const admittedSince = [...byUser.values()]
-    .flatMap((orders) => [...orders.values()])
-    .filter((order) => !all.includes(order));
-  await continueAsNew<typeof orderAdmission>({ ...input, admitted: [...carried, ...admittedSince] });
+  await continueAsNew<typeof orderAdmission>({ ...input, admitted: admittedOrders() });
 }
