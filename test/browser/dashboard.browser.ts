@@ -52,6 +52,7 @@ describe('dashboard in a browser', () => {
     await expectListed(second);
 
     await filterByStatus('ACTIVE');
+    await orderLink(first).waitFor({ state: 'detached', timeout: 5000 });
     expect(await orderLink(first).count()).toBe(0);
     await filterByStatus('PROVISIONING');
     await expectListed(first);
