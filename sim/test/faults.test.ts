@@ -25,6 +25,7 @@ describe('simulated panel: fault injection', () => {
       errorRate: 0,
       timeoutRate: 0,
       createTimeoutButSucceedsRate: 0,
+      deleteTimeoutButSucceedsRate: 0,
       createDelayMs: 0,
       installMs: 1500,
       installFailRate: 0,
@@ -81,6 +82,13 @@ describe('simulated panel: fault injection', () => {
     const found = await call('GET', '/servers/external/c-1');
     expect(found.status).toBe(200);
     expect((await json<ItemBody>(found)).attributes.status).toBe('installing');
+  });
+
+  it('deletes the server but never answers at deleteTimeoutButSucceedsRate 1', async () => {
+    const created = await json<ItemBody>(await call('POST', '/servers', serverBody({ external_id: 'd-1' })));
+    await setFaults({ deleteTimeoutButSucceedsRate: 1 });
+    await expect(call('DELETE', `/servers/${created.attributes.id}`, undefined, 300)).rejects.toThrow();
+    expect((await call('GET', '/servers/external/d-1')).status).toBe(404);
   });
 
   it('creates the server only after createDelayMs, then answers 201', async () => {

@@ -30,6 +30,15 @@ export const panelCallOptions: ActivityOptions = {
 };
 
 /**
+ * allocate: a panel call that reserves capacity in the worker, so a cancellation waits for the attempt in flight; the
+ * rollback's releaseAllocation then always runs after the reservation it releases.
+ */
+export const allocateOptions: ActivityOptions = {
+  ...panelCallOptions,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+};
+
+/**
  * Calls that change the panel (create, configure): waits for the attempt in flight to finish before the workflow
  * moves on, so a cancellation never races a POST that may still create a server.
  */

@@ -1,7 +1,13 @@
 import { ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { FailureType } from '../errors';
 import type { AllocatedSlot, CreateResult, ProvisioningActivities } from './activity-contract';
-import { capacityCheckOptions, compensationOptions, panelCallOptions, panelChangeOptions } from './activity-options';
+import {
+  allocateOptions,
+  capacityCheckOptions,
+  compensationOptions,
+  panelCallOptions,
+  panelChangeOptions,
+} from './activity-options';
 import type { Compensations } from './compensations';
 import type { Order } from './contract';
 import { NO_CAPACITY_ERROR } from './flow-contract';
@@ -14,6 +20,8 @@ export const MAX_PLACEMENT_ATTEMPTS = 3;
 const FIRST_CAPACITY_CHECK_MS = 5_000;
 /** Orders started from this version on park (see parking.ts) when a capacity check runs out of retries. */
 export const CAPACITY_CHECK_PARKS_PATCH = 'capacity-check-parks';
+/** Orders started from this version wait for an allocate in flight when cancelled (see allocateOptions). */
+export const ALLOCATE_WAITS_PATCH = 'allocate-waits-cancellation';
 
 const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
 const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
@@ -74,7 +82,7 @@ async function allocate(
       );
     try {
       const slot = await flow.run(
-        panelCallOptions,
+        patched(ALLOCATE_WAITS_PATCH) ? allocateOptions : panelCallOptions,
         (a) => a.allocate({ order, excludeAllocationIds: refused }),
         () => (queued ? 'QUEUED' : 'ALLOCATING'),
         'planning',

@@ -120,6 +120,8 @@ export function serverRoutes(ctx: SimContext, pending: PendingRegistry): Router 
 
   router.delete(['/servers/:server', '/servers/:server/force'], (req, res) => {
     deleteServer(ctx, loadServer(req));
+    if (ctx.faults.roll(ctx.faults.current().deleteTimeoutButSucceedsRate))
+      return pending.hold(res, ctx.options.hangMs);
     res.status(204).end();
   });
 
