@@ -3,7 +3,7 @@ import { CircuitOpenError } from '../flow/call-gate';
 import { capacityOf, deployable, fits } from '../flow/node-views';
 import type { Allocation, PanelNode } from '../provider';
 import type { AllocateInput, AllocatedSlot } from '../workflows/activity-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 
 /** A node's pool of free allocations is re-read when empty, but not more often than this. */
 const EMPTY_POOL_REREAD_MS = 10_000;
@@ -39,11 +39,16 @@ const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
  * Nothing fits: NoCapacity (permanent; the workflow waits for capacity). Only nodes whose breaker is open fit:
  * CircuitOpenError (the workflow waits for the provider).
  */
-export function allocateActivity({ flow, logger }: BoundDeps) {
+export function allocateActivity({
+  catalogue,
+  ledger,
+  breakers,
+  logger,
+}: Pick<ActivityDeps, 'catalogue' | 'ledger' | 'breakers' | 'logger'>) {
   const freeOn = async (nodeId: number, stale: boolean): Promise<Allocation[]> => {
-    const pool = await flow.catalogue.freeAllocations(nodeId, stale);
-    if (pool.length > 0 || !flow.catalogue.poolOlderThan(nodeId, EMPTY_POOL_REREAD_MS)) return pool;
-    return flow.catalogue.freeAllocations(nodeId, true);
+    const pool = await catalogue.freeAllocations(nodeId, stale);
+    if (pool.length > 0 || !catalogue.poolOlderThan(nodeId, EMPTY_POOL_REREAD_MS)) return pool;
+    return catalogue.freeAllocations(nodeId, true);
   };
 
   return async function allocate({
@@ -53,30 +58,30 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
   }: AllocateInput): Promise<AllocatedSlot> {
     const { orderId, limits: need } = order;
     const excluded = new Set(excludeAllocationIds);
-    const nodes = (await flow.catalogue.listNodes(freshWithinMs))
+    const nodes = (await catalogue.listNodes(freshWithinMs))
       .filter((n) => order.locationIds.includes(n.location_id) && deployable(n))
       .sort((a, b) => headroom(b) - headroom(a) || a.id - b.id);
-    const held = flow.reservations.heldBy(orderId);
+    const held = ledger.heldBy(orderId);
     const ordered = held
       ? [...nodes.filter((n) => n.id === held.nodeId), ...nodes.filter((n) => n.id !== held.nodeId)]
       : nodes;
     let blocked: { nodeId: number; retryAfterMs: number } | undefined;
 
     for (const node of ordered) {
-      if (!fits(node, need, flow.reservedOn(node.id, orderId))) continue;
-      const admission = flow.breakers.node(node.id).admit();
+      if (!fits(node, need, ledger.reservedOn(node.id, orderId))) continue;
+      const admission = breakers.node(node.id).admit();
       if (!admission.allowed) {
         blocked ??= { nodeId: node.id, retryAfterMs: admission.retryAfterMs };
         continue;
       }
-      if (admission.probe) flow.breakers.node(node.id).cancelProbe();
+      if (admission.probe) breakers.node(node.id).cancelProbe();
       const free = (await freeOn(node.id, excluded.size > 0)).filter(
-        (a) => !excluded.has(a.id) && !flow.allocationHeld(a.id, orderId),
+        (a) => !excluded.has(a.id) && !ledger.allocationHeld(a.id, orderId),
       );
       const pick =
         free.find((a) => a.id === held?.allocationId) ?? free[spreadIndex(orderId, Math.min(free.length, SPREAD))];
-      if (!pick || !fits(node, need, flow.reservedOn(node.id, orderId))) continue;
-      flow.reservations.reserve({
+      if (!pick || !fits(node, need, ledger.reservedOn(node.id, orderId))) continue;
+      ledger.reserve({
         allocationId: pick.id,
         nodeId: node.id,
         orderId,
@@ -86,7 +91,7 @@ export function allocateActivity({ flow, logger }: BoundDeps) {
       logger.info({ orderId, nodeId: node.id, allocationId: pick.id }, 'allocation reserved');
       return toSlot(node, pick);
     }
-    flow.reservations.release(orderId);
+    ledger.release(orderId);
     if (blocked) throw new CircuitOpenError('node', blocked.nodeId, blocked.retryAfterMs);
     throw permanentFailure(
       FailureType.NoCapacity,

@@ -6,12 +6,12 @@ import type {
   ReleaseInput,
   ReleaseResult,
 } from '../workflows/activity-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 
 /** Compensation of allocate: drops the order's reservation (idempotent). */
-export function releaseAllocationActivity({ flow, logger }: BoundDeps) {
+export function releaseAllocationActivity({ ledger, logger }: Pick<ActivityDeps, 'ledger' | 'logger'>) {
   return async function releaseAllocation({ orderId }: ReleaseInput): Promise<ReleaseResult> {
-    const released = flow.reservations.release(orderId);
+    const released = ledger.release(orderId);
     if (released.length > 0) logger.info({ orderId, released }, 'reservation released');
     return { released };
   };
@@ -23,14 +23,18 @@ export function releaseAllocationActivity({ flow, logger }: BoundDeps) {
  * Its calls are never refused by an open breaker (a rollback keeps its own retries and reports what it could not
  * undo) but their outcomes still feed the breakers.
  */
-export function deleteServerActivity({ flow, logger }: BoundDeps) {
-  const provider = flow.compensationProvider;
+export function deleteServerActivity({
+  compensationPanel: provider,
+  panelForNode,
+  catalogue,
+  logger,
+}: Pick<ActivityDeps, 'compensationPanel' | 'panelForNode' | 'catalogue' | 'logger'>) {
   return async function deleteServer({ orderId }: DeleteServerInput): Promise<DeleteServerResult> {
     const server = await provider.getServerByExternalId(orderId);
     if (!server) return { outcome: 'already_gone', serverId: null };
     let outcome: DeleteServerResult['outcome'] = 'deleted';
     try {
-      await flow.providerForNode(server.node, false).deleteServer(server.id);
+      await panelForNode(server.node, false).deleteServer(server.id);
     } catch (err) {
       if (!isProviderError(err) || (err.kind !== 'unavailable' && err.kind !== 'timeout')) throw err;
       logger.warn({ orderId, serverId: server.id, kind: err.kind, status: err.status }, 'delete failed; forcing');
@@ -43,7 +47,7 @@ export function deleteServerActivity({ flow, logger }: BoundDeps) {
         `server ${server.id} is still on the panel after ${outcome}`,
       );
     }
-    flow.catalogue.adjustNode(server.node, { memory: -server.limits.memory, disk: -server.limits.disk });
+    catalogue.adjustNode(server.node, { memory: -server.limits.memory, disk: -server.limits.disk });
     logger.info({ orderId, serverId: server.id, outcome }, 'server deleted');
     return { outcome, serverId: server.id };
   };

@@ -8,7 +8,7 @@ import {
 } from '../provider';
 import type { ConfigureInput, ConfigureResult } from '../workflows/activity-contract';
 import type { Order } from '../workflows/contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { orderEnvironment, type EggCatalog } from './eggs';
 import { readServer } from './read-server';
 
@@ -51,10 +51,13 @@ export function environmentMatches(server: Server, wanted: Record<string, string
  * with `observed` (the server as the install step's last listing showed it) when given, else reads the server: a
  * server just created from the order then costs no request here. A PATCH on a server gone meanwhile is ServerGone.
  */
-export function configureActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
+export function configureActivity(
+  { panel, panelForNode, logger }: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'logger'>,
+  eggs: EggCatalog,
+) {
   return async function configure({ order, serverId, observed }: ConfigureInput): Promise<ConfigureResult> {
-    const server = observed?.id === serverId ? observed : await readServer(flow.provider, serverId);
-    const provider = guardGone(flow.providerForNode(server.node), serverId);
+    const server = observed?.id === serverId ? observed : await readServer(panel, serverId);
+    const provider = guardGone(panelForNode(server.node), serverId);
     const egg = await eggs.find(order.eggId);
     const environment = orderEnvironment(egg, order);
     const updated: ConfigureResult['updated'] = [];

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type CreateServerBody, type ProviderError, type Server } from '../provider';
 import type { CreateInput, CreateResult } from '../workflows/activity-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { orderEnvironment, type EggCatalog } from './eggs';
 import { describeServer } from './server-view';
 
@@ -31,22 +31,31 @@ const MAYBE_CREATED = new Set<ProviderError['kind']>([
  * success (a timeout, a 5xx, that 422) it looks the order up and adopts the server instead of creating another.
  * A 422 on the allocation becomes AllocationTaken (permanent for this slot: the workflow allocates again).
  */
-export function createActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
+export function createActivity(
+  {
+    panel,
+    panelForNode,
+    catalogue,
+    ledger,
+    logger,
+  }: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'catalogue' | 'ledger' | 'logger'>,
+  eggs: EggCatalog,
+) {
   const done = async (input: CreateInput, server: Server, adopted: boolean): Promise<CreateResult> => {
-    flow.reservations.release(input.order.orderId);
-    flow.catalogue.takeAllocation(input.slot.nodeId, input.slot.allocationId);
-    flow.catalogue.adjustNode(server.node, { memory: server.limits.memory, disk: server.limits.disk });
+    ledger.release(input.order.orderId);
+    catalogue.takeAllocation(input.slot.nodeId, input.slot.allocationId);
+    catalogue.adjustNode(server.node, { memory: server.limits.memory, disk: server.limits.disk });
     logger.info(
       { orderId: input.order.orderId, serverId: server.id, adopted },
       adopted ? 'server adopted' : 'server created',
     );
-    return { server: await describeServer(flow.provider, server, input.slot), adopted };
+    return { server: await describeServer(panel, server, input.slot), adopted };
   };
 
   return async function create(input: CreateInput): Promise<CreateResult> {
     const { order, slot } = input;
     if (input.lookFirst || attempt() > 1) {
-      const existing = await flow.provider.getServerByExternalId(order.orderId);
+      const existing = await panel.getServerByExternalId(order.orderId);
       if (existing) return done(input, existing, true);
     }
     const egg = await eggs.find(order.eggId);
@@ -63,17 +72,17 @@ export function createActivity({ flow, logger }: BoundDeps, eggs: EggCatalog) {
       allocation: { default: slot.allocationId },
     };
     try {
-      return await done(input, await flow.providerForNode(slot.nodeId).createServer(body), false);
+      return await done(input, await panelForNode(slot.nodeId).createServer(body), false);
     } catch (err) {
       if (!isProviderError(err) || !MAYBE_CREATED.has(err.kind)) throw err;
       logger.warn(
         { orderId: order.orderId, kind: err.kind, status: err.status },
         'create failed; reconciling by external_id',
       );
-      const found = await flow.provider.getServerByExternalId(order.orderId);
+      const found = await panel.getServerByExternalId(order.orderId);
       if (found) return done(input, found, true);
       if (err.kind === 'allocation_taken') {
-        flow.catalogue.takeAllocation(slot.nodeId, slot.allocationId);
+        catalogue.takeAllocation(slot.nodeId, slot.allocationId);
         throw permanentFailure(
           FailureType.AllocationTaken,
           `allocation ${slot.allocationId} is no longer free: ${err.detail}`,

@@ -1,21 +1,85 @@
 import type { Logger } from 'pino';
-import type { ProcessFlow } from '../flow/process-flow';
-import type { PterodactylClient } from '../provider';
+import type { Admission } from '../flow/breaker';
+import type { Sighting } from '../flow/install-watcher';
+import type { Reservation } from '../flow/reservations';
+import type { Allocation, EggWithVariables, PanelNode, PterodactylClient } from '../provider';
 import type { OperatorWebhookFormat } from '../workflows/operator-alert-contract';
-import type { AllocationReservations } from '../flow/reservations';
 
-/** What the activities need from the outside world; the worker wires the real ones, tests the simulated panel. */
-export interface ActivityDeps {
-  provider: PterodactylClient;
+/** The process's panel clients, every call passing its flow control (budget, breakers). */
+export interface PanelAccess {
+  /** For an order's steps: refused fast (CircuitOpenError) while the panel's breaker is open. */
+  panel: PterodactylClient;
+  /** For rollbacks: never refused by an open breaker, though its outcomes still feed the breakers. */
+  compensationPanel: PterodactylClient;
+  /** The client for calls acting on one node: its daemon errors count toward that node's breaker. */
+  panelForNode(nodeId: number, failFast?: boolean): PterodactylClient;
+}
+
+/**
+ * The process's cached copy of the panel's nodes, free allocations and eggs, corrected for the servers this process
+ * created, resized or deleted since it was read.
+ */
+export interface PanelCatalogue {
+  /** Every node; re-read when the copy is older than `maxAgeMs`. */
+  listNodes(maxAgeMs?: number): Promise<PanelNode[]>;
+  /** Free allocations of a node as last read (lowest id first); re-read when stale or when `refresh` is set. */
+  freeAllocations(nodeId: number, refresh?: boolean): Promise<Allocation[]>;
+  /** True when the node's free allocations were read more than `ms` ago (or never). */
+  poolOlderThan(nodeId: number, ms: number): boolean;
+  /** Drops an allocation from its node's free ones (a server now holds it, or the panel refused it). */
+  takeAllocation(nodeId: number, allocationId: number): void;
+  /** Counts a server this process created (+), resized or deleted (-) on a node until the next read shows it. */
+  adjustNode(nodeId: number, delta: { memory: number; disk: number }): void;
+  /** The egg with its variables, or undefined when no nest has it. */
+  findEgg(eggId: number): Promise<EggWithVariables | undefined>;
+}
+
+/** The allocations and node resources held by orders in flight: this process's reservations and the others'. */
+export interface CapacityLedger {
+  /** The order's reservation in this process, if it holds one. */
+  heldBy(orderId: string): Reservation | undefined;
+  /** Reserves for the order; false when another order of this process holds the allocation. */
+  reserve(reservation: Reservation): boolean;
+  /** Drops the order's reservation (idempotent); returns the allocation ids released. */
+  release(orderId: string): number[];
+  /** Memory and disk other orders hold on a node, this process's and those other processes report. */
+  reservedOn(nodeId: number, exceptOrderId: string): { memory: number; disk: number };
+  /** True when another order (of this or another process) holds the allocation. */
+  allocationHeld(allocationId: number, orderId: string): boolean;
+}
+
+/** The per-node circuit breakers, as placement reads them. */
+export interface NodeBreakers {
+  /** The node's breaker: `admit()` asks whether a call may go to it now, `cancelProbe()` returns an unused probe. */
+  node(nodeId: number): { admit(): Admission; cancelProbe(): void };
+  /** True while the node's breaker refuses calls. */
+  nodeBlocked(nodeId: number): boolean;
+}
+
+/** The process's batched install check: one panel listing per interval for every server being waited on. */
+export interface InstallWatch {
+  /** The current interval between two checks. */
+  readonly intervalMs: number;
+  /** The next sighting of the server after this call, or undefined after `maxWaitMs` without one. */
+  next(orderId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined>;
+  /** Stops watching the order's server. */
+  forget(orderId: string): void;
+}
+
+/**
+ * Everything the activities need, wired once by the worker (see src/worker/activity-deps.ts); `createActivities`
+ * hands each activity only its part.
+ */
+export interface ActivityDeps extends PanelAccess {
+  catalogue: PanelCatalogue;
+  ledger: CapacityLedger;
+  breakers: NodeBreakers;
+  /** How old a node list a capacity check may use. */
+  capacityRefreshMs: number;
+  watcher: InstallWatch;
+  /** Settles when the process begins to stop: long waits then hand their activity back. */
+  draining: Promise<void>;
   logger: Logger;
-  reservations: AllocationReservations;
-  /** How often the batched install check asks the panel while servers are installing; default 3000 ms. */
-  installPollMs?: number;
-  /**
-   * The process's flow control (budget, breakers, catalogue, install watcher), shared by all its workers. When
-   * omitted, one is built on `provider` and `reservations`.
-   */
-  flow?: ProcessFlow;
   /** CALLBACK_SECRET, the key order callbacks are signed with (never passed through workflows). */
   callbackSecret?: string;
   /** Per-request timeout of a callback delivery; default 10 s. */
@@ -23,11 +87,3 @@ export interface ActivityDeps {
   /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */
   operatorWebhook?: { url?: string; format?: OperatorWebhookFormat };
 }
-
-/** The dependencies each activity factory receives: the flow control is always there. */
-export interface BoundDeps {
-  flow: ProcessFlow;
-  logger: Logger;
-}
-
-export const DEFAULT_INSTALL_POLL_MS = 3000;

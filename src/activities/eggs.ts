@@ -1,7 +1,7 @@
 import { FailureType, permanentFailure } from '../errors';
-import type { Catalogue } from '../flow/catalogue';
 import type { EggWithVariables } from '../provider';
 import type { Order } from '../workflows/contract';
+import type { PanelCatalogue } from './deps';
 
 export interface EggCatalog {
   /** The egg with its variables; EggNotFound (permanent) when no nest has it. */
@@ -9,7 +9,7 @@ export interface EggCatalog {
 }
 
 /** Eggs by id across nests (orders name only the egg), from the process's cached catalogue. */
-export function createEggCatalog(catalogue: Catalogue): EggCatalog {
+export function createEggCatalog(catalogue: Pick<PanelCatalogue, 'findEgg'>): EggCatalog {
   return {
     async find(eggId) {
       const egg = await catalogue.findEgg(eggId);

@@ -1,7 +1,6 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { circuitOpenFailure, failureFromProvider } from '../errors';
 import { CircuitOpenError } from '../flow/call-gate';
-import { ProcessFlow } from '../flow/process-flow';
 import { isProviderError } from '../provider';
 import type { ProvisioningActivities } from '../workflows/activity-contract';
 import { allocateActivity } from './allocate';
@@ -10,7 +9,7 @@ import { checkCapacityActivity } from './capacity';
 import { deleteServerActivity, releaseAllocationActivity } from './compensations';
 import { configureActivity } from './configure';
 import { createActivity } from './create';
-import { DEFAULT_INSTALL_POLL_MS, type ActivityDeps, type BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { createEggCatalog } from './eggs';
 import { installActivity } from './install';
 import { notifyOperatorsActivity } from './operator-webhook';
@@ -18,7 +17,7 @@ import { reinstallActivity, suspensionActivity } from './lifecycle';
 import { applyBuildActivity, readBuildActivity, verifyBuildActivity } from './lifecycle-build';
 import { verifyActivity } from './verify';
 
-export type { ActivityDeps } from './deps';
+export type { ActivityDeps, CapacityLedger, InstallWatch, NodeBreakers, PanelAccess, PanelCatalogue } from './deps';
 export { createReservationLedger } from '../flow/reservations';
 export type { AllocationReservations, Reservation } from '../flow/reservations';
 
@@ -36,43 +35,32 @@ function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<
   };
 }
 
-/** The flow control the activities use: the one given, or one built on the deps' panel client and ledger. */
-export function flowOf(deps: ActivityDeps): ProcessFlow {
-  return (
-    deps.flow ??
-    new ProcessFlow({
-      provider: deps.provider,
-      reservations: deps.reservations,
-      installPollMs: deps.installPollMs ?? DEFAULT_INSTALL_POLL_MS,
-      logger: deps.logger,
-    })
-  );
-}
-
-/** The activities of provisionServer, bound to one process's flow control (panel client, ledger, breakers) and logger. */
+/** The activities of provisionServer and serverOperation; each factory receives only the dependencies it uses. */
 export function createActivities(deps: ActivityDeps): ProvisioningActivities {
-  const bound: BoundDeps = { flow: flowOf(deps), logger: deps.logger };
-  const eggs = createEggCatalog(bound.flow.catalogue);
+  const { panel, compensationPanel, panelForNode, catalogue, ledger, breakers, capacityRefreshMs } = deps;
+  const { watcher, draining, logger } = deps;
+  const eggs = createEggCatalog(catalogue);
+  const lifecycle = { panel, panelForNode, logger };
   return {
-    allocate: withTypedFailures(allocateActivity(bound)),
-    create: withTypedFailures(createActivity(bound, eggs)),
-    install: withTypedFailures(installActivity(bound)),
-    configure: withTypedFailures(configureActivity(bound, eggs)),
-    verify: withTypedFailures(verifyActivity(bound)),
-    checkCapacity: withTypedFailures(checkCapacityActivity(bound)),
-    releaseAllocation: withTypedFailures(releaseAllocationActivity(bound)),
-    deleteServer: withTypedFailures(deleteServerActivity(bound)),
-    suspendServer: withTypedFailures(suspensionActivity(bound, true)),
-    unsuspendServer: withTypedFailures(suspensionActivity(bound, false)),
-    reinstallServer: withTypedFailures(reinstallActivity(bound)),
-    readBuild: withTypedFailures(readBuildActivity(bound)),
-    applyBuild: withTypedFailures(applyBuildActivity(bound)),
-    verifyBuild: withTypedFailures(verifyBuildActivity(bound)),
+    allocate: withTypedFailures(allocateActivity({ catalogue, ledger, breakers, logger })),
+    create: withTypedFailures(createActivity({ panel, panelForNode, catalogue, ledger, logger }, eggs)),
+    install: withTypedFailures(installActivity({ panel, panelForNode, watcher, draining, logger })),
+    configure: withTypedFailures(configureActivity({ panel, panelForNode, logger }, eggs)),
+    verify: withTypedFailures(verifyActivity({ panel })),
+    checkCapacity: withTypedFailures(checkCapacityActivity({ catalogue, ledger, breakers, capacityRefreshMs })),
+    releaseAllocation: withTypedFailures(releaseAllocationActivity({ ledger, logger })),
+    deleteServer: withTypedFailures(deleteServerActivity({ compensationPanel, panelForNode, catalogue, logger })),
+    suspendServer: withTypedFailures(suspensionActivity(lifecycle, true)),
+    unsuspendServer: withTypedFailures(suspensionActivity(lifecycle, false)),
+    reinstallServer: withTypedFailures(reinstallActivity(lifecycle)),
+    readBuild: withTypedFailures(readBuildActivity({ panel })),
+    applyBuild: withTypedFailures(applyBuildActivity({ panel, panelForNode, catalogue, logger })),
+    verifyBuild: withTypedFailures(verifyBuildActivity({ panel })),
     deliverCallback: deliverCallbackActivity({
       secret: deps.callbackSecret,
-      logger: deps.logger,
+      logger,
       timeoutMs: deps.callbackTimeoutMs,
     }),
-    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger: deps.logger }),
+    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger }),
   };
 }

@@ -3,7 +3,7 @@ import { FailureType, permanentFailure, transientFailure } from '../errors';
 import { CircuitOpenError } from '../flow/call-gate';
 import type { Server } from '../provider';
 import type { InstallInput, InstallResult } from '../workflows/activity-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { readServer } from './read-server';
 
 /** Heartbeat details: survive retries so the deadline and the single reinstall hold for the whole order. */
@@ -36,16 +36,22 @@ function resumed(now: number): InstallProgress {
  * ends at once with the retryable WorkerShuttingDown (its heartbeat details carry the progress to the next one). While the panel's breaker is open it
  * keeps waiting without calling the panel.
  */
-export function installActivity({ flow, logger }: BoundDeps) {
+export function installActivity({
+  panel,
+  panelForNode,
+  watcher,
+  draining,
+  logger,
+}: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'watcher' | 'draining' | 'logger'>) {
   return async function install({ orderId, serverId, deadlineMs }: InstallInput): Promise<InstallResult> {
     const ctx = Context.current();
     const progress = resumed(Date.now());
-    const silence = Math.max(MAX_SILENCE_MS, flow.watcher.intervalMs * 2);
+    const silence = Math.max(MAX_SILENCE_MS, watcher.intervalMs * 2);
     let reinstalledAt = 0;
-    const shuttingDown = flow.draining.then((): typeof SHUTTING_DOWN => SHUTTING_DOWN);
+    const shuttingDown = draining.then((): typeof SHUTTING_DOWN => SHUTTING_DOWN);
     const sighted = async (server: Server | null): Promise<Server | undefined> => {
       try {
-        return server ?? (await readServer(flow.provider, serverId));
+        return server ?? (await readServer(panel, serverId));
       } catch (err) {
         if (err instanceof CircuitOpenError) return undefined;
         throw err;
@@ -54,7 +60,7 @@ export function installActivity({ flow, logger }: BoundDeps) {
     try {
       for (;;) {
         ctx.heartbeat({ ...progress });
-        const seen = await Promise.race([flow.watcher.next(orderId, serverId, silence), ctx.cancelled, shuttingDown]);
+        const seen = await Promise.race([watcher.next(orderId, serverId, silence), ctx.cancelled, shuttingDown]);
         if (seen === SHUTTING_DOWN) {
           throw transientFailure(
             FailureType.WorkerShuttingDown,
@@ -82,7 +88,7 @@ export function installActivity({ flow, logger }: BoundDeps) {
         }
       }
     } finally {
-      flow.watcher.forget(orderId);
+      watcher.forget(orderId);
     }
 
     async function reinstallOnce(server: Server, state: InstallProgress): Promise<void> {
@@ -93,7 +99,7 @@ export function installActivity({ flow, logger }: BoundDeps) {
         );
       }
       try {
-        await flow.providerForNode(server.node).reinstall(serverId);
+        await panelForNode(server.node).reinstall(serverId);
       } catch (err) {
         if (err instanceof CircuitOpenError) return;
         throw err;

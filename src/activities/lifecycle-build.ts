@@ -1,7 +1,7 @@
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type Server, type UpdateBuildBody } from '../provider';
 import type { ApplyBuildInput, BuildLimits, ChangeResult, ServerRef } from '../workflows/server-operation-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { readServer } from './read-server';
 
 const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
@@ -22,9 +22,9 @@ export function buildDifferences(server: Server, wanted: BuildLimits): string[] 
 }
 
 /** The server's current limits (memory, swap, disk, io, cpu). */
-export function readBuildActivity({ flow }: BoundDeps) {
+export function readBuildActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
   return async function readBuild({ serverId }: ServerRef): Promise<BuildLimits> {
-    return limitsOf(await readServer(flow.provider, serverId));
+    return limitsOf(await readServer(panel, serverId));
   };
 }
 
@@ -33,12 +33,16 @@ export function readBuildActivity({ flow }: BoundDeps) {
  * server's allocation, feature limits and threads as they are. The node's capacity in the process's catalogue is
  * adjusted by the difference. A 404 on the PATCH is ServerGone.
  */
-export function applyBuildActivity({ flow, logger }: BoundDeps) {
+export function applyBuildActivity({
+  panel,
+  panelForNode,
+  catalogue,
+  logger,
+}: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'catalogue' | 'logger'>) {
   return async function applyBuild({ orderId, serverId, limits }: ApplyBuildInput): Promise<ChangeResult> {
-    const server = await readServer(flow.provider, serverId);
+    const server = await readServer(panel, serverId);
     if (buildDifferences(server, limits).length === 0) return { changed: false };
-    await flow
-      .providerForNode(server.node)
+    await panelForNode(server.node)
       .updateBuild(serverId, {
         allocation: server.allocation,
         limits: { ...limits, threads: server.limits.threads },
@@ -51,7 +55,7 @@ export function applyBuildActivity({ flow, logger }: BoundDeps) {
         }
         throw err;
       });
-    flow.catalogue.adjustNode(server.node, {
+    catalogue.adjustNode(server.node, {
       memory: limits.memory - server.limits.memory,
       disk: limits.disk - server.limits.disk,
     });
@@ -61,9 +65,9 @@ export function applyBuildActivity({ flow, logger }: BoundDeps) {
 }
 
 /** Reads the server back and checks its limits are `limits`; VerificationFailed (permanent) names each difference. */
-export function verifyBuildActivity({ flow }: BoundDeps) {
+export function verifyBuildActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
   return async function verifyBuild({ serverId, limits }: ApplyBuildInput): Promise<BuildLimits> {
-    const server = await readServer(flow.provider, serverId);
+    const server = await readServer(panel, serverId);
     const problems = buildDifferences(server, limits);
     if (problems.length > 0) {
       throw permanentFailure(

@@ -1,18 +1,21 @@
 import { FailureType, permanentFailure } from '../errors';
 import type { ChangeResult, ServerRef } from '../workflows/server-operation-contract';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { readServer } from './read-server';
+
+/** What the lifecycle steps use: the panel, and per node its client. */
+export type LifecycleDeps = Pick<ActivityDeps, 'panel' | 'panelForNode' | 'logger'>;
 
 /**
  * Suspends (or unsuspends) the server, idempotently: it reads the server first and sends the change only when the
  * server is not already in the wanted state, so a retry or a repeated operation sends nothing. A server gone from
  * the panel is ServerGone (permanent).
  */
-export function suspensionActivity({ flow, logger }: BoundDeps, suspend: boolean) {
+export function suspensionActivity({ panel, panelForNode, logger }: LifecycleDeps, suspend: boolean) {
   return async function setSuspended({ orderId, serverId }: ServerRef): Promise<ChangeResult> {
-    const server = await readServer(flow.provider, serverId);
+    const server = await readServer(panel, serverId);
     if (server.suspended === suspend) return { changed: false };
-    const provider = flow.providerForNode(server.node);
+    const provider = panelForNode(server.node);
     await (suspend ? provider.suspend(serverId) : provider.unsuspend(serverId));
     logger.info({ orderId, serverId }, suspend ? 'server suspended' : 'server unsuspended');
     return { changed: true };
@@ -24,9 +27,9 @@ export function suspensionActivity({ flow, logger }: BoundDeps, suspend: boolean
  * reinstall is running, or one started outside the operation): the workflow waits for it to finish either way. A
  * suspended server is refused (ServerStateUnexpected): the panel would drop the suspension when the install ends.
  */
-export function reinstallActivity({ flow, logger }: BoundDeps) {
+export function reinstallActivity({ panel, panelForNode, logger }: LifecycleDeps) {
   return async function reinstallServer({ orderId, serverId }: ServerRef): Promise<ChangeResult> {
-    const server = await readServer(flow.provider, serverId);
+    const server = await readServer(panel, serverId);
     if (server.suspended) {
       throw permanentFailure(
         FailureType.ServerStateUnexpected,
@@ -40,7 +43,7 @@ export function reinstallActivity({ flow, logger }: BoundDeps) {
         `server ${serverId} is ${server.status}; it cannot be reinstalled now`,
       );
     }
-    await flow.providerForNode(server.node).reinstall(serverId);
+    await panelForNode(server.node).reinstall(serverId);
     logger.info({ orderId, serverId }, 'server reinstall started');
     return { changed: true };
   };

@@ -3,7 +3,7 @@ import type { Server } from '../provider';
 import type { VerifyInput } from '../workflows/activity-contract';
 import type { Order, ProvisionedServer } from '../workflows/contract';
 import { buildMatches } from './configure';
-import type { BoundDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { readServer } from './read-server';
 
 /** Every way the panel's server differs from the order; empty when it is exactly what was ordered. */
@@ -22,9 +22,9 @@ export function mismatches(server: Server, order: Order, expected: ProvisionedSe
 }
 
 /** Checks the server exists, is installed, not suspended and matches the order (limits, egg, owner, allocation). */
-export function verifyActivity({ flow }: BoundDeps) {
+export function verifyActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
   return async function verify({ order, server: expected }: VerifyInput): Promise<ProvisionedServer> {
-    const server = await readServer(flow.provider, expected.id);
+    const server = await readServer(panel, expected.id);
     const problems = mismatches(server, order, expected);
     if (problems.length > 0) {
       throw permanentFailure(

@@ -14,6 +14,7 @@ import {
   type ProvisioningActivities,
 } from '../workflows/activity-contract';
 import { FLOW_REPORT_INTERVAL_MS } from '../workflows/flow-contract';
+import { activityDepsFor } from './activity-deps';
 import { FlowReporter } from './flow-reporter';
 import { observabilityOptions } from './metrics-wiring';
 import { OrderWorker } from './order-worker';
@@ -92,15 +93,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       reserve: config.rateReserve,
       logger: options.logger,
     });
-  const all = createActivities({
-    provider: flow.provider,
-    reservations: flow.reservations,
-    logger: options.logger,
-    flow,
-    callbackSecret: options.callbackSecret,
-    callbackTimeoutMs: options.callbackTimeoutMs,
-    operatorWebhook: options.operatorWebhook,
-  });
+  const all = createActivities(
+    activityDepsFor(flow, {
+      logger: options.logger,
+      callbackSecret: options.callbackSecret,
+      callbackTimeoutMs: options.callbackTimeoutMs,
+      operatorWebhook: options.operatorWebhook,
+    }),
+  );
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const client = new Client({ connection: options.connection, namespace: options.namespace });
   const { tuning = {} } = options;

@@ -3,14 +3,16 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { startSimPanel, type FaultInput, type NodeInput, type RunningSimPanel, type SimState } from '../../sim/src';
-import type { ActivityDeps } from '../../src/activities';
+import type { ActivityDeps, AllocationReservations } from '../../src/activities';
 import { createReservationLedger } from '../../src/activities';
+import { ProcessFlow } from '../../src/flow/process-flow';
 import {
   createPterodactylClient,
   type CreateServerBody,
   type PterodactylClient,
   type PterodactylClientOptions,
 } from '../../src/provider';
+import { activityDepsFor } from '../../src/worker/activity-deps';
 import type { Order } from '../../src/workflows/contract';
 
 export const SIM_KEY = 'ptla_serverQueueWorkflowTests0123456789';
@@ -75,14 +77,24 @@ export async function startPanel(): Promise<PanelHarness> {
   };
 }
 
-export function activityDeps(panel: PanelHarness, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
-  return {
-    provider: panel.client(),
-    logger: silentLogger,
-    reservations: createReservationLedger(),
-    installPollMs: 25,
-    ...overrides,
-  };
+/** A test's flow control: the one given, or one built on the panel (or `provider`) and `reservations`. */
+export interface ActivityDepsOverrides {
+  provider?: PterodactylClient;
+  reservations?: AllocationReservations;
+  installPollMs?: number;
+  flow?: ProcessFlow;
+}
+
+export function activityDeps(panel: PanelHarness, overrides: ActivityDepsOverrides = {}): ActivityDeps {
+  const flow =
+    overrides.flow ??
+    new ProcessFlow({
+      provider: overrides.provider ?? panel.client(),
+      reservations: overrides.reservations ?? createReservationLedger(),
+      installPollMs: overrides.installPollMs ?? 25,
+      logger: silentLogger,
+    });
+  return activityDepsFor(flow, { logger: silentLogger });
 }
 
 /** A valid order for the seeded Paper egg (egg 1) in location 1 (two nodes). */

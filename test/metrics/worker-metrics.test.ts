@@ -9,11 +9,13 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import pino from 'pino';
-import { createActivities, createReservationLedger } from '../../src/activities';
+import { createActivities } from '../../src/activities';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
+import { ProcessFlow } from '../../src/flow/process-flow';
 import { WorkerMetrics } from '../../src/metrics/worker-metrics';
 import { createPterodactylClient } from '../../src/provider';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
+import { activityDepsFor } from '../../src/worker/activity-deps';
 import { serveMetrics } from '../../src/worker/metrics-server';
 import { METRICS_WORKFLOW_INTERCEPTORS } from '../../src/worker/metrics-sinks';
 import { observabilityOptions } from '../../src/worker/metrics-wiring';
@@ -68,7 +70,7 @@ describe('worker metrics on a running worker', () => {
   it("counts a queue-wait SLA breach when a provider step is promoted, and the order's end", async () => {
     const metrics = new WorkerMetrics({ processMetrics: false });
     const taskQueue = 'metrics-promotion';
-    const all = createActivities({ provider: panel.client(), reservations: createReservationLedger(), logger });
+    const all = createActivities(activityDepsFor(new ProcessFlow({ provider: panel.client(), logger }), { logger }));
     const worker = await Worker.create({
       connection: native,
       taskQueue,
