@@ -17,29 +17,52 @@ export function releaseAllocationActivity({ ledger, logger }: Pick<ActivityDeps,
   };
 }
 
+/** How long after a create request the panel may still finish it: twice the panel client's default timeout. */
+export const DEFAULT_CREATE_SETTLE_MS = 20_000;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Compensation of create: finds the order's server by external_id (so a create that timed out but succeeded is
- * found too), deletes it, falls back to DELETE /force when the daemon fails, and confirms with a 404 look-up.
- * Its calls are never refused by an open breaker (a rollback keeps its own retries and reports what it could not
- * undo) but their outcomes still feed the breakers.
+ * found too; when a create was sent and nothing is found, it looks again after `createSettleMs`, the time the panel
+ * may still take to finish a request whose answer was lost), deletes it, and confirms with a 404 look-up. A DELETE
+ * that fails on the daemon or whose answer is lost is checked first and forced (DELETE /force) only when the server
+ * is still there. Its calls are never refused by an open breaker (a rollback keeps its own retries and reports what
+ * it could not undo) but their outcomes still feed the breakers.
  */
 export function deleteServerActivity({
   compensationPanel: provider,
   panelForNode,
   catalogue,
   logger,
-}: Pick<ActivityDeps, 'compensationPanel' | 'panelForNode' | 'catalogue' | 'logger'>) {
-  return async function deleteServer({ orderId }: DeleteServerInput): Promise<DeleteServerResult> {
+  createSettleMs = DEFAULT_CREATE_SETTLE_MS,
+}: Pick<ActivityDeps, 'compensationPanel' | 'panelForNode' | 'catalogue' | 'logger' | 'createSettleMs'>) {
+  const find = async ({ orderId, createSent }: DeleteServerInput) => {
     const server = await provider.getServerByExternalId(orderId);
+    if (server || !createSent) return server;
+    logger.info({ orderId, settleMs: createSettleMs }, 'no server yet after a create; looking again once it settles');
+    await pause(createSettleMs);
+    return provider.getServerByExternalId(orderId);
+  };
+
+  return async function deleteServer(input: DeleteServerInput): Promise<DeleteServerResult> {
+    const { orderId } = input;
+    const server = await find(input);
     if (!server) return { outcome: 'already_gone', serverId: null };
     let outcome: DeleteServerResult['outcome'] = 'deleted';
     try {
       await panelForNode(server.node, false).deleteServer(server.id);
     } catch (err) {
       if (!isProviderError(err) || (err.kind !== 'unavailable' && err.kind !== 'timeout')) throw err;
-      logger.warn({ orderId, serverId: server.id, kind: err.kind, status: err.status }, 'delete failed; forcing');
-      await provider.deleteServer(server.id, { force: true });
-      outcome = 'force_deleted';
+      const stillThere = await provider.getServerByExternalId(orderId);
+      logger.warn(
+        { orderId, serverId: server.id, kind: err.kind, status: err.status, stillThere: stillThere !== null },
+        stillThere ? 'delete failed; forcing' : 'delete answer lost; the server is gone',
+      );
+      if (stillThere) {
+        await provider.deleteServer(server.id, { force: true });
+        outcome = 'force_deleted';
+      }
     }
     if (await provider.getServerByExternalId(orderId)) {
       throw transientFailure(

@@ -80,6 +80,8 @@ export interface ActivityDeps extends PanelAccess {
   /** Settles when the process begins to stop: long waits then hand their activity back. */
   draining: Promise<void>;
   logger: Logger;
+  /** How long the panel may still take to finish a create whose answer was lost (see deleteServer); default 20 s. */
+  createSettleMs?: number;
   /** CALLBACK_SECRET, the key order callbacks are signed with (never passed through workflows). */
   callbackSecret?: string;
   /** Per-request timeout of a callback delivery; default 10 s. */

@@ -38,7 +38,7 @@ function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<
 /** The activities of provisionServer and serverOperation; each factory receives only the dependencies it uses. */
 export function createActivities(deps: ActivityDeps): ProvisioningActivities {
   const { panel, compensationPanel, panelForNode, catalogue, ledger, breakers, capacityRefreshMs } = deps;
-  const { watcher, draining, logger } = deps;
+  const { watcher, draining, logger, createSettleMs } = deps;
   const eggs = createEggCatalog(catalogue);
   const lifecycle = { panel, panelForNode, logger };
   return {
@@ -49,7 +49,9 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     verify: withTypedFailures(verifyActivity({ panel })),
     checkCapacity: withTypedFailures(checkCapacityActivity({ catalogue, ledger, breakers, capacityRefreshMs })),
     releaseAllocation: withTypedFailures(releaseAllocationActivity({ ledger, logger })),
-    deleteServer: withTypedFailures(deleteServerActivity({ compensationPanel, panelForNode, catalogue, logger })),
+    deleteServer: withTypedFailures(
+      deleteServerActivity({ compensationPanel, panelForNode, catalogue, logger, createSettleMs }),
+    ),
     suspendServer: withTypedFailures(suspensionActivity(lifecycle, true)),
     unsuspendServer: withTypedFailures(suspensionActivity(lifecycle, false)),
     reinstallServer: withTypedFailures(reinstallActivity(lifecycle)),

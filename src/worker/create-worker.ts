@@ -53,6 +53,8 @@ export interface CreateWorkerOptions {
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL/_FORMAT for the notifyOperators activity; see src/activities/operator-webhook.ts. */
   operatorWebhook?: ActivityDeps['operatorWebhook'];
+  /** How long a rollback waits for a create whose answer was lost to settle on the panel; default 20 s. */
+  createSettleMs?: number;
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
@@ -99,6 +101,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       callbackSecret: options.callbackSecret,
       callbackTimeoutMs: options.callbackTimeoutMs,
       operatorWebhook: options.operatorWebhook,
+      createSettleMs: options.createSettleMs,
     }),
   );
   const policy: FlowActivities = { flowPolicy: async () => config.policy };

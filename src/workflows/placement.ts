@@ -1,4 +1,4 @@
-import { ApplicationFailure, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { FailureType } from '../errors';
 import type { AllocatedSlot, CreateResult, ProvisioningActivities } from './activity-contract';
 import {
@@ -20,7 +20,10 @@ export const MAX_PLACEMENT_ATTEMPTS = 3;
 const FIRST_CAPACITY_CHECK_MS = 5_000;
 /** Orders started from this version on park (see parking.ts) when a capacity check runs out of retries. */
 export const CAPACITY_CHECK_PARKS_PATCH = 'capacity-check-parks';
-/** Orders started from this version wait for an allocate in flight when cancelled (see allocateOptions). */
+/**
+ * Orders started from this version wait for an allocate in flight when cancelled (see allocateOptions). provisionServer
+ * asks for it before anything else, so the marker is the order's first command.
+ */
 export const ALLOCATE_WAITS_PATCH = 'allocate-waits-cancellation';
 
 const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
@@ -39,18 +42,25 @@ export async function place(
   tracker: OrderTracker,
   flow: OrderFlow,
   compensations: Compensations,
+  allocateWaits: boolean,
 ): Promise<CreateResult> {
   const refused: number[] = [];
+  let createSent = false;
   compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
-    const slot = await allocate(order, tracker, flow, refused, attempt);
+    const slot = await allocate(order, tracker, flow, refused, attempt, allocateWaits);
     tracker.slot = slot;
-    compensations.register('deleteServer', () => flow.compensate((a) => a.deleteServer({ orderId: order.orderId })));
+    compensations.register('deleteServer', () =>
+      flow.compensate((a) => a.deleteServer({ orderId: order.orderId, ...(createSent ? { createSent } : {}) })),
+    );
     tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
     try {
       const created = await flow.run(
         panelChangeOptions,
-        (a, again) => a.create({ order, slot, lookFirst: again || attempt > 1 }),
+        (a, again) => {
+          createSent ||= !CancellationScope.current().consideredCancelled;
+          return a.create({ order, slot, lookFirst: again || attempt > 1 });
+        },
         () => 'CREATING',
       );
       if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
@@ -69,6 +79,7 @@ async function allocate(
   flow: OrderFlow,
   refused: number[],
   attempt: number,
+  allocateWaits: boolean,
 ): Promise<AllocatedSlot> {
   let deadline: number | null = null;
   let pause = FIRST_CAPACITY_CHECK_MS;
@@ -82,7 +93,7 @@ async function allocate(
       );
     try {
       const slot = await flow.run(
-        patched(ALLOCATE_WAITS_PATCH) ? allocateOptions : panelCallOptions,
+        allocateWaits ? allocateOptions : panelCallOptions,
         (a) => a.allocate({ order, excludeAllocationIds: refused }),
         () => (queued ? 'QUEUED' : 'ALLOCATING'),
         'planning',

@@ -2,6 +2,7 @@ import {
   CancellationScope,
   CancelledFailure,
   TemporalFailure,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -27,7 +28,7 @@ import {
 import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
 import { Parking } from './parking';
-import { place } from './placement';
+import { ALLOCATE_WAITS_PATCH, place } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
 
@@ -45,6 +46,7 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  * operator acts (see Parking). Only bugs fail the workflow task.
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
+  const allocateWaits = patched(ALLOCATE_WAITS_PATCH);
   const tracker = new OrderTracker(order, options.recordedStatuses === 'phases');
   const compensations = new Compensations();
   const steps = new CancellationScope();
@@ -62,7 +64,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
   flow.onStepFailed = (err) => parking.onStepFailed(err);
   let outcome: TemporalFailure;
   try {
-    const server = await steps.run(() => runSteps(order, tracker, flow, compensations, parking));
+    const server = await steps.run(() => runSteps(order, tracker, flow, compensations, parking, allocateWaits));
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
@@ -85,8 +87,9 @@ async function runSteps(
   flow: OrderFlow,
   compensations: Compensations,
   parking: Parking,
+  allocateWaits: boolean,
 ): Promise<ProvisionedServer> {
-  const { server } = await place(order, tracker, flow, compensations);
+  const { server } = await place(order, tracker, flow, compensations, allocateWaits);
   tracker.recordServer(server);
   tracker.enterStep('install', `waiting for the installation of server ${server.id}`);
   const installed = await parking.retrying(() =>

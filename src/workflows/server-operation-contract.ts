@@ -12,6 +12,11 @@ export interface ReleaseResult {
 
 export interface DeleteServerInput {
   orderId: string;
+  /**
+   * A create request was sent for the order: when the look-up finds no server, the rollback looks again once the
+   * panel could have finished a request whose answer was lost.
+   */
+  createSent?: boolean;
 }
 
 export interface DeleteServerResult {

@@ -73,6 +73,27 @@ describe('compensation activities', () => {
     expect(callCount(state, 'DELETE /servers/{id}/force')).toBe(1);
   });
 
+  it('confirms a DELETE whose answer was lost without forcing it', async () => {
+    const serverId = await created('undo-lost-answer');
+    await panel.faults({ deleteTimeoutButSucceedsRate: 1 });
+    const result = await runActivity(activities.deleteServer, { orderId: 'undo-lost-answer' });
+    expect(result).toEqual({ outcome: 'deleted', serverId });
+    const state = await panel.state();
+    expect(serversOf(state, 'undo-lost-answer')).toEqual([]);
+    expect(callCount(state, 'DELETE /servers/{id}/force')).toBe(0);
+  });
+
+  it('deletes a server a create with a lost answer finished after the first look-up', async () => {
+    const order = paperOrder('undo-late-create');
+    const slot = await activities.allocate({ order, excludeAllocationIds: [] });
+    await panel.faults({ createDelayMs: 800 });
+    await expect(activities.create({ order, slot })).rejects.toMatchObject({ type: 'PanelTimeout' });
+    const settling = createActivities({ ...activityDeps(panel), createSettleMs: 1000 });
+    const result = await runActivity(settling.deleteServer, { orderId: order.orderId, createSent: true });
+    expect(result).toEqual({ outcome: 'deleted', serverId: expect.any(Number) });
+    expect(serversOf(await panel.state(), order.orderId)).toEqual([]);
+  });
+
   it('fails retryably, leaving the server reported, while the panel is down', async () => {
     await created('undo-outage');
     await panel.faults({ outage: true });

@@ -127,6 +127,7 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
         connection,
         namespace: h.env.namespace ?? 'default',
         taskQueue,
+        createSettleMs: 1000,
         provider: flow.provider,
         logger: silentLogger,
         flow,

@@ -167,6 +167,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
     taskQueue,
+    createSettleMs: 1000,
     provider: (onRateLimit) => h.panel.client({ onRateLimit }),
     logger: silentLogger,
     reservations,

@@ -53,6 +53,7 @@ export async function startLifecycleHarness(options: WorkflowHarnessOptions = {}
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
     taskQueue,
+    createSettleMs: 1000,
     provider: (onRateLimit) => h.panel.client({ onRateLimit }),
     logger: silentLogger,
     reservations,

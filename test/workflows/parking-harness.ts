@@ -88,6 +88,7 @@ export async function startParkingRig(
     connection: h.env.nativeConnection,
     namespace: h.env.namespace ?? 'default',
     taskQueue,
+    createSettleMs: 1000,
     provider: flow.provider,
     flow,
     logger: silentLogger,

@@ -107,4 +107,26 @@ describe('provisionServer: cancellation while the create request is in flight (d
     await new Promise((r) => setTimeout(r, createDelayMs + 500));
     expect((await h.panel.state()).servers).toEqual([]);
   });
+
+  it('deletes the server a create with a lost answer finishes after a cancel, leaving no orphan', async () => {
+    const createDelayMs = 800;
+    await h.panel.faults({ installMs: 60_000, createDelayMs });
+    const order = paperOrder('cancel-lost-create');
+    const { state, history, reservations } = await runOrder(h, order, {
+      hooks: {
+        create: async () => {
+          const handle = h.env.client.workflow.getHandle(orderWorkflowId(order.orderId));
+          await handle.signal(cancelOrderSignal, { reason: 'changed my mind' });
+        },
+      },
+      during: async (handle) => {
+        await waitForStatus(handle, 'CANCELLED', 20_000);
+      },
+    });
+    expect(state).toMatchObject({ status: 'CANCELLED', compensationErrors: [], error: { step: 'cancel' } });
+    expect(activities(history).find((a) => a.type === 'deleteServer')).toMatchObject({ outcome: 'completed' });
+    expect(reservations).toEqual([]);
+    await new Promise((r) => setTimeout(r, createDelayMs));
+    expect((await h.panel.state()).servers).toEqual([]);
+  });
 });
