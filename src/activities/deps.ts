@@ -3,6 +3,7 @@ import type { ProcessFlow } from '../flow/process-flow';
 import type { PterodactylClient } from '../provider';
 import type { OperatorWebhookFormat } from '../workflows/operator-alert-contract';
 import type { AllocationReservations } from '../flow/reservations';
+import type { OutboundGuard } from '../net/outbound-guard';
 
 /** What the activities need from the outside world; the worker wires the real ones, tests the simulated panel. */
 export interface ActivityDeps {
@@ -22,6 +23,11 @@ export interface ActivityDeps {
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */
   operatorWebhook?: { url?: string; format?: OperatorWebhookFormat };
+  /**
+   * The outbound-address guard of callbacks and the operator webhook, with CALLBACK_ALLOWED_HOSTS; default: public
+   * addresses only.
+   */
+  outboundGuard?: OutboundGuard;
 }
 
 /** The dependencies each activity factory receives: the flow control is always there. */

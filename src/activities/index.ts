@@ -72,7 +72,12 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
       secret: deps.callbackSecret,
       logger: deps.logger,
       timeoutMs: deps.callbackTimeoutMs,
+      guard: deps.outboundGuard,
     }),
-    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger: deps.logger }),
+    notifyOperators: notifyOperatorsActivity({
+      ...deps.operatorWebhook,
+      logger: deps.logger,
+      guard: deps.outboundGuard,
+    }),
   };
 }

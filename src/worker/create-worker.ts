@@ -52,6 +52,8 @@ export interface CreateWorkerOptions {
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL/_FORMAT for the notifyOperators activity; see src/activities/operator-webhook.ts. */
   operatorWebhook?: ActivityDeps['operatorWebhook'];
+  /** Which addresses callbacks and the webhook may reach (CALLBACK_ALLOWED_HOSTS); default: public ones only. */
+  outboundGuard?: ActivityDeps['outboundGuard'];
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
@@ -100,6 +102,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     callbackSecret: options.callbackSecret,
     callbackTimeoutMs: options.callbackTimeoutMs,
     operatorWebhook: options.operatorWebhook,
+    outboundGuard: options.outboundGuard,
   });
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
   const client = new Client({ connection: options.connection, namespace: options.namespace });
