@@ -58,6 +58,7 @@ async function main(): Promise<number> {
     LOG_LEVEL: 'error',
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
     CALLBACK_SECRET: SECRET,
+    CALLBACK_ALLOWED_HOSTS: '127.0.0.1', // the receiver is local; the outbound guard refuses loopback otherwise
     PROVIDER_RATE_LIMIT: '6000',
   };
   const temporal = new TemporalPart(temporalPort, path.join(dataDir, 'temporal.db'));

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
+import { HostAllowList } from './net/allow-list';
+import { urlRefusal, withArticle } from './net/outbound-guard';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
 import { CENSUS_INTERVAL_MS, CENSUS_MIN_INTERVAL_MS } from './workflows/census-contract';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
@@ -31,6 +33,19 @@ const retention = z
       .min(HOUR_MS, 'must be at least 1h')
       .max(3650 * 24 * HOUR_MS, 'must be at most 3650d'),
   );
+
+/** CALLBACK_ALLOWED_HOSTS: hostnames, `*.domain`s, IP addresses and CIDR blocks, comma-separated. */
+const allowedHosts = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    try {
+      return HostAllowList.parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
 
 /** The service's own variables; Temporal's (TEMPORAL_ADDRESS, ...) are read by temporal-connection.ts. */
 export const envSchema = z.object({
@@ -75,7 +90,25 @@ export const envSchema = z.object({
   CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
+  CALLBACK_ALLOWED_HOSTS: allowedHosts,
 });
+
+/** An OPERATOR_WEBHOOK_URL whose literal address the outbound guard would refuse, found at start, not at a parking. */
+function webhookIssue(env: Record<string, string | undefined>): ConfigIssue | undefined {
+  if (!env.OPERATOR_WEBHOOK_URL || !URL.canParse(env.OPERATOR_WEBHOOK_URL)) return undefined;
+  let allow: HostAllowList;
+  try {
+    allow = HostAllowList.parse(env.CALLBACK_ALLOWED_HOSTS);
+  } catch {
+    return undefined; // reported on CALLBACK_ALLOWED_HOSTS
+  }
+  const reason = urlRefusal(new URL(env.OPERATOR_WEBHOOK_URL), allow);
+  if (reason === undefined) return undefined;
+  return {
+    variable: 'OPERATOR_WEBHOOK_URL',
+    reason: `its host is ${withArticle(reason)}; add it to CALLBACK_ALLOWED_HOSTS`,
+  };
+}
 
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
 function crossVariableIssues(env: Record<string, string | undefined>): ConfigIssue[] {
@@ -85,6 +118,8 @@ function crossVariableIssues(env: Record<string, string | undefined>): ConfigIss
   if (env.PTERODACTYL_URL && !env.PTERODACTYL_API_KEY) {
     issues.push({ variable: 'PTERODACTYL_API_KEY', reason: 'required when PTERODACTYL_URL is set' });
   }
+  const webhook = webhookIssue(env);
+  if (webhook) issues.push(webhook);
   return issues;
 }
 
@@ -136,6 +171,11 @@ export interface AppConfig {
   callbackSecret?: string;
   /** OPERATOR_WEBHOOK_URL (optional) and OPERATOR_WEBHOOK_FORMAT (json|discord): parked orders are announced there. */
   operatorWebhook: { url?: string; format: OperatorWebhookFormat };
+  /**
+   * CALLBACK_ALLOWED_HOSTS: the non-public hosts and addresses callbacks and the operator webhook may reach anyway
+   * (see src/net/outbound-guard.ts and docs/callbacks.md); empty by default: public addresses only.
+   */
+  callbackAllowedHosts: HostAllowList;
 }
 
 export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
@@ -189,5 +229,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     flow: flow.config,
     callbackSecret: e.CALLBACK_SECRET,
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
+    callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
   };
 }

@@ -130,6 +130,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
     callbacksConfigured: config.callbackSecret !== undefined,
+    callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
     apiWorkerReady: () => apiWorker.ready,
   });

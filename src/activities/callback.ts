@@ -3,6 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { CallbackFailureType, type DeliverCallbackInput, type DeliverCallbackResult } from '../callbacks/contract';
 import { callbackHeaders } from '../callbacks/sign';
+import { guardedPost, type OutboundResponse } from '../net/guarded-fetch';
+import { OutboundGuard, OutboundRefusedError } from '../net/outbound-guard';
 
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
@@ -13,6 +15,8 @@ export interface CallbackDeps {
   logger: Logger;
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
+  /** Which receivers may be called (CALLBACK_ALLOWED_HOSTS); default: public addresses only. */
+  guard?: OutboundGuard;
 }
 
 type FailureName = (typeof CallbackFailureType)[keyof typeof CallbackFailureType];
@@ -35,7 +39,7 @@ function retryAfterMs(value: string | null): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, MAX_RETRY_AFTER_MS) : undefined;
 }
 
-function failureOfStatus(res: Response, where: string): ApplicationFailure {
+function failureOfStatus(res: OutboundResponse, where: string): ApplicationFailure {
   const message = `callback to ${where} answered ${res.status}`;
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
     return failure(CallbackFailureType.Unavailable, message, false, retryAfterMs(res.headers.get('retry-after')));
@@ -43,48 +47,48 @@ function failureOfStatus(res: Response, where: string): ApplicationFailure {
   return failure(CallbackFailureType.Rejected, `${message}; not retried`, true);
 }
 
+/**
+ * The failure callers see for an error before any answer: generic on purpose (no socket message, address or port,
+ * which would make callbacks a scanner of the worker's network); the details go to the worker's log only.
+ */
 function failureOfError(err: unknown, where: string, timedOut: boolean): ApplicationFailure {
   if (timedOut) return failure(CallbackFailureType.Timeout, `callback to ${where} timed out`, false);
-  const cause =
-    err instanceof Error && err.cause instanceof Error
-      ? err.cause.message
-      : err instanceof Error
-        ? err.message
-        : String(err);
-  return failure(CallbackFailureType.Unreachable, `callback to ${where} failed: ${cause}`, false);
+  if (err instanceof OutboundRefusedError) {
+    const message = `callback to ${where} not sent: its host is not a public address (see CALLBACK_ALLOWED_HOSTS)`;
+    return failure(CallbackFailureType.AddressRefused, message, true);
+  }
+  return failure(CallbackFailureType.Unreachable, `callback to ${where} could not be reached`, false);
 }
 
-async function post(input: DeliverCallbackInput, secret: string, timeoutMs: number, where: string): Promise<Response> {
+/** What went wrong, in full, for the worker's log. */
+function detailOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
+}
+
+function post(guard: OutboundGuard, input: DeliverCallbackInput, secret: string, signal: AbortSignal) {
   const body = JSON.stringify(input.event);
-  const cancelled = Context.current().cancellationSignal;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  try {
-    return await fetch(input.url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'User-Agent': 'server-queue-callbacks/1',
-        ...callbackHeaders(secret, input.event.id, body),
-      },
-      body,
-      redirect: 'manual',
-      signal: AbortSignal.any([timeout, cancelled]),
-    });
-  } catch (err) {
-    if (cancelled.aborted) throw cancelled.reason;
-    throw failureOfError(err, where, timeout.aborted);
-  }
+  return guardedPost(guard, input.url, {
+    headers: {
+      'Content-Type': 'application/json',
+      'User-Agent': 'server-queue-callbacks/1',
+      ...callbackHeaders(secret, input.event.id, body),
+    },
+    body,
+    signal,
+  });
 }
 
 /**
- * deliverCallback: one signed POST of the event per attempt (fresh X-Timestamp, same X-Event-Id and body). 2xx
- * delivers; 408, 429, 5xx, timeouts and network errors are retried; any other answer (redirects are not followed)
- * is final.
+ * deliverCallback: one signed POST of the event per attempt (fresh X-Timestamp, same X-Event-Id and body), through
+ * the outbound-address guard. 2xx delivers; 408, 429, 5xx, timeouts and network errors are retried; any other answer
+ * (redirects are not followed) is final, and so is a receiver whose address the guard refuses.
  */
 export function deliverCallbackActivity(
   deps: CallbackDeps,
 ): (input: DeliverCallbackInput) => Promise<DeliverCallbackResult> {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
+  const guard = deps.guard ?? new OutboundGuard();
   return async (input) => {
     const { attempt } = Context.current().info;
     const where = originOf(input.url);
@@ -93,22 +97,25 @@ export function deliverCallbackActivity(
       deps.logger.error(facts, 'CALLBACK_SECRET is not set on this worker; the callback cannot be signed');
       throw failure(CallbackFailureType.SecretMissing, 'CALLBACK_SECRET is not set on the worker', false);
     }
+    const cancelled = Context.current().cancellationSignal;
+    const timeout = AbortSignal.timeout(timeoutMs);
     let outcome: ApplicationFailure;
+    let detail: string | undefined;
     try {
-      const res = await post(input, deps.secret, timeoutMs, where);
-      await res.body?.cancel().catch(() => undefined);
+      const res = await post(guard, input, deps.secret, AbortSignal.any([timeout, cancelled]));
       if (res.status >= 200 && res.status < 300) {
         deps.logger.info({ ...facts, status: res.status }, 'callback delivered');
         return { status: res.status, attempt };
       }
       outcome = failureOfStatus(res, where);
     } catch (err) {
-      if (!(err instanceof ApplicationFailure)) throw err;
-      outcome = err;
+      if (cancelled.aborted) throw cancelled.reason;
+      outcome = failureOfError(err, where, timeout.aborted);
+      detail = detailOf(err);
     }
     const log = outcome.nonRetryable ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
     log(
-      { ...facts, type: outcome.type, reason: outcome.message },
+      { ...facts, type: outcome.type, reason: outcome.message, ...(detail === undefined ? {} : { detail }) },
       outcome.nonRetryable ? 'callback refused; giving up' : 'callback failed; will retry',
     );
     throw outcome;

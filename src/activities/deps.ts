@@ -4,6 +4,7 @@ import type { Sighting } from '../flow/install-watcher';
 import type { Reservation } from '../flow/reservations';
 import type { Allocation, EggWithVariables, PanelNode, PterodactylClient } from '../provider';
 import type { OperatorWebhookFormat } from '../workflows/operator-alert-contract';
+import type { OutboundGuard } from '../net/outbound-guard';
 
 /** The process's panel clients, every call passing its flow control (budget, breakers). */
 export interface PanelAccess {
@@ -88,4 +89,9 @@ export interface ActivityDeps extends PanelAccess {
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */
   operatorWebhook?: { url?: string; format?: OperatorWebhookFormat };
+  /**
+   * The outbound-address guard of callbacks and the operator webhook, with CALLBACK_ALLOWED_HOSTS; default: public
+   * addresses only.
+   */
+  outboundGuard?: OutboundGuard;
 }

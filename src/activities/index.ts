@@ -62,7 +62,8 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
       secret: deps.callbackSecret,
       logger,
       timeoutMs: deps.callbackTimeoutMs,
+      guard: deps.outboundGuard,
     }),
-    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger }),
+    notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger, guard: deps.outboundGuard }),
   };
 }

@@ -1,5 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { guardedPost, type OutboundResponse } from '../net/guarded-fetch';
+import { OutboundGuard, OutboundRefusedError } from '../net/outbound-guard';
 import type { OperatorAlert, OperatorWebhookFormat, OperatorWebhookResult } from '../workflows/operator-alert-contract';
 
 export {
@@ -9,10 +11,14 @@ export {
   type OperatorWebhookResult,
 } from '../workflows/operator-alert-contract';
 
-/** Failure types of notifyOperators: a 3xx/4xx answer (but 408, 429) is final, anything else is retried. */
+/**
+ * Failure types of notifyOperators: a 3xx/4xx answer (but 408, 429) is final, and so is an address the outbound
+ * guard refuses (add the webhook's host to CALLBACK_ALLOWED_HOSTS); anything else is retried.
+ */
 export const OperatorWebhookFailureType = {
   Rejected: 'OperatorWebhookRejected',
   Unavailable: 'OperatorWebhookUnavailable',
+  AddressRefused: 'OperatorWebhookAddressRefused',
 } as const;
 
 export interface OperatorWebhookDeps {
@@ -21,6 +27,8 @@ export interface OperatorWebhookDeps {
   format?: OperatorWebhookFormat;
   logger: Logger;
   timeoutMs?: number;
+  /** Which addresses may be called (CALLBACK_ALLOWED_HOSTS); default: public addresses only. */
+  guard?: OutboundGuard;
 }
 
 function discordPayload(alert: OperatorAlert): unknown {
@@ -61,40 +69,45 @@ export function operatorWebhookBody(alert: OperatorAlert, format: OperatorWebhoo
 }
 
 /**
- * notifyOperators: POSTs one parked order's alert to OPERATOR_WEBHOOK_URL (X-Event-Id: the alert's eventId). 2xx
- * sends it; 408, 429, 5xx and network errors are retried by the activity's retry policy; other answers are final.
+ * notifyOperators: POSTs one parked order's alert to OPERATOR_WEBHOOK_URL (X-Event-Id: the alert's eventId) through
+ * the outbound-address guard. 2xx sends it; 408, 429, 5xx and network errors are retried by the activity's retry
+ * policy; other answers, and an address the guard refuses, are final.
  */
 export function notifyOperatorsActivity(
   deps: OperatorWebhookDeps,
 ): (alert: OperatorAlert) => Promise<OperatorWebhookResult> {
   const format = deps.format ?? 'json';
+  const guard = deps.guard ?? new OutboundGuard();
   return async (alert) => {
     if (!deps.url) return { sent: false, status: null };
     const facts = { orderId: alert.orderId, eventId: alert.eventId, reason: alert.reason };
-    let res: Response;
+    let res: OutboundResponse;
     try {
-      res = await fetch(deps.url, {
-        method: 'POST',
+      res = await guardedPost(guard, deps.url, {
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'server-queue-operators/1',
           'X-Event-Id': alert.eventId,
         },
         body: JSON.stringify(operatorWebhookBody(alert, format)),
-        redirect: 'manual',
         signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
       });
     } catch (err) {
-      deps.logger.warn(
-        { ...facts, reason: err instanceof Error ? err.message : String(err) },
-        'operator webhook failed; will retry',
-      );
+      const detail = err instanceof Error ? err.message : String(err);
+      if (err instanceof OutboundRefusedError) {
+        deps.logger.error({ ...facts, detail }, 'operator webhook refused by the outbound guard; giving up');
+        throw ApplicationFailure.create({
+          type: OperatorWebhookFailureType.AddressRefused,
+          message: 'operator webhook not sent: its host is not a public address (see CALLBACK_ALLOWED_HOSTS)',
+          nonRetryable: true,
+        });
+      }
+      deps.logger.warn({ ...facts, detail }, 'operator webhook failed; will retry');
       throw ApplicationFailure.create({
         type: OperatorWebhookFailureType.Unavailable,
         message: 'operator webhook unreachable',
       });
     }
-    await res.body?.cancel().catch(() => undefined);
     if (res.status >= 200 && res.status < 300) {
       deps.logger.info({ ...facts, status: res.status }, 'operator webhook sent');
       return { sent: true, status: res.status };

@@ -6,6 +6,7 @@ import { errorHandler, unknownRoute } from './errors';
 import { requireApiKey } from './middleware/auth';
 import { requestLog } from './middleware/request-log';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
+import type { HostAllowList } from '../net/allow-list';
 import { Admission } from './admission';
 import { QueueFigures } from './queue-figures';
 import { dashboardRouter } from './routes/dashboard';
@@ -45,6 +46,8 @@ export interface ApiDeps {
   apiWorkerReady?: () => boolean;
   /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
   callbacksConfigured?: boolean;
+  /** CALLBACK_ALLOWED_HOSTS: a callbackUrl at a literal non-public address is refused (400) unless listed here. */
+  callbackAllowedHosts?: HostAllowList;
 }
 
 /** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
@@ -90,6 +93,7 @@ export function createApp(deps: ApiDeps): Express {
     flowPolicy: deps.flowPolicy ?? DEFAULT_FLOW_POLICY,
     temporalUiUrl: deps.temporalUiUrl,
     callbacksConfigured: deps.callbacksConfigured ?? false,
+    callbackAllowedHosts: deps.callbackAllowedHosts,
   };
   app.use('/v1/orders', ordersRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', actionsRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));

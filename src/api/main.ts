@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
     callbacksConfigured: config.callbackSecret !== undefined,
+    callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl: config.temporalUiUrl,
     apiWorkerReady: () => apiWorker.ready,
   });

@@ -13,6 +13,7 @@ import {
   type RecordedStatus,
 } from '../workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
+import { urlRefusal, withArticle } from '../net/outbound-guard';
 import { ApiError, orderNotFound } from './errors';
 import { ORDER_FINGERPRINT_MEMO, orderFingerprint } from './order-fingerprint';
 import { getOrder, type OrdersDeps } from './order-queries';
@@ -52,6 +53,20 @@ async function startWorkflow(deps: OrdersDeps, order: Order, fingerprint: string
 }
 
 /**
+ * A callbackUrl whose host is a literal address the workers would refuse to call (loopback, private, link-local, ...;
+ * see src/net/outbound-guard.ts) is refused at once, as the body's validation errors are. A hostname passes here:
+ * the worker checks the addresses it resolves to when it delivers.
+ */
+function checkCallbackAddress(deps: OrdersDeps, callbackUrl: string | undefined): void {
+  if (callbackUrl === undefined) return;
+  const reason = urlRefusal(new URL(callbackUrl), deps.callbackAllowedHosts);
+  if (reason === undefined) return;
+  throw new ApiError(400, 'invalid_body', 'invalid request body', {
+    issues: [{ field: 'callbackUrl', reason: `must not point at ${withArticle(reason)} (see CALLBACK_ALLOWED_HOSTS)` }],
+  });
+}
+
+/**
  * Admits the order through its user's admission shard (429 when the user already has MAX_INFLIGHT_PER_USER orders in
  * flight) and starts its workflow (id `order-<orderId>`, one per order for good). An order id seen before answers
  * with the existing order when the body is the same, and 409 when it differs; neither is ever refused for the limit.
@@ -64,6 +79,7 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
       'callbackUrl needs CALLBACK_SECRET, which this service does not have; see docs/callbacks.md',
     );
   }
+  checkCallbackAddress(deps, body.callbackUrl);
   const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
   const fingerprint = orderFingerprint(order);
   const workflowId = orderWorkflowId(order.orderId);

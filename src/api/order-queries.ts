@@ -11,6 +11,7 @@ import {
   orderWorkflowId,
 } from '../workflows/contract';
 import type { FlowPolicy } from '../workflows/flow-contract';
+import type { HostAllowList } from '../net/allow-list';
 import { safeError } from '../logger';
 import { ApiError, orderNotFound } from './errors';
 import type { Admission } from './admission';
@@ -40,6 +41,8 @@ export interface OrdersDeps {
   flowPolicy: FlowPolicy;
   /** True when CALLBACK_SECRET is set; orders with a callbackUrl are refused (400) otherwise. */
   callbacksConfigured?: boolean;
+  /** CALLBACK_ALLOWED_HOSTS; without it a callbackUrl must name a public address (or a hostname, checked later). */
+  callbackAllowedHosts?: HostAllowList;
   /** TEMPORAL_UI_URL: when set, orders carry `links.temporalUi` (their history in the Temporal UI). */
   temporalUiUrl?: string;
 }

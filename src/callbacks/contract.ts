@@ -53,6 +53,11 @@ export const CallbackFailureType = {
   Unreachable: 'CallbackUnreachable',
   /** The worker has no CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
   SecretMissing: 'CallbackSecretMissing',
+  /**
+   * The callbackUrl's host is, or resolves to, an address the service does not call (loopback, private, link-local,
+   * ...; see src/net/outbound-guard.ts) and is not in CALLBACK_ALLOWED_HOSTS: nothing is sent, not retried.
+   */
+  AddressRefused: 'CallbackAddressRefused',
 } as const;
 
 /** `order.active`, `order.failed`, `order.needs_attention`, ... */

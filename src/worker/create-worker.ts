@@ -55,6 +55,8 @@ export interface CreateWorkerOptions {
   operatorWebhook?: ActivityDeps['operatorWebhook'];
   /** How long a rollback waits for a create whose answer was lost to settle on the panel; default 20 s. */
   createSettleMs?: number;
+  /** Which addresses callbacks and the webhook may reach (CALLBACK_ALLOWED_HOSTS); default: public ones only. */
+  outboundGuard?: ActivityDeps['outboundGuard'];
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
@@ -102,6 +104,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       callbackTimeoutMs: options.callbackTimeoutMs,
       operatorWebhook: options.operatorWebhook,
       createSettleMs: options.createSettleMs,
+      outboundGuard: options.outboundGuard,
     }),
   );
   const policy: FlowActivities = { flowPolicy: async () => config.policy };

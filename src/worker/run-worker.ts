@@ -1,6 +1,7 @@
 import { loadConfig, type AppConfig } from '../config';
 import { createLogger } from '../logger';
 import { WorkerMetrics } from '../metrics/worker-metrics';
+import { OutboundGuard } from '../net/outbound-guard';
 import { createPterodactylClient, type RateLimitInfo } from '../provider';
 import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
 import { createWorker } from './create-worker';
@@ -36,6 +37,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       metrics,
       callbackSecret: config.callbackSecret,
       operatorWebhook: config.operatorWebhook,
+      outboundGuard: new OutboundGuard({ allow: config.callbackAllowedHosts }),
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
     });
     for (const signal of SHUTDOWN_SIGNALS) {
@@ -49,7 +51,12 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
     if (config.workerMetricsPort)
       metricsServer = await serveMetrics(metrics.registry, config.workerMetricsPort, config.host, logger);
     logger.info(
-      { temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue, metrics: metricsServer?.url },
+      {
+        temporal: describeTemporalTarget(config.temporal),
+        taskQueue: config.taskQueue,
+        metrics: metricsServer?.url,
+        callbackAllowedHosts: config.callbackAllowedHosts.entries,
+      },
       'worker started',
     );
     const running = worker.run();

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { ConfigError, loadConfig } from '../../src/config';
+import { HostAllowList } from '../../src/net/allow-list';
 import { orderWorkflowId } from '../../src/workflows/contract';
 import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, type ApiHarness } from '../api/harness';
 
@@ -19,6 +20,7 @@ beforeAll(async () => {
     logger: pino({ level: 'silent' }),
     queryTimeoutMs: 300,
     callbacksConfigured: true,
+    callbackAllowedHosts: HostAllowList.parse('127.0.0.1'),
   });
   configured = await listenApi(app, 0, '127.0.0.1');
 });
@@ -50,6 +52,30 @@ describe('POST /v1/orders with a callbackUrl', () => {
     expect(res.body.error.details.issues).toEqual([{ field: 'callbackUrl', reason: expect.any(String) }]);
   });
 
+  it.each([
+    ['http://10.0.0.5:8080/cb', 'must not point at a private address (see CALLBACK_ALLOWED_HOSTS)'],
+    ['http://169.254.169.254/latest/meta-data', 'must not point at a link-local address (see CALLBACK_ALLOWED_HOSTS)'],
+    ['http://2130706434/cb', 'must not point at a loopback address (see CALLBACK_ALLOWED_HOSTS)'],
+    ['http://[::1]:9000/cb', 'must not point at a loopback address (see CALLBACK_ALLOWED_HOSTS)'],
+    ['http://[fd00::1]/cb', 'must not point at a unique-local address (see CALLBACK_ALLOWED_HOSTS)'],
+    ['http://localhost:9000/cb', 'must not point at a loopback name (see CALLBACK_ALLOWED_HOSTS)'],
+  ])('answers 400 invalid_body naming callbackUrl for %s, starting nothing', async (callbackUrl, reason) => {
+    const orderId = uniqueOrderId('cb-private');
+    const res = await post(orderBody({ orderId, callbackUrl }));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({
+      code: 'invalid_body',
+      message: 'invalid request body',
+      details: { issues: [{ field: 'callbackUrl', reason }] },
+    });
+    await expect(h.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
+  });
+
+  it('accepts a literal address CALLBACK_ALLOWED_HOSTS lists, and a hostname (its addresses are checked at delivery)', async () => {
+    await post(orderBody({ orderId: uniqueOrderId('cb-listed'), callbackUrl: 'http://127.0.0.1:9000/cb' })).expect(202);
+    await post(orderBody({ orderId: uniqueOrderId('cb-name'), callbackUrl: 'https://panel.internal/cb' })).expect(202);
+  });
+
   it('counts the callbackUrl in the order fingerprint: a repeat with another URL is a conflict', async () => {
     const orderId = uniqueOrderId('cb-fingerprint');
     await post(orderBody({ orderId, callbackUrl: 'https://a.example.com/cb' })).expect(202);
@@ -71,6 +97,44 @@ describe('POST /v1/orders with a callbackUrl', () => {
     expect(res.body.error).toMatchObject({ code: 'callback_secret_not_configured' });
     await expect(h.client.workflow.getHandle(orderWorkflowId(orderId)).describe()).rejects.toThrow();
     await h.http().post('/v1/orders').set(auth).send(orderBody({ orderId })).expect(202);
+  });
+});
+
+describe('CALLBACK_ALLOWED_HOSTS', () => {
+  const issuesOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      if (err instanceof ConfigError) return err.issues;
+      throw err;
+    }
+    return [];
+  };
+
+  it('is empty by default and read as a list of names, addresses and blocks', () => {
+    expect(loadConfig({}).callbackAllowedHosts.isEmpty).toBe(true);
+    const allow = loadConfig({ CALLBACK_ALLOWED_HOSTS: '127.0.0.1, panel.internal,10.0.0.0/8' }).callbackAllowedHosts;
+    expect(allow.entries).toEqual(['127.0.0.1', 'panel.internal', '10.0.0.0/8']);
+  });
+
+  it('names a bad entry by position, never echoing it', () => {
+    const issues = issuesOf({ CALLBACK_ALLOWED_HOSTS: '127.0.0.1,secret stuff' });
+    expect(issues).toEqual([
+      { variable: 'CALLBACK_ALLOWED_HOSTS', reason: expect.stringMatching(/^entry 2 is neither/) },
+    ]);
+    expect(JSON.stringify(issues)).not.toContain('secret stuff');
+  });
+
+  it('refuses an OPERATOR_WEBHOOK_URL at a literal non-public address unless listed', () => {
+    expect(issuesOf({ OPERATOR_WEBHOOK_URL: 'http://10.0.0.9/hook' })).toEqual([
+      {
+        variable: 'OPERATOR_WEBHOOK_URL',
+        reason: 'its host is a private address; add it to CALLBACK_ALLOWED_HOSTS',
+      },
+    ]);
+    expect(
+      loadConfig({ OPERATOR_WEBHOOK_URL: 'http://10.0.0.9/hook', CALLBACK_ALLOWED_HOSTS: '10.0.0.9' }).operatorWebhook,
+    ).toEqual({ url: 'http://10.0.0.9/hook', format: 'json' });
   });
 });
 

@@ -2,7 +2,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { deliverCallbackActivity } from '../../src/activities/callback';
 import { CallbackFailureType, type CallbackEvent, type DeliverCallbackInput } from '../../src/callbacks/contract';
 import { verifyCallbackRequest } from '../../src/callbacks/verify';
+import { HostAllowList } from '../../src/net/allow-list';
+import { OutboundGuard } from '../../src/net/outbound-guard';
 import { mockActivityEnv, runActivity, silentLogger } from '../activities/panel-harness';
+import { localReceiversGuard } from '../net/local-receivers';
 import { startReceiver, type Receiver } from './receiver';
 
 const SECRET = 'activity-test-secret-0123456789abcdef';
@@ -25,7 +28,12 @@ const event: CallbackEvent = {
 
 describe('deliverCallback activity', () => {
   let receiver: Receiver;
-  const deliver = deliverCallbackActivity({ secret: SECRET, logger: silentLogger, timeoutMs: 300 });
+  const deliver = deliverCallbackActivity({
+    secret: SECRET,
+    logger: silentLogger,
+    timeoutMs: 300,
+    guard: localReceiversGuard(),
+  });
   const input = (): DeliverCallbackInput => ({ url: `${receiver.url}?token=receiver-token-42`, event });
   const failureOf = async (run: Promise<unknown>): Promise<ApplicationFailure> => {
     const err = await run.then(
@@ -89,9 +97,50 @@ describe('deliverCallback activity', () => {
     const url = receiver.url;
     await receiver.close();
     receiver = await startReceiver();
-    expect(await failureOf(runActivity(deliver, { url, event }))).toMatchObject({
-      type: CallbackFailureType.Unreachable,
-      nonRetryable: false,
+    const err = await failureOf(runActivity(deliver, { url, event }));
+    expect(err).toMatchObject({ type: CallbackFailureType.Unreachable, nonRetryable: false });
+    expect(err.message).toBe(`callback to ${new URL(url).origin} could not be reached`);
+  });
+
+  describe('the outbound guard', () => {
+    const strict = deliverCallbackActivity({ secret: SECRET, logger: silentLogger, timeoutMs: 300 });
+
+    it('refuses the receiver on 127.0.0.1 unless it is allow-listed: for good, generically, sending nothing', async () => {
+      const err = await failureOf(runActivity(strict, input()));
+      expect(err).toMatchObject({ type: CallbackFailureType.AddressRefused, nonRetryable: true });
+      expect(err.message).toBe(
+        `callback to ${new URL(receiver.url).origin} not sent: its host is not a public address (see CALLBACK_ALLOWED_HOSTS)`,
+      );
+      expect(receiver.received).toEqual([]);
+    });
+
+    it.each(['http://10.0.0.5:8080/cb', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:7f00:1]/cb'])(
+      'refuses %s before any connection',
+      async (url) => {
+        const err = await failureOf(runActivity(strict, { url, event }));
+        expect(err).toMatchObject({ type: CallbackFailureType.AddressRefused, nonRetryable: true });
+      },
+    );
+
+    it('refuses a name resolving to a private address without naming the address', async () => {
+      const guard = new OutboundGuard({ resolve: async () => [{ address: '10.1.2.3', family: 4 }] });
+      const deliverVia = deliverCallbackActivity({ secret: SECRET, logger: silentLogger, guard });
+      const err = await failureOf(runActivity(deliverVia, { url: 'https://panel.example.com:8443/cb', event }));
+      expect(err).toMatchObject({ type: CallbackFailureType.AddressRefused, nonRetryable: true });
+      expect(err.message).toContain('https://panel.example.com:8443');
+      expect(err.message).not.toContain('10.1.2.3');
+    });
+
+    it('delivers to an allow-listed name resolving to the receiver, connecting to the checked address', async () => {
+      const port = new URL(receiver.url).port;
+      const guard = new OutboundGuard({
+        allow: HostAllowList.parse('127.0.0.0/8'),
+        resolve: async () => [{ address: '127.0.0.1', family: 4 }],
+      });
+      const deliverVia = deliverCallbackActivity({ secret: SECRET, logger: silentLogger, guard });
+      const url = `http://panel.internal:${port}/callbacks/server-queue`;
+      expect(await runActivity(deliverVia, { url, event })).toMatchObject({ status: 204 });
+      expect(receiver.received[0].headers.host).toBe(`panel.internal:${port}`);
     });
   });
 

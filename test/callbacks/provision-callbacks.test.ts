@@ -165,4 +165,23 @@ describe('provisionServer: order callbacks', () => {
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('ACTIVE');
   });
+
+  it('gives up at once on a callbackUrl the outbound guard refuses, with a generic error, keeping the order ACTIVE', async () => {
+    const order = paperOrder('cb-private', { callbackUrl: 'http://10.0.0.5:8080/cb?token=t' });
+    const { state, history } = await runOrder(h, order, { callbackSecret: SECRET });
+    expect(state.status).toBe('ACTIVE');
+    expect(state.callbacks).toEqual([
+      expect.objectContaining({
+        delivered: false,
+        error: {
+          type: 'CallbackAddressRefused',
+          message:
+            'callback to http://10.0.0.5:8080 not sent: its host is not a public address (see CALLBACK_ALLOWED_HOSTS)',
+        },
+      }),
+    ]);
+    expect(viewFromState(state).callbacks?.[0].error?.message).not.toContain('token');
+    expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 1, outcome: 'failed' });
+    expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
+  });
 });

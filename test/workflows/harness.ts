@@ -13,6 +13,7 @@ import {
 import { createReservationLedger, type Reservation } from '../../src/activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
 import { WORKFLOWS_PATH, createWorker } from '../../src/worker';
+import { localReceiversGuard } from '../net/local-receivers';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import {
   OrderStatusAttribute,
@@ -174,6 +175,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     installPollMs: 50,
     flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
     callbackSecret: options.callbackSecret,
+    outboundGuard: localReceiversGuard(),
     workflowBundle: h.bundle,
     tuning: {
       maxHeartbeatThrottleInterval: '100 ms',

@@ -9,6 +9,7 @@ import { createWorker } from '../../src/worker';
 import type { OrderWorker } from '../../src/worker/order-worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
 import { silentLogger } from '../activities/panel-harness';
+import { localReceiversGuard } from '../net/local-receivers';
 import { TEST_FLOW_CONFIG, type HookPlan, type WorkflowHarness } from './harness';
 
 /** A local HTTP receiver for the operators' webhook: records each request's body and X-Event-Id. */
@@ -96,6 +97,7 @@ export async function startParkingRig(
     workflowBundle: h.bundle,
     operatorWebhook: webhook,
     callbackSecret: PARKING_CALLBACK_SECRET,
+    outboundGuard: localReceiversGuard(),
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(rig)] } },
   });
   const running = worker.run();

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { notifyOperatorsActivity, type OperatorAlert } from '../../src/activities/operator-webhook';
 import { silentLogger } from '../activities/panel-harness';
+import { localReceiversGuard } from '../net/local-receivers';
 
 const alert: OperatorAlert = {
   eventId: 'order-o1:parked:1',
@@ -30,6 +31,7 @@ describe('notifyOperators activity', () => {
   let url: string;
   let answer = 204;
   const bodies: unknown[] = [];
+  const guard = localReceiversGuard();
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       let data = '';
@@ -54,7 +56,7 @@ describe('notifyOperators activity', () => {
 
   it('posts a Discord message with content and embeds in the discord format', async () => {
     answer = 204;
-    expect(await notifyOperatorsActivity({ url, format: 'discord', logger: silentLogger })(alert)).toEqual({
+    expect(await notifyOperatorsActivity({ url, format: 'discord', logger: silentLogger, guard })(alert)).toEqual({
       sent: true,
       status: 204,
     });
@@ -65,7 +67,7 @@ describe('notifyOperators activity', () => {
   });
 
   it('fails retryably on 503 and for good on 400', async () => {
-    const send = notifyOperatorsActivity({ url, logger: silentLogger });
+    const send = notifyOperatorsActivity({ url, logger: silentLogger, guard });
     answer = 503;
     await expect(send(alert)).rejects.toMatchObject({ type: 'OperatorWebhookUnavailable', nonRetryable: false });
     answer = 400;
@@ -73,5 +75,26 @@ describe('notifyOperators activity', () => {
     expect(refused).toBeInstanceOf(ApplicationFailure);
     expect(refused).toMatchObject({ type: 'OperatorWebhookRejected', nonRetryable: true });
     expect(bodies.at(-1)).toMatchObject({ eventId: 'order-o1:parked:1', reason: 'STEP_RETRIES_EXHAUSTED' });
+  });
+});
+
+describe('notifyOperators activity: the outbound guard', () => {
+  it('refuses a webhook at a non-public address for good, with a generic message, sending nothing', async () => {
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const err = await notifyOperatorsActivity({ url, logger: silentLogger })(alert).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ApplicationFailure);
+      expect(err).toMatchObject({ type: 'OperatorWebhookAddressRefused', nonRetryable: true });
+      expect((err as Error).message).not.toContain('127.0.0.1');
+      expect(requests).toEqual([]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
