@@ -15,6 +15,7 @@ import {
 } from './contract';
 import type { AllocatedSlot } from './activity-contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf, type WaitingReason } from './flow-contract';
+import { StateTracker, workflowNow } from './state-tracker';
 
 const STEP_STATUS: Record<Step, OrderStatus> = {
   allocate: 'ALLOCATING',
@@ -24,14 +25,11 @@ const STEP_STATUS: Record<Step, OrderStatus> = {
   verify: 'VERIFYING',
 };
 
-const workflowNow = (): string => new Date().toISOString();
-
 /**
  * Keeps an order's state: every status change lands on the timeline, and in the search attributes either each status
  * (older orders) or, with `phases`, each change of the recorded status (see RecordedStatus).
  */
-export class OrderTracker {
-  readonly state: OrderState;
+export class OrderTracker extends StateTracker<OrderStatus, OrderError, OrderState> {
   /** The allocation reserved for the order (placement), for a parked order's ledger. */
   slot: AllocatedSlot | null = null;
   private recorded: RecordedStatus | undefined;
@@ -40,10 +38,8 @@ export class OrderTracker {
     order: Order,
     private readonly phases = false,
   ) {
-    if (phases)
-      this.recorded = workflowInfo().typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
     const at = workflowNow();
-    this.state = {
+    super({
       orderId: order.orderId,
       status: 'QUEUED',
       tier: order.tier,
@@ -66,7 +62,9 @@ export class OrderTracker {
         promotedAt: null,
       },
       callbacks: [],
-    };
+    });
+    if (phases)
+      this.recorded = workflowInfo().typedSearchAttributes.get(OrderStatusAttribute) as RecordedStatus | undefined;
     this.setStatus('QUEUED', 'order received');
   }
 
@@ -89,10 +87,6 @@ export class OrderTracker {
     this.note(detail);
   }
 
-  get status(): OrderStatus {
-    return this.state.status;
-  }
-
   /** True once the order is rolling back or finished: a cancellation then has nothing left to stop. */
   get settling(): boolean {
     return this.state.status === 'COMPENSATING' || TERMINAL_STATUSES.includes(this.state.status);
@@ -112,20 +106,8 @@ export class OrderTracker {
     else this.state.waitingUntil = until === null ? null : new Date(until).toISOString();
   }
 
-  note(detail: string): void {
-    this.stamp(this.state.status, detail);
-  }
-
   recordServer(server: ProvisionedServer): void {
     this.state.server = server;
-  }
-
-  recordError(error: OrderError): void {
-    this.state.error = error;
-  }
-
-  recordCompensationError(error: OrderError): void {
-    this.state.compensationErrors.push(error);
   }
 
   setStatus(status: OrderStatus, detail: string): void {
@@ -148,11 +130,5 @@ export class OrderTracker {
     this.state.waitingReason = null;
     this.state.waitingSince = null;
     this.state.waitingUntil = null;
-  }
-
-  private stamp(status: OrderStatus, detail: string): void {
-    const at = workflowNow();
-    this.state.timeline.push({ at, status, detail });
-    this.state.updatedAt = at;
   }
 }

@@ -157,18 +157,13 @@ export class Parking {
   }
 
   private compensate(): Promise<void> {
-    return this.compensations.runAll({
-      onDone: (name) => this.tracker.note(`${name} done`),
-      onFailed: (name, f) => {
-        this.tracker.recordCompensationError({ step: 'compensate', compensation: name, ...f });
-        this.tracker.note(`${name} failed: ${f.type}`);
-        log.error('compensation failed; panel resources may be left behind', {
-          orderId: this.order.orderId,
-          compensation: name,
-          ...f,
-        });
-      },
-    });
+    return this.compensations.runAll(
+      this.tracker.rollbackReport(
+        (compensation, f) => ({ step: 'compensate', compensation, ...f }),
+        'compensation failed; panel resources may be left behind',
+        { orderId: this.order.orderId },
+      ),
+    );
   }
 
   private async resolve(): Promise<void> {

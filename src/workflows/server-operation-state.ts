@@ -1,3 +1,4 @@
+import { StateTracker, workflowNow } from './state-tracker';
 import type {
   OperationError,
   OperationState,
@@ -6,15 +7,11 @@ import type {
   ServerOperationInput,
 } from './server-operation-contract';
 
-const workflowNow = (): string => new Date().toISOString();
-
 /** Keeps one operation's state; every status change and note lands on its timeline. */
-export class OperationTracker {
-  readonly state: OperationState;
-
+export class OperationTracker extends StateTracker<OperationStatus, OperationError, OperationState> {
   constructor(input: ServerOperationInput, operationId: string) {
     const at = workflowNow();
-    this.state = {
+    super({
       operationId,
       orderId: input.orderId,
       serverId: input.serverId,
@@ -32,12 +29,8 @@ export class OperationTracker {
       timeline: [],
       startedAt: at,
       updatedAt: at,
-    };
+    });
     this.setStatus('RUNNING', `${input.operation} requested`);
-  }
-
-  get status(): OperationStatus {
-    return this.state.status;
   }
 
   enterStep(step: OperationStep, detail: string): void {
@@ -49,27 +42,9 @@ export class OperationTracker {
     this.state.changed = (this.state.changed ?? false) || changed;
   }
 
-  recordError(error: OperationError): void {
-    this.state.error = error;
-  }
-
-  recordCompensationError(error: OperationError): void {
-    this.state.compensationErrors.push(error);
-  }
-
-  note(detail: string): void {
-    this.stamp(this.state.status, detail);
-  }
-
   setStatus(status: OperationStatus, detail: string): void {
     this.state.status = status;
     if (status === 'COMPLETED') this.state.step = null;
     this.stamp(status, detail);
-  }
-
-  private stamp(status: OperationStatus, detail: string): void {
-    const at = workflowNow();
-    this.state.timeline.push({ at, status, detail });
-    this.state.updatedAt = at;
   }
 }

@@ -1,11 +1,4 @@
-import {
-  CancellationScope,
-  TemporalFailure,
-  isCancellation,
-  log,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, TemporalFailure, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import { Compensations } from './compensations';
 import { summarizeFailure } from './failures';
 import {
@@ -53,18 +46,13 @@ export async function serverOperation(input: ServerOperationInput): Promise<Oper
     if (compensations.size > 0) {
       tracker.setStatus('ROLLING_BACK', `rolling back after ${failure.type}`);
       await CancellationScope.nonCancellable(() =>
-        compensations.runAll({
-          onDone: (name) => tracker.note(`${name} done`),
-          onFailed: (name, f) => {
-            tracker.recordCompensationError({ step: tracker.state.step, ...f });
-            tracker.note(`${name} failed: ${f.type}`);
-            log.error('operation rollback failed; the server may need an operator', {
-              orderId: input.orderId,
-              compensation: name,
-              ...f,
-            });
-          },
-        }),
+        compensations.runAll(
+          tracker.rollbackReport(
+            (_name, f) => ({ step: tracker.state.step, ...f }),
+            'operation rollback failed; the server may need an operator',
+            { orderId: input.orderId },
+          ),
+        ),
       );
     }
     tracker.setStatus(
