@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
+import { parseApiKeys, type ApiKey } from './api/api-keys';
 import { HostAllowList } from './net/allow-list';
 import { urlRefusal, withArticle } from './net/outbound-guard';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
@@ -53,6 +54,18 @@ export const envSchema = z.object({
   PORT: port(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  API_KEYS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return [];
+      try {
+        return parseApiKeys(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -113,8 +126,8 @@ function webhookIssue(env: Record<string, string | undefined>): ConfigIssue | un
 /** Rules across variables, checked on the raw values so they are reported together with the per-variable ones. */
 function crossVariableIssues(env: Record<string, string | undefined>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (env.NODE_ENV === 'production' && !env.API_KEY)
-    issues.push({ variable: 'API_KEY', reason: 'required when NODE_ENV=production' });
+  if (env.NODE_ENV === 'production' && !env.API_KEY && !env.API_KEYS?.trim())
+    issues.push({ variable: 'API_KEY', reason: 'API_KEY or API_KEYS is required when NODE_ENV=production' });
   if (env.PTERODACTYL_URL && !env.PTERODACTYL_API_KEY) {
     issues.push({ variable: 'PTERODACTYL_API_KEY', reason: 'required when PTERODACTYL_URL is set' });
   }
@@ -129,9 +142,12 @@ export interface AppConfig {
   nodeEnv: EnvConfig['NODE_ENV'];
   port: number;
   host: string;
-  apiKey: string;
-  /** True when no API_KEY was given and a development key was generated for this run (print it). */
+  /** API_KEY (an operator key named `default`), or a development key generated when neither it nor API_KEYS is set. */
+  apiKey: string | undefined;
+  /** True when no key was configured and a development key was generated for this run (print it). */
   apiKeyGenerated: boolean;
+  /** API_KEYS: named keys with their roles. */
+  apiKeys: ApiKey[];
   logLevel: EnvConfig['LOG_LEVEL'];
   maxBodyBytes: number;
   orderQueryTimeoutMs: number;
@@ -203,8 +219,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    apiKey: e.API_KEY ?? `dev-${randomBytes(24).toString('base64url')}`,
-    apiKeyGenerated: !e.API_KEY,
+    apiKey: e.API_KEY ?? (e.API_KEYS.length ? undefined : `dev-${randomBytes(24).toString('base64url')}`),
+    apiKeyGenerated: !e.API_KEY && !e.API_KEYS.length,
+    apiKeys: e.API_KEYS,
     logLevel: e.LOG_LEVEL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     orderQueryTimeoutMs: e.ORDER_QUERY_TIMEOUT_MS,

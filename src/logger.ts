@@ -15,7 +15,18 @@ export const REDACTED_PATHS = [
   'PTERODACTYL_API_KEY',
   'TEMPORAL_API_KEY',
   'config.apiKey',
+  'config.apiKeys',
   'config.pterodactyl.apiKey',
+  'apiKeys',
+  'API_KEYS',
+  'secret',
+  '*.secret',
+  'CALLBACK_SECRET',
+  'callbackSecret',
+  'config.callbackSecret',
+  'OPERATOR_WEBHOOK_URL',
+  'config.operatorWebhook.url',
+  'operatorWebhook.url',
 ];
 
 /**

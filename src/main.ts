@@ -124,6 +124,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     client,
     taskQueue: config.taskQueue,
     apiKey: config.apiKey,
+    apiKeys: config.apiKeys,
     logger: logger.child({ part: 'api' }),
     maxBodyBytes: config.maxBodyBytes,
     queryTimeoutMs: config.orderQueryTimeoutMs,
@@ -140,7 +141,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   lines.push(
     config.apiKeyGenerated
       ? `API key      ${config.apiKey}  (generated for this run; set API_KEY to choose one)`
-      : 'API key      from API_KEY',
+      : `API keys     ${[...(config.apiKey ? ['default (operator, API_KEY)'] : []), ...config.apiKeys.map((k) => `${k.name} (${k.role})`)].join(', ')}`,
   );
   lines.push(`Try          curl -H "Authorization: Bearer <API key>" ${api.url}/v1/orders`);
   return lines;

@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createApiMetrics, metricsHandler, type ApiMetrics } from '../metrics/api-metrics';
 import { errorHandler, unknownRoute } from './errors';
-import { requireApiKey } from './middleware/auth';
+import { authenticate, requireRole, type FailedAuthLimit } from './middleware/auth';
+import { ApiKeyRing, type ApiKey } from './api-keys';
 import { requestLog } from './middleware/request-log';
 import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract';
 import type { HostAllowList } from '../net/allow-list';
@@ -23,8 +24,12 @@ export interface ApiDeps {
   client: Client;
   /** Task queue the order workflows are started on (the worker must poll it). */
   taskQueue: string;
-  /** Bearer key every /v1 request must carry. */
-  apiKey: string;
+  /** API_KEY: a key with the operator role, named `default`. */
+  apiKey?: string;
+  /** API_KEYS: named keys with their roles (see api-keys.ts); at least one key, here or in `apiKey`. */
+  apiKeys?: ApiKey[];
+  /** Failed authentications per client address before 429; default 20 a minute. */
+  failedAuthLimit?: FailedAuthLimit;
   logger: Logger;
   /** Largest accepted JSON body (413 beyond); default 64 KiB. */
   maxBodyBytes?: number;
@@ -74,7 +79,11 @@ export function createApp(deps: ApiDeps): Express {
   app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000, deps.apiWorkerReady));
   app.get('/metrics', metricsHandler(metrics.registry, deps.logger));
   app.use(dashboardRouter());
-  app.use('/v1', requireApiKey(deps.apiKey));
+  const keys = [
+    ...(deps.apiKeys ?? []),
+    ...(deps.apiKey ? [{ name: 'default', role: 'operator' as const, secret: deps.apiKey }] : []),
+  ];
+  app.use('/v1', ...authenticate(new ApiKeyRing(keys), deps.failedAuthLimit), requireRole);
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
   const maxInflightPerUser = deps.maxInflightPerUser ?? 5;

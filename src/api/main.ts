@@ -65,6 +65,7 @@ async function main(): Promise<void> {
     client,
     taskQueue: config.taskQueue,
     apiKey: config.apiKey,
+    apiKeys: config.apiKeys,
     logger,
     maxBodyBytes: config.maxBodyBytes,
     queryTimeoutMs: config.orderQueryTimeoutMs,

@@ -38,6 +38,7 @@ export async function cancelOperation(
   orderId: string,
   operationId: string,
   reason: string | undefined,
+  by: string,
 ): Promise<CancelOperationResult> {
   const execution = await describeOperation(deps.client, orderId, operationId);
   if (execution.status.name !== 'RUNNING') throw await alreadyFinished(deps, orderId, operationId);
@@ -53,7 +54,7 @@ export async function cancelOperation(
   try {
     await deps.client.workflow
       .getHandle<typeof serverOperation>(serverOperationWorkflowId(orderId), operationId)
-      .signal(cancelOperationSignal, reason ? { reason } : {});
+      .signal(cancelOperationSignal, reason ? { reason, by } : { by });
   } catch (err) {
     if (isWorkflowNotFound(err)) throw await alreadyFinished(deps, orderId, operationId);
     throw err;

@@ -111,6 +111,7 @@ export async function requestOperation(
   deps: OperationsDeps,
   orderId: string,
   body: OperationBody,
+  requestedBy: string,
 ): Promise<OperationAccepted> {
   const { client } = deps;
   const order = await readOrderFacts(client, orderId, deps.queryTimeoutMs);
@@ -122,6 +123,7 @@ export async function requestOperation(
     operation: body.operation,
     tier: order.tier,
     userId: order.userId,
+    requestedBy,
     ...(body.operation === 'resize' ? { build: body.build } : {}),
   };
   let handle: WorkflowHandleWithFirstExecutionRunId<typeof serverOperation>;
@@ -133,7 +135,7 @@ export async function requestOperation(
   }
   const operationId = handle.firstExecutionRunId;
   deps.logger.info(
-    { orderId, serverId: order.serverId, operation: body.operation, operationId },
+    { orderId, serverId: order.serverId, operation: body.operation, operationId, requestedBy },
     'server operation started',
   );
   return {

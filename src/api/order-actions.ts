@@ -31,7 +31,12 @@ const notParked = (orderId: string, status: RecordedStatus, reason?: string): Ap
  * Applies an operator action to a parked order through the workflow's `operatorAction` update and answers with the
  * order as the workflow has it right after: 404 for an unknown order, 409 when it is not NEEDS_ATTENTION.
  */
-export async function applyOrderAction(deps: OrdersDeps, orderId: string, body: OrderActionBody): Promise<OrderView> {
+export async function applyOrderAction(
+  deps: OrdersDeps,
+  orderId: string,
+  body: OrderActionBody,
+  by: string,
+): Promise<OrderView> {
   const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
   const description = await handle.describe().catch((err: unknown) => {
     throw isWorkflowNotFound(err) ? orderNotFound(orderId) : err;
@@ -40,13 +45,13 @@ export async function applyOrderAction(deps: OrdersDeps, orderId: string, body: 
   if (executionIsFinal(description) || status !== 'NEEDS_ATTENTION') throw notParked(orderId, status);
   let state: OrderState;
   try {
-    state = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: body.action, note: body.note }] });
+    state = await handle.executeUpdate(operatorActionUpdate, { args: [{ action: body.action, note: body.note, by }] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError)
       throw notParked(orderId, statusFromExecution(await handle.describe()), err.cause?.message);
     if (isWorkflowNotFound(err)) throw notParked(orderId, statusFromExecution(await handle.describe()));
     throw err;
   }
-  deps.logger.info({ orderId, action: body.action, status: state.status }, 'operator action applied');
+  deps.logger.info({ orderId, action: body.action, by, status: state.status }, 'operator action applied');
   return withTemporalUi(viewFromState(state), deps.temporalUiUrl, deps.client.options.namespace);
 }

@@ -150,6 +150,7 @@ export async function cancelOrder(
   deps: OrdersDeps,
   orderId: string,
   reason: string | undefined,
+  by: string,
 ): Promise<CancelOrderResult> {
   const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
   const description = await handle.describe().catch((err: unknown) => {
@@ -158,7 +159,7 @@ export async function cancelOrder(
   const status = statusFromExecution(description);
   if (executionIsFinal(description) || status === 'COMPENSATING') throw alreadyFinished(orderId, status);
   try {
-    await handle.signal(cancelOrderSignal, reason ? { reason } : {});
+    await handle.signal(cancelOrderSignal, reason ? { reason, by } : { by });
   } catch (err) {
     if (isWorkflowNotFound(err)) throw alreadyFinished(orderId, statusFromExecution(await handle.describe()));
     throw err;

@@ -173,6 +173,8 @@ export type OperatorAction = (typeof OPERATOR_ACTIONS)[number];
 export interface OperatorActionRequest {
   action: OperatorAction;
   note: string;
+  /** The name of the API key that acted (never its secret). */
+  by?: string;
 }
 
 /** What the workflow knows exists for a parked order: the server, its node and allocation, the reservation, undo actions. */
@@ -204,11 +206,12 @@ export interface ParkedOrder {
   since: string;
   errors: OrderError[];
   ledger: ParkedLedger;
-  resolution: { action: OperatorAction; note: string; at: string } | null;
+  resolution: { action: OperatorAction; note: string; at: string; by?: string } | null;
   webhook: { eventId: string; sent: boolean | null; error: string | null };
 }
 
-export const cancelOrderSignal = defineSignal<[{ reason?: string }]>('cancelOrder');
+/** Cancels an order; `by` names the API key that asked (recorded on the timeline, never the secret). */
+export const cancelOrderSignal = defineSignal<[{ reason?: string; by?: string }]>('cancelOrder');
 export const orderStateQuery = defineQuery<OrderState>('orderState');
 /** An operator's action on a NEEDS_ATTENTION order; rejected (validator) otherwise; answers the state after it. */
 export const operatorActionUpdate = defineUpdate<OrderState, [OperatorActionRequest]>('operatorAction');

@@ -70,7 +70,7 @@ export class Parking {
       async (request) => {
         const id = ++this.requested;
         this.action = request;
-        tracker.note(`operator action ${request.action}: ${request.note}`);
+        tracker.note(`operator action ${request.action}${request.by ? ` by ${request.by}` : ''}: ${request.note}`);
         await condition(() => this.applied >= id);
         return tracker.state;
       },

@@ -55,7 +55,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
   setHandler(cancelOrderSignal, (request) => {
     if (tracker.settling || cancelReason !== null) return;
     cancelReason = request?.reason || 'cancelled by request';
-    tracker.note(`cancellation requested: ${cancelReason}`);
+    tracker.note(`cancellation requested${request?.by ? ` by ${request.by}` : ''}: ${cancelReason}`);
     steps.cancel();
   });
 

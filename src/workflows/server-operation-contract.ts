@@ -52,6 +52,8 @@ export interface ServerOperationInput {
   /** The order's tier and user: the operation's provider calls are dispatched with the order's priority and fairness key. */
   tier: Tier;
   userId: number;
+  /** The name of the API key that asked for it (never its secret). */
+  requestedBy?: string;
 }
 
 export const OPERATION_STATUSES = [
@@ -123,7 +125,7 @@ export const operationStateQuery = defineQuery<OperationState>('operationState')
  * Asks a running operation to stop: the step in flight is cancelled (a panel change already sent is waited for), the
  * operation's rollbacks run (resize restores the previous build) and it ends CANCELLED. Ignored once it is rolling back.
  */
-export const cancelOperationSignal = defineSignal<[{ reason?: string }]>('cancelOperation');
+export const cancelOperationSignal = defineSignal<[{ reason?: string; by?: string }]>('cancelOperation');
 
 export interface ServerRef {
   orderId: string;

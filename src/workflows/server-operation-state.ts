@@ -30,7 +30,7 @@ export class OperationTracker extends StateTracker<OperationStatus, OperationErr
       startedAt: at,
       updatedAt: at,
     });
-    this.setStatus('RUNNING', `${input.operation} requested`);
+    this.setStatus('RUNNING', `${input.operation} requested${input.requestedBy ? ` by ${input.requestedBy}` : ''}`);
   }
 
   enterStep(step: OperationStep, detail: string): void {

@@ -25,11 +25,11 @@ export async function serverOperation(input: ServerOperationInput): Promise<Oper
   const ctx: OperationContext = { input, tracker, dispatch: new OperationDispatch(input, tracker), compensations };
   const operation = new CancellationScope();
   let cancelReason: string | null = null;
-  setHandler(cancelOperationSignal, ({ reason }) => {
+  setHandler(cancelOperationSignal, ({ reason, by }) => {
     if (tracker.status === 'ROLLING_BACK' || operation.consideredCancelled)
       return tracker.note('cancellation requested again; ignored');
     cancelReason = reason ?? 'cancelled by an operator';
-    tracker.note(`cancellation requested: ${cancelReason}`);
+    tracker.note(`cancellation requested${by ? ` by ${by}` : ''}: ${cancelReason}`);
     operation.cancel();
   });
   try {

@@ -62,9 +62,9 @@ describe('loadConfig', () => {
     });
   });
 
-  it('requires API_KEY in production', () => {
+  it('requires API_KEY or API_KEYS in production', () => {
     expect(configError({ NODE_ENV: 'production' }).issues).toEqual([
-      { variable: 'API_KEY', reason: 'required when NODE_ENV=production' },
+      { variable: 'API_KEY', reason: 'API_KEY or API_KEYS is required when NODE_ENV=production' },
     ]);
   });
 

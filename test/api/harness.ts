@@ -5,6 +5,7 @@ import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundle } from 
 import pino from 'pino';
 import request from 'supertest';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
+import type { ApiKey } from '../../src/api/api-keys';
 import { createApp } from '../../src/api/app';
 import { QueueFigures } from '../../src/api/queue-figures';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
@@ -38,6 +39,8 @@ export interface ApiHarnessOptions {
    * `skipTime` is called, which jumps over timers (retry backoffs). It has no visibility (listing orders fails).
    */
   timeSkipping?: boolean;
+  /** API_KEYS besides API_KEY (an operator key named `default`). */
+  apiKeys?: ApiKey[];
 }
 
 export interface ApiHarness {
@@ -161,6 +164,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     client,
     taskQueue,
     apiKey: API_KEY,
+    apiKeys: options.apiKeys,
     logger,
     queueFigures,
     queryTimeoutMs: options.queryTimeoutMs ?? 3000,

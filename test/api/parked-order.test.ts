@@ -51,7 +51,7 @@ describe('a really parked order through the API', () => {
     expect(acted.status).toBe(200);
     expect(acted.body).toMatchObject({
       orderId,
-      parked: { resolution: { action: 'rollback', note: 'panel is back, delete it' } },
+      parked: { resolution: { action: 'rollback', note: 'panel is back, delete it', by: 'default' } },
     });
 
     const done = await waitFor(
@@ -60,7 +60,7 @@ describe('a really parked order through the API', () => {
     );
     expect(done.body).toMatchObject({ status: 'CANCELLED', compensationErrors: [] });
     expect(done.body.timeline.map((e: { detail: string }) => e.detail)).toContain(
-      'operator action rollback: panel is back, delete it',
+      'operator action rollback by default: panel is back, delete it',
     );
     expect(panelServers(orderId)).toEqual([]);
     expect((await act(orderId, { action: 'rollback', note: 'again' })).status).toBe(409);

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { asyncRoute } from '../middleware/async-route';
+import { callerOf } from '../middleware/auth';
 import { jsonBody } from '../middleware/json-body';
 import { validate, validated } from '../middleware/validate';
 import { applyOrderAction, orderActionBodySchema } from '../order-actions';
@@ -16,7 +17,7 @@ export function actionsRouter(deps: OrdersDeps, maxBodyBytes: number): Router {
     validate('body', orderActionBodySchema),
     asyncRoute(async (_req, res) => {
       const { id } = validated(res, 'params', orderParamsSchema);
-      res.json(await applyOrderAction(deps, id, validated(res, 'body', orderActionBodySchema)));
+      res.json(await applyOrderAction(deps, id, validated(res, 'body', orderActionBodySchema), callerOf(res).name));
     }),
   );
   return router;

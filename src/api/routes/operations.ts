@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { asyncRoute } from '../middleware/async-route';
+import { callerOf } from '../middleware/auth';
 import { jsonBody } from '../middleware/json-body';
 import { validate, validated } from '../middleware/validate';
 import { cancelOperation } from '../operation-cancel';
@@ -19,7 +20,12 @@ export function operationsRouter(deps: OperationsDeps, maxBodyBytes: number): Ro
     validate('body', operationBodySchema),
     asyncRoute(async (_req, res) => {
       const { id } = validated(res, 'params', orderParamsSchema);
-      const accepted = await requestOperation(deps, id, validated(res, 'body', operationBodySchema));
+      const accepted = await requestOperation(
+        deps,
+        id,
+        validated(res, 'body', operationBodySchema),
+        callerOf(res).name,
+      );
       res.status(202).location(accepted.links.self).json(accepted);
     }),
   );
@@ -50,7 +56,15 @@ export function operationsRouter(deps: OperationsDeps, maxBodyBytes: number): Ro
       const { id, operationId } = validated(res, 'params', orderOperationParamsSchema);
       res
         .status(202)
-        .json(await cancelOperation(deps, id, operationId, validated(res, 'body', cancelOrderBodySchema).reason));
+        .json(
+          await cancelOperation(
+            deps,
+            id,
+            operationId,
+            validated(res, 'body', cancelOrderBodySchema).reason,
+            callerOf(res).name,
+          ),
+        );
     }),
   );
 

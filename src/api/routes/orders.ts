@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { callerOf } from '../middleware/auth';
 import { cancelOrder, createOrder } from '../order-commands';
 import { getOrder, listOrders, type OrdersDeps } from '../order-queries';
 import { asyncRoute } from '../middleware/async-route';
@@ -50,7 +51,7 @@ export function ordersRouter(deps: OrdersDeps, maxBodyBytes: number): Router {
     asyncRoute(async (_req, res) => {
       const { id } = validated(res, 'params', orderParamsSchema);
       const { reason } = validated(res, 'body', cancelOrderBodySchema);
-      res.status(202).json(await cancelOrder(deps, id, reason));
+      res.status(202).json(await cancelOrder(deps, id, reason, callerOf(res).name));
     }),
   );
 
