@@ -52,6 +52,7 @@ function discordPayload(alert: OperatorAlert): unknown {
   ];
   return {
     content: `Order ${alert.orderId} needs attention (${alert.reason})`,
+    allowed_mentions: { parse: [] },
     embeds: [
       {
         title: `Parked order ${alert.orderId}`,

@@ -4,6 +4,13 @@ import { RECORDED_STATUSES, TIERS, type RecordedStatus } from '../workflows/cont
 const MAX_INT = 2_147_483_647;
 const int = (min: number, max = MAX_INT) => z.number().int('must be an integer').min(min).max(max);
 const id = () => int(1);
+/** Memory and disk in MB: 0 means unlimited on the panel, which capacity planning cannot count. */
+const sized = () =>
+  z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be at least 1 (0 means unlimited, which cannot be placed)')
+    .max(MAX_INT);
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
@@ -20,9 +27,9 @@ export const createOrderBodySchema = z.strictObject({
     .optional()
     .refine((env) => env === undefined || Object.keys(env).length <= 100, 'at most 100 variables'),
   limits: z.strictObject({
-    memory: int(0),
+    memory: sized(),
     swap: int(-1),
-    disk: int(0),
+    disk: sized(),
     io: int(10, 1000),
     cpu: int(0),
   }),

@@ -38,20 +38,28 @@ function nodeFlags(): string[] {
   return flags;
 }
 
-/**
- * Runs the order worker (src/worker/main.ts) as a child process of `npm start`, with the service's environment plus
- * the Temporal address and panel it must use. Its own event loop keeps workflow and activity work from delaying the
- * API's answers. Resolves once it reports that its workers poll. When this process is gone (the IPC channel closes),
- * the worker shuts down gracefully by itself.
- */
-export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+/** The worker's environment: this process's, without the API keys (the worker never serves the API), plus its targets. */
+export function workerEnvironment(
+  parent: NodeJS.ProcessEnv,
+  options: Pick<WorkerProcessOptions, 'temporalAddress' | 'namespace' | 'panel'>,
+): NodeJS.ProcessEnv {
+  const { API_KEY: _key, API_KEYS: _keys, ...inherited } = parent;
+  return {
+    ...inherited,
     TEMPORAL_ADDRESS: options.temporalAddress,
     TEMPORAL_NAMESPACE: options.namespace,
     PTERODACTYL_URL: options.panel.url,
     PTERODACTYL_API_KEY: options.panel.apiKey,
   };
+}
+
+/**
+ * Runs the order worker (src/worker/main.ts) as a child process of `npm start`, with `workerEnvironment`. Its own
+ * event loop keeps workflow and activity work from delaying the API's answers. Resolves once it reports that its workers poll. When this process is gone (the IPC channel closes),
+ * the worker shuts down gracefully by itself.
+ */
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const env = workerEnvironment(process.env, options);
   const child = spawn(process.execPath, [...nodeFlags(), WORKER_MAIN], {
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

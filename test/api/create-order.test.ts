@@ -137,6 +137,18 @@ describe('POST /v1/orders rejects bad input', () => {
     ['an orderId with bad characters', orderBody({ orderId: 'a b/c' }), 'orderId', /A-Z/],
     ['a 65-character orderId', orderBody({ orderId: 'x'.repeat(65) }), 'orderId', /1-64/],
     ['empty locationIds', orderBody({ locationIds: [] }), 'locationIds', /at least one/],
+    [
+      'memory 0 (unlimited)',
+      orderBody({ limits: { memory: 0, swap: 0, disk: 1, io: 500, cpu: 0 } }),
+      'limits.memory',
+      /at least 1/,
+    ],
+    [
+      'disk 0 (unlimited)',
+      orderBody({ limits: { memory: 1, swap: 0, disk: 0, io: 500, cpu: 0 } }),
+      'limits.disk',
+      /unlimited/,
+    ],
     ['io out of range', orderBody({ limits: { memory: 1, swap: 0, disk: 1, io: 5, cpu: 0 } }), 'limits.io', /10/],
     [
       'a missing featureLimits field',

@@ -2,6 +2,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureSearchAttributes } from '../../src/temporal-search-attributes';
 import { startDevServerEnv } from '../engines';
+import { READINESS_CACHE_MS } from '../../src/api/routes/health';
 import { auth, startApiHarness, type ApiHarness } from './harness';
 
 describe('health endpoints', () => {
@@ -27,6 +28,19 @@ describe('health endpoints', () => {
     expect(res.body).toEqual({ status: 'ready', temporal: 'reachable' });
   });
 
+  it('asks Temporal at most once a second however often /readyz is called', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const service = h.client.connection.workflowService;
+    const spy = jest.spyOn(service, 'getSystemInfo');
+    try {
+      const answers = await Promise.all(Array.from({ length: 20 }, () => h.http().get('/readyz')));
+      expect(answers.map((r) => r.status)).toEqual(answers.map(() => 200));
+      expect(spy.mock.calls.length).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('answers 404 in the error format for an unknown route', async () => {
     const res = await h.http().get('/v1/nothing-here').set(auth);
     expect(res.status).toBe(404);
@@ -35,8 +49,9 @@ describe('health endpoints', () => {
     });
   });
 
-  it('GET /readyz answers 503 once Temporal is down, while /healthz stays 200', async () => {
+  it('GET /readyz answers 503 once Temporal is down (after its cached answer expires), while /healthz stays 200', async () => {
     await h.stopTemporal();
+    await new Promise((r) => setTimeout(r, READINESS_CACHE_MS));
     const started = Date.now();
     const res = await h.http().get('/readyz');
     expect(res.status).toBe(503);

@@ -63,6 +63,7 @@ describe('notifyOperators activity', () => {
     expect(bodies.at(-1)).toMatchObject({
       content: expect.stringContaining('o1'),
       embeds: [{ title: 'Parked order o1', fields: expect.any(Array) }],
+      allowed_mentions: { parse: [] },
     });
   });
 
