@@ -41,7 +41,7 @@ export interface ApiDeps {
   maxInflightPerUser?: number;
   /** The workers' tier policy (QUEUE_MAX_WAIT_*), for queue positions; default DEFAULT_FLOW_POLICY. */
   flowPolicy?: FlowPolicy;
-  /** Metrics served on GET /metrics (no API key); built for this app when omitted. */
+  /** Metrics served on GET /metrics (any API key); built for this app when omitted. */
   metrics?: ApiMetrics;
   /** Queue figures (census, provider budget), shared with the metrics; built for this app when omitted. */
   queueFigures?: QueueFigures;
@@ -77,13 +77,14 @@ export function createApp(deps: ApiDeps): Express {
     next();
   });
   app.use(healthRouter(deps.client, deps.readinessTimeoutMs ?? 2000, deps.apiWorkerReady));
-  app.get('/metrics', metricsHandler(metrics.registry, deps.logger));
-  app.use(dashboardRouter());
   const keys = [
     ...(deps.apiKeys ?? []),
     ...(deps.apiKey ? [{ name: 'default', role: 'operator' as const, secret: deps.apiKey }] : []),
   ];
-  app.use('/v1', ...authenticate(new ApiKeyRing(keys), deps.failedAuthLimit), requireRole);
+  const authenticated = authenticate(new ApiKeyRing(keys), deps.failedAuthLimit);
+  app.get('/metrics', ...authenticated, metricsHandler(metrics.registry, deps.logger));
+  app.use(dashboardRouter());
+  app.use('/v1', ...authenticated, requireRole);
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
   const maxInflightPerUser = deps.maxInflightPerUser ?? 5;

@@ -40,7 +40,7 @@ describe('the visibility budget', () => {
     await h.http().get(`/v1/orders/${orderId}`).set(auth).expect(200);
     await h.http().get(`/v1/orders/${orderId}/history`).set(auth).expect(200);
     await h.http().get('/v1/queue').set(auth).expect(200);
-    await h.http().get('/metrics').expect(200);
+    await h.http().get('/metrics').set(auth).expect(200);
     expect(h.visibility.api.calls.slice(before)).toEqual([]);
   });
 
@@ -77,7 +77,7 @@ describe('the visibility budget', () => {
       const tick = Date.now();
       await Promise.all(
         replicas.flatMap((app, r) => [
-          request(app).get('/metrics').expect(200),
+          request(app).get('/metrics').set(auth).expect(200),
           ...[0, 1].map(async () => {
             // What the dashboard's 5-second refresh asks for, every second here.
             await request(app).get('/v1/queue').set(auth).expect(200);

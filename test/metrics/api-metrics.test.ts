@@ -55,6 +55,7 @@ describe('GET /metrics on the API', () => {
     const scrape = () =>
       request(app)
         .get('/metrics')
+        .set(auth)
         .expect(200)
         .then((res) => res.text);
     const text = await waitFor(
@@ -116,7 +117,8 @@ describe('GET /metrics on the API', () => {
   });
 
   it('is served by every app, with process metrics by default', async () => {
-    const res = await h.http().get('/metrics').expect(200);
+    await h.http().get('/metrics').expect(401);
+    const res = await h.http().get('/metrics').set(auth).expect(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('server_queue_http_requests_total');
     expect(res.text).toContain('process_cpu_user_seconds_total');
