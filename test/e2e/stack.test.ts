@@ -23,10 +23,11 @@ const CANCEL_IN_FLIGHT = new Set(['e2e-3', 'e2e-4', 'e2e-5']);
 /** Long enough that an order watched every 100 ms is seen while CREATING or INSTALLING, so its cancel lands. */
 const INSTALL_MS = 1500;
 /**
- * A liveness bound, not a speed target: a rollback retries 5xx for up to minutes (backoff to 2 min) and waits 20 s for
- * a create that may still land, so a cancelled order can take a minute or more to settle.
+ * A liveness bound, not a speed target. A rollback retries its 5xx with backoff up to 2 min and waits 20 s for a
+ * create that may still land; at 30% 5xx an attempt of deleteServer fails about half the time, so a cancelled order
+ * usually settles in under a minute but now and then takes several.
  */
-const SETTLE_WITHIN_MS = 240_000;
+const SETTLE_WITHIN_MS = 360_000;
 /** The simulated panel's rate limit here (the default 240/min would make the test minutes long); the worker is told. */
 const PANEL_RATE_LIMIT = 100_000;
 /**
@@ -76,7 +77,7 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
     const settledAt = Date.now();
     panel = await stack.simState();
     queue = await queueAfter(stack, settledAt, 30_000);
-  }, 330_000);
+  }, 450_000);
 
   afterAll(async () => {
     await stack?.stop();
