@@ -7,7 +7,9 @@ import { Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import Database from 'better-sqlite3';
 import request from 'supertest';
+import type { SimState } from '../../sim/src';
 import { descendants, isAlive, sleep } from '../e2e/stack-process';
+import { orphanServers, serversOfOrder } from '../e2e/stack-orders';
 import { orderBody, waitFor } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -121,18 +123,29 @@ describe('npm start (src/main.ts)', () => {
     }
   }, 120_000);
 
-  it('resumes an order interrupted by a restart and finishes it', async () => {
-    await api()
-      .post('/v1/orders')
-      .set('Authorization', `Bearer ${KEY}`)
-      .send(orderBody({ orderId: 'restart-1' }))
-      .expect(202);
+  const panelState = async (): Promise<SimState> => {
+    const res = await fetch(`http://127.0.0.1:${env.SIM_PORT}/_sim/state`);
+    if (!res.ok) throw new Error(`GET /_sim/state answered ${res.status}`);
+    return (await res.json()) as SimState;
+  };
+  /** Interrupted while INSTALLING (its server exists), and just after acceptance (queued or mid-create). */
+  const resumed = [
+    orderBody({ orderId: 'restart-1', userId: 1, limits: { memory: 1024, swap: 0, disk: 5120, io: 500, cpu: 100 } }),
+    orderBody({ orderId: 'restart-2', userId: 2, limits: { memory: 2048, swap: 0, disk: 8192, io: 500, cpu: 200 } }),
+  ] as Array<{ orderId: string; userId: number; limits: Record<string, number> }>;
+
+  it('resumes orders interrupted by a restart and finishes them, one server each on the panel', async () => {
+    const [installing, early] = resumed;
+    await api().post('/v1/orders').set('Authorization', `Bearer ${KEY}`).send(installing).expect(202);
     expect(
       await waitFor(
-        () => status('restart-1'),
+        () => status(installing.orderId),
         (s) => s === 'INSTALLING',
       ),
     ).toBe('INSTALLING');
+    await api().post('/v1/orders').set('Authorization', `Bearer ${KEY}`).send(early).expect(202);
+    const before = serversOfOrder(await panelState(), installing.orderId).map((s) => s.id);
+    expect(before).toHaveLength(1);
 
     const children = descendants(running!.child.pid!);
     const stoppingAt = Date.now();
@@ -143,13 +156,51 @@ describe('npm start (src/main.ts)', () => {
     await expect(api().get('/healthz')).rejects.toThrow();
 
     running = await startMain(env);
+    for (const { orderId } of resumed) {
+      expect({
+        orderId,
+        status: await waitFor(
+          () => status(orderId),
+          (s) => s === 'ACTIVE',
+          90_000,
+        ),
+      }).toEqual({
+        orderId,
+        status: 'ACTIVE',
+      });
+    }
+
+    // The panel: exactly one installed server per resumed order, the one the order reports, with its user and
+    // limits; the server created before the restart was adopted, not created again; no server belongs to no order.
+    const panel = await panelState();
+    for (const order of resumed) {
+      const view = (await api().get(`/v1/orders/${order.orderId}`).set('Authorization', `Bearer ${KEY}`)).body;
+      const servers = serversOfOrder(panel, order.orderId);
+      expect({ orderId: order.orderId, servers: servers.map((s) => s.id) }).toEqual({
+        orderId: order.orderId,
+        servers: [view.server.id],
+      });
+      expect(servers[0]).toMatchObject({
+        user: order.userId,
+        limits: order.limits,
+        allocation: view.server.allocation.id,
+        status: null,
+        suspended: false,
+      });
+    }
+    expect(serversOfOrder(panel, installing.orderId).map((s) => s.id)).toEqual(before);
     expect(
-      await waitFor(
-        () => status('restart-1'),
-        (s) => s === 'ACTIVE',
-        90_000,
+      orphanServers(
+        panel,
+        resumed.map((o) => o.orderId),
       ),
-    ).toBe('ACTIVE');
+    ).toEqual([]);
+    expect(
+      panel.allocations
+        .filter((a) => a.server !== null)
+        .map((a) => a.server)
+        .sort(),
+    ).toEqual(panel.servers.map((s) => s.id).sort());
   }, 180_000);
 
   const stopRunning = async () => {

@@ -43,7 +43,7 @@ export async function startHarness(): Promise<SimHarness> {
     },
     reset: async () => {
       await control(sim, '/reset');
-      await control(sim, '/faults', { installMs: 50, rateLimitPerMinute: 100_000 });
+      await control(sim, '/faults', { installMs: 50, rateLimitPerMinute: 100_000, seed: 3 });
     },
     addNode: async (input) => ((await control(sim, '/nodes', input)) as { attributes: { id: number } }).attributes.id,
   };
