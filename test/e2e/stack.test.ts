@@ -1,5 +1,6 @@
 import type { SimState } from '../../sim/src';
 import type { OrderState } from '../../src/workflows/contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 import { orderBody, sleep, startStack, type StackProcess } from './stack-process';
 
 const ORDERS = 30;
@@ -105,7 +106,7 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
   it('leaves exactly one installed server per ACTIVE order, the one the order reports', () => {
     for (const id of ordersWith('ACTIVE')) {
       const { server } = orders.get(id)!;
-      const onPanel = panel.servers.filter((s) => s.external_id === id);
+      const onPanel = panel.servers.filter((s) => s.external_id === ownExternalId(id));
       expect({ id, servers: onPanel.map((s) => s.id) }).toEqual({ id, servers: [server!.id] });
       expect(onPanel[0]).toMatchObject({ status: null, suspended: false, allocation: server!.allocation.id });
     }
@@ -116,7 +117,7 @@ describe('the npm start stack with a faulty panel (30% 5xx, 10% creates that tim
       const order = orders.get(id)!;
       expect({
         id,
-        servers: panel.servers.filter((s) => s.external_id === id),
+        servers: panel.servers.filter((s) => s.external_id === ownExternalId(id)),
         compensationErrors: order.compensationErrors,
       }).toEqual({ id, servers: [], compensationErrors: [] });
     }
