@@ -61,7 +61,9 @@ describe('provisionServer: no server of anyone else is ever adopted, changed or 
   it('ends FAILED with ForeignServer when another server holds its exact marker, which the rollback leaves alone', async () => {
     const foreign = await placeForeignServer(h.panel, ownExternalId('4004'));
     const before = touchable(await h.panel.state(), foreign);
-    const { state, sim, history, reservations } = await runOrder(h, paperOrder('4004'));
+    const { state, sim, history, reservations } = await runOrder(h, paperOrder('4004'), {
+      record: 'own-marker-foreign',
+    });
     expect(touchable(sim, foreign)).toEqual(before);
     expect(state).toMatchObject({
       status: 'FAILED',
