@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { SimState } from '../sim/src';
 import type { OrderState } from '../src/workflows/contract';
+import { ownExternalId } from '../src/workflows/own-server';
 import { orderBody, sleep, startStack, type StackProcess } from '../test/e2e/stack-process';
 import { seededRandom } from './open-loop';
 
@@ -91,10 +92,15 @@ export function queueWaitSeconds(view: OrderView): number | null {
   return left ? (Date.parse(left.at) - Date.parse(view.createdAt)) / 1000 : null;
 }
 
-/** Servers on the panel per external id, and the ones whose order is not ACTIVE. */
+/** Servers on the panel per order (by its own-server marker), and the ones whose order is not ACTIVE. */
 export function panelAudit(panel: SimState, orders: Map<string, OrderView | null>) {
+  const orderOf = new Map([...orders.keys()].map((id) => [ownExternalId(id), id]));
   const byOrder = new Map<string, number>();
-  for (const s of panel.servers) if (s.external_id) byOrder.set(s.external_id, (byOrder.get(s.external_id) ?? 0) + 1);
+  for (const s of panel.servers) {
+    if (!s.external_id) continue;
+    const id = orderOf.get(s.external_id) ?? s.external_id;
+    byOrder.set(id, (byOrder.get(id) ?? 0) + 1);
+  }
   const duplicates = [...byOrder.values()].filter((n) => n > 1).length;
   const strays = [...byOrder.keys()].filter((id) => orders.get(id)?.status !== 'ACTIVE').length;
   const activeWithout = [...orders].filter(([id, v]) => v?.status === 'ACTIVE' && !byOrder.has(id)).length;

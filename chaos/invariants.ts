@@ -1,4 +1,5 @@
 import type { SimState } from '../sim/src';
+import { ownExternalId } from '../src/workflows/own-server';
 import type { CallbackReceiver } from './receiver';
 
 export interface Settled {
@@ -17,10 +18,18 @@ export function checkInvariants(
   receiver: CallbackReceiver,
 ): string[] {
   const failures: string[] = [];
+  // An order's server carries its own-server marker; a server with any other external_id belongs to no order.
+  const orderOf = new Map(accepted.map((id) => [ownExternalId(id), id]));
   const serversOf = new Map<string, number>();
-  for (const s of panel.servers)
-    if (s.external_id) serversOf.set(s.external_id, (serversOf.get(s.external_id) ?? 0) + 1);
-  const serverIds = new Map(panel.servers.map((s) => [s.id, s.external_id]));
+  const unknown = new Map<string, number>();
+  for (const s of panel.servers) {
+    if (!s.external_id) continue;
+    const id = orderOf.get(s.external_id);
+    const counts = id === undefined ? unknown : serversOf;
+    const key = id ?? s.external_id;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const serverIds = new Map(panel.servers.map((s) => [s.id, s.external_id ? orderOf.get(s.external_id) : undefined]));
   for (const id of accepted) {
     const view = settled.get(id);
     if (!view) {
@@ -36,9 +45,7 @@ export function checkInvariants(
       failures.push(`${id}: no ${view.status} callback`);
     }
   }
-  const known = new Set(accepted);
-  for (const [externalId, n] of serversOf)
-    if (!known.has(externalId)) failures.push(`server(s) for unknown order ${externalId}: ${n}`);
+  for (const [externalId, n] of unknown) failures.push(`server(s) for unknown order ${externalId}: ${n}`);
   for (const a of panel.allocations) {
     if (a.server === null) continue;
     const owner = serverIds.get(a.server);

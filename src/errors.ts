@@ -24,6 +24,11 @@ export const FailureType = {
   InstallDeadlineExceeded: 'InstallDeadlineExceeded',
   VerificationFailed: 'VerificationFailed',
   DeleteNotConfirmed: 'DeleteNotConfirmed',
+  /**
+   * A server holds the order's external_id but is not the order's (another integration's, or another order's): it is
+   * never adopted, changed or deleted (details: serverId, problems). See docs/security.md.
+   */
+  ForeignServer: 'ForeignServer',
   /** A long wait (install) handed back because its worker is stopping; the next attempt resumes it elsewhere. */
   WorkerShuttingDown: 'WorkerShuttingDown',
   /** Refused without calling the panel: a circuit breaker is open (details: scope, nodeId, retryAfterMs). */

@@ -2,8 +2,10 @@ import { Context } from '@temporalio/activity';
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type CreateServerBody, type ProviderError, type Server } from '../provider';
 import type { CreateInput, CreateResult } from '../workflows/activity-contract';
+import type { ServerClaim } from '../workflows/own-server';
 import type { ActivityDeps } from './deps';
 import { orderEnvironment, type EggCatalog } from './eggs';
+import { claimMismatches, foreignServer } from './ownership';
 import { describeServer } from './server-view';
 
 /** This attempt's number (1 when called outside an activity, as the activity tests do). */
@@ -24,12 +26,23 @@ const MAYBE_CREATED = new Set<ProviderError['kind']>([
   'validation',
 ]);
 
+/** Who the order's server belongs to, as create checks it: exact external_id, the order's user and name, this slot. */
+const claimOf = ({ order, slot, externalId }: CreateInput): ServerClaim => ({
+  externalId: externalId ?? order.orderId,
+  userId: order.userId,
+  name: order.name,
+  allocationId: slot.allocationId,
+});
+
 /**
- * Creates the order's server with `external_id = orderId`, idempotently: a retry (or a re-run the workflow marks
- * `lookFirst`) looks the order up before creating and adopts what it finds; a first attempt creates in one request,
- * because the panel refuses a second server with the same external_id (422). After any failure that may hide a
- * success (a timeout, a 5xx, that 422) it looks the order up and adopts the server instead of creating another.
- * A 422 on the allocation becomes AllocationTaken (permanent for this slot: the workflow allocates again).
+ * Creates the order's server with `external_id = input.externalId` (the own-server marker; the bare orderId for
+ * orders started before it), idempotently: a retry (or a re-run the workflow marks `lookFirst`) looks the order up
+ * before creating and adopts what it finds; a first attempt creates in one request, because the panel refuses a
+ * second server with the same external_id (422). After any failure that may hide a success (a timeout, a 5xx, that
+ * 422) it looks the order up and adopts the server instead of creating another. Only the order's own server is
+ * adopted (claimMismatches: exact external_id, user, name, allocation); any other server found under the
+ * external_id fails the step with ForeignServer (permanent) and is left untouched. A 422 on the allocation becomes
+ * AllocationTaken (permanent for this slot: the workflow allocates again).
  */
 export function createActivity(
   {
@@ -52,11 +65,25 @@ export function createActivity(
     return { server: await describeServer(panel, server, input.slot), adopted };
   };
 
+  /** The order's server under its external_id, adopted; null when there is none; ForeignServer for anyone else's. */
+  const adoptOwn = async (input: CreateInput): Promise<CreateResult | null> => {
+    const claim = claimOf(input);
+    const found = await panel.getServerByExternalId(claim.externalId);
+    if (!found) return null;
+    const problems = claimMismatches(found, claim);
+    if (problems.length === 0) return done(input, found, true);
+    logger.warn(
+      { orderId: input.order.orderId, serverId: found.id, problems },
+      'a server not of this order holds its external_id; not adopted',
+    );
+    throw foreignServer(input.order.orderId, found, problems);
+  };
+
   return async function create(input: CreateInput): Promise<CreateResult> {
     const { order, slot } = input;
     if (input.lookFirst || attempt() > 1) {
-      const existing = await panel.getServerByExternalId(order.orderId);
-      if (existing) return done(input, existing, true);
+      const existing = await adoptOwn(input);
+      if (existing) return existing;
     }
     const egg = await eggs.find(order.eggId);
     const body: CreateServerBody = {
@@ -68,7 +95,7 @@ export function createActivity(
       environment: orderEnvironment(egg, order),
       limits: order.limits,
       feature_limits: order.featureLimits,
-      external_id: order.orderId,
+      external_id: claimOf(input).externalId,
       allocation: { default: slot.allocationId },
     };
     try {
@@ -79,8 +106,8 @@ export function createActivity(
         { orderId: order.orderId, kind: err.kind, status: err.status },
         'create failed; reconciling by external_id',
       );
-      const found = await panel.getServerByExternalId(order.orderId);
-      if (found) return done(input, found, true);
+      const adopted = await adoptOwn(input);
+      if (adopted) return adopted;
       if (err.kind === 'allocation_taken') {
         catalogue.takeAllocation(slot.nodeId, slot.allocationId);
         throw permanentFailure(

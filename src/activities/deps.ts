@@ -61,10 +61,13 @@ export interface NodeBreakers {
 export interface InstallWatch {
   /** The current interval between two checks. */
   readonly intervalMs: number;
-  /** The next sighting of the server after this call, or undefined after `maxWaitMs` without one. */
-  next(orderId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined>;
-  /** Stops watching the order's server. */
-  forget(orderId: string): void;
+  /**
+   * The next sighting of the server with this external_id after this call, or undefined after `maxWaitMs` without
+   * one.
+   */
+  next(externalId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined>;
+  /** Stops watching the server with this external_id. */
+  forget(externalId: string): void;
 }
 
 /**

@@ -43,7 +43,8 @@ export function installActivity({
   draining,
   logger,
 }: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'watcher' | 'draining' | 'logger'>) {
-  return async function install({ orderId, serverId, deadlineMs }: InstallInput): Promise<InstallResult> {
+  return async function install({ orderId, serverId, externalId, deadlineMs }: InstallInput): Promise<InstallResult> {
+    const watchKey = externalId ?? orderId;
     const ctx = Context.current();
     const progress = resumed(Date.now());
     const silence = Math.max(MAX_SILENCE_MS, watcher.intervalMs * 2);
@@ -60,7 +61,7 @@ export function installActivity({
     try {
       for (;;) {
         ctx.heartbeat({ ...progress });
-        const seen = await Promise.race([watcher.next(orderId, serverId, silence), ctx.cancelled, shuttingDown]);
+        const seen = await Promise.race([watcher.next(watchKey, serverId, silence), ctx.cancelled, shuttingDown]);
         if (seen === SHUTTING_DOWN) {
           throw transientFailure(
             FailureType.WorkerShuttingDown,
@@ -88,7 +89,7 @@ export function installActivity({
         }
       }
     } finally {
-      watcher.forget(orderId);
+      watcher.forget(watchKey);
     }
 
     async function reinstallOnce(server: Server, state: InstallProgress): Promise<void> {

@@ -2,7 +2,7 @@ import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type Server, type UpdateBuildBody } from '../provider';
 import type { ApplyBuildInput, BuildLimits, ChangeResult, ServerRef } from '../workflows/server-operation-contract';
 import type { ActivityDeps } from './deps';
-import { readServer } from './read-server';
+import { readOwnServer } from './read-server';
 
 const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
 
@@ -23,8 +23,8 @@ export function buildDifferences(server: Server, wanted: BuildLimits): string[] 
 
 /** The server's current limits (memory, swap, disk, io, cpu). */
 export function readBuildActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
-  return async function readBuild({ serverId }: ServerRef): Promise<BuildLimits> {
-    return limitsOf(await readServer(panel, serverId));
+  return async function readBuild(ref: ServerRef): Promise<BuildLimits> {
+    return limitsOf(await readOwnServer(panel, ref));
   };
 }
 
@@ -39,8 +39,9 @@ export function applyBuildActivity({
   catalogue,
   logger,
 }: Pick<ActivityDeps, 'panel' | 'panelForNode' | 'catalogue' | 'logger'>) {
-  return async function applyBuild({ orderId, serverId, limits }: ApplyBuildInput): Promise<ChangeResult> {
-    const server = await readServer(panel, serverId);
+  return async function applyBuild(input: ApplyBuildInput): Promise<ChangeResult> {
+    const { orderId, serverId, limits } = input;
+    const server = await readOwnServer(panel, input);
     if (buildDifferences(server, limits).length === 0) return { changed: false };
     await panelForNode(server.node)
       .updateBuild(serverId, {
@@ -66,8 +67,9 @@ export function applyBuildActivity({
 
 /** Reads the server back and checks its limits are `limits`; VerificationFailed (permanent) names each difference. */
 export function verifyBuildActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
-  return async function verifyBuild({ serverId, limits }: ApplyBuildInput): Promise<BuildLimits> {
-    const server = await readServer(panel, serverId);
+  return async function verifyBuild(input: ApplyBuildInput): Promise<BuildLimits> {
+    const { serverId, limits } = input;
+    const server = await readOwnServer(panel, input);
     const problems = buildDifferences(server, limits);
     if (problems.length > 0) {
       throw permanentFailure(

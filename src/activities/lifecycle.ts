@@ -1,7 +1,7 @@
 import { FailureType, permanentFailure } from '../errors';
 import type { ChangeResult, ServerRef } from '../workflows/server-operation-contract';
 import type { ActivityDeps } from './deps';
-import { readServer } from './read-server';
+import { readOwnServer } from './read-server';
 
 /** What the lifecycle steps use: the panel, and per node its client. */
 export type LifecycleDeps = Pick<ActivityDeps, 'panel' | 'panelForNode' | 'logger'>;
@@ -9,11 +9,12 @@ export type LifecycleDeps = Pick<ActivityDeps, 'panel' | 'panelForNode' | 'logge
 /**
  * Suspends (or unsuspends) the server, idempotently: it reads the server first and sends the change only when the
  * server is not already in the wanted state, so a retry or a repeated operation sends nothing. A server gone from
- * the panel is ServerGone (permanent).
+ * the panel is ServerGone (permanent), one that no longer carries the order's external_id ForeignServer.
  */
 export function suspensionActivity({ panel, panelForNode, logger }: LifecycleDeps, suspend: boolean) {
-  return async function setSuspended({ orderId, serverId }: ServerRef): Promise<ChangeResult> {
-    const server = await readServer(panel, serverId);
+  return async function setSuspended(ref: ServerRef): Promise<ChangeResult> {
+    const { orderId, serverId } = ref;
+    const server = await readOwnServer(panel, ref);
     if (server.suspended === suspend) return { changed: false };
     const provider = panelForNode(server.node);
     await (suspend ? provider.suspend(serverId) : provider.unsuspend(serverId));
@@ -28,8 +29,9 @@ export function suspensionActivity({ panel, panelForNode, logger }: LifecycleDep
  * suspended server is refused (ServerStateUnexpected): the panel would drop the suspension when the install ends.
  */
 export function reinstallActivity({ panel, panelForNode, logger }: LifecycleDeps) {
-  return async function reinstallServer({ orderId, serverId }: ServerRef): Promise<ChangeResult> {
-    const server = await readServer(panel, serverId);
+  return async function reinstallServer(ref: ServerRef): Promise<ChangeResult> {
+    const { orderId, serverId } = ref;
+    const server = await readOwnServer(panel, ref);
     if (server.suspended) {
       throw permanentFailure(
         FailureType.ServerStateUnexpected,

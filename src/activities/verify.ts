@@ -7,9 +7,14 @@ import type { ActivityDeps } from './deps';
 import { readServer } from './read-server';
 
 /** Every way the panel's server differs from the order; empty when it is exactly what was ordered. */
-export function mismatches(server: Server, order: Order, expected: ProvisionedServer): string[] {
+export function mismatches(
+  server: Server,
+  order: Order,
+  expected: ProvisionedServer,
+  externalId = order.orderId,
+): string[] {
   const found: string[] = [];
-  if (server.external_id !== order.orderId) found.push(`external_id is ${server.external_id ?? 'null'}`);
+  if (server.external_id !== externalId) found.push(`external_id is ${server.external_id ?? 'null'}`);
   if (!server.container.installed || server.status !== null)
     found.push(`not installed (status ${server.status ?? 'null'})`);
   if (server.suspended) found.push('suspended');
@@ -21,11 +26,14 @@ export function mismatches(server: Server, order: Order, expected: ProvisionedSe
   return found;
 }
 
-/** Checks the server exists, is installed, not suspended and matches the order (limits, egg, owner, allocation). */
+/**
+ * Checks the server exists, is installed, not suspended and matches the order (external_id, limits, egg, owner,
+ * allocation).
+ */
 export function verifyActivity({ panel }: Pick<ActivityDeps, 'panel'>) {
-  return async function verify({ order, server: expected }: VerifyInput): Promise<ProvisionedServer> {
+  return async function verify({ order, server: expected, externalId }: VerifyInput): Promise<ProvisionedServer> {
     const server = await readServer(panel, expected.id);
-    const problems = mismatches(server, order, expected);
+    const problems = mismatches(server, order, expected, externalId);
     if (problems.length > 0) {
       throw permanentFailure(
         FailureType.VerificationFailed,

@@ -120,6 +120,7 @@ export async function requestOperation(
   const input: ServerOperationInput = {
     orderId,
     serverId: order.serverId,
+    externalId: order.externalId,
     operation: body.operation,
     tier: order.tier,
     userId: order.userId,

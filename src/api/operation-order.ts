@@ -9,6 +9,7 @@ import {
   type RecordedStatus,
   type Tier,
 } from '../workflows/contract';
+import { ownExternalId } from '../workflows/own-server';
 import { ApiError, orderNotFound } from './errors';
 import { statusFromExecution } from './order-view';
 import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
@@ -19,6 +20,12 @@ export interface OrderFacts {
   status: RecordedStatus;
   /** The order's server as its workflow recorded it; null when it has none (or the record is not readable). */
   serverId: number | null;
+  /**
+   * The external_id the order's server carries, as its workflow recorded it (orders that finished before it was
+   * recorded: the bare orderId). Unknown for a workflow that ended abnormally: the own-server marker, so a look-up
+   * never finds a server under a bare id it cannot check.
+   */
+  externalId: string;
   tier: Tier;
   userId: number;
 }
@@ -27,6 +34,7 @@ const fromState = (state: OrderState): OrderFacts => ({
   orderId: state.orderId,
   status: state.status,
   serverId: state.server?.id ?? null,
+  externalId: state.externalId ?? state.orderId,
   tier: state.tier,
   userId: state.userId,
 });
@@ -60,6 +68,7 @@ export async function readOrderFacts(client: Client, orderId: string, queryTimeo
     orderId,
     status: statusFromExecution(described),
     serverId: null,
+    externalId: ownExternalId(orderId),
     tier: (TIERS as readonly string[]).includes(tier ?? '') ? (tier as Tier) : 'standard',
     userId: described.typedSearchAttributes.get(UserIdAttribute) ?? 0,
   };

@@ -14,7 +14,7 @@ export interface InstallWatcherOptions {
   logger?: Logger;
 }
 
-/** A watched server as one request saw it (null: not on the panel under the order's external_id), and when. */
+/** A watched server as one request saw it (null: not on the panel under its external_id), and when. */
 export interface Sighting {
   server: Server | null;
   at: number;
@@ -77,12 +77,15 @@ export class InstallWatcher {
     return Math.ceil(Math.max(everyMs(MAX_SHARE), preferred));
   }
 
-  /** The order's server as the next request covering it sees it; undefined when nothing came within `maxWaitMs`. */
-  next(orderId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined> {
-    let watch = this.watches.get(orderId);
+  /**
+   * The server with external_id `externalId` (the order's) as the next request covering it sees it; undefined when
+   * nothing came within `maxWaitMs`.
+   */
+  next(externalId: string, serverId: number, maxWaitMs: number): Promise<Sighting | undefined> {
+    let watch = this.watches.get(externalId);
     if (!watch) {
       watch = { serverId, waiters: [] };
-      this.watches.set(orderId, watch);
+      this.watches.set(externalId, watch);
     }
     const w = watch;
     return new Promise((resolve) => {
@@ -99,9 +102,9 @@ export class InstallWatcher {
     });
   }
 
-  /** Stops following the order's server (installed, failed or given up). */
-  forget(orderId: string): void {
-    this.watches.delete(orderId);
+  /** Stops following the server with this external_id (installed, failed or given up). */
+  forget(externalId: string): void {
+    this.watches.delete(externalId);
   }
 
   get watching(): number {
@@ -160,8 +163,8 @@ export class InstallWatcher {
     }
   }
 
-  private resolve(orderId: string, server: Server | null, at: number): void {
-    const watch = this.watches.get(orderId);
+  private resolve(externalId: string, server: Server | null, at: number): void {
+    const watch = this.watches.get(externalId);
     if (!watch) return;
     const sighting = { server: server && server.id === watch.serverId ? server : null, at };
     for (const done of watch.waiters.splice(0)) done(sighting);

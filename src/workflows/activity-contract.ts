@@ -51,17 +51,26 @@ export interface CreateInput {
    * attempt of a first run skips the look-up (one request saved); the panel's unique external_id keeps it safe.
    */
   lookFirst?: boolean;
+  /**
+   * The external_id to create the server with and to look it up by: `ownExternalId(orderId)` for orders started with
+   * the own-server marker; absent (orders started before): the bare orderId. A server found under it is adopted only
+   * when it is the order's (ServerClaim: exact external_id, user, name and this slot's allocation), else the step
+   * fails with ForeignServer.
+   */
+  externalId?: string;
 }
 
 export interface CreateResult {
   server: ProvisionedServer;
-  /** True when a server with the order's external_id already existed and was adopted instead of created. */
+  /** True when the order's server already existed (an earlier attempt created it) and was adopted instead of created. */
   adopted: boolean;
 }
 
 export interface InstallInput {
   orderId: string;
   serverId: number;
+  /** The server's external_id, which the batched install check filters on; absent (earlier versions): orderId. */
+  externalId?: string;
   /** How long this order's installation may take, counted from the first attempt (kept across retries). */
   deadlineMs: number;
 }
@@ -87,6 +96,8 @@ export interface ConfigureResult {
 export interface VerifyInput {
   order: Order;
   server: ProvisionedServer;
+  /** The external_id the server must carry; absent (orders started before the own-server marker): orderId. */
+  externalId?: string;
 }
 
 /**
@@ -145,7 +156,10 @@ export interface ProvisioningActivities extends LifecycleActivities {
   checkCapacity(input: CapacityInput): Promise<CapacityResult>;
   /** Compensation of allocate. */
   releaseAllocation(input: ReleaseInput): Promise<ReleaseResult>;
-  /** Compensation of create: deletes the order's server (found by external_id), force if needed, confirmed by a 404. */
+  /**
+   * Compensation of create: deletes the order's server (the recorded one, else found by external_id), only when it is
+   * the order's (see DeleteServerInput), force if needed, confirmed by a look-up.
+   */
   deleteServer(input: DeleteServerInput): Promise<DeleteServerResult>;
   /** POSTs one signed status event to the order's callbackUrl (order task queue; never calls the panel). */
   deliverCallback(input: DeliverCallbackInput): Promise<DeliverCallbackResult>;

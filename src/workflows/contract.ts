@@ -164,6 +164,11 @@ export interface OrderState {
   callbacks: CallbackRecord[];
   /** The order's latest parking (NEEDS_ATTENTION, see docs/operating.md); absent or null if it never parked. */
   parked?: ParkedOrder | null;
+  /**
+   * The panel external_id of the order's server: `ownExternalId(orderId)` for orders started with the own-server
+   * marker, the bare orderId before; absent in the results of orders that finished before it was recorded (bare).
+   */
+  externalId?: string;
 }
 
 export const PARKED_REASONS = ['STEP_RETRIES_EXHAUSTED', 'COMPENSATION_FAILED'] as const;

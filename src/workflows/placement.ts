@@ -14,6 +14,7 @@ import { NO_CAPACITY_ERROR } from './flow-contract';
 import { hasFailureType } from './failures';
 import { circuitDetails, jitterMs, type OrderFlow } from './order-flow';
 import type { OrderTracker } from './order-state';
+import { sparedNote, undoCreate } from './rollback-inputs';
 
 /** How many allocations an order tries when the panel reports its chosen one taken by a concurrent order. */
 export const MAX_PLACEMENT_ATTEMPTS = 3;
@@ -29,6 +30,13 @@ export const ALLOCATE_WAITS_PATCH = 'allocate-waits-cancellation';
 const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
 const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
 
+/** What the order decided at its start (patched): how allocate is cancelled, and its server's external_id. */
+export interface PlacementVersion {
+  allocateWaits: boolean;
+  /** `ownExternalId(orderId)`, or the bare orderId for orders started before the own-server marker. */
+  externalId: string;
+}
+
 /** Longest pause between two capacity checks: 10 s per priority level (premium and promoted orders look most often). */
 const capacityCheckCap = (priorityKey: number): number => priorityKey * 10_000;
 
@@ -42,7 +50,7 @@ export async function place(
   tracker: OrderTracker,
   flow: OrderFlow,
   compensations: Compensations,
-  allocateWaits: boolean,
+  { allocateWaits, externalId }: PlacementVersion,
 ): Promise<CreateResult> {
   const refused: number[] = [];
   let createSent = false;
@@ -50,16 +58,17 @@ export async function place(
   for (let attempt = 1; ; attempt++) {
     const slot = await allocate(order, tracker, flow, refused, attempt, allocateWaits);
     tracker.slot = slot;
-    compensations.register('deleteServer', () =>
-      flow.compensate((a) => a.deleteServer({ orderId: order.orderId, ...(createSent ? { createSent } : {}) })),
-    );
+    compensations.register('deleteServer', async () => {
+      const deleted = await flow.compensate((a) => a.deleteServer(undoCreate(order, tracker, externalId, createSent)));
+      if (deleted.sparedServerId !== undefined) tracker.note(sparedNote(deleted.sparedServerId));
+    });
     tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
     try {
       const created = await flow.run(
         panelChangeOptions,
         (a, again) => {
           createSent ||= !CancellationScope.current().consideredCancelled;
-          return a.create({ order, slot, lookFirst: again || attempt > 1 });
+          return a.create({ order, slot, lookFirst: again || attempt > 1, externalId });
         },
         () => 'CREATING',
       );

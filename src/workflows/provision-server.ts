@@ -27,8 +27,9 @@ import {
 } from './contract';
 import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
+import { OWN_MARKER_PATCH, orderExternalId } from './own-server';
 import { Parking } from './parking';
-import { ALLOCATE_WAITS_PATCH, place } from './placement';
+import { ALLOCATE_WAITS_PATCH, place, type PlacementVersion } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
 
@@ -47,7 +48,11 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
   const allocateWaits = patched(ALLOCATE_WAITS_PATCH);
+  // Decided once: an order replayed from before the marker keeps its bare-orderId external_id to the end.
+  const externalId = orderExternalId(order.orderId, patched(OWN_MARKER_PATCH));
+  const version: PlacementVersion = { allocateWaits, externalId };
   const tracker = new OrderTracker(order, options.recordedStatuses === 'phases');
+  tracker.state.externalId = externalId;
   const compensations = new Compensations();
   const steps = new CancellationScope();
   let cancelReason: string | null = null;
@@ -64,7 +69,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
   flow.onStepFailed = (err) => parking.onStepFailed(err);
   let outcome: TemporalFailure;
   try {
-    const server = await steps.run(() => runSteps(order, tracker, flow, compensations, parking, allocateWaits));
+    const server = await steps.run(() => runSteps(order, tracker, flow, compensations, parking, version));
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
@@ -87,13 +92,14 @@ async function runSteps(
   flow: OrderFlow,
   compensations: Compensations,
   parking: Parking,
-  allocateWaits: boolean,
+  version: PlacementVersion,
 ): Promise<ProvisionedServer> {
-  const { server } = await place(order, tracker, flow, compensations, allocateWaits);
+  const { externalId } = version;
+  const { server } = await place(order, tracker, flow, compensations, version);
   tracker.recordServer(server);
   tracker.enterStep('install', `waiting for the installation of server ${server.id}`);
   const installed = await parking.retrying(() =>
-    waiting.install({ orderId: order.orderId, serverId: server.id, deadlineMs: INSTALL_DEADLINE_MS }),
+    waiting.install({ orderId: order.orderId, serverId: server.id, externalId, deadlineMs: INSTALL_DEADLINE_MS }),
   );
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
   tracker.enterStep('configure', "applying the order's startup and build settings");
@@ -107,7 +113,7 @@ async function runSteps(
   tracker.enterStep('verify', 'checking the server against the order');
   return flow.run(
     panelCallOptions,
-    (a) => a.verify({ order, server }),
+    (a) => a.verify({ order, server, externalId }),
     () => 'VERIFYING',
   );
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Order, Tier } from './contract';
+import type { ServerClaim } from './own-server';
 
 /** Input and results of the rollback activities both workflows use (re-exported by activity-contract.ts). */
 export interface ReleaseInput {
@@ -17,11 +18,24 @@ export interface DeleteServerInput {
    * panel could have finished a request whose answer was lost.
    */
   createSent?: boolean;
+  /**
+   * The order's server as the workflow recorded it (create's answer): only this server is deleted, and only while it
+   * still carries `claim.externalId`. Absent when none was recorded: the server is looked up by `claim.externalId`
+   * and deleted only when it is the claim's (see ServerClaim).
+   */
+  serverId?: number;
+  /**
+   * Whose server it is. Required: an input without it (scheduled by a version before the own-server marker) deletes
+   * nothing and fails with ForeignServer, so the order parks and an operator's rollback runs it again with one.
+   */
+  claim?: ServerClaim;
 }
 
 export interface DeleteServerResult {
   outcome: 'deleted' | 'force_deleted' | 'already_gone';
   serverId: number | null;
+  /** A server found under the order's external_id that is not the order's: left untouched. */
+  sparedServerId?: number;
 }
 
 export const SERVER_OPERATION_WORKFLOW_TYPE = 'serverOperation';
@@ -44,6 +58,11 @@ export type BuildLimits = Order['limits'];
 
 export interface ServerOperationInput {
   orderId: string;
+  /**
+   * The external_id of the order's server (OrderState.externalId): the server acted on must carry it. Absent in
+   * operations started before the own-server marker: the bare orderId.
+   */
+  externalId?: string;
   /** The order's server; null only for a delete of an order that never recorded one (found by external_id). */
   serverId: number | null;
   operation: ServerOperationName;
@@ -130,6 +149,8 @@ export const cancelOperationSignal = defineSignal<[{ reason?: string; by?: strin
 export interface ServerRef {
   orderId: string;
   serverId: number;
+  /** The external_id the server must carry (ForeignServer otherwise); absent in inputs from earlier versions: unchecked. */
+  externalId?: string;
 }
 
 export interface ChangeResult {

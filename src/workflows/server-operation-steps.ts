@@ -11,6 +11,7 @@ import type { Compensations } from './compensations';
 import type { OperationDispatch } from './server-operation-dispatch';
 import type { ServerOperationInput, ServerOperationName, ServerRef } from './server-operation-contract';
 import type { OperationTracker } from './server-operation-state';
+import { deleteOperationInput, sparedNote } from './rollback-inputs';
 
 const waiting = proxyActivities<ProvisioningActivities>(installOptions);
 const ledger = proxyActivities<ProvisioningActivities>(compensationOptions);
@@ -24,10 +25,10 @@ export interface OperationContext {
 
 export const INVALID_OPERATION_ERROR = 'InvalidOperation';
 
-function serverRef({ orderId, serverId, operation }: ServerOperationInput): ServerRef {
+function serverRef({ orderId, serverId, operation, externalId }: ServerOperationInput): ServerRef {
   if (serverId === null)
     throw ApplicationFailure.nonRetryable(`${operation} needs the order's server id`, INVALID_OPERATION_ERROR);
-  return { orderId, serverId };
+  return { orderId, serverId, ...(externalId === undefined ? {} : { externalId }) };
 }
 
 function suspension(suspend: boolean) {
@@ -79,12 +80,13 @@ async function deprovision({ input, tracker, dispatch }: OperationContext): Prom
     'delete',
     input.serverId === null ? "deleting the order's server, if any" : `deleting server ${input.serverId}`,
   );
-  const deleted = await dispatch.run(panelChangeOptions, (a) => a.deleteServer({ orderId: input.orderId }));
+  const deleted = await dispatch.run(panelChangeOptions, (a) => a.deleteServer(deleteOperationInput(input)));
   tracker.state.deleted = deleted;
   tracker.recordChange(deleted.outcome !== 'already_gone');
+  if (deleted.sparedServerId !== undefined) tracker.note(sparedNote(deleted.sparedServerId));
   tracker.note(
     deleted.outcome === 'already_gone'
-      ? 'no server left on the panel'
+      ? 'no server of the order left on the panel'
       : `server ${deleted.serverId} deleted (${deleted.outcome}), confirmed gone`,
   );
   tracker.enterStep('release', "releasing the order's allocation reservation");

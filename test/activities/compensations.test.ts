@@ -1,6 +1,7 @@
 import { createActivities, createReservationLedger, type AllocationReservations } from '../../src/activities';
 import type { PterodactylClient } from '../../src/provider';
-import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
+import type { DeleteServerInput, ProvisioningActivities } from '../../src/workflows/activity-contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 import {
   activityDeps,
   callCount,
@@ -19,8 +20,14 @@ describe('compensation activities', () => {
   const created = async (orderId: string): Promise<number> => {
     const order = paperOrder(orderId);
     const slot = await activities.allocate({ order, excludeAllocationIds: [] });
-    return (await activities.create({ order, slot })).server.id;
+    return (await activities.create({ order, slot, externalId: ownExternalId(orderId) })).server.id;
   };
+  /** The rollback's input for an order whose create's answer was lost (no recorded server id). */
+  const undo = (orderId: string, extra: Partial<DeleteServerInput> = {}): DeleteServerInput => ({
+    orderId,
+    claim: { externalId: ownExternalId(orderId), userId: paperOrder(orderId).userId },
+    ...extra,
+  });
   /** The real client, with the daemon failing (sim errorRate 1) exactly while the plain DELETE is sent. */
   const daemonFailsOnPlainDelete = (client: PterodactylClient): PterodactylClient => ({
     ...client,
@@ -49,7 +56,7 @@ describe('compensation activities', () => {
 
   it("deletes the order's server and confirms it is gone", async () => {
     const serverId = await created('undo-create');
-    const result = await runActivity(activities.deleteServer, { orderId: 'undo-create' });
+    const result = await runActivity(activities.deleteServer, undo('undo-create'));
     expect(result).toEqual({ outcome: 'deleted', serverId });
     const state = await panel.state();
     expect(serversOf(state, 'undo-create')).toEqual([]);
@@ -57,7 +64,7 @@ describe('compensation activities', () => {
   });
 
   it('reports already_gone when the order never got a server', async () => {
-    await expect(runActivity(activities.deleteServer, { orderId: 'never-created' })).resolves.toEqual({
+    await expect(runActivity(activities.deleteServer, undo('never-created'))).resolves.toEqual({
       outcome: 'already_gone',
       serverId: null,
     });
@@ -66,7 +73,7 @@ describe('compensation activities', () => {
   it('falls back to a forced delete when the daemon fails the normal one', async () => {
     const serverId = await created('undo-force');
     const forcing = createActivities(activityDeps(panel, { provider: daemonFailsOnPlainDelete(panel.client()) }));
-    const result = await runActivity(forcing.deleteServer, { orderId: 'undo-force' });
+    const result = await runActivity(forcing.deleteServer, undo('undo-force'));
     expect(result).toEqual({ outcome: 'force_deleted', serverId });
     const state = await panel.state();
     expect(serversOf(state, 'undo-force')).toEqual([]);
@@ -76,7 +83,7 @@ describe('compensation activities', () => {
   it('confirms a DELETE whose answer was lost without forcing it', async () => {
     const serverId = await created('undo-lost-answer');
     await panel.faults({ deleteTimeoutButSucceedsRate: 1 });
-    const result = await runActivity(activities.deleteServer, { orderId: 'undo-lost-answer' });
+    const result = await runActivity(activities.deleteServer, undo('undo-lost-answer'));
     expect(result).toEqual({ outcome: 'deleted', serverId });
     const state = await panel.state();
     expect(serversOf(state, 'undo-lost-answer')).toEqual([]);
@@ -87,9 +94,11 @@ describe('compensation activities', () => {
     const order = paperOrder('undo-late-create');
     const slot = await activities.allocate({ order, excludeAllocationIds: [] });
     await panel.faults({ createDelayMs: 800 });
-    await expect(activities.create({ order, slot })).rejects.toMatchObject({ type: 'PanelTimeout' });
+    await expect(activities.create({ order, slot, externalId: ownExternalId(order.orderId) })).rejects.toMatchObject({
+      type: 'PanelTimeout',
+    });
     const settling = createActivities({ ...activityDeps(panel), createSettleMs: 1000 });
-    const result = await runActivity(settling.deleteServer, { orderId: order.orderId, createSent: true });
+    const result = await runActivity(settling.deleteServer, undo(order.orderId, { createSent: true }));
     expect(result).toEqual({ outcome: 'deleted', serverId: expect.any(Number) });
     expect(serversOf(await panel.state(), order.orderId)).toEqual([]);
   });
@@ -97,7 +106,7 @@ describe('compensation activities', () => {
   it('fails retryably, leaving the server reported, while the panel is down', async () => {
     await created('undo-outage');
     await panel.faults({ outage: true });
-    await expect(runActivity(activities.deleteServer, { orderId: 'undo-outage' })).rejects.toMatchObject({
+    await expect(runActivity(activities.deleteServer, undo('undo-outage'))).rejects.toMatchObject({
       type: 'PanelUnavailable',
       nonRetryable: false,
     });

@@ -1,6 +1,7 @@
 import { createActivities, createReservationLedger, type AllocationReservations } from '../../src/activities';
 import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order } from '../../src/workflows/contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 import {
   activityDeps,
   callCount,
@@ -18,7 +19,9 @@ describe('create activity', () => {
   let activities: ProvisioningActivities;
   const place = async (order: Order): Promise<AllocatedSlot> =>
     activities.allocate({ order, excludeAllocationIds: [] });
-  const create = (order: Order, slot: AllocatedSlot) => runActivity(activities.create, { order, slot });
+  /** As the workflow creates for orders started with the own-server marker. */
+  const create = (order: Order, slot: AllocatedSlot, lookFirst?: boolean) =>
+    runActivity(activities.create, { order, slot, externalId: ownExternalId(order.orderId), lookFirst });
 
   beforeAll(async () => {
     panel = await startPanel();
@@ -32,7 +35,7 @@ describe('create activity', () => {
     activities = createActivities(activityDeps(panel, { reservations }));
   });
 
-  it('creates the server with the order id as external_id, egg image/startup and merged environment', async () => {
+  it('creates the server with its own-server marker as external_id, egg image/startup and merged environment', async () => {
     const order = paperOrder('create-1', { eggId: 2, environment: { DIFFICULTY: 'hard' } });
     const slot = await place(order);
     const result = await create(order, slot);
@@ -63,7 +66,7 @@ describe('create activity', () => {
     const order = paperOrder('create-twice');
     const slot = await place(order);
     const first = await create(order, slot);
-    const second = await runActivity(activities.create, { order, slot, lookFirst: true });
+    const second = await create(order, slot, true);
     expect(second).toEqual({ ...first, adopted: true });
     const state = await panel.state();
     expect(serversOf(state, 'create-twice')).toHaveLength(1);

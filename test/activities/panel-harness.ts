@@ -14,6 +14,7 @@ import {
 } from '../../src/provider';
 import { activityDepsFor } from '../../src/worker/activity-deps';
 import type { Order } from '../../src/workflows/contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 
 export const SIM_KEY = 'ptla_serverQueueWorkflowTests0123456789';
 export const BASE_FAULTS: FaultInput = { installMs: 100, rateLimitPerMinute: 100_000 };
@@ -130,7 +131,12 @@ export function directServer(externalId: string, allocation: number): CreateServ
   };
 }
 
-export const serversOf = (state: SimState, orderId: string) => state.servers.filter((s) => s.external_id === orderId);
+/** The servers of order `orderId`: those carrying its own-server marker, `ownExternalId(orderId)`. */
+export const serversOf = (state: SimState, orderId: string) => serversWithExternalId(state, ownExternalId(orderId));
+
+/** The servers whose external_id is exactly `externalId` (placed directly, or by an order from before the marker). */
+export const serversWithExternalId = (state: SimState, externalId: string) =>
+  state.servers.filter((s) => s.external_id === externalId);
 
 /** Requests the panel received on one route, e.g. `POST /servers` or `DELETE /servers/{id}/force`. */
 export const callCount = (state: SimState, key: string): number => state.calls.byRoute[key] ?? 0;

@@ -1,4 +1,5 @@
 import { createPterodactylClient } from '../../src/provider';
+import { ownExternalId } from '../../src/workflows/own-server';
 import { SIM_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
 
 let h: ApiHarness;
@@ -28,7 +29,7 @@ describe('POST /v1/orders/:id/cancel', () => {
   it('answers 202 and the order ends CANCELLED with nothing left behind', async () => {
     const orderId = await installingOrder();
     const panel = createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
-    expect(await panel.getServerByExternalId(orderId)).not.toBeNull();
+    expect(await panel.getServerByExternalId(ownExternalId(orderId))).not.toBeNull();
     const res = await h
       .http()
       .post(`/v1/orders/${orderId}/cancel`)
@@ -51,7 +52,7 @@ describe('POST /v1/orders/:id/cancel', () => {
       error: { step: 'cancel', message: 'customer changed their mind' },
       compensationErrors: [],
     });
-    expect(await panel.getServerByExternalId(orderId)).toBeNull();
+    expect(await panel.getServerByExternalId(ownExternalId(orderId))).toBeNull();
   });
 
   it('answers 409 when the order is already cancelled', async () => {

@@ -1,3 +1,4 @@
+import { ownExternalId } from '../../src/workflows/own-server';
 import { SIM_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
 import { createPterodactylClient } from '../../src/provider';
 
@@ -171,7 +172,7 @@ describe('POST /v1/orders/:id/operations', () => {
       deprovisioned: true,
       deleted: { outcome: 'deleted', serverId },
     });
-    expect(await panel().getServerByExternalId(orderId)).toBeNull();
+    expect(await panel().getServerByExternalId(ownExternalId(orderId))).toBeNull();
     expect((await getOrder(orderId)).body.status).toBe('ACTIVE');
     const refused = await operate(orderId, { operation: 'unsuspend' });
     expect(refused.status).toBe(409);

@@ -1,3 +1,4 @@
+import { ownExternalId } from '../../src/workflows/own-server';
 import { auth, startApiHarness, waitFor, type ApiHarness } from './harness';
 import { parkByFailedRollback, skipUntil } from './park-order';
 
@@ -20,7 +21,8 @@ afterEach(() => {
 
 const order = (orderId: string) => h.http().get(`/v1/orders/${orderId}`).set(auth);
 const act = (orderId: string, body: object) => h.http().post(`/v1/orders/${orderId}/actions`).set(auth).send(body);
-const panelServers = (orderId: string) => h.sim!.panel.state().servers.filter((s) => s.external_id === orderId);
+const panelServers = (orderId: string) =>
+  h.sim!.panel.state().servers.filter((s) => s.external_id === ownExternalId(orderId));
 
 describe('a really parked order through the API', () => {
   it('shows NEEDS_ATTENTION with its ledger, and a rollback action after the outage leaves nothing on the panel', async () => {

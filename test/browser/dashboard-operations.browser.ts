@@ -1,10 +1,11 @@
+import { ownExternalId } from '../../src/workflows/own-server';
 import { auth, waitFor } from '../api/harness';
 import { activeOrder, logIn, openOrder, refreshUntil, useDashboardRig } from './dashboard-rig';
 
 const rig = useDashboardRig();
 
 const serversOf = (orderId: string) =>
-  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
+  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === ownExternalId(orderId));
 const operationRow = (operation: string, status: string) =>
   `#operations tbody tr:has-text("${operation}"):has-text("${status}")`;
 

@@ -1,3 +1,4 @@
+import { ownExternalId } from '../../src/workflows/own-server';
 import { auth, waitFor } from '../api/harness';
 import { parkByFailedRollback } from '../api/park-order';
 import { logIn, openOrder, useDashboardRig } from './dashboard-rig';
@@ -7,7 +8,7 @@ import { logIn, openOrder, useDashboardRig } from './dashboard-rig';
 const rig = useDashboardRig({ timeSkipping: true });
 
 const serversOf = (orderId: string) =>
-  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === orderId);
+  rig.h.sim!.panel.state().servers.filter((server) => server.external_id === ownExternalId(orderId));
 
 beforeAll(async () => {
   await rig.page.goto(rig.h.api.url);

@@ -1,3 +1,4 @@
+import { ownExternalId } from '../../src/workflows/own-server';
 import type { SimState } from '../../sim/src';
 import type { QueueOverview } from '../../src/api/queue-overview';
 import type { OrderState } from '../../src/workflows/contract';
@@ -14,7 +15,7 @@ export type OrderView = Pick<
  * it here when the external_id changes form.
  */
 export function serversOfOrder(panel: SimState, orderId: string): PanelServer[] {
-  return panel.servers.filter((s) => s.external_id === orderId);
+  return panel.servers.filter((s) => s.external_id === ownExternalId(orderId));
 }
 
 /** Panel servers that belong to none of `orderIds`. */

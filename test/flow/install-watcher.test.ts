@@ -1,6 +1,7 @@
 import { createActivities } from '../../src/activities';
 import { ProcessFlow } from '../../src/flow/process-flow';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 import {
   activityDeps,
   callCount,
@@ -30,22 +31,27 @@ describe('batched install checks and the cached catalogue', () => {
   });
   afterEach(() => flow.stop());
 
-  it('follows the installation of many servers with one list request per interval, matched exactly by external_id', async () => {
+  it('follows the installation of many servers with one list request per interval, matched exactly by their markers', async () => {
     await panel.faults({ installMs: 1_000 });
     const ids = ['batch-1', 'batch-10', 'batch-2', 'batch-3', 'batch-4', 'batch-5'];
     const servers: Array<{ id: number }> = [];
     for (const orderId of ids) {
       const order = paperOrder(orderId);
       const slot = await activities.allocate({ order, excludeAllocationIds: [] });
-      servers.push((await activities.create({ order, slot })).server);
+      servers.push((await activities.create({ order, slot, externalId: ownExternalId(orderId) })).server);
     }
     const before = await panel.state();
     const results = await Promise.all(
       ids.map((orderId, i) =>
-        runActivity(activities.install, { orderId, serverId: servers[i].id, deadlineMs: 60_000 }),
+        runActivity(activities.install, {
+          orderId,
+          serverId: servers[i].id,
+          externalId: ownExternalId(orderId),
+          deadlineMs: 60_000,
+        }),
       ),
     );
-    expect(results.map((r) => r.server?.external_id)).toEqual(ids);
+    expect(results.map((r) => r.server?.external_id)).toEqual(ids.map(ownExternalId));
     const after = await panel.state();
     const listings = callCount(after, 'GET /servers') - callCount(before, 'GET /servers');
     expect(listings).toBeGreaterThanOrEqual(1);

@@ -5,6 +5,7 @@ import { startServerOperation } from '../../src/api/operation-commands';
 import { createWorker } from '../../src/worker';
 import type { OrderWorker } from '../../src/worker/order-worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
+import { ownExternalId } from '../../src/workflows/own-server';
 import type { OperationState, ServerOperationInput } from '../../src/workflows/server-operation-contract';
 import { paperOrder, silentLogger } from '../activities/panel-harness';
 import {
@@ -31,7 +32,10 @@ export interface LifecycleHarness {
   failures: AttemptFailure[];
   /** Provisions an order to ACTIVE on the shared worker; returns its final state. */
   provision(orderId: string, overrides?: Partial<Order>): Promise<OrderState>;
-  /** Starts an operation on the order's server (as the API does) and waits for its result. */
+  /**
+   * Starts an operation on the order's server (as the API does: the order's user 2, and its own-server marker unless
+   * the input says otherwise) and waits for its result.
+   */
   operate(
     input: Omit<ServerOperationInput, 'tier' | 'userId'>,
   ): Promise<{ state: OperationState; history: Awaited<ReturnType<WorkflowHandle['fetchHistory']>> }>;
@@ -68,7 +72,12 @@ export async function startLifecycleHarness(options: WorkflowHarnessOptions = {}
   });
   const running = worker.run();
   const start = (input: Omit<ServerOperationInput, 'tier' | 'userId'>) =>
-    startServerOperation(h.env.client, taskQueue, { tier: 'standard', userId: 2, ...input });
+    startServerOperation(h.env.client, taskQueue, {
+      tier: 'standard',
+      userId: 2,
+      externalId: ownExternalId(input.orderId),
+      ...input,
+    });
   return {
     h,
     taskQueue,

@@ -1,5 +1,8 @@
 import type { ApplyBuildInput } from '../../src/workflows/server-operation-contract';
 import { callCount, directServer, serversOf } from '../activities/panel-harness';
+import { ownExternalId } from '../../src/workflows/own-server';
+import { sparedNote } from '../../src/workflows/rollback-inputs';
+import { placeForeignServer, touchable, touchableAll } from '../activities/foreign-servers';
 import { activityTypes, recordHistory } from './history';
 import { useLifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 
@@ -109,11 +112,38 @@ describe('serverOperation: resize and delete', () => {
     expect(callCount(sim, 'DELETE /servers/{id}')).toBe(1);
   });
 
-  it('deletes a server the order never recorded (found by its external id)', async () => {
+  it("deletes a server the order never recorded (found by its own-server marker, the order's user's)", async () => {
     const free = (await l.sim()).allocations.find((a) => a.server === null && a.node === 1)!;
-    await l.h.panel.client().createServer(directServer('op-delete-leftover', free.id));
+    await l.h.panel.client().createServer({ ...directServer(ownExternalId('op-delete-leftover'), free.id), user: 2 });
     const { state } = await l.operate({ orderId: 'op-delete-leftover', serverId: null, operation: 'delete' });
     expect(state).toMatchObject({ status: 'COMPLETED', deprovisioned: true, deleted: { outcome: 'deleted' } });
     expect(serversOf(await l.sim(), 'op-delete-leftover')).toEqual([]);
+  });
+
+  it('deletes the recorded server only, never a foreign one holding the bare orderId', async () => {
+    const serverId = (await l.provision('op-delete-own')).server!.id;
+    const foreign = await placeForeignServer(l.h.panel, 'op-delete-own', { user: 2, name: 'order op-delete-own' });
+    const before = touchable(await l.sim(), foreign);
+    const { state } = await l.operate({ orderId: 'op-delete-own', serverId, operation: 'delete' });
+    const sim = await l.sim();
+    expect(touchable(sim, foreign)).toEqual(before);
+    expect(state).toMatchObject({ status: 'COMPLETED', deleted: { outcome: 'deleted', serverId } });
+    expect(serversOf(sim, 'op-delete-own')).toEqual([]);
+  });
+
+  it("spares foreign servers under the order's orderId and exact marker when it recorded no server", async () => {
+    const foreign = [
+      await placeForeignServer(l.h.panel, 'op-delete-none', { user: 2 }),
+      await placeForeignServer(l.h.panel, ownExternalId('op-delete-none')),
+    ];
+    const before = touchableAll(await l.sim(), foreign);
+    const { state } = await l.operate({ orderId: 'op-delete-none', serverId: null, operation: 'delete' });
+    expect(touchableAll(await l.sim(), foreign)).toEqual(before);
+    expect(state).toMatchObject({
+      status: 'COMPLETED',
+      changed: false,
+      deleted: { outcome: 'already_gone', serverId: null, sparedServerId: foreign[1] },
+    });
+    expect(state.timeline.map((t) => t.detail)).toContain(sparedNote(foreign[1]));
   });
 });

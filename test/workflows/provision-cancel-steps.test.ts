@@ -7,7 +7,8 @@ import {
   type OrderState,
   type OrderStatus,
 } from '../../src/workflows/contract';
-import { directServer, paperOrder } from '../activities/panel-harness';
+import { naiveMarker, placeForeignServer, touchableAll } from '../activities/foreign-servers';
+import { directServer, paperOrder, serversOf } from '../activities/panel-harness';
 import { activityTypes, closeEvent } from './history';
 import { startFlowRig } from './flow-harness';
 import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
@@ -37,7 +38,7 @@ describe('provisionServer: a cancel at every step rolls back everything (dev ser
   async function expectNothingLeft(orderId: string, reservations: unknown[]): Promise<void> {
     expect(reservations).toEqual([]);
     const sim = await h.panel.state();
-    expect(sim.servers.filter((s) => s.external_id === orderId)).toEqual([]);
+    expect(serversOf(sim, orderId)).toEqual([]);
   }
 
   function expectCancelledAt(state: OrderState, status: OrderStatus): void {
@@ -122,6 +123,24 @@ describe('provisionServer: a cancel at every step rolls back everything (dev ser
     expectCancelledAt(state, 'VERIFYING');
     expect(statuses(state).slice(-3)).toEqual(['VERIFYING', 'COMPENSATING', 'CANCELLED']);
     expect(activityTypes(history).slice(-2)).toEqual(['deleteServer', 'releaseAllocation']);
+    await expectNothingLeft(order.orderId, reservations);
+  });
+
+  it('deletes only its own server when cancelled while INSTALLING, never the foreign ones holding its orderId', async () => {
+    const order = paperOrder('cancel-foreign');
+    const like = { user: order.userId, name: order.name };
+    const foreign = [
+      await placeForeignServer(h.panel, order.orderId, like),
+      await placeForeignServer(h.panel, naiveMarker(order.orderId), like),
+    ];
+    const before = touchableAll(await h.panel.state(), foreign);
+    const { state, reservations } = await runOrder(h, order, {
+      hooks: { install: () => cancel(order.orderId) },
+    });
+    const sim = await h.panel.state();
+    expect(touchableAll(sim, foreign)).toEqual(before);
+    expect(sim.servers.map((s) => s.id)).toEqual(foreign);
+    expectCancelledAt(state, 'INSTALLING');
     await expectNothingLeft(order.orderId, reservations);
   });
 

@@ -1,7 +1,8 @@
 import type { CreateInput, VerifyInput } from '../../src/workflows/activity-contract';
 import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery } from '../../src/workflows/contract';
 import { DEFAULT_FLOW_POLICY, NO_CAPACITY_ERROR } from '../../src/workflows/flow-contract';
-import { callCount, directServer, paperOrder, serversOf } from '../activities/panel-harness';
+import { ownExternalId } from '../../src/workflows/own-server';
+import { callCount, directServer, paperOrder, serversOf, serversWithExternalId } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
 import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
 
@@ -157,7 +158,7 @@ describe('provisionServer: permanent failures roll back', () => {
     });
     expect(activities(history).find((a) => a.type === 'releaseAllocation')).toMatchObject({ outcome: 'completed' });
     expect(state.timeline.at(-1)?.detail).toMatch(/resolved by an operator/);
-    expect(sim.servers.map((s) => s.external_id)).toEqual(['stuck-rollback']);
+    expect(sim.servers.map((s) => s.external_id)).toEqual([ownExternalId('stuck-rollback')]);
     expect(reservations).toEqual([]);
   });
 
@@ -186,6 +187,6 @@ describe('provisionServer: permanent failures roll back', () => {
     ]);
     expect(state.timeline.some((t) => t.detail === `allocation ${taken} was taken concurrently`)).toBe(true);
     expect(serversOf(sim, 'collision')).toHaveLength(1);
-    expect(serversOf(sim, 'concurrent-order')).toEqual([expect.objectContaining({ allocation: taken })]);
+    expect(serversWithExternalId(sim, 'concurrent-order')).toEqual([expect.objectContaining({ allocation: taken })]);
   });
 });

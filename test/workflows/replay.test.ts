@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { OWN_MARKER_PATCH } from '../../src/workflows/own-server';
 import { HISTORIES_DIR } from './history';
 import { historyFromJson } from './history-json';
 
@@ -46,8 +47,23 @@ describe('provisionServer and serverOperation replay their recorded histories', 
         'rate-limited.json',
         'operation-resize-rolled-back.json',
         'operation-resize-cancelled.json',
+        'own-marker-active.json',
+        'own-marker-foreign.json',
       ]),
     );
+  });
+
+  it('has orders from before the own-server marker (bare orderId) and after it among the fixtures', () => {
+    const patchesOf = (file: string): string[] =>
+      load(file).history.events.flatMap((e) =>
+        (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(
+          (p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: string }).id,
+        ),
+      );
+    for (const file of ['happy-path.json', 'failed-install.json', 'create-timeout-adopted.json'])
+      expect(patchesOf(file)).not.toContain(OWN_MARKER_PATCH);
+    for (const file of ['own-marker-active.json', 'own-marker-foreign.json'])
+      expect(patchesOf(file)).toContain(OWN_MARKER_PATCH);
   });
 
   it('replays every fixture without a nondeterminism error', async () => {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { atomTimestamp } from '../time';
+import { PANEL_CI, panelCollationKey, registerPanelCollation } from './collation';
 import type { Condition, Page, PageRequest } from './paging';
 import { selectAll, selectPage } from './paging';
 import type { ServerRow } from './rows';
@@ -44,9 +45,14 @@ interface DueInstall extends Pick<ServerRow, 'id' | 'status' | 'install_outcome'
   install_deadline: number;
 }
 
-/** Server rows. Install outcomes are applied lazily by `settleInstalls`. */
+/**
+ * Server rows. Install outcomes are applied lazily by `settleInstalls`. External ids compare as the real panel's
+ * MySQL compares them (utf8mb4_unicode_ci: case-, accent- and trailing-space-insensitive, see collation.ts).
+ */
 export class ServerStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    registerPanelCollation(db);
+  }
 
   insert(row: NewServerRow): number {
     const sql = `INSERT INTO servers (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`;
@@ -57,10 +63,14 @@ export class ServerStore {
     return this.db.prepare('SELECT * FROM servers WHERE id = ?').get(id) as ServerRow | undefined;
   }
 
+  /** The server whose external_id collates equal to `externalId` (at most one: see externalIdTaken). */
   getByExternalId(externalId: string): ServerRow | undefined {
-    return this.db.prepare('SELECT * FROM servers WHERE external_id = ?').get(externalId) as ServerRow | undefined;
+    return this.db
+      .prepare(`SELECT * FROM servers WHERE ${PANEL_CI}(external_id) = ? ORDER BY id LIMIT 1`)
+      .get(panelCollationKey(externalId)) as ServerRow | undefined;
   }
 
+  /** True when another server's external_id collates equal to `externalId` (the panel's unique index refuses it). */
   externalIdTaken(externalId: string, exceptServerId?: number): boolean {
     const row = this.getByExternalId(externalId);
     return row !== undefined && row.id !== exceptServerId;
