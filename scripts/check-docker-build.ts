@@ -133,7 +133,11 @@ async function smoke(app: string, env: Record<string, string>): Promise<void> {
     if (!expect.test(output)) throw new Error(`${script}: expected ${expect}, got:\n${output}`);
     say(`${script}: ${expect.source.replace(/\\/g, '')}`);
   };
-  run('src/api/main.ts', { NODE_ENV: 'production' }, /API_KEY: API_KEY or API_KEYS is required when NODE_ENV=production/);
+  run(
+    'src/api/main.ts',
+    { NODE_ENV: 'production' },
+    /API_KEY: API_KEY or API_KEYS is required when NODE_ENV=production/,
+  );
   run(
     'src/worker/main.ts',
     { TEMPORAL_ADDRESS: '127.0.0.1:1', API_KEY: 'docker-check-key-0123456789' },
