@@ -2,8 +2,10 @@ import { sha256Hex } from './sha256';
 
 /**
  * Patch id: orders started from this version give their server the panel external_id `ownExternalId(orderId)` (the
- * own-server marker) instead of the bare orderId. provisionServer decides it once, at its start; an order started
- * before keeps looking up and deleting by its bare orderId (with the ownership checks, see docs/security.md).
+ * own-server marker) instead of the bare orderId, and wait for an allocate in flight when cancelled (see
+ * allocateOptions). provisionServer asks once, before anything else (one patch: each costs the order a
+ * TemporalChangeVersion search-attribute upsert); an order started before keeps looking up and deleting by its bare
+ * orderId (with the ownership checks, see docs/security.md) and does not wait for its allocate.
  */
 export const OWN_MARKER_PATCH = 'own-server-marker';
 

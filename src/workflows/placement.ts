@@ -21,11 +21,6 @@ export const MAX_PLACEMENT_ATTEMPTS = 3;
 const FIRST_CAPACITY_CHECK_MS = 5_000;
 /** Orders started from this version on park (see parking.ts) when a capacity check runs out of retries. */
 export const CAPACITY_CHECK_PARKS_PATCH = 'capacity-check-parks';
-/**
- * Orders started from this version wait for an allocate in flight when cancelled (see allocateOptions). provisionServer
- * asks for it before anything else, so the marker is the order's first command.
- */
-export const ALLOCATE_WAITS_PATCH = 'allocate-waits-cancellation';
 
 const checks = proxyActivities<ProvisioningActivities>(capacityCheckOptions);
 const undo = proxyActivities<ProvisioningActivities>(compensationOptions);
@@ -53,6 +48,7 @@ export async function place(
   { allocateWaits, externalId }: PlacementVersion,
 ): Promise<CreateResult> {
   const refused: number[] = [];
+  /** A create request may have reached the panel (an unknown egg fails before any is sent). */
   let createSent = false;
   compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
@@ -75,6 +71,7 @@ export async function place(
       if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
       return created;
     } catch (err) {
+      if (hasFailureType(err, FailureType.EggNotFound)) createSent = false;
       if (!hasFailureType(err, FailureType.AllocationTaken) || attempt >= MAX_PLACEMENT_ATTEMPTS) throw err;
       refused.push(slot.allocationId);
       tracker.note(`allocation ${slot.allocationId} was taken concurrently`);

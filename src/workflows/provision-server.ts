@@ -29,7 +29,7 @@ import { OrderFlow } from './order-flow';
 import { OrderTracker } from './order-state';
 import { OWN_MARKER_PATCH, orderExternalId } from './own-server';
 import { Parking } from './parking';
-import { ALLOCATE_WAITS_PATCH, place, type PlacementVersion } from './placement';
+import { place, type PlacementVersion } from './placement';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
 
@@ -47,10 +47,9 @@ const policy = proxyLocalActivities<FlowActivities>(policyOptions);
  * operator acts (see Parking). Only bugs fail the workflow task.
  */
 export async function provisionServer(order: Order, options: ProvisionOptions = {}): Promise<OrderState> {
-  const allocateWaits = patched(ALLOCATE_WAITS_PATCH);
-  // Decided once: an order replayed from before the marker keeps its bare-orderId external_id to the end.
-  const externalId = orderExternalId(order.orderId, patched(OWN_MARKER_PATCH));
-  const version: PlacementVersion = { allocateWaits, externalId };
+  const current = patched(OWN_MARKER_PATCH);
+  const version: PlacementVersion = { allocateWaits: current, externalId: orderExternalId(order.orderId, current) };
+  const { externalId } = version;
   const tracker = new OrderTracker(order, options.recordedStatuses === 'phases');
   tracker.state.externalId = externalId;
   const compensations = new Compensations();
