@@ -1,6 +1,6 @@
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type Server, type UpdateBuildBody } from '../provider';
-import type { ApplyBuildInput, BuildLimits, ChangeResult, ServerRef } from '../workflows/server-operation-contract';
+import type { ApplyBuildInput, BuildLimits, ChangeResult, ServerRef } from '../workflows/activity-contract';
 import type { ActivityDeps } from './deps';
 import { readOwnServer } from './read-server';
 

@@ -1,5 +1,5 @@
 import { FailureType, permanentFailure } from '../errors';
-import type { ChangeResult, ServerRef } from '../workflows/server-operation-contract';
+import type { ChangeResult, ServerRef } from '../workflows/activity-contract';
 import type { ActivityDeps } from './deps';
 import { readOwnServer } from './read-server';
 

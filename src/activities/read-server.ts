@@ -1,6 +1,6 @@
 import { FailureType, permanentFailure } from '../errors';
 import { isProviderError, type PterodactylClient, type Server } from '../provider';
-import type { ServerRef } from '../workflows/server-operation-contract';
+import type { ServerRef } from '../workflows/activity-contract';
 import { externalIdMismatch, foreignServer } from './ownership';
 
 /** GET /servers/{id}; a 404 becomes ServerGone (the server the order created has disappeared). */

@@ -1,42 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { Order, Tier } from './contract';
-import type { ServerClaim } from './own-server';
-
-/** Input and results of the rollback activities both workflows use (re-exported by activity-contract.ts). */
-export interface ReleaseInput {
-  orderId: string;
-}
-
-export interface ReleaseResult {
-  released: number[];
-}
-
-export interface DeleteServerInput {
-  orderId: string;
-  /**
-   * A create request was sent for the order: when the look-up finds no server, the rollback looks again once the
-   * panel could have finished a request whose answer was lost.
-   */
-  createSent?: boolean;
-  /**
-   * The order's server as the workflow recorded it (create's answer): only this server is deleted, and only while it
-   * still carries `claim.externalId`. Absent when none was recorded: the server is looked up by `claim.externalId`
-   * and deleted only when it is the claim's (see ServerClaim).
-   */
-  serverId?: number;
-  /**
-   * Whose server it is. Required: an input without it (scheduled by a version before the own-server marker) deletes
-   * nothing and fails with ForeignServer, so the order parks and an operator's rollback runs it again with one.
-   */
-  claim?: ServerClaim;
-}
-
-export interface DeleteServerResult {
-  outcome: 'deleted' | 'force_deleted' | 'already_gone';
-  serverId: number | null;
-  /** A server found under the order's external_id that is not the order's: left untouched. */
-  sparedServerId?: number;
-}
+import type { BuildLimits, DeleteServerResult, ReleaseResult } from './activity-payloads';
+import type { Tier } from './contract';
 
 export const SERVER_OPERATION_WORKFLOW_TYPE = 'serverOperation';
 
@@ -53,8 +17,6 @@ export const serverOperationWorkflowId = (orderId: string): string => `server-or
 
 /** Memo key holding the operation's name (read by the API without asking the workflow). */
 export const OPERATION_MEMO = 'operation';
-
-export type BuildLimits = Order['limits'];
 
 export interface ServerOperationInput {
   orderId: string;
@@ -145,44 +107,3 @@ export const operationStateQuery = defineQuery<OperationState>('operationState')
  * operation's rollbacks run (resize restores the previous build) and it ends CANCELLED. Ignored once it is rolling back.
  */
 export const cancelOperationSignal = defineSignal<[{ reason?: string; by?: string }]>('cancelOperation');
-
-export interface ServerRef {
-  orderId: string;
-  serverId: number;
-  /** The external_id the server must carry (ForeignServer otherwise); absent in inputs from earlier versions: unchecked. */
-  externalId?: string;
-}
-
-export interface ChangeResult {
-  /** False when the panel already was in the wanted state and no change was sent. */
-  changed: boolean;
-}
-
-export interface ApplyBuildInput extends ServerRef {
-  limits: BuildLimits;
-}
-
-/**
- * Activities of `serverOperation` that call the panel (they run on the provider task queue). Each is idempotent:
- * it reads the server first and changes only what differs.
- */
-export interface LifecycleActivities {
-  suspendServer(input: ServerRef): Promise<ChangeResult>;
-  unsuspendServer(input: ServerRef): Promise<ChangeResult>;
-  /** Starts a reinstall unless one is already running; the workflow then waits with `install`. */
-  reinstallServer(input: ServerRef): Promise<ChangeResult>;
-  readBuild(input: ServerRef): Promise<BuildLimits>;
-  /** PATCHes the limits when they differ (resize, and the restore that compensates it). */
-  applyBuild(input: ApplyBuildInput): Promise<ChangeResult>;
-  /** Reads the server back; VerificationFailed (permanent) when its limits are not `limits`. */
-  verifyBuild(input: ApplyBuildInput): Promise<BuildLimits>;
-}
-
-export const LIFECYCLE_PROVIDER_ACTIVITIES = [
-  'suspendServer',
-  'unsuspendServer',
-  'reinstallServer',
-  'readBuild',
-  'applyBuild',
-  'verifyBuild',
-] as const;

@@ -9,7 +9,8 @@ import {
 } from './activity-options';
 import type { Compensations } from './compensations';
 import type { OperationDispatch } from './server-operation-dispatch';
-import type { ServerOperationInput, ServerOperationName, ServerRef } from './server-operation-contract';
+import type { ServerRef } from './activity-contract';
+import type { ServerOperationInput, ServerOperationName } from './server-operation-contract';
 import type { OperationTracker } from './server-operation-state';
 import { deleteOperationInput, sparedNote } from './rollback-inputs';
 

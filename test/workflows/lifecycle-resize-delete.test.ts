@@ -1,4 +1,4 @@
-import type { ApplyBuildInput } from '../../src/workflows/server-operation-contract';
+import type { ApplyBuildInput } from '../../src/workflows/activity-contract';
 import { callCount, directServer, serversOf } from '../activities/panel-harness';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { sparedNote } from '../../src/workflows/rollback-inputs';
