@@ -101,6 +101,8 @@ export const envSchema = z.object({
   WORKER_METRICS_PORT: port(9464),
   WORKER_SDK_METRICS_PORT: port(9465),
   CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CALLBACK_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(1000).default(20),
+  CALLBACK_PER_HOST_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(100).default(4),
   OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
   CALLBACK_ALLOWED_HOSTS: allowedHosts,
@@ -185,6 +187,8 @@ export interface AppConfig {
    * unset (see docs/callbacks.md).
    */
   callbackSecret?: string;
+  /** CALLBACK_CONCURRENCY and CALLBACK_PER_HOST_CONCURRENCY: deliveries per worker process, and per receiver host. */
+  callbacks: { concurrency: number; perHost: number };
   /** OPERATOR_WEBHOOK_URL (optional) and OPERATOR_WEBHOOK_FORMAT (json|discord): parked orders are announced there. */
   operatorWebhook: { url?: string; format: OperatorWebhookFormat };
   /**
@@ -245,6 +249,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     flow: flow.config,
     callbackSecret: e.CALLBACK_SECRET,
+    callbacks: { concurrency: e.CALLBACK_CONCURRENCY, perHost: e.CALLBACK_PER_HOST_CONCURRENCY },
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
   };

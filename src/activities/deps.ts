@@ -88,6 +88,8 @@ export interface ActivityDeps extends PanelAccess {
   createSettleMs?: number;
   /** CALLBACK_SECRET, the key order callbacks are signed with (never passed through workflows). */
   callbackSecret?: string;
+  /** CALLBACK_PER_HOST_CONCURRENCY: deliveries in flight to one receiver host per process; default 4. */
+  callbackPerHost?: number;
   /** Per-request timeout of a callback delivery; default 10 s. */
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */
@@ -98,3 +100,5 @@ export interface ActivityDeps extends PanelAccess {
    */
   outboundGuard?: OutboundGuard;
 }
+
+export const DEFAULT_CALLBACK_PER_HOST = 4;

@@ -5,11 +5,13 @@ import { isProviderError } from '../provider';
 import type { ProvisioningActivities } from '../workflows/activity-contract';
 import { allocateActivity } from './allocate';
 import { deliverCallbackActivity } from './callback';
+import { limitedPerHost } from './callback-host-limit';
+import { HostSlots } from '../callbacks/host-slots';
 import { checkCapacityActivity } from './capacity';
 import { deleteServerActivity, releaseAllocationActivity } from './compensations';
 import { configureActivity } from './configure';
 import { createActivity } from './create';
-import type { ActivityDeps } from './deps';
+import { DEFAULT_CALLBACK_PER_HOST, type ActivityDeps } from './deps';
 import { createEggCatalog } from './eggs';
 import { installActivity } from './install';
 import { notifyOperatorsActivity } from './operator-webhook';
@@ -58,12 +60,15 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     readBuild: withTypedFailures(readBuildActivity({ panel })),
     applyBuild: withTypedFailures(applyBuildActivity({ panel, panelForNode, catalogue, logger })),
     verifyBuild: withTypedFailures(verifyBuildActivity({ panel })),
-    deliverCallback: deliverCallbackActivity({
-      secret: deps.callbackSecret,
-      logger,
-      timeoutMs: deps.callbackTimeoutMs,
-      guard: deps.outboundGuard,
-    }),
+    deliverCallback: limitedPerHost(
+      new HostSlots(deps.callbackPerHost ?? DEFAULT_CALLBACK_PER_HOST),
+      deliverCallbackActivity({
+        secret: deps.callbackSecret,
+        logger,
+        timeoutMs: deps.callbackTimeoutMs,
+        guard: deps.outboundGuard,
+      }),
+    ),
     notifyOperators: notifyOperatorsActivity({ ...deps.operatorWebhook, logger, guard: deps.outboundGuard }),
   };
 }

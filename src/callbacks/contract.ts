@@ -7,6 +7,12 @@ export const CALLBACK_HEADERS = {
   eventId: 'X-Event-Id',
 } as const;
 
+/**
+ * The task queue order callbacks are delivered on: its own, served by a worker with a bounded number of deliveries,
+ * so slow receivers never hold the activity slots of the order task queue.
+ */
+export const callbackTaskQueue = (orderTaskQueue: string): string => `${orderTaskQueue}-callbacks`;
+
 /** How old (or how far in the future) an X-Timestamp a receiver accepts, in seconds. */
 export const CALLBACK_TOLERANCE_SECONDS = 300;
 
@@ -51,6 +57,8 @@ export const CallbackFailureType = {
   Timeout: 'CallbackTimeout',
   /** Connection refused, DNS, TLS and other network errors: retried. */
   Unreachable: 'CallbackUnreachable',
+  /** As many deliveries to the receiver's host as allowed are in flight (see HostSlots): retried shortly. */
+  HostBusy: 'CallbackHostBusy',
   /** The worker has no CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
   SecretMissing: 'CallbackSecretMissing',
   /**

@@ -18,6 +18,10 @@ import { activityDepsFor } from './activity-deps';
 import { FlowReporter } from './flow-reporter';
 import { observabilityOptions } from './metrics-wiring';
 import { OrderWorker } from './order-worker';
+import { callbackTaskQueue } from '../callbacks/contract';
+
+/** Deliveries the callback worker runs at once (CALLBACK_CONCURRENCY). */
+export const DEFAULT_CALLBACK_CONCURRENCY = 20;
 import { ProviderWorkerHost } from './provider-worker';
 
 /** The workflows module the worker bundles (exports provisionServer and flowControl). */
@@ -53,6 +57,10 @@ export interface CreateWorkerOptions {
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL/_FORMAT for the notifyOperators activity; see src/activities/operator-webhook.ts. */
   operatorWebhook?: ActivityDeps['operatorWebhook'];
+  /** CALLBACK_CONCURRENCY: deliveries the callback worker runs at once; default 20. */
+  callbackConcurrency?: number;
+  /** CALLBACK_PER_HOST_CONCURRENCY: deliveries in flight to one receiver host; default 4. */
+  callbackPerHost?: number;
   /** How long a rollback waits for a create whose answer was lost to settle on the panel; default 20 s. */
   createSettleMs?: number;
   /** Which addresses callbacks and the webhook may reach (CALLBACK_ALLOWED_HOSTS); default: public ones only. */
@@ -105,6 +113,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       operatorWebhook: options.operatorWebhook,
       createSettleMs: options.createSettleMs,
       outboundGuard: options.outboundGuard,
+      callbackPerHost: options.callbackPerHost,
     }),
   );
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
@@ -122,6 +131,16 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
     ...observed,
+  });
+  const callbacks = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: callbackTaskQueue(options.taskQueue),
+    activities: pick(all, ['deliverCallback']),
+    maxConcurrentActivityTaskExecutions: options.callbackConcurrency ?? DEFAULT_CALLBACK_CONCURRENCY,
+    interceptors: { activity: observed.interceptors.activity },
+    ...(tuning.shutdownGraceTime ? { shutdownGraceTime: tuning.shutdownGraceTime } : {}),
+    ...(tuning.identity ? { identity: tuning.identity } : {}),
   });
   const provider = new ProviderWorkerHost({
     connection: options.connection,
@@ -146,5 +165,5 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       ? undefined
       : new FlowReporter(client, options.taskQueue, flow.identity, flow, options.logger, FLOW_REPORT_INTERVAL_MS);
   options.metrics?.observeFlow({ flow, provider });
-  return new OrderWorker(main, provider, flow, reporter, options.flow === undefined);
+  return new OrderWorker(main, provider, flow, reporter, options.flow === undefined, callbacks);
 }

@@ -3,7 +3,7 @@ import type { ProcessFlow } from '../flow/process-flow';
 import type { FlowReporter } from './flow-reporter';
 import type { ProviderWorkerHost } from './provider-worker';
 
-/** The workers of one process (orders, provider budget) and its flow reporter, run and stopped together. */
+/** The workers of one process (orders, provider budget, callbacks) and its flow reporter, run and stopped together. */
 export class OrderWorker {
   constructor(
     private readonly main: Worker,
@@ -11,6 +11,7 @@ export class OrderWorker {
     readonly flow: ProcessFlow,
     private readonly reporter: FlowReporter | undefined,
     private readonly ownsFlow: boolean,
+    private readonly callbacks?: Worker,
   ) {}
 
   /** Runs until shutdown(); when either worker fails, the other one is stopped and the failure rethrown. */
@@ -18,9 +19,10 @@ export class OrderWorker {
     this.reporter?.start();
     const main = this.main.run();
     const provider = this.provider.run();
-    await Promise.race([main, provider]).catch(() => undefined);
+    const callbacks = this.callbacks?.run();
+    await Promise.race([main, provider, ...(callbacks ? [callbacks] : [])]).catch(() => undefined);
     this.shutdown();
-    const results = await Promise.allSettled([main, provider, this.reporter?.stop()]);
+    const results = await Promise.allSettled([main, provider, callbacks, this.reporter?.stop()]);
     if (this.ownsFlow) this.flow.stop();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -44,6 +46,7 @@ export class OrderWorker {
   shutdown(): void {
     this.flow.beginShutdown();
     if (this.main.getState() === 'RUNNING') this.main.shutdown();
+    if (this.callbacks?.getState() === 'RUNNING') this.callbacks.shutdown();
     this.provider.shutdown();
   }
 

@@ -36,6 +36,8 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       flowConfig: config.flow,
       metrics,
       callbackSecret: config.callbackSecret,
+      callbackConcurrency: config.callbacks.concurrency,
+      callbackPerHost: config.callbacks.perHost,
       operatorWebhook: config.operatorWebhook,
       outboundGuard: new OutboundGuard({ allow: config.callbackAllowedHosts }),
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },

@@ -1,11 +1,9 @@
 import { CancellationScope, TemporalFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { callbackEventId, callbackEventType, type CallbackEvent } from '../callbacks/contract';
+import { callbackEventId, callbackEventType, callbackTaskQueue, type CallbackEvent } from '../callbacks/contract';
 import type { ProvisioningActivities } from './activity-contract';
 import { callbackOptions } from './activity-options';
 import type { CallbackRecord, Order, OrderState } from './contract';
 import { summarizeFailure } from './failures';
-
-const delivery = proxyActivities<Pick<ProvisioningActivities, 'deliverCallback'>>(callbackOptions);
 
 function eventOf(state: OrderState, sequence: number): CallbackEvent {
   const { orderId, status, tier, userId, server, error } = state;
@@ -20,7 +18,7 @@ function eventOf(state: OrderState, sequence: number): CallbackEvent {
 }
 
 /**
- * Tells the order's callbackUrl about its current status (call it right after the status is set, so the query and
+ * Tells the order's callbackUrl about its current status, through the callback task queue (callbackTaskQueue) (call it right after the status is set, so the query and
  * search attributes show it before delivery starts) and waits until the event is delivered or given up. Does
  * nothing, and adds no command, when the order has no callbackUrl. Not cancellable: the order has already settled.
  * The outcome lands in `state.callbacks`; an event given up is logged as an error.
@@ -39,6 +37,10 @@ export async function notifyStatus(order: Order, state: OrderState): Promise<voi
   };
   state.callbacks.push(record);
   try {
+    const delivery = proxyActivities<Pick<ProvisioningActivities, 'deliverCallback'>>({
+      ...callbackOptions,
+      taskQueue: callbackTaskQueue(workflowInfo().taskQueue),
+    });
     await CancellationScope.nonCancellable(() => delivery.deliverCallback({ url, event }));
     record.delivered = true;
     record.deliveredAt = new Date().toISOString();

@@ -34,7 +34,7 @@ describe('provisionServer and serverOperation replay their recorded histories', 
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   });
 
-  it('has fixtures for the success, failure, compensation, cancellation and retry paths', () => {
+  it('has fixtures for the success, failure, compensation, cancellation, retry and callback paths', () => {
     expect(fixtures).toEqual(
       expect.arrayContaining([
         'happy-path.json',
@@ -49,6 +49,7 @@ describe('provisionServer and serverOperation replay their recorded histories', 
         'operation-resize-cancelled.json',
         'own-marker-active.json',
         'own-marker-foreign.json',
+        'callback-delivered.json',
       ]),
     );
   });
