@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { SimContext } from '../context';
+import type { ApiKeyRegistry } from './api-keys';
 import { PanelError, sendPanelError } from './errors';
 import type { PendingRegistry } from './pending';
 
@@ -30,20 +30,23 @@ export function latency(ctx: SimContext, pending: PendingRegistry): RequestHandl
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** `Authorization: Bearer <key>`; anything else is 401 AuthenticationException. */
-export function authenticate(apiKey: string): RequestHandler {
-  const expected = digest(apiKey);
+/**
+ * `Authorization: Bearer <key>`; anything else is 401 AuthenticationException. A key of a user who is not root admin
+ * is 403 (AuthenticateApplicationUser, before the throttle).
+ */
+export function authenticate(keys: ApiKeyRegistry): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+    const key = match ? keys.find(match[1]) : undefined;
+    if (!key) {
       res.set('WWW-Authenticate', 'Bearer');
       return sendPanelError(res, new PanelError(401, 'AuthenticationException', 'Unauthenticated.'));
     }
-    res.locals.apiKey = match[1];
+    if (!key.rootAdmin) {
+      const detail = 'This account does not have permission to access the API.';
+      return sendPanelError(res, new PanelError(403, 'AccessDeniedHttpException', detail));
+    }
+    res.locals.apiKeyEntry = key;
     next();
   };
 }
