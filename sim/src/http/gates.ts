@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { SimContext } from '../context';
 import type { ApiKeyRegistry } from './api-keys';
@@ -51,22 +52,26 @@ export function authenticate(keys: ApiKeyRegistry): RequestHandler {
   };
 }
 
+/**
+ * DaemonConnectionException as the panel builds it: Wings not answering is 504 (HTTP_GATEWAY_TIMEOUT, "Could not
+ * establish a connection"); an answer from Wings passes its status through (here 500) with its X-Request-Id.
+ */
 function daemonError(ctx: SimContext): PanelError {
   if (ctx.faults.roll(0.5)) {
     return new PanelError(
-      500,
+      504,
       'DaemonConnectionException',
       'Could not establish a connection to the machine running this server. Please try again.',
     );
   }
   return new PanelError(
-    502,
+    500,
     'DaemonConnectionException',
-    'There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: <nil>)',
+    `There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: ${randomUUID()})`,
   );
 }
 
-/** timeoutRate: never answer (no side effects); errorRate: 500/502 DaemonConnectionException (not on force delete). */
+/** timeoutRate: never answer (no side effects); errorRate: 504/500 DaemonConnectionException (not on force delete). */
 export function chaos(ctx: SimContext, pending: PendingRegistry): RequestHandler {
   return (req, res, next) => {
     const faults = ctx.faults.current();
