@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { SimPanel } from '../src';
-import { api, BASE, FakeClock, newPanel, serverBody } from './helpers';
+import { API_KEY, api, BASE, FakeClock, newPanel, serverBody } from './helpers';
 
 const READER = 'ptla_readOnlyServers0000000000';
 const SAME_USER = 'ptla_secondKeyOfAdmin000000000';
@@ -41,6 +41,15 @@ describe('simulated panel: API key permissions', () => {
   });
 
   it('keeps every right on the configured key', async () => {
+    await api(panel).post('/servers', serverBody()).expect(201);
+  });
+
+  it('narrows the configured key with a run-time key of the same secret, until reset', async () => {
+    const narrowed = { key: API_KEY, permissions: { servers: 'r' } };
+    await request(panel.app).post('/_sim/keys').send(narrowed).expect(204);
+    expect((await api(panel).post('/servers', serverBody()).expect(403)).body).toEqual(DENIED);
+    await api(panel).get('/servers').expect(200);
+    await request(panel.app).post('/_sim/reset').expect(204);
     await api(panel).post('/servers', serverBody()).expect(201);
   });
 

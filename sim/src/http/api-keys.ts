@@ -32,7 +32,10 @@ export type ApiKey = z.output<typeof apiKeyInputSchema>;
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** Application API keys: the configured one (full rights, user `admin`), the options' and those added at run time. */
+/**
+ * Application API keys: the configured one (full rights, user `admin`), the options' and those added at run time. A
+ * key added at run time replaces one with the same secret (e.g. narrows the configured key) until reset.
+ */
 export class ApiKeyRegistry {
   private extra: ApiKey[] = [];
   private readonly initial: ApiKey[];
