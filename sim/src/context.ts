@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { FaultController } from './faults';
+import type { ApiKeyRegistry } from './http/api-keys';
 import type { ResolvedSimPanelOptions } from './options';
 import type { Rng } from './rng';
 import type { CallRecorder } from './stats';
@@ -11,6 +12,7 @@ import type { ServerStore } from './store/servers';
 export interface SimContext {
   options: ResolvedSimPanelOptions;
   db: Database.Database;
+  keys: ApiKeyRegistry;
   catalog: CatalogStore;
   allocations: AllocationStore;
   servers: ServerStore;

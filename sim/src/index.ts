@@ -4,6 +4,7 @@ export { startSimPanel } from './start';
 export type { RunningSimPanel } from './start';
 export type { SimPanelOptions } from './options';
 export type { FaultInput, FaultSettings } from './faults';
+export type { AclLevel, AclResource, ApiKeyInput } from './http/api-keys';
 export type { NodeInput } from './store/nodes-write';
 export type { CallStats } from './stats';
 export type { SimState } from './routes/sim-control';

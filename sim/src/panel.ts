@@ -1,6 +1,7 @@
 import express from 'express';
 import type { SimContext } from './context';
 import { createFaultController } from './faults';
+import { ApiKeyRegistry, authorizeResource } from './http/api-keys';
 import { apiErrorHandler, apiNotFound } from './http/errors';
 import { authenticate, chaos, latency, outageGate, recordCalls } from './http/gates';
 import { PendingRegistry } from './http/pending';
@@ -43,6 +44,7 @@ export function createSimPanel(options: SimPanelOptions, hooks: SimPanelHooks = 
   const context: SimContext = {
     options: resolved,
     db,
+    keys: new ApiKeyRegistry(resolved.apiKey, resolved.apiKeys),
     catalog: new CatalogStore(db),
     allocations: new AllocationStore(db),
     servers: new ServerStore(db),
@@ -60,8 +62,9 @@ export function createSimPanel(options: SimPanelOptions, hooks: SimPanelHooks = 
     recordCalls(context),
     outageGate(context),
     latency(context, pending),
-    authenticate(resolved.apiKey),
+    authenticate(context.keys),
     limiter.middleware,
+    authorizeResource(),
     chaos(context, pending),
     express.json({ limit: '1mb' }),
   );

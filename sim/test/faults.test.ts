@@ -50,13 +50,29 @@ describe('simulated panel: fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(145);
   });
 
-  it('answers 500/502 DaemonConnectionException at errorRate 1 and creates nothing', async () => {
+  it('answers 504/500 DaemonConnectionException at errorRate 1 and creates nothing', async () => {
     await setFaults({ errorRate: 1 });
     const res = await call('POST', '/servers', serverBody({ external_id: 'e-1' }));
-    expect([500, 502]).toContain(res.status);
+    expect([500, 504]).toContain(res.status);
     const body = await json<ErrorsBody>(res);
     expect(body.errors[0]).toMatchObject({ code: 'DaemonConnectionException', status: String(res.status) });
     expect((await state()).servers).toEqual([]);
+  });
+
+  it("gives daemon errors the panel's shapes: 504 when Wings does not answer, else its status passed through", async () => {
+    await setFaults({ errorRate: 1, seed: 3 });
+    const seen = new Map<number, string>();
+    for (let i = 0; i < 16; i += 1) {
+      const res = await call('POST', '/servers', serverBody());
+      seen.set(res.status, (await json<ErrorsBody>(res)).errors[0].detail);
+    }
+    expect([...seen.keys()].sort()).toEqual([500, 504]);
+    expect(seen.get(504)).toBe(
+      'Could not establish a connection to the machine running this server. Please try again.',
+    );
+    expect(seen.get(500)).toMatch(
+      /^There was an error while communicating .* \(code: 500\) \(request_id: [0-9a-f-]{36}\)$/,
+    );
   });
 
   it('lets a force delete through while errorRate makes a normal delete fail', async () => {

@@ -112,7 +112,7 @@ describe('injected faults', () => {
     await h.faults({ errorRate: 1 });
     const err = await failure(h.client().suspend(1));
     expect(err).toMatchObject({ kind: 'unavailable', retryable: true, code: 'DaemonConnectionException' });
-    expect([500, 502]).toContain(err.status);
+    expect([500, 504]).toContain(err.status);
   });
 
   test('an outage behind the proxy (502 HTML page) is retryable unavailable', async () => {

@@ -1,6 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { SimContext } from '../context';
+import type { ApiKeyRegistry } from './api-keys';
 import { PanelError, sendPanelError } from './errors';
 import type { PendingRegistry } from './pending';
 
@@ -30,40 +31,47 @@ export function latency(ctx: SimContext, pending: PendingRegistry): RequestHandl
   };
 }
 
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/** `Authorization: Bearer <key>`; anything else is 401 AuthenticationException. */
-export function authenticate(apiKey: string): RequestHandler {
-  const expected = digest(apiKey);
+/**
+ * `Authorization: Bearer <key>`; anything else is 401 AuthenticationException. A key of a user who is not root admin
+ * is 403 (AuthenticateApplicationUser, before the throttle).
+ */
+export function authenticate(keys: ApiKeyRegistry): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match || !timingSafeEqual(digest(match[1]), expected)) {
+    const key = match ? keys.find(match[1]) : undefined;
+    if (!key) {
       res.set('WWW-Authenticate', 'Bearer');
       return sendPanelError(res, new PanelError(401, 'AuthenticationException', 'Unauthenticated.'));
     }
-    res.locals.apiKey = match[1];
+    if (!key.rootAdmin) {
+      const detail = 'This account does not have permission to access the API.';
+      return sendPanelError(res, new PanelError(403, 'AccessDeniedHttpException', detail));
+    }
+    res.locals.apiKeyEntry = key;
     next();
   };
 }
 
+/**
+ * DaemonConnectionException as the panel builds it: Wings not answering is 504 (HTTP_GATEWAY_TIMEOUT, "Could not
+ * establish a connection"); an answer from Wings passes its status through (here 500) with its X-Request-Id.
+ */
 function daemonError(ctx: SimContext): PanelError {
   if (ctx.faults.roll(0.5)) {
     return new PanelError(
-      500,
+      504,
       'DaemonConnectionException',
       'Could not establish a connection to the machine running this server. Please try again.',
     );
   }
   return new PanelError(
-    502,
+    500,
     'DaemonConnectionException',
-    'There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: <nil>)',
+    `There was an error while communicating with the machine running this server. This error has been logged, please try again. (code: 500) (request_id: ${randomUUID()})`,
   );
 }
 
-/** timeoutRate: never answer (no side effects); errorRate: 500/502 DaemonConnectionException (not on force delete). */
+/** timeoutRate: never answer (no side effects); errorRate: 504/500 DaemonConnectionException (not on force delete). */
 export function chaos(ctx: SimContext, pending: PendingRegistry): RequestHandler {
   return (req, res, next) => {
     const faults = ctx.faults.current();

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { SimContext } from '../context';
+import type { ApiKey } from './api-keys';
 import { PanelError, sendPanelError } from './errors';
 
 const WINDOW_MS = 60_000;
@@ -10,14 +11,15 @@ export interface RateLimiter {
 }
 
 /**
- * Laravel's ThrottleRequests: a fixed 60 s window per API key opened by its first hit; rejected attempts are
+ * Laravel's ThrottleRequests: a fixed 60 s window per admin user (the panel's `api.application` limiter is keyed by
+ * the key's user uuid, so all keys of one user share it) opened by its first hit; rejected attempts are
  * not counted. Every passing response carries X-RateLimit-Limit/Remaining; a 429 adds Retry-After and X-RateLimit-Reset.
  */
 export function createRateLimiter(ctx: SimContext): RateLimiter {
   const windows = new Map<string, { start: number; hits: number }>();
   const middleware: RequestHandler = (_req, res, next) => {
     const limit = ctx.faults.current().rateLimitPerMinute;
-    const key = String(res.locals.apiKey);
+    const key = (res.locals.apiKeyEntry as ApiKey).user;
     const now = ctx.now();
     let window = windows.get(key);
     if (!window || now >= window.start + WINDOW_MS) {

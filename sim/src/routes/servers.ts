@@ -13,7 +13,9 @@ import {
   serverAttributes,
 } from '../http/transformers';
 import { updateBuild } from '../services/build';
-import { createServer } from '../services/create-server';
+import { prepareServer } from '../services/create-server';
+import type { PreparedServer } from '../services/save-server';
+import { saveServer } from '../services/save-server';
 import { deleteServer, reinstall, setSuspended, updateDetails, updateStartup } from '../services/update-server';
 import { partialMatch } from '../store/paging';
 import type { ServerRow } from '../store/rows';
@@ -72,19 +74,21 @@ export function serverRoutes(ctx: SimContext, pending: PendingRegistry): Router 
 
   router.get('/servers/:server', (req, res) => sendServer(req, res, loadServer(req)));
 
-  const create = (req: Request, res: Response) => {
-    const created = createServer(ctx, input(req));
+  const save = (req: Request, res: Response, prepared: PreparedServer) => {
+    const created = saveServer(ctx, prepared);
     if (ctx.faults.roll(ctx.faults.current().createTimeoutButSucceedsRate))
       return pending.hold(res, ctx.options.hangMs);
     sendServer(req, res, created, 201);
   };
 
+  /** Validated at once, saved after createDelayMs: concurrent duplicates both pass validation (see saveServer). */
   router.post('/servers', (req, res, next) => {
+    const prepared = prepareServer(ctx, input(req));
     const { createDelayMs } = ctx.faults.current();
-    if (createDelayMs === 0) return create(req, res);
+    if (createDelayMs === 0) return save(req, res, prepared);
     pending.delay(createDelayMs, () => {
       try {
-        create(req, res);
+        save(req, res, prepared);
       } catch (err) {
         next(err);
       }

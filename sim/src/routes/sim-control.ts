@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { SimContext } from '../context';
 import type { FaultSettings } from '../faults';
 import { faultInputSchema } from '../faults';
+import { apiKeyInputSchema } from '../http/api-keys';
 import type { Attributes } from '../http/listing';
 import type { AllocationAttributes, ServerAttributes } from '../http/transformers';
 import { allocationAttributes, nodeAttributes, serverAttributes } from '../http/transformers';
@@ -48,7 +49,8 @@ export function simState(ctx: SimContext): SimState {
 }
 
 /**
- * `/_sim`: state, fault injection, reset and catalogue additions for tests and development.
+ * `/_sim`: state, fault injection, reset, extra API keys (`POST /keys`, forgotten at reset) and catalogue additions
+ * for tests and development.
  * Replacing faults or resetting also restarts every rate-limit window.
  */
 export function simControlRoutes(ctx: SimContext, resetRateLimits: () => void): Router {
@@ -75,7 +77,15 @@ export function simControlRoutes(ctx: SimContext, resetRateLimits: () => void): 
     resetDatabase(ctx.db, ctx.now());
     ctx.faults.replace({});
     ctx.calls.reset();
+    ctx.keys.reset();
     resetRateLimits();
+    res.status(204).end();
+  });
+
+  router.post('/keys', (req, res) => {
+    const parsed = apiKeyInputSchema.safeParse(req.body ?? {});
+    if (!parsed.success) return badRequest(res, 'invalid API key', zodDetails(parsed.error));
+    ctx.keys.add(parsed.data);
     res.status(204).end();
   });
 

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { SimContext } from '../context';
 import { validationError } from '../http/errors';
-import type { AllocationRow, ServerRow } from '../store/rows';
-import { atomTimestamp } from '../time';
+import type { AllocationRow } from '../store/rows';
 import { isFilled } from '../validation/rules';
 import { storeServerRules } from '../validation/server-rules';
 import { validate } from '../validation/validator';
 import { asList, asRecord, toBool, toInt, toIntOrNull, truthy } from './coerce';
 import { selectDeployAllocation } from './deployment';
 import { validateEggEnvironment } from './environment';
-import { startInstall } from './install';
+import type { PreparedServer } from './save-server';
 
 function placement(
   ctx: SimContext,
@@ -41,10 +39,11 @@ function placement(
 }
 
 /**
- * ServerCreationService: request validation (422), placement (explicit allocation or deploy: 400 when
- * nothing fits), egg variable validation (422), then the row and its allocations in one transaction.
+ * ServerCreationService up to the save: request validation (422), placement (explicit allocation or deploy: 400 when
+ * nothing fits) and egg variable validation (422). The row is written later by saveServer, as the real panel writes
+ * it after this work: two requests for the same external_id or allocation can both get this far (see save-server.ts).
  */
-export function createServer(ctx: SimContext, input: Record<string, unknown>): ServerRow {
+export function prepareServer(ctx: SimContext, input: Record<string, unknown>): PreparedServer {
   const issues = validate(input, storeServerRules(ctx, input));
   if (issues.length > 0) throw validationError(issues);
   const limits = asRecord(input.limits);
@@ -55,16 +54,15 @@ export function createServer(ctx: SimContext, input: Record<string, unknown>): S
   const egg = ctx.catalog.getEgg(toInt(input.egg));
   if (!egg) throw new Error('validated egg disappeared');
   const environment = validateEggEnvironment(ctx, egg.id, input.environment);
-  const skipScripts = toBool(input.skip_scripts);
-  const timestamp = atomTimestamp(ctx.now());
-  return ctx.db.transaction(() => {
-    const id = ctx.servers.insert({
+  return {
+    allocationIds: [allocation.id, ...additional],
+    skipScripts: toBool(input.skip_scripts),
+    row: {
       external_id: input.external_id === null || input.external_id === undefined ? null : String(input.external_id),
-      uuid: randomUUID(),
       node_id: allocation.node_id,
       name: String(input.name),
       description: typeof input.description === 'string' ? input.description : '',
-      skip_scripts: skipScripts ? 1 : 0,
+      skip_scripts: toBool(input.skip_scripts) ? 1 : 0,
       owner_id: toInt(input.user),
       memory,
       swap: toInt(limits.swap),
@@ -83,14 +81,6 @@ export function createServer(ctx: SimContext, input: Record<string, unknown>): S
       allocation_limit: toIntOrNull(features.allocations) ?? 0,
       backup_limit: toIntOrNull(features.backups) ?? 0,
       environment: JSON.stringify(environment),
-      ...startInstall(ctx, 'install', skipScripts),
-      installed_at: null,
-      created_at: timestamp,
-      updated_at: timestamp,
-    });
-    ctx.allocations.assignFree([allocation.id, ...additional], id, null);
-    const created = ctx.servers.get(id);
-    if (!created) throw new Error('created server not found');
-    return created;
-  })();
+    },
+  };
 }
