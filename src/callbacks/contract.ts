@@ -1,13 +1,23 @@
 import type { OrderError, OrderStatus, ProvisionedServer, Tier } from '../workflows/contract';
 
-/** Request headers of every callback; see docs/callbacks.md. */
+/**
+ * Legacy request headers (`sha256=<hex>` over `timestamp.body`, CALLBACK_SECRET only), sent alongside the Standard
+ * Webhooks ones while CALLBACK_LEGACY_HEADERS is on; see docs/callbacks.md.
+ */
 export const CALLBACK_HEADERS = {
   signature: 'X-Signature',
   timestamp: 'X-Timestamp',
   eventId: 'X-Event-Id',
 } as const;
 
-/** How old (or how far in the future) an X-Timestamp a receiver accepts, in seconds. */
+/** Standard Webhooks headers of every callback (https://www.standardwebhooks.com/); see docs/callbacks.md. */
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/** How old (or how far in the future) a webhook-timestamp (or X-Timestamp) a receiver accepts, in seconds. */
 export const CALLBACK_TOLERANCE_SECONDS = 300;
 
 /** The JSON body POSTed to an order's callbackUrl when it reaches a status worth telling the panel about. */
@@ -51,7 +61,7 @@ export const CallbackFailureType = {
   Timeout: 'CallbackTimeout',
   /** Connection refused, DNS, TLS and other network errors: retried. */
   Unreachable: 'CallbackUnreachable',
-  /** The worker has no CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
+  /** The worker has neither CALLBACK_SECRETS nor CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
   SecretMissing: 'CallbackSecretMissing',
   /**
    * The callbackUrl's host is, or resolves to, an address the service does not call (loopback, private, link-local,
