@@ -59,7 +59,9 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     applyBuild: withTypedFailures(applyBuildActivity({ panel, panelForNode, catalogue, logger })),
     verifyBuild: withTypedFailures(verifyBuildActivity({ panel })),
     deliverCallback: deliverCallbackActivity({
-      secret: deps.callbackSecret,
+      secrets: deps.callbackSecrets,
+      legacySecret: deps.callbackSecret,
+      legacyHeaders: deps.callbackLegacyHeaders,
       logger,
       timeoutMs: deps.callbackTimeoutMs,
       guard: deps.outboundGuard,

@@ -4,7 +4,14 @@ import type { ProcessFlow } from '../flow/process-flow';
 /** What the activities take from the worker's settings rather than from the flow control. */
 export type ActivitySettings = Pick<
   ActivityDeps,
-  'logger' | 'callbackSecret' | 'callbackTimeoutMs' | 'operatorWebhook' | 'createSettleMs' | 'outboundGuard'
+  | 'logger'
+  | 'callbackSecrets'
+  | 'callbackSecret'
+  | 'callbackLegacyHeaders'
+  | 'callbackTimeoutMs'
+  | 'operatorWebhook'
+  | 'createSettleMs'
+  | 'outboundGuard'
 >;
 
 /** The process's panel clients, all passing its flow control. */

@@ -1,12 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CallbackEvent } from '../../src/callbacks/contract';
 import { viewFromState } from '../../src/api/order-view';
+import { legacySecretAsWebhookSecret } from '../../src/callbacks/standard-webhooks';
 import { verifyCallbackRequest } from '../../src/callbacks/verify';
 import { OrderStatusAttribute, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from '../workflows/history';
 import { runOrder, startWorkflowHarness, waitForStatus, type WorkflowHarness } from '../workflows/harness';
 import { startReceiver, type ReceivedCallback, type Receiver } from './receiver';
+import { verifiesWith } from './spec-verifier';
 
 const SECRET = 'workflow-test-secret-0123456789abcdef';
 
@@ -28,6 +30,8 @@ describe('provisionServer: order callbacks', () => {
   });
 
   const verified = (request: ReceivedCallback): CallbackEvent => {
+    expect(verifiesWith(legacySecretAsWebhookSecret(SECRET), request.headers, request.body)).toBe(true);
+    expect(request.headers['webhook-id']).toBe(request.headers['x-event-id']);
     expect(verifyCallbackRequest(SECRET, request.headers, request.body)).toEqual({
       ok: true,
       eventId: request.headers['x-event-id'],
