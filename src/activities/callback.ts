@@ -44,9 +44,11 @@ function retryAfterMs(value: string | null): number | undefined {
 
 function failureOfStatus(res: OutboundResponse, where: string): ApplicationFailure {
   const message = `callback to ${where} answered ${res.status}`;
+  const retryAfter = retryAfterMs(res.headers.get('retry-after'));
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    return failure(CallbackFailureType.Unavailable, message, false, retryAfterMs(res.headers.get('retry-after')));
+    return failure(CallbackFailureType.Unavailable, message, false, retryAfter);
   }
+  if (res.status >= 400 && res.status !== 410) return failure(CallbackFailureType.Refused, message, false, retryAfter);
   return failure(CallbackFailureType.Rejected, `${message}; not retried`, true);
 }
 
@@ -90,8 +92,8 @@ function post(
 /**
  * deliverCallback: one POST of the event per attempt, signed per Standard Webhooks (same webhook-id and body, fresh
  * webhook-timestamp; plus the legacy X-* headers while they are on), through the outbound-address guard. 2xx
- * delivers; 408, 429, 5xx, timeouts and network errors are retried; any other answer (redirects are not followed) is
- * final, and so is a receiver whose address the guard refuses.
+ * delivers; every 4xx but 410, 5xx, timeouts and network errors are retried; 410 Gone and redirects (not followed)
+ * are final, and so is a receiver whose address the guard refuses.
  */
 export function deliverCallbackActivity(
   deps: CallbackDeps,

@@ -53,10 +53,15 @@ export interface DeliverCallbackResult {
 
 /** Failure types of the deliverCallback activity (ApplicationFailure.type). */
 export const CallbackFailureType = {
-  /** The receiver answered 3xx or 4xx (other than 408 and 429): not retried. */
+  /** The receiver answered 410 Gone or a redirect (3xx, not followed): not retried. */
   Rejected: 'CallbackRejected',
   /** 408, 429 or 5xx: retried (a Retry-After is honoured). */
   Unavailable: 'CallbackUnavailable',
+  /**
+   * Any other 4xx (400, 401, 403, 404, 422, ...): retried like the others, so an event a receiver refused because of
+   * clock skew, a secret not yet rolled out or a deploy in progress is not lost.
+   */
+  Refused: 'CallbackRefused',
   /** No answer within the per-request timeout: retried. */
   Timeout: 'CallbackTimeout',
   /** Connection refused, DNS, TLS and other network errors: retried. */

@@ -98,6 +98,16 @@ describe('deliverCallback activity', () => {
     expect(verifiesWith(legacySecretAsWebhookSecret(SECRET), headers, body)).toBe(true);
   });
 
+  it.each([400, 401, 403, 404, 409, 422])(
+    'fails retryably when the receiver answers %i (a stale or unknown signature must not lose the event)',
+    async (status) => {
+      receiver.reply = () => ({ status });
+      const err = await failureOf(runActivity(deliver, input()));
+      expect(err).toMatchObject({ type: CallbackFailureType.Refused, nonRetryable: false });
+      expect(err.message).toBe(`callback to ${new URL(receiver.url).origin} answered ${status}`);
+    },
+  );
+
   it.each([500, 502, 503, 408, 429])('fails retryably when the receiver answers %i', async (status) => {
     receiver.reply = () => ({ status });
     const err = await failureOf(runActivity(deliver, input()));
@@ -174,19 +184,16 @@ describe('deliverCallback activity', () => {
     });
   });
 
-  it.each([400, 401, 404, 410, 422, 302])(
-    'gives up at once when the receiver answers %i, naming only its origin',
-    async (status) => {
-      receiver.reply = () => ({
-        status,
-        headers: status === 302 ? { Location: 'http://127.0.0.1:1/elsewhere' } : undefined,
-      });
-      const err = await failureOf(runActivity(deliver, input()));
-      expect(err).toMatchObject({ type: CallbackFailureType.Rejected, nonRetryable: true });
-      expect(err.message).not.toContain('receiver-token-42');
-      expect(receiver.received).toHaveLength(1);
-    },
-  );
+  it.each([410, 302])('gives up at once when the receiver answers %i, naming only its origin', async (status) => {
+    receiver.reply = () => ({
+      status,
+      headers: status === 302 ? { Location: 'http://127.0.0.1:1/elsewhere' } : undefined,
+    });
+    const err = await failureOf(runActivity(deliver, input()));
+    expect(err).toMatchObject({ type: CallbackFailureType.Rejected, nonRetryable: true });
+    expect(err.message).not.toContain('receiver-token-42');
+    expect(receiver.received).toHaveLength(1);
+  });
 
   it('sends nothing and fails retryably while the worker has neither CALLBACK_SECRETS nor CALLBACK_SECRET', async () => {
     const unsigned = deliverCallbackActivity({ logger: silentLogger });

@@ -150,8 +150,20 @@ describe('provisionServer: order callbacks', () => {
     ]);
   });
 
-  it('records a callback the receiver refused, keeping the order ACTIVE and the workflow completed', async () => {
-    receiver.reply = () => ({ status: 400 });
+  it('retries a callback the receiver refused with 401 (say, a stale signature after clock skew)', async () => {
+    receiver.reply = (_request, index) => ({ status: index === 0 ? 401 : 204 });
+    const { state, failures } = await runOrder(h, paperOrder('cb-401', { callbackUrl: receiver.url }), {
+      callbackSecret: SECRET,
+    });
+    expect(state.callbacks).toEqual([expect.objectContaining({ delivered: true, error: null })]);
+    expect(receiver.received.map((r) => verified(r).id)).toEqual(['order-cb-401:active:1', 'order-cb-401:active:1']);
+    expect(failures).toEqual([
+      expect.objectContaining({ activity: 'deliverCallback', attempt: 1, type: 'CallbackRefused' }),
+    ]);
+  });
+
+  it('records a callback the receiver refused for good (410 Gone), keeping the order ACTIVE and the workflow completed', async () => {
+    receiver.reply = () => ({ status: 410 });
     const { state, history, handle } = await runOrder(h, paperOrder('cb-refused', { callbackUrl: receiver.url }), {
       callbackSecret: SECRET,
     });
@@ -162,7 +174,7 @@ describe('provisionServer: order callbacks', () => {
         eventId: 'order-cb-refused:active:1',
         delivered: false,
         deliveredAt: null,
-        error: { type: 'CallbackRejected', message: expect.stringContaining('answered 400') },
+        error: { type: 'CallbackRejected', message: expect.stringContaining('answered 410') },
       }),
     ]);
     expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 1, outcome: 'failed' });
