@@ -1,4 +1,4 @@
-import { legacySecretAsWebhookSecret, webhookKey } from './standard-webhooks';
+import { webhookKey } from './standard-webhooks';
 
 /**
  * Parses CALLBACK_SECRETS: comma-separated Standard Webhooks secrets (`whsec_<base64>`), newest first. Throws an Error
@@ -33,14 +33,15 @@ export interface CallbackSigning {
 }
 
 /**
- * Every Standard Webhooks secret the worker signs with, newest first: CALLBACK_SECRETS, then CALLBACK_SECRET's UTF-8
- * bytes (`whsec_` + base64 of it) when that is set and not already listed. Empty: callbacks cannot be signed.
+ * Every key the worker signs with per Standard Webhooks, newest first: those of CALLBACK_SECRETS, then CALLBACK_SECRET's
+ * UTF-8 bytes (whatever its length; `whsec_` + base64 of it for a receiver) unless already listed. Empty: callbacks
+ * cannot be signed.
  */
-export function signingSecrets(signing: CallbackSigning): string[] {
-  const secrets = [...(signing.secrets ?? [])];
+export function signingKeys(signing: CallbackSigning): Buffer[] {
+  const keys = (signing.secrets ?? []).map(webhookKey);
   if (signing.legacySecret !== undefined) {
-    const legacy = legacySecretAsWebhookSecret(signing.legacySecret);
-    if (!secrets.includes(legacy)) secrets.push(legacy);
+    const legacy = Buffer.from(signing.legacySecret, 'utf8');
+    if (!keys.some((key) => key.equals(legacy))) keys.push(legacy);
   }
-  return secrets;
+  return keys;
 }

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { CALLBACK_HEADERS } from './contract';
-import { signingSecrets, type CallbackSigning } from './secrets';
-import { webhookHeaders, webhookKey } from './standard-webhooks';
+import { signingKeys, type CallbackSigning } from './secrets';
+import { webhookHeaders } from './standard-webhooks';
 
 /** `sha256=<hex>`: HMAC-SHA256 with `secret` over `${timestamp}.${body}`. */
 export function callbackSignature(secret: string, timestamp: number | string, body: string | Buffer): string {
@@ -25,7 +25,7 @@ export function callbackHeaders(
 
 /**
  * All signing headers of one attempt: the Standard Webhooks ones (one `v1,` signature per secret, see
- * signingSecrets), plus the legacy ones when `legacyHeaders` is on (the default) and CALLBACK_SECRET is set.
+ * signingKeys), plus the legacy ones when `legacyHeaders` is on (the default) and CALLBACK_SECRET is set.
  * Undefined when there is no secret at all.
  */
 export function callbackSigningHeaders(
@@ -34,9 +34,9 @@ export function callbackSigningHeaders(
   body: string,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Record<string, string> | undefined {
-  const secrets = signingSecrets(signing);
-  if (!secrets.length) return undefined;
-  const headers = webhookHeaders(secrets.map(webhookKey), eventId, body, nowSeconds);
+  const keys = signingKeys(signing);
+  if (!keys.length) return undefined;
+  const headers = webhookHeaders(keys, eventId, body, nowSeconds);
   if ((signing.legacyHeaders ?? true) && signing.legacySecret !== undefined)
     Object.assign(headers, callbackHeaders(signing.legacySecret, eventId, body, nowSeconds));
   return headers;

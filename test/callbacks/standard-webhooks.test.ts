@@ -80,6 +80,19 @@ describe('Standard Webhooks signatures', () => {
     expect(verifiesWith(legacySecretAsWebhookSecret(LEGACY), headers ?? {}, BODY)).toBe(true);
   });
 
+  it('signs with a CALLBACK_SECRET of any length (its bytes, even beyond 64), once even if also listed', () => {
+    const long = 'x'.repeat(100);
+    const headers = callbackSigningHeaders({ legacySecret: long }, ID, BODY, now()) ?? {};
+    expect(verifiesWith(legacySecretAsWebhookSecret(long), headers, BODY)).toBe(true);
+    const ascii = 'legacy-secret-that-is-exactly-32-bytes-long!'.slice(0, 32);
+    const both = callbackSigningHeaders(
+      { secrets: [legacySecretAsWebhookSecret(ascii)], legacySecret: ascii },
+      ID,
+      BODY,
+    );
+    expect(both?.['webhook-signature'].split(' ')).toHaveLength(1);
+  });
+
   it('refuses secrets that are not whsec_ + base64 of 24 to 64 bytes, without echoing them', () => {
     expect(() => webhookKey('MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw')).toThrow('must start with whsec_');
     expect(() => webhookKey('whsec_not base64!')).toThrow('must be whsec_ followed by base64');
