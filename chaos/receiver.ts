@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
-import { verifyCallbackRequest } from '../src/callbacks/verify';
+import { verifyWebhook } from '../src/callbacks/standard-webhooks';
 
-/** The panel side of callbacks: verifies each signature and de-duplicates on X-Event-Id, as a receiver must. */
+/** The panel side of callbacks: verifies each Standard Webhooks signature and de-duplicates on webhook-id, as a receiver must. */
 export class CallbackReceiver {
   readonly events = new Map<string, { orderId: string; status: string; deliveries: number }>();
   rejected = 0;
@@ -15,16 +15,16 @@ export class CallbackReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        const verified = verifyCallbackRequest(this.secret, req.headers, body);
+        const verified = verifyWebhook([this.secret], req.headers, body);
         if (!verified.ok) {
           this.rejected += 1;
           res.writeHead(401).end();
           return;
         }
         const event = JSON.parse(body.toString()) as { orderId: string; status: string };
-        const seen = this.events.get(verified.eventId);
+        const seen = this.events.get(verified.id);
         if (seen) seen.deliveries += 1;
-        else this.events.set(verified.eventId, { orderId: event.orderId, status: event.status, deliveries: 1 });
+        else this.events.set(verified.id, { orderId: event.orderId, status: event.status, deliveries: 1 });
         res.writeHead(204).end();
       });
     });

@@ -31,7 +31,8 @@ const { values } = parseArgs({
 const ORDERS = Number(values.orders);
 const API_KEY = 'chaos-api-key-0123456789abcdef';
 const PANEL_KEY = 'ptla_chaos0123456789abcdef';
-const SECRET = 'chaos-callback-secret-0123456789abcdef0123';
+/** A Standard Webhooks secret: whsec_ + base64 of 32 bytes. */
+const SECRET = `whsec_${Buffer.from('chaos-callback-secret-0123456789').toString('base64')}`;
 const random = seededRandom(Number(values.seed));
 
 async function main(): Promise<number> {
@@ -57,7 +58,8 @@ async function main(): Promise<number> {
   const common = {
     LOG_LEVEL: 'error',
     TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
-    CALLBACK_SECRET: SECRET,
+    CALLBACK_SECRETS: SECRET,
+    CALLBACK_LEGACY_HEADERS: 'false',
     CALLBACK_ALLOWED_HOSTS: '127.0.0.1', // the receiver is local; the outbound guard refuses loopback otherwise
     PROVIDER_RATE_LIMIT: '6000',
   };

@@ -5,6 +5,7 @@ import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflow
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { parseApiKeys, type ApiKey } from './api/api-keys';
+import { parseCallbackSecrets } from './callbacks/secrets';
 import { HostAllowList } from './net/allow-list';
 import { urlRefusal, withArticle } from './net/outbound-guard';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
@@ -103,6 +104,19 @@ export const envSchema = z.object({
   CALLBACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CALLBACK_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(1000).default(20),
   CALLBACK_PER_HOST_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(100).default(4),
+  CALLBACK_SECRETS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined || text.trim() === '') return [];
+      try {
+        return parseCallbackSecrets(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  CALLBACK_LEGACY_HEADERS: flag(true),
   OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
   CALLBACK_ALLOWED_HOSTS: allowedHosts,
@@ -183,12 +197,19 @@ export interface AppConfig {
   /** Provider budget, tier waits and install checks (PROVIDER_RATE_*, QUEUE_MAX_WAIT_*, CAPACITY_WAIT_*; see docs/flow-control.md). */
   flow: FlowConfig;
   /**
-   * CALLBACK_SECRET: workers sign order callbacks with it; the API refuses orders with a callbackUrl while it is
-   * unset (see docs/callbacks.md).
+   * CALLBACK_SECRETS: Standard Webhooks secrets (`whsec_<base64>`, newest first); workers sign every callback with
+   * each of them. The API refuses orders with a callbackUrl while neither it nor CALLBACK_SECRET is set.
+   */
+  callbackSecrets: string[];
+  /**
+   * CALLBACK_SECRET (legacy, raw): signs the legacy X-* headers, and signs per Standard Webhooks as the oldest key
+   * (its UTF-8 bytes; see docs/callbacks.md).
    */
   callbackSecret?: string;
   /** CALLBACK_CONCURRENCY and CALLBACK_PER_HOST_CONCURRENCY: deliveries per worker process, and per receiver host. */
   callbacks: { concurrency: number; perHost: number };
+  /** CALLBACK_LEGACY_HEADERS: send X-Signature, X-Timestamp, X-Event-Id too; default true (false next release). */
+  callbackLegacyHeaders: boolean;
   /** OPERATOR_WEBHOOK_URL (optional) and OPERATOR_WEBHOOK_FORMAT (json|discord): parked orders are announced there. */
   operatorWebhook: { url?: string; format: OperatorWebhookFormat };
   /**
@@ -248,8 +269,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workerSdkMetricsPort: e.WORKER_SDK_METRICS_PORT,
     flow: flow.config,
+    callbackSecrets: e.CALLBACK_SECRETS,
     callbackSecret: e.CALLBACK_SECRET,
     callbacks: { concurrency: e.CALLBACK_CONCURRENCY, perHost: e.CALLBACK_PER_HOST_CONCURRENCY },
+    callbackLegacyHeaders: e.CALLBACK_LEGACY_HEADERS,
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
   };

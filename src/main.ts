@@ -130,7 +130,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     queryTimeoutMs: config.orderQueryTimeoutMs,
     maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
-    callbacksConfigured: config.callbackSecret !== undefined,
+    callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
     apiWorkerReady: () => apiWorker.ready,

@@ -2,16 +2,19 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { CallbackFailureType, type DeliverCallbackInput, type DeliverCallbackResult } from '../callbacks/contract';
-import { callbackHeaders } from '../callbacks/sign';
+import type { CallbackSigning } from '../callbacks/secrets';
+import { callbackSigningHeaders } from '../callbacks/sign';
 import { guardedPost, type OutboundResponse } from '../net/guarded-fetch';
 import { OutboundGuard, OutboundRefusedError } from '../net/outbound-guard';
 
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 10_000;
 const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
-export interface CallbackDeps {
-  /** CALLBACK_SECRET; without it every attempt fails (retryably) until a worker that has it takes over. */
-  secret?: string;
+/**
+ * CALLBACK_SECRETS, CALLBACK_SECRET and CALLBACK_LEGACY_HEADERS; without any secret every attempt fails (retryably)
+ * until a worker that has one takes over.
+ */
+export interface CallbackDeps extends CallbackSigning {
   logger: Logger;
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number;
@@ -41,9 +44,11 @@ function retryAfterMs(value: string | null): number | undefined {
 
 function failureOfStatus(res: OutboundResponse, where: string): ApplicationFailure {
   const message = `callback to ${where} answered ${res.status}`;
+  const retryAfter = retryAfterMs(res.headers.get('retry-after'));
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    return failure(CallbackFailureType.Unavailable, message, false, retryAfterMs(res.headers.get('retry-after')));
+    return failure(CallbackFailureType.Unavailable, message, false, retryAfter);
   }
+  if (res.status >= 400 && res.status !== 410) return failure(CallbackFailureType.Refused, message, false, retryAfter);
   return failure(CallbackFailureType.Rejected, `${message}; not retried`, true);
 }
 
@@ -66,13 +71,18 @@ function detailOf(err: unknown): string {
   return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
 }
 
-function post(guard: OutboundGuard, input: DeliverCallbackInput, secret: string, signal: AbortSignal) {
-  const body = JSON.stringify(input.event);
+function post(
+  guard: OutboundGuard,
+  input: DeliverCallbackInput,
+  body: string,
+  signed: Record<string, string>,
+  signal: AbortSignal,
+) {
   return guardedPost(guard, input.url, {
     headers: {
       'Content-Type': 'application/json',
       'User-Agent': 'server-queue-callbacks/1',
-      ...callbackHeaders(secret, input.event.id, body),
+      ...signed,
     },
     body,
     signal,
@@ -80,9 +90,10 @@ function post(guard: OutboundGuard, input: DeliverCallbackInput, secret: string,
 }
 
 /**
- * deliverCallback: one signed POST of the event per attempt (fresh X-Timestamp, same X-Event-Id and body), through
- * the outbound-address guard. 2xx delivers; 408, 429, 5xx, timeouts and network errors are retried; any other answer
- * (redirects are not followed) is final, and so is a receiver whose address the guard refuses.
+ * deliverCallback: one POST of the event per attempt, signed per Standard Webhooks (same webhook-id and body, fresh
+ * webhook-timestamp; plus the legacy X-* headers while they are on), through the outbound-address guard. 2xx
+ * delivers; every 4xx but 410, 5xx, timeouts and network errors are retried; 410 Gone and redirects (not followed)
+ * are final, and so is a receiver whose address the guard refuses.
  */
 export function deliverCallbackActivity(
   deps: CallbackDeps,
@@ -93,16 +104,22 @@ export function deliverCallbackActivity(
     const { attempt } = Context.current().info;
     const where = originOf(input.url);
     const facts = { orderId: input.event.orderId, eventId: input.event.id, receiver: where, attempt };
-    if (!deps.secret) {
-      deps.logger.error(facts, 'CALLBACK_SECRET is not set on this worker; the callback cannot be signed');
-      throw failure(CallbackFailureType.SecretMissing, 'CALLBACK_SECRET is not set on the worker', false);
+    const body = JSON.stringify(input.event);
+    const signed = callbackSigningHeaders(deps, input.event.id, body);
+    if (!signed) {
+      deps.logger.error(facts, 'neither CALLBACK_SECRETS nor CALLBACK_SECRET is set on this worker; cannot sign');
+      throw failure(
+        CallbackFailureType.SecretMissing,
+        'no callback secret (CALLBACK_SECRETS or CALLBACK_SECRET) is set on the worker',
+        false,
+      );
     }
     const cancelled = Context.current().cancellationSignal;
     const timeout = AbortSignal.timeout(timeoutMs);
     let outcome: ApplicationFailure;
     let detail: string | undefined;
     try {
-      const res = await post(guard, input, deps.secret, AbortSignal.any([timeout, cancelled]));
+      const res = await post(guard, input, body, signed, AbortSignal.any([timeout, cancelled]));
       if (res.status >= 200 && res.status < 300) {
         deps.logger.info({ ...facts, status: res.status }, 'callback delivered');
         return { status: res.status, attempt };

@@ -86,10 +86,14 @@ export interface ActivityDeps extends PanelAccess {
   logger: Logger;
   /** How long the panel may still take to finish a create whose answer was lost (see deleteServer); default 20 s. */
   createSettleMs?: number;
-  /** CALLBACK_SECRET, the key order callbacks are signed with (never passed through workflows). */
+  /** CALLBACK_SECRETS (`whsec_...`, newest first): the Standard Webhooks keys order callbacks are signed with. */
+  callbackSecrets?: readonly string[];
+  /** CALLBACK_SECRET (legacy, raw): signs the legacy headers, and callbacks as the oldest key (never passed through workflows). */
   callbackSecret?: string;
   /** CALLBACK_PER_HOST_CONCURRENCY: deliveries in flight to one receiver host per process; default 4. */
   callbackPerHost?: number;
+  /** CALLBACK_LEGACY_HEADERS: also send X-Signature, X-Timestamp, X-Event-Id; default true. */
+  callbackLegacyHeaders?: boolean;
   /** Per-request timeout of a callback delivery; default 10 s. */
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL and _FORMAT: where parked orders are announced; no URL, no announcement. */

@@ -63,7 +63,9 @@ export function createActivities(deps: ActivityDeps): ProvisioningActivities {
     deliverCallback: limitedPerHost(
       new HostSlots(deps.callbackPerHost ?? DEFAULT_CALLBACK_PER_HOST),
       deliverCallbackActivity({
-        secret: deps.callbackSecret,
+        secrets: deps.callbackSecrets,
+        legacySecret: deps.callbackSecret,
+        legacyHeaders: deps.callbackLegacyHeaders,
         logger,
         timeoutMs: deps.callbackTimeoutMs,
         guard: deps.outboundGuard,

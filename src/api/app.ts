@@ -49,7 +49,7 @@ export interface ApiDeps {
   temporalUiUrl?: string;
   /** Whether this process's API worker (admission and census, src/worker/api-worker.ts) runs; /readyz reports it. */
   apiWorkerReady?: () => boolean;
-  /** Whether CALLBACK_SECRET is set (the workers sign callbacks with it); without it, orders with a callbackUrl get 400. */
+  /** Whether CALLBACK_SECRETS or CALLBACK_SECRET is set (the workers sign callbacks with them); without it, orders with a callbackUrl get 400. */
   callbacksConfigured?: boolean;
   /** CALLBACK_ALLOWED_HOSTS: a callbackUrl at a literal non-public address is refused (400) unless listed here. */
   callbackAllowedHosts?: HostAllowList;

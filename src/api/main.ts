@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     queryTimeoutMs: config.orderQueryTimeoutMs,
     maxInflightPerUser: config.maxInflightPerUser,
     flowPolicy: config.flow.policy,
-    callbacksConfigured: config.callbackSecret !== undefined,
+    callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl: config.temporalUiUrl,
     apiWorkerReady: () => apiWorker.ready,

@@ -76,7 +76,7 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
     throw new ApiError(
       400,
       'callback_secret_not_configured',
-      'callbackUrl needs CALLBACK_SECRET, which this service does not have; see docs/callbacks.md',
+      'callbackUrl needs CALLBACK_SECRETS (or CALLBACK_SECRET), which this service does not have; see docs/callbacks.md',
     );
   }
   checkCallbackAddress(deps, body.callbackUrl);

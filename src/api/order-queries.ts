@@ -39,7 +39,7 @@ export interface OrdersDeps {
   admission: Admission;
   /** Tier policy handed to each new order's workflow. */
   flowPolicy: FlowPolicy;
-  /** True when CALLBACK_SECRET is set; orders with a callbackUrl are refused (400) otherwise. */
+  /** True when CALLBACK_SECRETS or CALLBACK_SECRET is set; orders with a callbackUrl are refused (400) otherwise. */
   callbacksConfigured?: boolean;
   /** CALLBACK_ALLOWED_HOSTS; without it a callbackUrl must name a public address (or a hostname, checked later). */
   callbackAllowedHosts?: HostAllowList;

@@ -1,6 +1,9 @@
 import type { OrderError, OrderStatus, ProvisionedServer, Tier } from '../workflows/contract';
 
-/** Request headers of every callback; see docs/callbacks.md. */
+/**
+ * Legacy request headers (`sha256=<hex>` over `timestamp.body`, CALLBACK_SECRET only), sent alongside the Standard
+ * Webhooks ones while CALLBACK_LEGACY_HEADERS is on; see docs/callbacks.md.
+ */
 export const CALLBACK_HEADERS = {
   signature: 'X-Signature',
   timestamp: 'X-Timestamp',
@@ -13,7 +16,14 @@ export const CALLBACK_HEADERS = {
  */
 export const callbackTaskQueue = (orderTaskQueue: string): string => `${orderTaskQueue}-callbacks`;
 
-/** How old (or how far in the future) an X-Timestamp a receiver accepts, in seconds. */
+/** Standard Webhooks headers of every callback (https://www.standardwebhooks.com/); see docs/callbacks.md. */
+export const STANDARD_WEBHOOK_HEADERS = {
+  id: 'webhook-id',
+  timestamp: 'webhook-timestamp',
+  signature: 'webhook-signature',
+} as const;
+
+/** How old (or how far in the future) a webhook-timestamp (or X-Timestamp) a receiver accepts, in seconds. */
 export const CALLBACK_TOLERANCE_SECONDS = 300;
 
 /** The JSON body POSTed to an order's callbackUrl when it reaches a status worth telling the panel about. */
@@ -49,17 +59,22 @@ export interface DeliverCallbackResult {
 
 /** Failure types of the deliverCallback activity (ApplicationFailure.type). */
 export const CallbackFailureType = {
-  /** The receiver answered 3xx or 4xx (other than 408 and 429): not retried. */
+  /** The receiver answered 410 Gone or a redirect (3xx, not followed): not retried. */
   Rejected: 'CallbackRejected',
   /** 408, 429 or 5xx: retried (a Retry-After is honoured). */
   Unavailable: 'CallbackUnavailable',
+  /**
+   * Any other 4xx (400, 401, 403, 404, 422, ...): retried like the others, so an event a receiver refused because of
+   * clock skew, a secret not yet rolled out or a deploy in progress is not lost.
+   */
+  Refused: 'CallbackRefused',
   /** No answer within the per-request timeout: retried. */
   Timeout: 'CallbackTimeout',
   /** Connection refused, DNS, TLS and other network errors: retried. */
   Unreachable: 'CallbackUnreachable',
   /** As many deliveries to the receiver's host as allowed are in flight (see HostSlots): retried shortly. */
   HostBusy: 'CallbackHostBusy',
-  /** The worker has no CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
+  /** The worker has neither CALLBACK_SECRETS nor CALLBACK_SECRET: retried, so a worker with the secret can deliver later. */
   SecretMissing: 'CallbackSecretMissing',
   /**
    * The callbackUrl's host is, or resolves to, an address the service does not call (loopback, private, link-local,

@@ -5,7 +5,9 @@ import type { ProcessFlow } from '../flow/process-flow';
 export type ActivitySettings = Pick<
   ActivityDeps,
   | 'logger'
+  | 'callbackSecrets'
   | 'callbackSecret'
+  | 'callbackLegacyHeaders'
   | 'callbackTimeoutMs'
   | 'callbackPerHost'
   | 'operatorWebhook'

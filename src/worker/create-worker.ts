@@ -52,8 +52,10 @@ export interface CreateWorkerOptions {
   /** Shared by every activity of this process; a fresh ledger when omitted. */
   reservations?: AllocationReservations;
   installPollMs?: number;
-  /** CALLBACK_SECRET for the deliverCallback activity; see src/activities/callback.ts. */
+  /** CALLBACK_SECRETS, CALLBACK_SECRET, CALLBACK_LEGACY_HEADERS for deliverCallback; see src/activities/callback.ts. */
+  callbackSecrets?: readonly string[];
   callbackSecret?: string;
+  callbackLegacyHeaders?: boolean;
   callbackTimeoutMs?: number;
   /** OPERATOR_WEBHOOK_URL/_FORMAT for the notifyOperators activity; see src/activities/operator-webhook.ts. */
   operatorWebhook?: ActivityDeps['operatorWebhook'];
@@ -108,7 +110,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
   const all = createActivities(
     activityDepsFor(flow, {
       logger: options.logger,
+      callbackSecrets: options.callbackSecrets,
       callbackSecret: options.callbackSecret,
+      callbackLegacyHeaders: options.callbackLegacyHeaders,
       callbackTimeoutMs: options.callbackTimeoutMs,
       operatorWebhook: options.operatorWebhook,
       createSettleMs: options.createSettleMs,

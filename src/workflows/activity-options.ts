@@ -89,7 +89,9 @@ export const operatorWebhookOptions: ActivityOptions = {
 
 /**
  * Order callbacks (deliverCallback, order task queue): each request times out after 10 s; retried without an
- * attempt limit, 5 s doubling to 1 h between attempts, for up to 24 hours; a 3xx/4xx answer (but 408, 429) ends it.
+ * attempt limit, 5 s doubling to 1 h between attempts, for up to 24 hours. Every 4xx but 410 is retried too; only a
+ * 410 Gone or a redirect ends it. The activity classifies the answers (it throws CallbackRejected non-retryable), so
+ * these options, part of the workflows' commands, stay unchanged for running workflows.
  */
 export const callbackOptions: ActivityOptions = {
   startToCloseTimeout: '30 seconds',

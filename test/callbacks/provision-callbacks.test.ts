@@ -1,12 +1,14 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CallbackEvent } from '../../src/callbacks/contract';
 import { viewFromState } from '../../src/api/order-view';
+import { legacySecretAsWebhookSecret } from '../../src/callbacks/standard-webhooks';
 import { verifyCallbackRequest } from '../../src/callbacks/verify';
 import { OrderStatusAttribute, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from '../workflows/history';
 import { runOrder, startWorkflowHarness, waitForStatus, type WorkflowHarness } from '../workflows/harness';
 import { startReceiver, type ReceivedCallback, type Receiver } from './receiver';
+import { verifiesWith } from './spec-verifier';
 
 const SECRET = 'workflow-test-secret-0123456789abcdef';
 
@@ -28,6 +30,8 @@ describe('provisionServer: order callbacks', () => {
   });
 
   const verified = (request: ReceivedCallback): CallbackEvent => {
+    expect(verifiesWith(legacySecretAsWebhookSecret(SECRET), request.headers, request.body)).toBe(true);
+    expect(request.headers['webhook-id']).toBe(request.headers['x-event-id']);
     expect(verifyCallbackRequest(SECRET, request.headers, request.body)).toEqual({
       ok: true,
       eventId: request.headers['x-event-id'],
@@ -146,8 +150,20 @@ describe('provisionServer: order callbacks', () => {
     ]);
   });
 
-  it('records a callback the receiver refused, keeping the order ACTIVE and the workflow completed', async () => {
-    receiver.reply = () => ({ status: 400 });
+  it('retries a callback the receiver refused with 401 (say, a stale signature after clock skew)', async () => {
+    receiver.reply = (_request, index) => ({ status: index === 0 ? 401 : 204 });
+    const { state, failures } = await runOrder(h, paperOrder('cb-401', { callbackUrl: receiver.url }), {
+      callbackSecret: SECRET,
+    });
+    expect(state.callbacks).toEqual([expect.objectContaining({ delivered: true, error: null })]);
+    expect(receiver.received.map((r) => verified(r).id)).toEqual(['order-cb-401:active:1', 'order-cb-401:active:1']);
+    expect(failures).toEqual([
+      expect.objectContaining({ activity: 'deliverCallback', attempt: 1, type: 'CallbackRefused' }),
+    ]);
+  });
+
+  it('records a callback the receiver refused for good (410 Gone), keeping the order ACTIVE and the workflow completed', async () => {
+    receiver.reply = () => ({ status: 410 });
     const { state, history, handle } = await runOrder(h, paperOrder('cb-refused', { callbackUrl: receiver.url }), {
       callbackSecret: SECRET,
     });
@@ -158,7 +174,7 @@ describe('provisionServer: order callbacks', () => {
         eventId: 'order-cb-refused:active:1',
         delivered: false,
         deliveredAt: null,
-        error: { type: 'CallbackRejected', message: expect.stringContaining('answered 400') },
+        error: { type: 'CallbackRejected', message: expect.stringContaining('answered 410') },
       }),
     ]);
     expect(activities(history).at(-1)).toMatchObject({ type: 'deliverCallback', attempt: 1, outcome: 'failed' });
