@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startSimPanel } from '../sim/src';
 import { createApp } from './api/app';
 import { listenApi } from './api/server';
+import { dataConverterFor } from './codec';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { startTemporalDevServer } from './launcher/temporal-dev-server';
 import { whenNpmIsGone } from './launcher/launcher-watch';
@@ -51,7 +52,8 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
   }
 
-  const client = await connectClient(temporal);
+  const dataConverter = dataConverterFor(config.payloadCodec);
+  const client = await connectClient(temporal, { dataConverter });
   stack.add('Temporal client', () => client.connection.close());
   if (config.registerSearchAttributes) {
     const outcome = await ensureSearchAttributes(client.connection, temporal.namespace);
@@ -81,6 +83,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     taskQueue: config.taskQueue,
     logger: logger.child({ part: 'api-worker' }),
     censusIntervalMs: config.censusIntervalMs,
+    dataConverter,
   });
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
