@@ -136,6 +136,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     callbacksConfigured: config.callbackSecret !== undefined,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
+    payloadCodec: config.payloadCodec,
     apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     callbacksConfigured: config.callbackSecret !== undefined,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl: config.temporalUiUrl,
+    payloadCodec: config.payloadCodec,
     apiWorkerReady: () => apiWorker.ready,
   });
   try {
