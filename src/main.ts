@@ -16,6 +16,13 @@ import { ensureSearchAttributes } from './temporal-search-attributes';
 import { ApiWorkerHost } from './worker/api-worker';
 import { routeSdkLogs } from './worker/sdk-logs';
 
+/** The API's /codec as the browser reaches it (the port is known before the API listens; port 0 has none). */
+function codecEndpoint(config: AppConfig): string | undefined {
+  if (!config.port) return undefined;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/codec`;
+}
+
 /**
  * `npm start`: everything a new user needs in one process tree. Temporal (the official dev server with its UI, unless
  * TEMPORAL_ADDRESS or a Temporal profile names one), the order search attributes, a simulated panel (unless
@@ -33,6 +40,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
       uiPort: config.temporalUiPort,
       dbFilename,
       namespace: temporal.namespace,
+      uiCodecEndpoint: config.payloadCodec ? codecEndpoint(config) : undefined,
     });
     stack.add('Temporal dev server', server.stop, server.kill);
     void server.exited.then((code) => {
@@ -48,6 +56,10 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
         ? `Temporal UI  ${server.uiUrl}/namespaces/${temporal.namespace}/workflows`
         : 'Temporal UI  off (TEMPORAL_UI_PORT=0)',
     );
+    if (server.uiUrl && config.payloadCodec)
+      lines.push(
+        `Codec        ${codecEndpoint(config) ?? '(none: PORT=0)'} decrypts payloads for the UI (operator keys)`,
+      );
   } else {
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
   }
