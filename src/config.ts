@@ -122,6 +122,7 @@ export const envSchema = z.object({
   OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
   CALLBACK_ALLOWED_HOSTS: allowedHosts,
   PAYLOAD_ENCRYPTION_KEY: encryptionKeys,
+  CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: flag(false),
 });
 
 /** An OPERATOR_WEBHOOK_URL whose literal address the outbound guard would refuse, found at start, not at a parking. */
@@ -217,6 +218,8 @@ export interface AppConfig {
    * Temporal; every client and worker takes it as its data converter. Unset: payloads are plain JSON, as before.
    */
   payloadCodec?: AesGcmPayloadCodec;
+  /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: the API's /codec/decode answers the Temporal UI's origin without a key. */
+  codecAllowUnauthenticatedFromUi: boolean;
 }
 
 export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
@@ -274,5 +277,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
     payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
+    codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
   };
 }

@@ -149,6 +149,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
     payloadCodec: config.payloadCodec,
+    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);

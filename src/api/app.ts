@@ -60,6 +60,8 @@ export interface ApiDeps {
    * operator keys, with CORS for the origin of `temporalUiUrl`. Unset: no /codec routes.
    */
   payloadCodec?: PayloadCodec;
+  /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: /codec/decode answers the UI's origin without a key (see routes/codec.ts). */
+  codecUiWithoutKey?: boolean;
 }
 
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
@@ -97,7 +99,13 @@ export function createApp(deps: ApiDeps): Express {
     const uiOrigin = deps.temporalUiUrl ? new URL(deps.temporalUiUrl).origin : undefined;
     app.use(
       '/codec',
-      codecRouter({ codec: deps.payloadCodec, authenticated, uiOrigin, maxBodyBytes: CODEC_MAX_BODY_BYTES }),
+      codecRouter({
+        codec: deps.payloadCodec,
+        authenticated,
+        uiOrigin,
+        maxBodyBytes: CODEC_MAX_BODY_BYTES,
+        uiWithoutKey: deps.codecUiWithoutKey,
+      }),
     );
   }
   app.use(dashboardRouter());

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl: config.temporalUiUrl,
     payloadCodec: config.payloadCodec,
+    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   try {

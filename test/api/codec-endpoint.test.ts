@@ -100,6 +100,31 @@ describe('POST /codec/decode and /codec/encode', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('decodes for the UI origin without a key only with CODEC_ALLOW_UNAUTHENTICATED_FROM_UI, and never encodes', async () => {
+    const open = createApp({
+      client,
+      taskQueue: 'codec-test',
+      apiKeys: [OPS],
+      logger: pino({ level: 'silent' }),
+      temporalUiUrl: UI,
+      payloadCodec: codec,
+      codecUiWithoutKey: true,
+    });
+    const fromUi = await request(open)
+      .post('/codec/decode')
+      .set({ Origin: UI })
+      .send({ payloads: [asJson] });
+    expect(fromUi.status).toBe(200);
+    expect((await request(open).post('/codec/decode').send({ payloads: [] })).status).toBe(401);
+    const other = await request(open)
+      .post('/codec/decode')
+      .set({ Origin: 'http://127.0.0.1:9999' })
+      .send({ payloads: [] });
+    expect(other.status).toBe(401);
+    expect((await request(open).post('/codec/encode').set({ Origin: UI }).send({ payloads: [] })).status).toBe(401);
+    expect((await request(app).post('/codec/decode').set({ Origin: UI }).send({ payloads: [] })).status).toBe(401);
+  });
+
   it('is not served without a key', async () => {
     const plainApp = createApp({ client, taskQueue: 'codec-test', apiKeys: [OPS], logger: pino({ level: 'silent' }) });
     expect((await request(plainApp).post('/codec/decode').set(bearer(OPS)).send({ payloads: [] })).status).toBe(404);

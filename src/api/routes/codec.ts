@@ -14,6 +14,12 @@ export interface CodecRouteDeps {
   /** The Temporal UI's origin (TEMPORAL_UI_URL): the only origin CORS lets read the answers. */
   uiOrigin?: string;
   maxBodyBytes: number;
+  /**
+   * CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: decode (never encode) without a key for requests that carry no
+   * Authorization and come from `uiOrigin`. The Origin header is only a browser's promise: use it only where the API
+   * is as private as the UI (npm start on loopback). Default false.
+   */
+  uiWithoutKey?: boolean;
 }
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
@@ -70,24 +76,26 @@ const requireOperator: RequestHandler = (_req, res, next) => {
 export function codecRouter(deps: CodecRouteDeps): Router {
   const router = Router();
   router.use(uiCors(deps.uiOrigin));
-  for (const direction of ['decode', 'encode'] as const) {
-    router.post(
-      `/${direction}`,
-      ...deps.authenticated,
-      requireOperator,
-      ...jsonBody(deps.maxBodyBytes),
-      validate('body', bodySchema),
-      asyncRoute(async (_req, res) => {
-        const payloads = validated(res, 'body', bodySchema).payloads.map(fromJson);
-        let answer: Payload[];
-        try {
-          answer = await deps.codec[direction](payloads);
-        } catch (err) {
-          throw new ApiError(400, `${direction}_failed`, (err as Error).message);
-        }
-        res.json({ payloads: answer.map(toJson) });
-      }),
-    );
-  }
+  const run = (direction: 'decode' | 'encode'): RequestHandler[] => [
+    ...jsonBody(deps.maxBodyBytes),
+    validate('body', bodySchema),
+    asyncRoute(async (_req, res) => {
+      const payloads = validated(res, 'body', bodySchema).payloads.map(fromJson);
+      let answer: Payload[];
+      try {
+        answer = await deps.codec[direction](payloads);
+      } catch (err) {
+        throw new ApiError(400, `${direction}_failed`, (err as Error).message);
+      }
+      res.json({ payloads: answer.map(toJson) });
+    }),
+  ];
+  const fromUiWithoutKey: RequestHandler = (req, _res, next) => {
+    const fromUi = deps.uiWithoutKey && deps.uiOrigin && req.headers.origin === deps.uiOrigin;
+    next(fromUi && !req.headers.authorization ? undefined : 'route');
+  };
+  router.post('/decode', fromUiWithoutKey, ...run('decode'));
+  for (const direction of ['decode', 'encode'] as const)
+    router.post(`/${direction}`, ...deps.authenticated, requireOperator, ...run(direction));
   return router;
 }
