@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from './codec';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { parseApiKeys, type ApiKey } from './api/api-keys';
@@ -43,6 +44,20 @@ const allowedHosts = z
   .transform((text, ctx) => {
     try {
       return HostAllowList.parse(text);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  });
+
+/** PAYLOAD_ENCRYPTION_KEY: the payload codec (src/codec); messages name key ids only, never key material. */
+const encryptionKeys = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined || text.trim() === '') return undefined;
+    try {
+      return parseEncryptionKeys(text);
     } catch (err) {
       ctx.addIssue({ code: 'custom', message: (err as Error).message });
       return z.NEVER;
@@ -120,6 +135,8 @@ export const envSchema = z.object({
   OPERATOR_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   OPERATOR_WEBHOOK_FORMAT: z.enum(OPERATOR_WEBHOOK_FORMATS).default('json'),
   CALLBACK_ALLOWED_HOSTS: allowedHosts,
+  PAYLOAD_ENCRYPTION_KEY: encryptionKeys,
+  CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: flag(false),
 });
 
 /** An OPERATOR_WEBHOOK_URL whose literal address the outbound guard would refuse, found at start, not at a parking. */
@@ -217,6 +234,13 @@ export interface AppConfig {
    * (see src/net/outbound-guard.ts and docs/callbacks.md); empty by default: public addresses only.
    */
   callbackAllowedHosts: HostAllowList;
+  /**
+   * PAYLOAD_ENCRYPTION_KEY: encrypts every payload (order input, activity arguments, results) before it reaches
+   * Temporal; every client and worker takes it as its data converter. Unset: payloads are plain JSON, as before.
+   */
+  payloadCodec?: AesGcmPayloadCodec;
+  /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: the API's /codec/decode answers the Temporal UI's origin without a key. */
+  codecAllowUnauthenticatedFromUi: boolean;
 }
 
 export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
@@ -275,5 +299,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackLegacyHeaders: e.CALLBACK_LEGACY_HEADERS,
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
+    payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
+    codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
   };
 }

@@ -34,6 +34,9 @@ export const REDACTED_PATHS = [
   'OPERATOR_WEBHOOK_URL',
   'config.operatorWebhook.url',
   'operatorWebhook.url',
+  'PAYLOAD_ENCRYPTION_KEY',
+  'config.payloadCodec',
+  'payloadCodec',
 ];
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startSimPanel } from '../sim/src';
 import { createApp } from './api/app';
 import { listenApi } from './api/server';
+import { dataConverterFor } from './codec';
 import { ConfigError, loadConfig, type AppConfig } from './config';
 import { startTemporalDevServer } from './launcher/temporal-dev-server';
 import { whenNpmIsGone } from './launcher/launcher-watch';
@@ -14,6 +15,13 @@ import { ensureRetention } from './temporal-retention';
 import { ensureSearchAttributes } from './temporal-search-attributes';
 import { ApiWorkerHost } from './worker/api-worker';
 import { routeSdkLogs } from './worker/sdk-logs';
+
+/** The API's /codec as the browser reaches it (the port is known before the API listens; port 0 has none). */
+function codecEndpoint(config: AppConfig): string | undefined {
+  if (!config.port) return undefined;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}/codec`;
+}
 
 /**
  * `npm start`: everything a new user needs in one process tree. Temporal (the official dev server with its UI, unless
@@ -32,6 +40,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
       uiPort: config.temporalUiPort,
       dbFilename,
       namespace: temporal.namespace,
+      uiCodecEndpoint: config.payloadCodec ? codecEndpoint(config) : undefined,
     });
     stack.add('Temporal dev server', server.stop, server.kill);
     void server.exited.then((code) => {
@@ -47,11 +56,16 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
         ? `Temporal UI  ${server.uiUrl}/namespaces/${temporal.namespace}/workflows`
         : 'Temporal UI  off (TEMPORAL_UI_PORT=0)',
     );
+    if (server.uiUrl && config.payloadCodec)
+      lines.push(
+        `Codec        ${codecEndpoint(config) ?? '(none: PORT=0)'} decrypts payloads for the UI (operator keys)`,
+      );
   } else {
     lines.push(`Temporal     ${describeTemporalTarget(temporal)}`);
   }
 
-  const client = await connectClient(temporal);
+  const dataConverter = dataConverterFor(config.payloadCodec);
+  const client = await connectClient(temporal, { dataConverter });
   stack.add('Temporal client', () => client.connection.close());
   if (config.registerSearchAttributes) {
     const outcome = await ensureSearchAttributes(client.connection, temporal.namespace);
@@ -81,6 +95,7 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     taskQueue: config.taskQueue,
     logger: logger.child({ part: 'api-worker' }),
     censusIntervalMs: config.censusIntervalMs,
+    dataConverter,
   });
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
@@ -133,6 +148,8 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
     callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
+    payloadCodec: config.payloadCodec,
+    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);

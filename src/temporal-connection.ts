@@ -1,4 +1,5 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnection } from '@temporalio/worker';
 import { ConfigError } from './config-error';
@@ -90,16 +91,21 @@ function requireAddress(settings: TemporalSettings): string {
   return settings.address;
 }
 
+/** What a client gets besides its connection: the payload codec (PAYLOAD_ENCRYPTION_KEY) as its data converter. */
+export interface ClientExtras {
+  dataConverter?: DataConverter;
+}
+
 /** A client whose connection is opened on first use, so a process can start (and report not ready) while Temporal is down. */
-export function lazyClient(settings: TemporalSettings): Client {
+export function lazyClient(settings: TemporalSettings, options: ClientExtras = {}): Client {
   const connection = Connection.lazy({ ...settings.connection, address: requireAddress(settings) });
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: options.dataConverter });
 }
 
 /** A client connected now (fails when Temporal cannot be reached). */
-export async function connectClient(settings: TemporalSettings): Promise<Client> {
+export async function connectClient(settings: TemporalSettings, options: ClientExtras = {}): Promise<Client> {
   const connection = await Connection.connect({ ...settings.connection, address: requireAddress(settings) });
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: options.dataConverter });
 }
 
 /** The worker's connection; `@temporalio/worker` (native) is loaded only by processes that run a worker. */

@@ -1,4 +1,5 @@
 import { temporal } from '@temporalio/proto';
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dynamicConfigArgs, searchAttributeArgs, temporalCli, testServer } from '../src/launcher/engines';
 import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/contract';
@@ -7,10 +8,13 @@ const INDEXED_TYPE = temporal.api.enums.v1.IndexedValueType;
 
 /**
  * The official time-skipping test server (Java, io.temporal:temporal-test-server) with the order search attributes.
- * It has no visibility (List, Count): tests that need it use `startDevServerEnv`.
+ * It has no visibility (List, Count): tests that need it use `startDevServerEnv`. `dataConverter` is the env client's.
  */
-export async function startTestServerEnv(): Promise<TestWorkflowEnvironment> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServer() } });
+export async function startTestServerEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: testServer() },
+    ...(dataConverter ? { client: { dataConverter } } : {}),
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(

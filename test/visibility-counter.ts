@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 
@@ -29,11 +30,11 @@ export class VisibilityCounter {
   }
 
   /** A client of `address` whose requests this counter sees. */
-  async client(address: string, namespace = 'default'): Promise<Client> {
+  async client(address: string, namespace = 'default', dataConverter?: DataConverter): Promise<Client> {
     const connection = await Connection.connect({
       address,
       interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
     });
-    return new Client({ connection, namespace });
+    return new Client({ connection, namespace, dataConverter });
   }
 }

@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { createApiMetrics, metricsHandler, type ApiMetrics } from '../metrics/api-metrics';
 import { errorHandler, unknownRoute } from './errors';
@@ -13,6 +14,7 @@ import { QueueFigures } from './queue-figures';
 import { dashboardRouter } from './routes/dashboard';
 import type { OrdersDeps } from './order-queries';
 import { actionsRouter } from './routes/actions';
+import { codecRouter } from './routes/codec';
 import { healthRouter } from './routes/health';
 import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
@@ -53,7 +55,17 @@ export interface ApiDeps {
   callbacksConfigured?: boolean;
   /** CALLBACK_ALLOWED_HOSTS: a callbackUrl at a literal non-public address is refused (400) unless listed here. */
   callbackAllowedHosts?: HostAllowList;
+  /**
+   * PAYLOAD_ENCRYPTION_KEY's codec: serves POST /codec/decode and /codec/encode (the Temporal UI's remote codec) to
+   * operator keys, with CORS for the origin of `temporalUiUrl`. Unset: no /codec routes.
+   */
+  payloadCodec?: PayloadCodec;
+  /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: /codec/decode answers the UI's origin without a key (see routes/codec.ts). */
+  codecUiWithoutKey?: boolean;
 }
+
+/** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
+const CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
 export function createApp(deps: ApiDeps): Express {
@@ -83,6 +95,19 @@ export function createApp(deps: ApiDeps): Express {
   ];
   const authenticated = authenticate(new ApiKeyRing(keys), deps.failedAuthLimit);
   app.get('/metrics', ...authenticated, metricsHandler(metrics.registry, deps.logger));
+  if (deps.payloadCodec) {
+    const uiOrigin = deps.temporalUiUrl ? new URL(deps.temporalUiUrl).origin : undefined;
+    app.use(
+      '/codec',
+      codecRouter({
+        codec: deps.payloadCodec,
+        authenticated,
+        uiOrigin,
+        maxBodyBytes: CODEC_MAX_BODY_BYTES,
+        uiWithoutKey: deps.codecUiWithoutKey,
+      }),
+    );
+  }
   app.use(dashboardRouter());
   app.use('/v1', ...authenticated, requireRole);
   const { client, taskQueue, logger } = deps;

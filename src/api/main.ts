@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import { dataConverterFor } from '../codec';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
 import { ProcessStack } from '../launcher/process-stack';
 import { createLogger, safeError, type Logger } from '../logger';
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, name: 'server-queue-api' });
   const stack = new ProcessStack(logger);
   stack.stopOnSignals(() => process.exit(0));
-  const client = lazyClient(config.temporal);
+  const dataConverter = dataConverterFor(config.payloadCodec);
+  const client = lazyClient(config.temporal, { dataConverter });
   stack.add('Temporal client', () => client.connection.close());
   if (config.registerSearchAttributes) void registerSearchAttributes(client, config.temporal.namespace, logger, stack);
   routeSdkLogs(logger);
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     logger: logger.child({ part: 'api-worker' }),
     censusIntervalMs: config.censusIntervalMs,
+    dataConverter,
   });
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
@@ -74,6 +77,8 @@ async function main(): Promise<void> {
     callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
     callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl: config.temporalUiUrl,
+    payloadCodec: config.payloadCodec,
+    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   try {

@@ -33,6 +33,8 @@ export interface TemporalDevServerOptions {
   /** Dynamic config on top of docker/temporal/dynamicconfig.yaml. */
   dynamicConfig?: Record<string, unknown>;
   startTimeoutMs?: number;
+  /** The UI's remote codec (`--ui-codec-endpoint`): the API's `/codec` when PAYLOAD_ENCRYPTION_KEY is set. */
+  uiCodecEndpoint?: string;
 }
 
 /** A `temporal.db` our former TypeScript emulator wrote: the official server cannot read it. */
@@ -114,6 +116,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     '--log-level',
     'error',
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...(options.uiPort && options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...dynamicConfigArgs(options.dynamicConfig),
     ...searchAttributeArgs(),
   ];

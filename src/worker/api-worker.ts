@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { admissionActivities } from '../activities/admission';
@@ -18,6 +19,8 @@ export interface ApiWorkerOptions {
   /** The order task queue; the worker polls `apiTaskQueue(taskQueue)`. */
   taskQueue: string;
   workflowBundle?: WorkflowBundle;
+  /** The payload codec (PAYLOAD_ENCRYPTION_KEY); give the client the same one. */
+  dataConverter?: DataConverter;
 }
 
 /**
@@ -33,6 +36,7 @@ export function createApiWorker(options: ApiWorkerOptions): Promise<Worker> {
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: API_WORKFLOWS_PATH }),
     activities: { ...admissionActivities({ client: options.client }), ...censusActivities({ client: options.client }) },
     shutdownGraceTime: '5 seconds',
+    dataConverter: options.dataConverter,
   });
 }
 

@@ -1,4 +1,5 @@
 import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps, type AllocationReservations } from '../activities';
@@ -79,6 +80,8 @@ export interface CreateWorkerOptions {
   tuning?: WorkerTuning;
   /** The process's metrics (activities, orders, flow control); without them activities still log their order ids. */
   metrics?: WorkerMetrics;
+  /** The payload codec (PAYLOAD_ENCRYPTION_KEY, see dataConverterFor) of every worker and the internal client. */
+  dataConverter?: DataConverter;
 }
 
 const pick = <K extends keyof ProvisioningActivities>(all: ProvisioningActivities, keys: readonly K[]) =>
@@ -121,7 +124,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     }),
   );
   const policy: FlowActivities = { flowPolicy: async () => config.policy };
-  const client = new Client({ connection: options.connection, namespace: options.namespace });
+  const { dataConverter } = options;
+  const client = new Client({ connection: options.connection, namespace: options.namespace, dataConverter });
   const { tuning = {} } = options;
   const observed = observabilityOptions(options.metrics, tuning.interceptors, options.workflowBundle !== undefined);
   const main = await Worker.create({
@@ -135,6 +139,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,
     ...observed,
+    dataConverter,
   });
   const callbacks = await Worker.create({
     connection: options.connection,
@@ -143,12 +148,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     activities: pick(all, ['deliverCallback']),
     maxConcurrentActivityTaskExecutions: options.callbackConcurrency ?? DEFAULT_CALLBACK_CONCURRENCY,
     interceptors: { activity: observed.interceptors.activity },
+    dataConverter,
     ...(tuning.shutdownGraceTime ? { shutdownGraceTime: tuning.shutdownGraceTime } : {}),
     ...(tuning.identity ? { identity: tuning.identity } : {}),
   });
   const provider = new ProviderWorkerHost({
     connection: options.connection,
     client,
+    dataConverter,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: countedBy(flow.taskCalls, pick(all, [...PROVIDER_ACTIVITIES, ...PLANNING_ACTIVITIES])),

@@ -1,5 +1,6 @@
 import { status as grpcStatus } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
@@ -11,6 +12,8 @@ export interface ProviderWorkerOptions {
   connection: NativeConnection;
   /** Sets the queues' rate (UpdateTaskQueueConfig). */
   client: Client;
+  /** The payload codec of the workers (PAYLOAD_ENCRYPTION_KEY). */
+  dataConverter?: DataConverter;
   namespace?: string;
   /** The order task queue; the workers poll `providerTaskQueue(taskQueue)` and `planningTaskQueue(taskQueue)`. */
   taskQueue: string;
@@ -65,7 +68,7 @@ export class ProviderWorkerHost {
     this.options.flow.tick();
     const initial = this.desiredRate();
     await this.setQueueRate(initial);
-    const { connection, namespace, taskQueue, activities, planningActivities, tuning } = this.options;
+    const { connection, namespace, taskQueue, activities, planningActivities, tuning, dataConverter } = this.options;
     const workerRate = this.configurable ? {} : { maxTaskQueueActivitiesPerSecond: initial / 60 };
     const create = (queue: string, served: WorkerOptions['activities']) =>
       Worker.create({
@@ -75,6 +78,7 @@ export class ProviderWorkerHost {
         activities: served,
         ...workerRate,
         ...tuning,
+        dataConverter,
       });
     this.workers = [
       await create(providerTaskQueue(taskQueue), activities),

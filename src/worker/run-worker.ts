@@ -1,3 +1,4 @@
+import { dataConverterFor } from '../codec';
 import { loadConfig, type AppConfig } from '../config';
 import { createLogger } from '../logger';
 import { WorkerMetrics } from '../metrics/worker-metrics';
@@ -43,6 +44,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       operatorWebhook: config.operatorWebhook,
       outboundGuard: new OutboundGuard({ allow: config.callbackAllowedHosts }),
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
+      dataConverter: dataConverterFor(config.payloadCodec),
     });
     for (const signal of SHUTDOWN_SIGNALS) {
       const stop = () => {
@@ -60,6 +62,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
         taskQueue: config.taskQueue,
         metrics: metricsServer?.url,
         callbackAllowedHosts: config.callbackAllowedHosts.entries,
+        payloadEncryption: config.payloadCodec?.keyIds ?? 'off',
       },
       'worker started',
     );

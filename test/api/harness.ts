@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
@@ -41,6 +42,8 @@ export interface ApiHarnessOptions {
   timeSkipping?: boolean;
   /** API_KEYS besides API_KEY (an operator key named `default`). */
   apiKeys?: ApiKey[];
+  /** PAYLOAD_ENCRYPTION_KEY's codec: the API's client, the API worker and the order worker use it; /codec is served. */
+  payloadCodec?: PayloadCodec;
 }
 
 export interface ApiHarness {
@@ -79,12 +82,16 @@ function quietRuntime(): void {
 /** An official Temporal engine with the order search attributes, a real client, and the API. */
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   quietRuntime();
-  const env = options.timeSkipping ? await startTestServerEnv() : await startDevServerEnv();
+  const dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined;
+  const env = options.timeSkipping ? await startTestServerEnv(dataConverter) : await startDevServerEnv();
   const { connection } = env;
   const visibility = { api: new VisibilityCounter(), apiWorker: new VisibilityCounter() };
   const [client, apiWorkerClient] = options.timeSkipping
     ? [env.client, env.client]
-    : await Promise.all([visibility.api.client(env.address), visibility.apiWorker.client(env.address)]);
+    : await Promise.all([
+        visibility.api.client(env.address, 'default', dataConverter),
+        visibility.apiWorker.client(env.address, 'default', dataConverter),
+      ]);
   const taskQueue = `api-test-${randomUUID()}`;
   const logger = pino({ level: process.env.HARNESS_LOG_LEVEL ?? 'silent' });
   const stops: Array<() => Promise<void>> = [];
@@ -95,6 +102,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     namespace: 'default',
     taskQueue,
     workflowBundle: await apiBundle,
+    dataConverter,
   });
   const apiWorking = apiWorker.run();
   stops.push(async () => {
@@ -128,6 +136,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
         rateLimitPerMinute: 30_000,
         ...(options.flowPolicy ? { policy: options.flowPolicy } : {}),
       },
+      dataConverter,
       tuning: {
         shutdownGraceTime: '1 second',
         maxHeartbeatThrottleInterval: '200 ms',
@@ -172,6 +181,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     maxBodyBytes: options.maxBodyBytes,
     maxInflightPerUser: options.maxInflightPerUser ?? 100,
     flowPolicy: options.flowPolicy,
+    payloadCodec: options.payloadCodec,
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {

@@ -1,6 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FaultInput, SimState } from '../../sim/src';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type DataConverter } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -42,6 +42,8 @@ export interface WorkflowHarness {
   env: TestWorkflowEnvironment;
   panel: PanelHarness;
   bundle: WorkflowBundle;
+  /** The env client's and every worker's data converter (the payload codec), when the harness was given one. */
+  dataConverter?: DataConverter;
   teardown(): Promise<void>;
 }
 
@@ -86,6 +88,8 @@ export interface WorkflowHarnessOptions {
    * for what the test server does not do (priority and fairness, task-queue rate limits, visibility).
    */
   engine?: 'test-server' | 'dev-server';
+  /** The payload codec (test server only): the env's client and the workers of `runOrder` get it. */
+  dataConverter?: DataConverter;
 }
 
 /** An official engine with the order search attributes, a simulated panel and a workflow bundle. */
@@ -94,7 +98,8 @@ export async function startWorkflowHarness(options: WorkflowHarnessOptions = {})
     Runtime.install({ logger: new DefaultLogger((process.env.SDK_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
     runtimeInstalled = true;
   }
-  const env = options.engine === 'dev-server' ? await startDevServerEnv() : await startTestServerEnv();
+  const env =
+    options.engine === 'dev-server' ? await startDevServerEnv() : await startTestServerEnv(options.dataConverter);
   const [panel, bundle] = await Promise.all([
     startPanel(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
@@ -103,6 +108,7 @@ export async function startWorkflowHarness(options: WorkflowHarnessOptions = {})
     env,
     panel,
     bundle,
+    dataConverter: options.dataConverter,
     teardown: async () => {
       await panel.close();
       await env.teardown();
@@ -177,6 +183,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     callbackSecret: options.callbackSecret,
     outboundGuard: localReceiversGuard(),
     workflowBundle: h.bundle,
+    dataConverter: h.dataConverter,
     tuning: {
       maxHeartbeatThrottleInterval: '100 ms',
       interceptors: { activity: [hookInterceptor(options.hooks ?? {}, failures)] },

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../src/codec';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { OWN_MARKER_PATCH } from '../../src/workflows/own-server';
 import { HISTORIES_DIR } from './history';
@@ -19,9 +22,14 @@ function load(file: string): { workflowId: string; history: History } {
   return { workflowId: started?.workflowId ?? path.basename(file, '.json'), history };
 }
 
-async function replayAll(bundle: WorkflowBundle, histories: Array<{ workflowId: string; history: History }>) {
+async function replayAll(
+  bundle: WorkflowBundle,
+  histories: Array<{ workflowId: string; history: History }>,
+  dataConverter?: DataConverter,
+) {
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, replayName: 'fixtures' }, histories)) {
+  const options = { workflowBundle: bundle, replayName: 'fixtures', dataConverter };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
   }
   return failures;
@@ -69,6 +77,11 @@ describe('provisionServer and serverOperation replay their recorded histories', 
 
   it('replays every fixture without a nondeterminism error', async () => {
     expect(await replayAll(bundle, fixtures.map(load))).toEqual([]);
+  });
+
+  it('replays them (recorded unencrypted) on a worker with the payload codec', async () => {
+    const codec = new AesGcmPayloadCodec(parseEncryptionKeys(randomBytes(32).toString('base64')));
+    expect(await replayAll(bundle, fixtures.map(load), { payloadCodecs: [codec] })).toEqual([]);
   });
 
   it('detects a history whose commands no longer match the code', async () => {
