@@ -1,3 +1,4 @@
+import { apiSettingsFrom } from './api/app-settings';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { startSimPanel } from '../sim/src';
@@ -136,20 +137,10 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   lines.push(`Worker       task queue ${config.taskQueue} (a child process, nice ${config.workerNice})`);
 
   const app = createApp({
+    ...apiSettingsFrom(config),
     client,
-    taskQueue: config.taskQueue,
-    apiKey: config.apiKey,
-    apiKeys: config.apiKeys,
     logger: logger.child({ part: 'api' }),
-    maxBodyBytes: config.maxBodyBytes,
-    queryTimeoutMs: config.orderQueryTimeoutMs,
-    maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy,
-    callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
-    callbackAllowedHosts: config.callbackAllowedHosts,
     temporalUiUrl,
-    payloadCodec: config.payloadCodec,
-    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   const api = await listenApi(app, config.port, config.host);

@@ -1,3 +1,4 @@
+import { apiSettingsFrom } from './app-settings';
 import type { Client } from '@temporalio/client';
 import { dataConverterFor } from '../codec';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
@@ -65,20 +66,10 @@ async function main(): Promise<void> {
   apiWorker.start();
   stack.add('API worker', () => apiWorker.stop());
   const app = createApp({
+    ...apiSettingsFrom(config),
     client,
-    taskQueue: config.taskQueue,
-    apiKey: config.apiKey,
-    apiKeys: config.apiKeys,
-    logger,
-    maxBodyBytes: config.maxBodyBytes,
-    queryTimeoutMs: config.orderQueryTimeoutMs,
-    maxInflightPerUser: config.maxInflightPerUser,
-    flowPolicy: config.flow.policy,
-    callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
-    callbackAllowedHosts: config.callbackAllowedHosts,
+    logger: logger,
     temporalUiUrl: config.temporalUiUrl,
-    payloadCodec: config.payloadCodec,
-    codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     apiWorkerReady: () => apiWorker.ready,
   });
   try {
