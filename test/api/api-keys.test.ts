@@ -139,7 +139,7 @@ describe('API keys: roles and failed authentications', () => {
     }
   });
 
-  it('does not count successful requests, 404s or validation errors as failed authentications', async () => {
+  it('does not count successful requests (even a concurrent burst), 404s or validation errors as failed authentications', async () => {
     const app = createApp({
       client: h.client,
       taskQueue: h.taskQueue,
@@ -153,6 +153,10 @@ describe('API keys: roles and failed authentications', () => {
         expect((await request(api.url).get('/v1/orders/nope-404').set(bearer(OPS))).status).toBe(404);
         expect((await request(api.url).post('/v1/orders').set(bearer(OPS)).send({})).status).toBe(400);
       }
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, () => request(api.url).get('/v1/queue').set(bearer(OPS))),
+      );
+      expect(burst.map((r) => r.status)).toEqual(burst.map(() => 200));
       expect((await request(api.url).get('/v1/queue').set(bearer(OPS))).status).toBe(200);
     } finally {
       await api.close();

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit, type RateLimitInfo } from 'express-rate-limit';
+import { MemoryStore, type Options } from 'express-rate-limit';
 import type { ApiCaller, ApiKeyRing, ApiRole } from '../api-keys';
 import { ApiError, sendError } from '../errors';
 
@@ -13,33 +13,37 @@ export const DEFAULT_FAILED_AUTH_LIMIT: FailedAuthLimit = { max: 20, windowMs: 6
 
 /**
  * Requires `Authorization: Bearer <API key>` of one of the ring's keys (compared in constant time) and records the
- * caller (`callerOf`). A client address whose failed attempts (401s) pass `limit` in its window gets 429 with
- * Retry-After until the window ends, whatever key it sends.
+ * caller (`callerOf`). A client address whose failed attempts (401s) reach `limit` in its window gets 429 with
+ * Retry-After until the window ends, whatever key it sends; only answered 401s count, so concurrent good requests never
+ * do (express-rate-limit's window store).
  */
 export function authenticate(ring: ApiKeyRing, limit: FailedAuthLimit = DEFAULT_FAILED_AUTH_LIMIT): RequestHandler[] {
-  const failures = rateLimit({
-    windowMs: limit.windowMs,
-    limit: limit.max,
-    standardHeaders: false,
-    legacyHeaders: false,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    skipSuccessfulRequests: true,
-    handler: (req, res, _next, options) => {
-      const info = (req as Request & { rateLimit?: RateLimitInfo }).rateLimit;
-      const reset = info?.resetTime?.getTime() ?? Date.now() + options.windowMs;
-      const retryAfter = String(Math.max(1, Math.ceil((reset - Date.now()) / 1000)));
-      sendError(
-        res,
-        new ApiError(
-          429,
-          'too_many_failed_authentications',
-          'too many failed authentications from this address; retry later',
-          null,
-          { 'Retry-After': retryAfter },
-        ),
-      );
-    },
-  });
+  const failures = new MemoryStore();
+  failures.init({ windowMs: limit.windowMs } as Options);
+  const refuseLockedOut: RequestHandler = (req, res, next) => {
+    const address = req.ip ?? 'unknown';
+    void failures.get(address).then((info) => {
+      if (info && info.totalHits >= limit.max) {
+        const reset = info.resetTime?.getTime() ?? Date.now() + limit.windowMs;
+        const retryAfter = String(Math.max(1, Math.ceil((reset - Date.now()) / 1000)));
+        sendError(
+          res,
+          new ApiError(
+            429,
+            'too_many_failed_authentications',
+            'too many failed authentications from this address; retry later',
+            null,
+            { 'Retry-After': retryAfter },
+          ),
+        );
+        return;
+      }
+      res.on('finish', () => {
+        if (res.statusCode === 401) void failures.increment(address);
+      });
+      next();
+    }, next);
+  };
   const check: RequestHandler = (req, res, next) => {
     const header = req.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
@@ -55,7 +59,7 @@ export function authenticate(ring: ApiKeyRing, limit: FailedAuthLimit = DEFAULT_
     res.locals.caller = caller;
     next();
   };
-  return [failures, check];
+  return [refuseLockedOut, check];
 }
 
 /** The authenticated caller of a request (set by `authenticate`). */
