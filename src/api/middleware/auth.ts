@@ -69,7 +69,10 @@ export function callerOf(res: Response): ApiCaller {
   return caller;
 }
 
-/** Which roles may make a request: reads any role, order creation and cancellation panel keys too, the rest operators. */
+/**
+ * Which roles may make a request (relative to where the router is mounted): reads any role, order creation and
+ * cancellation panel keys too, everything else (operator actions, operations, the payload codec) operators only.
+ */
 export function rolesFor(req: Pick<Request, 'method' | 'path'>): readonly ApiRole[] {
   if (req.method === 'GET' || req.method === 'HEAD') return ['panel', 'operator', 'read'];
   if (req.method === 'POST' && /^\/orders\/?$/.test(req.path)) return ['panel', 'operator'];

@@ -1,9 +1,9 @@
 import { Router, type RequestHandler } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { ApiError, sendError } from '../errors';
+import { ApiError } from '../errors';
 import { asyncRoute } from '../middleware/async-route';
-import { callerOf } from '../middleware/auth';
+import { requireRole } from '../middleware/auth';
 import { jsonBody } from '../middleware/json-body';
 import { validate, validated } from '../middleware/validate';
 
@@ -57,18 +57,6 @@ function uiCors(origin: string | undefined): RequestHandler {
   };
 }
 
-const requireOperator: RequestHandler = (_req, res, next) => {
-  const caller = callerOf(res);
-  if (caller.role === 'operator') return next();
-  sendError(
-    res,
-    new ApiError(403, 'forbidden', `the key ${caller.name} (${caller.role}) may not use the payload codec`, {
-      role: caller.role,
-      allowed: ['operator'],
-    }),
-  );
-};
-
 /**
  * POST /codec/decode and /codec/encode: the Temporal UI's remote codec protocol (`{ payloads: [{ metadata, data }] }`,
  * base64 values, answered in the same shape) over the service's payload codec, for operator keys only.
@@ -96,6 +84,6 @@ export function codecRouter(deps: CodecRouteDeps): Router {
   };
   router.post('/decode', fromUiWithoutKey, ...run('decode'));
   for (const direction of ['decode', 'encode'] as const)
-    router.post(`/${direction}`, ...deps.authenticated, requireOperator, ...run(direction));
+    router.post(`/${direction}`, ...deps.authenticated, requireRole, ...run(direction));
   return router;
 }
