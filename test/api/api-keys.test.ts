@@ -3,8 +3,7 @@ import request from 'supertest';
 import { parseApiKeys, type ApiKey } from '../../src/api/api-keys';
 import { createApp } from '../../src/api/app';
 import { listenApi, type ListeningApi } from '../../src/api/server';
-import { loadConfig } from '../../src/config';
-import { ConfigError } from '../../src/config-error';
+import { configIssueVariables } from '../config-error';
 import { API_KEY, orderBody, startApiHarness, uniqueOrderId, type ApiHarness } from './harness';
 
 const silentLogger = pino({ level: 'silent' });
@@ -39,14 +38,7 @@ describe('API_KEYS: parsing', () => {
   });
 
   it('needs API_KEY or API_KEYS in production, and reports a bad API_KEYS by variable', () => {
-    const issues = (env: Record<string, string>) => {
-      try {
-        loadConfig({ NODE_ENV: 'production', ...env });
-        return [];
-      } catch (err) {
-        return (err as ConfigError).issues.map((i) => i.variable);
-      }
-    };
+    const issues = (env: Record<string, string>) => configIssueVariables({ NODE_ENV: 'production', ...env });
     expect(issues({})).toContain('API_KEY');
     expect(issues({ API_KEYS: `billing:panel:${PANEL.secret}` })).not.toContain('API_KEY');
     expect(issues({ API_KEYS: 'billing:panel:x' })).toContain('API_KEYS');

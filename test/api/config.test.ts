@@ -1,16 +1,7 @@
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configError } from '../config-error';
 import { DEFAULT_TASK_QUEUE } from '../../src/workflows/contract';
-
-const configError = (env: Record<string, string>): ConfigError => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err;
-    throw err;
-  }
-  throw new Error('expected a ConfigError');
-};
 
 describe('loadConfig', () => {
   it('uses the documented defaults and generates a development API key', () => {
