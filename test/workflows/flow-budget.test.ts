@@ -106,7 +106,12 @@ describe('flow control: one provider budget for every worker process', () => {
       };
     };
     while (host.ratePerMinute === undefined) await new Promise((r) => setTimeout(r, 20));
-    const initial = await queueRate();
+    // The server applies a queue's configuration to its loaded partitions when their user data changes, not inside
+    // the UpdateTaskQueueConfig call, so the first describe may still show the system default.
+    const initial = await waitForRate(
+      () => queueRate(),
+      (r) => r.source === temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_API,
+    );
     expect(initial.source).toBe(temporal.api.enums.v1.RateLimitSource.RATE_LIMIT_SOURCE_API);
     expect(initial.perSecond).toBeCloseTo(host.ratePerMinute! / 60, 3);
     const full = initial.perSecond!;
