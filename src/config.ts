@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from './codec';
+import type { VariablePolicy } from './provider/validation/egg-variables';
 import { ConfigError, type ConfigIssue } from './config-error';
 import { loadFlowConfig, type FlowConfig } from './flow/flow-config';
 import { parseApiKeys, type ApiKey } from './api/api-keys';
@@ -137,6 +138,7 @@ export const envSchema = z.object({
   CALLBACK_ALLOWED_HOSTS: allowedHosts,
   PAYLOAD_ENCRYPTION_KEY: encryptionKeys,
   CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: flag(false),
+  ORDER_ADMIN_VARIABLES: z.enum(['refuse', 'allow'], { error: 'must be refuse or allow' }).default('refuse'),
 });
 
 /** An OPERATOR_WEBHOOK_URL whose literal address the outbound guard would refuse, found at start, not at a parking. */
@@ -241,6 +243,11 @@ export interface AppConfig {
   payloadCodec?: AesGcmPayloadCodec;
   /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: the API's /codec/decode answers the Temporal UI's origin without a key. */
   codecAllowUnauthenticatedFromUi: boolean;
+  /**
+   * ORDER_ADMIN_VARIABLES (refuse|allow): whether orders may set egg variables the egg does not mark user-editable;
+   * refused by default (docs/security.md).
+   */
+  orderVariables: VariablePolicy;
 }
 
 export const DEFAULT_RETENTION_MS = 30 * 24 * HOUR_MS;
@@ -301,5 +308,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
     payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
     codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
+    orderVariables: { allowAdminOnly: e.ORDER_ADMIN_VARIABLES === 'allow' },
   };
 }

@@ -18,6 +18,8 @@ export const FailureType = {
   PanelUnavailable: 'PanelUnavailable',
   PanelTimeout: 'PanelTimeout',
   EggNotFound: 'EggNotFound',
+  /** The order's environment breaks the egg's rules (details: issues of variable, rule, message); nothing was sent. */
+  InvalidEnvironment: 'InvalidEnvironment',
   ServerGone: 'ServerGone',
   ServerStateUnexpected: 'ServerStateUnexpected',
   InstallFailed: 'InstallFailed',

@@ -122,7 +122,14 @@ describe('simulated panel: catalogue endpoints', () => {
       attributes: { env_variable: 'SERVER_JARFILE', default_value: 'server.jar', rules: 'required|string|max:64' },
     });
     const one = await api(panel).get('/nests/1/eggs/1?include=variables').expect(200);
-    expect(one.body.attributes.relationships.variables.data).toHaveLength(1);
+    const variables = one.body.attributes.relationships.variables.data as Array<{
+      attributes: Record<string, unknown>;
+    }>;
+    expect(variables.map((v) => [v.attributes.env_variable, v.attributes.user_editable])).toEqual([
+      ['SERVER_JARFILE', true],
+      ['RCON_PASSWORD', true],
+      ['DL_PATH', false],
+    ]);
     await api(panel).get('/nests/2/eggs/1').expect(404);
   });
 

@@ -9,7 +9,7 @@ import {
 import type { ConfigureInput, ConfigureResult } from '../workflows/activity-contract';
 import type { Order } from '../workflows/contract';
 import type { ActivityDeps } from './deps';
-import { orderEnvironment, type EggCatalog } from './eggs';
+import type { EggCatalog } from './eggs';
 import { readServer } from './read-server';
 
 const LIMIT_KEYS = ['memory', 'swap', 'disk', 'io', 'cpu'] as const;
@@ -59,7 +59,7 @@ export function configureActivity(
     const server = observed?.id === serverId ? observed : await readServer(panel, serverId);
     const provider = guardGone(panelForNode(server.node), serverId);
     const egg = await eggs.find(order.eggId);
-    const environment = orderEnvironment(egg, order);
+    const environment = eggs.environmentOf(egg, order);
     const updated: ConfigureResult['updated'] = [];
     const startupMatches =
       server.egg === egg.id &&

@@ -4,7 +4,7 @@ import { isProviderError, type CreateServerBody, type ProviderError, type Server
 import type { CreateInput, CreateResult } from '../workflows/activity-contract';
 import type { ServerClaim } from '../workflows/own-server';
 import type { ActivityDeps } from './deps';
-import { orderEnvironment, type EggCatalog } from './eggs';
+import type { EggCatalog } from './eggs';
 import { claimMismatches, foreignServer } from './ownership';
 import { describeServer } from './server-view';
 
@@ -92,7 +92,7 @@ export function createActivity(
       egg: egg.id,
       docker_image: egg.docker_image,
       startup: egg.startup,
-      environment: orderEnvironment(egg, order),
+      environment: eggs.environmentOf(egg, order),
       limits: order.limits,
       feature_limits: order.featureLimits,
       external_id: claimOf(input).externalId,

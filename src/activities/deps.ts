@@ -5,6 +5,7 @@ import type { Reservation } from '../flow/reservations';
 import type { Allocation, EggWithVariables, PanelNode, PterodactylClient } from '../provider';
 import type { OperatorWebhookFormat } from '../workflows/operator-alert-contract';
 import type { OutboundGuard } from '../net/outbound-guard';
+import type { VariablePolicy } from '../provider/validation/egg-variables';
 
 /** The process's panel clients, every call passing its flow control (budget, breakers). */
 export interface PanelAccess {
@@ -84,6 +85,8 @@ export interface ActivityDeps extends PanelAccess {
   /** Settles when the process begins to stop: long waits then hand their activity back. */
   draining: Promise<void>;
   logger: Logger;
+  /** ORDER_ADMIN_VARIABLES: whether orders may set egg variables that are not user-editable; default no. */
+  variablePolicy?: VariablePolicy;
   /** How long the panel may still take to finish a create whose answer was lost (see deleteServer); default 20 s. */
   createSettleMs?: number;
   /** CALLBACK_SECRETS (`whsec_...`, newest first): the Standard Webhooks keys order callbacks are signed with. */

@@ -40,8 +40,8 @@ function withTypedFailures<A extends unknown[], R>(run: (...args: A) => Promise<
 /** The activities of provisionServer and serverOperation; each factory receives only the dependencies it uses. */
 export function createActivities(deps: ActivityDeps): ProvisioningActivities {
   const { panel, compensationPanel, panelForNode, catalogue, ledger, breakers, capacityRefreshMs } = deps;
-  const { watcher, draining, logger, createSettleMs } = deps;
-  const eggs = createEggCatalog(catalogue);
+  const { watcher, draining, logger, createSettleMs, variablePolicy } = deps;
+  const eggs = createEggCatalog(catalogue, variablePolicy);
   const lifecycle = { panel, panelForNode, logger };
   return {
     allocate: withTypedFailures(allocateActivity({ catalogue, ledger, breakers, logger })),

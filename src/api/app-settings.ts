@@ -17,5 +17,6 @@ export function apiSettingsFrom(
     callbackAllowedHosts: config.callbackAllowedHosts,
     payloadCodec: config.payloadCodec,
     codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
+    orderVariables: config.orderVariables,
   };
 }

@@ -20,6 +20,8 @@ import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
+import { EggRules } from './egg-rules';
+import type { VariablePolicy } from '../provider/validation/egg-variables';
 
 export interface ApiDeps {
   /** Temporal client for the namespace the orders live in. */
@@ -62,6 +64,10 @@ export interface ApiDeps {
   payloadCodec?: PayloadCodec;
   /** CODEC_ALLOW_UNAUTHENTICATED_FROM_UI: /codec/decode answers the UI's origin without a key (see routes/codec.ts). */
   codecUiWithoutKey?: boolean;
+  /** ORDER_ADMIN_VARIABLES: whether orders may set egg variables that are not user-editable; default no. */
+  orderVariables?: VariablePolicy;
+  /** The egg rules orders are checked against; built for this app (reading the flow-control workflow) when omitted. */
+  eggRules?: EggRules;
 }
 
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
@@ -113,6 +119,10 @@ export function createApp(deps: ApiDeps): Express {
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
   const maxInflightPerUser = deps.maxInflightPerUser ?? 5;
+  const eggRules =
+    deps.eggRules ??
+    new EggRules({ client, taskQueue, logger, policy: deps.orderVariables ?? { allowAdminOnly: false } });
+  void eggRules.refresh();
   const ordersDeps: OrdersDeps = {
     client,
     taskQueue,
@@ -129,6 +139,7 @@ export function createApp(deps: ApiDeps): Express {
     temporalUiUrl: deps.temporalUiUrl,
     callbacksConfigured: deps.callbacksConfigured ?? false,
     callbackAllowedHosts: deps.callbackAllowedHosts,
+    eggRules,
   };
   app.use('/v1/orders', ordersRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));
   app.use('/v1/orders', actionsRouter(ordersDeps, deps.maxBodyBytes ?? 64 * 1024));

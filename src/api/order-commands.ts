@@ -80,6 +80,7 @@ export async function createOrder(deps: OrdersDeps, body: CreateOrderBody): Prom
     );
   }
   checkCallbackAddress(deps, body.callbackUrl);
+  deps.eggRules?.checkOrder(body.eggId, body.environment);
   const order: Order = { ...body, orderId: body.orderId ?? randomUUID() };
   const fingerprint = orderFingerprint(order);
   const workflowId = orderWorkflowId(order.orderId);

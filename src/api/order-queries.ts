@@ -26,6 +26,7 @@ import {
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
 import { grpcCode, isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import type { EggRules } from './egg-rules';
 
 export interface OrdersDeps {
   client: Client;
@@ -45,6 +46,8 @@ export interface OrdersDeps {
   callbackAllowedHosts?: HostAllowList;
   /** TEMPORAL_UI_URL: when set, orders carry `links.temporalUi` (their history in the Temporal UI). */
   temporalUiUrl?: string;
+  /** The egg rules new orders' variables are checked against (400); without it the create step checks them. */
+  eggRules?: Pick<EggRules, 'checkOrder'>;
 }
 
 type Handle = ReturnType<Client['workflow']['getHandle']>;

@@ -79,6 +79,20 @@ export class Catalogue {
     const age = this.eggs ? this.now() - this.eggs.at : Infinity;
     if (this.eggs && age <= this.eggsTtl && (this.eggs.value.has(eggId) || age <= EGG_MISS_REREAD_MS))
       return this.eggs.value.get(eggId);
+    return (await this.readEggs()).get(eggId);
+  }
+
+  /** The eggs as last read (undefined before the first read), without reading. */
+  eggsAsRead(): { eggs: EggWithVariables[]; at: number } | undefined {
+    return this.eggs && { eggs: [...this.eggs.value.values()], at: this.eggs.at };
+  }
+
+  /** Reads the eggs when the copy is older than the TTL (or missing); concurrent callers share one read. */
+  async refreshEggs(): Promise<void> {
+    if (!this.eggs || this.now() - this.eggs.at > this.eggsTtl) await this.readEggs();
+  }
+
+  private async readEggs(): Promise<Map<number, EggWithVariables>> {
     const value = await this.once('eggs', async () => {
       const eggs = new Map<number, EggWithVariables>();
       for (const nest of await this.provider.listNests()) {
@@ -87,7 +101,7 @@ export class Catalogue {
       return eggs;
     });
     this.eggs = { value, at: this.now() };
-    return value.get(eggId);
+    return value;
   }
 
   /** Free allocations of a node as last read (lowest id first); re-read when stale or when `refresh` is set. */

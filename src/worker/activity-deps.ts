@@ -12,6 +12,7 @@ export type ActivitySettings = Pick<
   | 'callbackPerHost'
   | 'operatorWebhook'
   | 'createSettleMs'
+  | 'variablePolicy'
   | 'outboundGuard'
 >;
 

@@ -66,6 +66,8 @@ export interface CreateWorkerOptions {
   callbackPerHost?: number;
   /** How long a rollback waits for a create whose answer was lost to settle on the panel; default 20 s. */
   createSettleMs?: number;
+  /** ORDER_ADMIN_VARIABLES: whether orders may set admin-only egg variables; default no. */
+  variablePolicy?: ActivityDeps['variablePolicy'];
   /** Which addresses callbacks and the webhook may reach (CALLBACK_ALLOWED_HOSTS); default: public ones only. */
   outboundGuard?: ActivityDeps['outboundGuard'];
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
@@ -119,6 +121,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       callbackTimeoutMs: options.callbackTimeoutMs,
       operatorWebhook: options.operatorWebhook,
       createSettleMs: options.createSettleMs,
+      variablePolicy: options.variablePolicy,
       outboundGuard: options.outboundGuard,
       callbackPerHost: options.callbackPerHost,
     }),

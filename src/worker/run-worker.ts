@@ -42,6 +42,7 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
       callbackPerHost: config.callbacks.perHost,
       callbackLegacyHeaders: config.callbackLegacyHeaders,
       operatorWebhook: config.operatorWebhook,
+      variablePolicy: config.orderVariables,
       outboundGuard: new OutboundGuard({ allow: config.callbackAllowedHosts }),
       tuning: { shutdownGraceTime: '30 seconds', maxHeartbeatThrottleInterval: '5 seconds' },
       dataConverter: dataConverterFor(config.payloadCodec),

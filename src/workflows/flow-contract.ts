@@ -136,6 +136,22 @@ export interface FlowSnapshot {
   processes: Array<{ identity: string; reportedAt: string; ratePerMinute: number }>;
 }
 
+/** An egg's variables as the order check reads them (the panel's egg_variable attributes). */
+export interface EggVariableView {
+  name: string;
+  env_variable: string;
+  default_value: string | null;
+  user_editable?: boolean;
+  rules: string;
+}
+
+/** The eggs a worker process read from the panel, for the API's check of order variables (query `eggRules`). */
+export interface EggRulesView {
+  /** When the process read them from the panel. */
+  readAt: string;
+  eggs: Array<{ id: number; variables: EggVariableView[] }>;
+}
+
 /** What one worker process reports (signal `flowReport`) every FLOW_REPORT_INTERVAL_MS. */
 export interface ProcessFlowReport {
   identity: string;
@@ -150,6 +166,8 @@ export interface ProcessFlowReport {
   reservations: Array<{ orderId: string; nodeId: number; allocationId: number; memory: number; disk: number }>;
   /** Orders whose reservation this process released lately (another process may still hold it): dropped everywhere. */
   released: string[];
+  /** The eggs as this process last read them: sent when they change and every EGG_RULES_RESEND_MS, not each time. */
+  eggs?: EggRulesView;
 }
 
 export const FLOW_REPORT_INTERVAL_MS = 2_000;
@@ -157,6 +175,10 @@ export const FLOW_REPORT_INTERVAL_MS = 2_000;
 export const FLOW_REPORT_EXPIRY_MS = 15_000;
 
 export const flowReportSignal = defineSignal<[ProcessFlowReport]>('flowReport');
+/** How often a process sends its eggs again although they did not change. */
+export const EGG_RULES_RESEND_MS = 5 * 60_000;
+/** The newest eggs any process reported; null before the first. */
+export const eggRulesQuery = defineQuery<EggRulesView | null>('eggRules');
 /** The merged view: read it with `readFlowSnapshot` (src/flow/snapshot.ts). */
 export const flowSnapshotQuery = defineQuery<FlowSnapshot>('flowSnapshot');
 /** What one process takes back from the merged reports (query `processView` with its identity). */

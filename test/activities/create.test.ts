@@ -107,11 +107,48 @@ describe('create activity', () => {
     expect(serversOf(await panel.state(), 'create-taken')).toEqual([]);
   });
 
-  it('fails permanently with PanelValidation when the environment breaks the egg rules', async () => {
+  it("fails permanently with InvalidEnvironment, sending nothing, when a value breaks the egg's rule", async () => {
     const order = paperOrder('create-invalid', { eggId: 2, environment: { DIFFICULTY: 'impossible' } });
     const slot = await place(order);
-    await expect(create(order, slot)).rejects.toMatchObject({ type: 'PanelValidation', nonRetryable: true });
+    const creates = callCount(await panel.state(), 'POST /servers');
+    await expect(create(order, slot)).rejects.toMatchObject({
+      type: 'InvalidEnvironment',
+      nonRetryable: true,
+      details: [
+        { issues: [{ variable: 'DIFFICULTY', rule: 'in', message: 'The selected Difficulty variable is invalid.' }] },
+      ],
+    });
+    expect(callCount(await panel.state(), 'POST /servers')).toBe(creates);
     expect(serversOf(await panel.state(), 'create-invalid')).toEqual([]);
+  });
+
+  it('refuses a variable the egg does not define, and an admin-only one, naming each', async () => {
+    const order = paperOrder('create-admin-var', { environment: { DL_PATH: 'https://evil.example/x.jar', NOPE: '1' } });
+    const slot = await place(order);
+    await expect(create(order, slot)).rejects.toMatchObject({
+      type: 'InvalidEnvironment',
+      details: [
+        {
+          issues: [
+            { variable: 'DL_PATH', rule: 'user_editable' },
+            { variable: 'NOPE', rule: 'defined' },
+          ],
+        },
+      ],
+    });
+    expect(serversOf(await panel.state(), 'create-admin-var')).toEqual([]);
+  });
+
+  it('sets an admin-only variable when the operator allows them (ORDER_ADMIN_VARIABLES=allow)', async () => {
+    activities = createActivities({
+      ...activityDeps(panel, { reservations }),
+      variablePolicy: { allowAdminOnly: true },
+    });
+    const order = paperOrder('create-admin-ok', { environment: { DL_PATH: 'https://builds.example/paper.jar' } });
+    const slot = await place(order);
+    await create(order, slot);
+    const [server] = serversOf(await panel.state(), 'create-admin-ok');
+    expect(server.container.environment).toMatchObject({ DL_PATH: 'https://builds.example/paper.jar' });
   });
 
   it('fails retryably with PanelUnavailable while the daemon errors, creating nothing', async () => {

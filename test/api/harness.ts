@@ -18,6 +18,7 @@ import { ensureCensus } from '../../src/worker/census-starter';
 import type { FlowPolicy } from '../../src/workflows/flow-contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { VisibilityCounter } from '../visibility-counter';
+import { EggRules } from '../../src/api/egg-rules';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const SIM_KEY = 'ptla_apiTestKey0123456789';
@@ -44,6 +45,8 @@ export interface ApiHarnessOptions {
   apiKeys?: ApiKey[];
   /** PAYLOAD_ENCRYPTION_KEY's codec: the API's client, the API worker and the order worker use it; /codec is served. */
   payloadCodec?: PayloadCodec;
+  /** ORDER_ADMIN_VARIABLES=allow for the API's check and the worker's. */
+  allowAdminOnlyVariables?: boolean;
 }
 
 export interface ApiHarness {
@@ -53,6 +56,8 @@ export interface ApiHarness {
   visibility: { api: VisibilityCounter; apiWorker: VisibilityCounter };
   /** The engine: the dev server, or the test server with `timeSkipping`. */
   env: TestWorkflowEnvironment;
+  /** The API's egg rules (re-read every 200 ms while orders arrive; `refresh()` reads at once). */
+  eggRules: EggRules;
   taskQueue: string;
   sim?: RunningSimPanel;
   /** supertest against the listening API (127.0.0.1 only). */
@@ -95,6 +100,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const taskQueue = `api-test-${randomUUID()}`;
   const logger = pino({ level: process.env.HARNESS_LOG_LEVEL ?? 'silent' });
   const stops: Array<() => Promise<void>> = [];
+  const variablePolicy = { allowAdminOnly: options.allowAdminOnlyVariables ?? false };
   apiBundle ??= bundleWorkflowCode({ workflowsPath: API_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const apiWorker = await createApiWorker({
     connection: env.nativeConnection,
@@ -137,6 +143,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
         ...(options.flowPolicy ? { policy: options.flowPolicy } : {}),
       },
       dataConverter,
+      variablePolicy,
       tuning: {
         shutdownGraceTime: '1 second',
         maxHeartbeatThrottleInterval: '200 ms',
@@ -169,6 +176,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     return stopping;
   };
   const queueFigures = new QueueFigures(client, taskQueue, options.flowPolicy, logger, 100);
+  const eggRules = new EggRules({ client, taskQueue, logger, policy: variablePolicy, refreshMs: 200 });
   const app = createApp({
     client,
     taskQueue,
@@ -182,12 +190,14 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     maxInflightPerUser: options.maxInflightPerUser ?? 100,
     flowPolicy: options.flowPolicy,
     payloadCodec: options.payloadCodec,
+    eggRules,
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
     api,
     client,
     env,
+    eggRules,
     taskQueue,
     sim,
     visibility,

@@ -114,7 +114,7 @@ describe('provisionServer: order callbacks', () => {
       id: 'order-cb-failed:failed:1',
       type: 'order.failed',
       status: 'FAILED',
-      order: { status: 'FAILED', server: null, error: { step: 'create', type: 'PanelValidation' } },
+      order: { status: 'FAILED', server: null, error: { step: 'create', type: 'InvalidEnvironment' } },
     });
     expect(state.callbacks).toEqual([
       expect.objectContaining({ eventId: 'order-cb-failed:failed:1', delivered: true }),

@@ -55,7 +55,7 @@ describe('catalogue against the simulated panel', () => {
     expect((await client.listNests()).map((n) => n.name)).toEqual(['Minecraft']);
     const eggs = await client.listEggs(1);
     expect(eggs.map((e) => [e.id, e.variables.length])).toEqual([
-      [1, 1],
+      [1, 3],
       [2, 4],
     ]);
     const vanilla = await client.getEgg(1, 2);

@@ -45,12 +45,12 @@ describe('provisionServer: permanent failures roll back', () => {
     expect((await handle.describe()).typedSearchAttributes.get(OrderStatusAttribute)).toBe('FAILED');
   });
 
-  it('ends FAILED at create when the panel rejects the environment, compensating in reverse', async () => {
+  it("ends FAILED at create when the egg's rules refuse the environment, compensating in reverse", async () => {
     const order = paperOrder('bad-env', { eggId: 2, environment: { DIFFICULTY: 'impossible' } });
     const { state, history, sim, reservations } = await runOrder(h, order);
     expect(state).toMatchObject({
       status: 'FAILED',
-      error: { step: 'create', type: 'PanelValidation' },
+      error: { step: 'create', type: 'InvalidEnvironment' },
       compensationErrors: [],
     });
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation']);

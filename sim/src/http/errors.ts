@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { ValidationIssue } from '../validation/validator';
+import type { ValidationIssue } from '../../../src/provider/validation/validator';
 
 /** One entry of the panel's `{"errors":[...]}` body; `status` is the HTTP status as a string. */
 export interface PanelErrorEntry {

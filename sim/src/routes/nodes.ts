@@ -6,7 +6,7 @@ import { allocationAttributes, nodeAttributes } from '../http/transformers';
 import { asList, toInt } from '../services/coerce';
 import type { Condition } from '../store/paging';
 import { exactMatch, partialMatch } from '../store/paging';
-import { validate } from '../validation/validator';
+import { validate } from '../../../src/provider/validation/validator';
 import { found, idParam, query } from './params';
 
 function allocationFilters(values: Map<string, string[]>): Condition[] {

@@ -4,7 +4,7 @@ import type { ServerPatch } from '../store/servers';
 import type { ServerRow } from '../store/rows';
 import { atomTimestamp } from '../time';
 import { BUILD_ATTRIBUTES, buildRules } from '../validation/server-rules';
-import { validate } from '../validation/validator';
+import { validate } from '../../../src/provider/validation/validator';
 import { asList, asRecord, toBool, toInt, toIntOrNull } from './coerce';
 
 const LIMIT_FIELDS = ['memory', 'swap', 'io', 'cpu', 'disk'] as const;

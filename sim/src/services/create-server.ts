@@ -1,9 +1,9 @@
 import type { SimContext } from '../context';
 import { validationError } from '../http/errors';
 import type { AllocationRow } from '../store/rows';
-import { isFilled } from '../validation/rules';
+import { isFilled } from '../../../src/provider/validation/rules';
 import { storeServerRules } from '../validation/server-rules';
-import { validate } from '../validation/validator';
+import { validate } from '../../../src/provider/validation/validator';
 import { asList, asRecord, toBool, toInt, toIntOrNull, truthy } from './coerce';
 import { selectDeployAllocation } from './deployment';
 import { validateEggEnvironment } from './environment';

@@ -1,7 +1,7 @@
 import type { SimContext } from '../context';
 import { validationError } from '../http/errors';
-import { isArrayLike } from '../validation/rules';
-import { validate } from '../validation/validator';
+import { isArrayLike } from '../../../src/provider/validation/rules';
+import { validate } from '../../../src/provider/validation/validator';
 
 function stored(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -9,6 +9,8 @@ interface SeedVariable {
   defaultValue: string;
   rules: string;
   description: string;
+  /** Admin-only when false (the real eggs' install-time variables, e.g. Paper's DL_PATH); default true. */
+  userEditable?: boolean;
 }
 
 const PAPER_VARIABLES: SeedVariable[] = [
@@ -18,6 +20,21 @@ const PAPER_VARIABLES: SeedVariable[] = [
     defaultValue: 'server.jar',
     rules: 'required|string|max:64',
     description: 'The name of the server jarfile to run the server with.',
+  },
+  {
+    name: 'RCON Password',
+    env: 'RCON_PASSWORD',
+    defaultValue: '',
+    rules: 'nullable|string|max:64',
+    description: 'The password of the remote console (a secret the order carries).',
+  },
+  {
+    name: 'Download Path',
+    env: 'DL_PATH',
+    defaultValue: '',
+    rules: 'nullable|string',
+    description: 'A URL to download a server jar from instead of the official builds (admin only).',
+    userEditable: false,
   },
 ];
 
@@ -68,9 +85,21 @@ function insertEgg(
     )
     .run(randomUUID(), nestId, name, `${name} server`, JSON.stringify({ 'Java 17': image }), startup, ts, ts);
   const insertVariable = db.prepare(`INSERT INTO egg_variables (egg_id, name, description, env_variable,
-    default_value, user_viewable, user_editable, rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`);
+    default_value, user_viewable, user_editable, rules, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   for (const v of variables) {
-    insertVariable.run(egg.lastInsertRowid, v.name, v.description, v.env, v.defaultValue, v.rules, ts, ts);
+    const editable = v.userEditable === false ? 0 : 1;
+    insertVariable.run(
+      egg.lastInsertRowid,
+      v.name,
+      v.description,
+      v.env,
+      v.defaultValue,
+      editable,
+      editable,
+      v.rules,
+      ts,
+      ts,
+    );
   }
 }
 

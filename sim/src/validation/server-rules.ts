@@ -1,7 +1,7 @@
 import type { SimContext } from '../context';
-import type { CustomRule } from './rules';
-import { isFilled, isInteger } from './rules';
-import type { FieldRules } from './validator';
+import type { CustomRule } from '../../../src/provider/validation/rules';
+import { isFilled, isInteger } from '../../../src/provider/validation/rules';
+import type { FieldRules } from '../../../src/provider/validation/validator';
 
 const IMAGE = ['string', 'max:191', 'regex:/^~?[\\w\\.\\/\\-:@ ]*$/'];
 const THREADS = 'nullable|regex:/^[0-9-,]+$/';

@@ -1,6 +1,6 @@
-import { validate } from '../src/validation/validator';
+import { validate } from '../../src/provider/validation/validator';
 
-describe('simulated panel: Laravel rule subset', () => {
+describe('panel validation: the Laravel rule subset the panel and the service apply', () => {
   it('reports required for missing and null values, once per rule that fails', () => {
     expect(validate({}, { a: 'required|string' })).toEqual([
       { field: 'a', rule: 'required', message: 'The a field is required.' },
