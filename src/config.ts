@@ -179,7 +179,7 @@ export interface AppConfig {
   host: string;
   /** API_KEY (an operator key named `default`), or a development key generated when neither it nor API_KEYS is set. */
   apiKey: string | undefined;
-  /** True when no key was configured and a development key was generated for this run (print it). */
+  /** True when no key was configured and a development key was generated (kept in DATA_DIR/dev-api-key, never printed). */
   apiKeyGenerated: boolean;
   /** API_KEYS: named keys with their roles. */
   apiKeys: ApiKey[];

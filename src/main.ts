@@ -6,6 +6,7 @@ import { createApp } from './api/app';
 import { listenApi } from './api/server';
 import { dataConverterFor } from './codec';
 import { ConfigError, loadConfig, type AppConfig } from './config';
+import { displayPath, persistDevApiKey } from './launcher/dev-api-key';
 import { startTemporalDevServer } from './launcher/temporal-dev-server';
 import { whenNpmIsGone } from './launcher/launcher-watch';
 import { ProcessStack } from './launcher/process-stack';
@@ -30,8 +31,10 @@ function codecEndpoint(config: AppConfig): string | undefined {
  * PTERODACTYL_URL is set), the worker and the API. State lives under DATA_DIR, so starting again resumes every
  * unfinished order.
  */
-async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Promise<string[]> {
+async function start(configured: AppConfig, logger: Logger, stack: ProcessStack): Promise<string[]> {
   const lines: string[] = [];
+  const devKey = configured.apiKeyGenerated ? persistDevApiKey(configured.dataDir, configured.apiKey!) : undefined;
+  const config = devKey ? { ...configured, apiKey: devKey.key } : configured;
   let temporal = config.temporal;
   let temporalUiUrl = config.temporalUiUrl;
   if (!temporal.address) {
@@ -146,12 +149,15 @@ async function start(config: AppConfig, logger: Logger, stack: ProcessStack): Pr
   const api = await listenApi(app, config.port, config.host);
   stack.add('API', api.close);
   lines.unshift(`API          ${api.url}`);
+  const keyFile = devKey && displayPath(devKey.file);
   lines.push(
-    config.apiKeyGenerated
-      ? `API key      ${config.apiKey}  (generated for this run; set API_KEY to choose one)`
+    keyFile
+      ? `API key      in ${keyFile} (generated operator key, mode 0600; set API_KEY to choose one)`
       : `API keys     ${[...(config.apiKey ? ['default (operator, API_KEY)'] : []), ...config.apiKeys.map((k) => `${k.name} (${k.role})`)].join(', ')}`,
   );
-  lines.push(`Try          curl -H "Authorization: Bearer <API key>" ${api.url}/v1/orders`);
+  lines.push(
+    `Try          curl -H "Authorization: Bearer ${keyFile ? `$(cat ${keyFile})` : '<API key>'}" ${api.url}/v1/orders`,
+  );
   return lines;
 }
 

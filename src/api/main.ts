@@ -2,6 +2,7 @@ import { apiSettingsFrom } from './app-settings';
 import type { Client } from '@temporalio/client';
 import { dataConverterFor } from '../codec';
 import { ConfigError, loadConfig, type AppConfig } from '../config';
+import { displayPath, persistDevApiKey } from '../launcher/dev-api-key';
 import { ProcessStack } from '../launcher/process-stack';
 import { createLogger, safeError, type Logger } from '../logger';
 import { connectWorkerConnection, describeTemporalTarget, lazyClient } from '../temporal-connection';
@@ -46,6 +47,14 @@ async function main(): Promise<void> {
     process.stderr.write(`${err.message}\n`);
     process.exit(1);
   }
+  let devKey: ReturnType<typeof persistDevApiKey> | undefined;
+  try {
+    devKey = config.apiKeyGenerated ? persistDevApiKey(config.dataDir, config.apiKey!) : undefined;
+  } catch (err) {
+    process.stderr.write(`could not write the development API key under DATA_DIR: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  if (devKey) config = { ...config, apiKey: devKey.key };
   const logger = createLogger({ level: config.logLevel, name: 'server-queue-api' });
   const stack = new ProcessStack(logger);
   stack.stopOnSignals(() => process.exit(0));
@@ -79,7 +88,7 @@ async function main(): Promise<void> {
       { url: api.url, temporal: describeTemporalTarget(config.temporal), taskQueue: config.taskQueue },
       'API listening',
     );
-    if (config.apiKeyGenerated) process.stdout.write(`Development API key for this run: ${config.apiKey}\n`);
+    if (devKey) process.stdout.write(`Development API key in ${displayPath(devKey.file)} (mode 0600)\n`);
   } catch (err) {
     logger.fatal({ err: safeError(err) }, 'could not start the API');
     await stack.stopAll();
