@@ -104,6 +104,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('refuses admin-only egg variables in orders unless ORDER_ADMIN_VARIABLES=allow', () => {
+    expect(loadConfig({}).orderVariables).toEqual({ allowAdminOnly: false });
+    expect(loadConfig({ ORDER_ADMIN_VARIABLES: 'allow' }).orderVariables).toEqual({ allowAdminOnly: true });
+    expect(configError({ ORDER_ADMIN_VARIABLES: 'yes' }).issues).toEqual([
+      { variable: 'ORDER_ADMIN_VARIABLES', reason: 'must be refuse or allow' },
+    ]);
+  });
+
   it('treats empty variables as unset (as docker compose passes them)', () => {
     expect(loadConfig({ PTERODACTYL_URL: '', API_KEY: '', TEMPORAL_ADDRESS: '' })).toMatchObject({
       apiKeyGenerated: true,
