@@ -92,6 +92,7 @@ export const envSchema = z.object({
     .default(64 * 1024),
   ORDER_QUERY_TIMEOUT_MS: z.coerce.number().int('must be an integer').min(100).max(60_000).default(3000),
   MAX_INFLIGHT_PER_USER: z.coerce.number().int('must be an integer').min(1).max(100_000).default(5),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int('must be an integer').min(1).max(1_000_000).default(20),
   TEMPORAL_TASK_QUEUE: z.string().min(1).max(200).default(DEFAULT_TASK_QUEUE),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
@@ -186,6 +187,8 @@ export interface AppConfig {
   logLevel: EnvConfig['LOG_LEVEL'];
   maxBodyBytes: number;
   orderQueryTimeoutMs: number;
+  /** AUTH_FAILURES_PER_MINUTE: failed authentications one client address may make in a minute before 429. */
+  authFailuresPerMinute: number;
   /** Orders one user may have in flight (not ACTIVE, FAILED or CANCELLED) before POST /v1/orders answers 429. */
   maxInflightPerUser: number;
   taskQueue: string;
@@ -282,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     orderQueryTimeoutMs: e.ORDER_QUERY_TIMEOUT_MS,
     maxInflightPerUser: e.MAX_INFLIGHT_PER_USER,
+    authFailuresPerMinute: e.AUTH_FAILURES_PER_MINUTE,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     temporal,
     temporalPort: e.TEMPORAL_PORT,

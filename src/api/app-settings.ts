@@ -12,6 +12,7 @@ export function apiSettingsFrom(
     maxBodyBytes: config.maxBodyBytes,
     queryTimeoutMs: config.orderQueryTimeoutMs,
     maxInflightPerUser: config.maxInflightPerUser,
+    failedAuthLimit: { max: config.authFailuresPerMinute, windowMs: 60_000 },
     flowPolicy: config.flow.policy,
     callbacksConfigured: config.callbackSecret !== undefined || config.callbackSecrets.length > 0,
     callbackAllowedHosts: config.callbackAllowedHosts,

@@ -104,6 +104,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('limits failed authentications per address to AUTH_FAILURES_PER_MINUTE, 20 unless set', () => {
+    expect(loadConfig({}).authFailuresPerMinute).toBe(20);
+    expect(loadConfig({ AUTH_FAILURES_PER_MINUTE: '500' }).authFailuresPerMinute).toBe(500);
+    expect(configError({ AUTH_FAILURES_PER_MINUTE: '0' }).issues.map((i) => i.variable)).toEqual([
+      'AUTH_FAILURES_PER_MINUTE',
+    ]);
+  });
+
   it('refuses admin-only egg variables in orders unless ORDER_ADMIN_VARIABLES=allow', () => {
     expect(loadConfig({}).orderVariables).toEqual({ allowAdminOnly: false });
     expect(loadConfig({ ORDER_ADMIN_VARIABLES: 'allow' }).orderVariables).toEqual({ allowAdminOnly: true });
