@@ -43,6 +43,7 @@ export default tseslint.config(
       'scratch/**',
       'reports/**',
       '.stryker-tmp/**',
+      '.fuzz/**',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -128,6 +128,20 @@ describe('create and deleteServer: edge cases', () => {
     flow.stop();
   });
 
+  it("gives the node's memory and disk back in the catalogue when it deletes, and counts them when it creates", async () => {
+    const order = paperOrder('edge-capacity');
+    const flow = new ProcessFlow({ provider: panel.client(), logger: silentLogger, installPollMs: 25 });
+    const withFlow = createActivities(activityDeps(panel, { flow }));
+    const slot = await withFlow.allocate({ order, excludeAllocationIds: [] });
+    const used = () => flow.catalogue.cachedNodes().find((n) => n.id === slot.nodeId)!.allocated_resources;
+    const before = { ...used() };
+    const { server } = await withFlow.create({ order, slot, externalId: ownExternalId(order.orderId) });
+    expect(used()).toEqual({ memory: before.memory + order.limits.memory, disk: before.disk + order.limits.disk });
+    await withFlow.deleteServer({ orderId: order.orderId, serverId: server.id, claim: claimOf(order) });
+    expect(used()).toEqual(before);
+    flow.stop();
+  });
+
   it('rethrows a DELETE refused for a reason other than the daemon, without forcing', async () => {
     const order = paperOrder('edge-delete-409');
     const slot = await place(order);

@@ -1,0 +1,67 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { startStack } from '../test/e2e/stack-process';
+
+/**
+ * `npm run fuzz:api`: schemathesis (pinned in fuzz/requirements.txt, installed from PyPI into the git-ignored
+ * .fuzz/venv) against the `npm start` stack on its embedded defaults, every check on, from GET /openapi.json.
+ * Arguments after `--` go to schemathesis (e.g. `--max-examples 50`); the seed is fixed so a run can be repeated.
+ */
+const ROOT = path.resolve(__dirname, '..');
+const VENV = path.join(ROOT, '.fuzz', 'venv');
+const SCHEMATHESIS = path.join(VENV, 'bin', 'schemathesis');
+export const FUZZ_SEED = 20261206;
+export const FUZZ_MAX_EXAMPLES = 30;
+
+function run(command: string, args: string[]): void {
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: ROOT });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function ensureSchemathesis(): void {
+  if (existsSync(SCHEMATHESIS)) return;
+  mkdirSync(path.dirname(VENV), { recursive: true });
+  run('python3', ['-m', 'venv', VENV]);
+  run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '-r', path.join(ROOT, 'fuzz', 'requirements.txt')]);
+}
+
+async function main(): Promise<void> {
+  ensureSchemathesis();
+  const stack = await startStack({
+    env: { LOG_LEVEL: 'error', AUTH_FAILURES_PER_MINUTE: '1000000', MAX_INFLIGHT_PER_USER: '100000' },
+  });
+  let code: number;
+  try {
+    const args = [
+      'run',
+      `${stack.apiUrl}/openapi.json`,
+      '--checks',
+      'all',
+      '--seed',
+      String(FUZZ_SEED),
+      '--max-examples',
+      String(FUZZ_MAX_EXAMPLES),
+      '--workers',
+      '2',
+      '--header',
+      `Authorization: Bearer ${stack.apiKey}`,
+      '--report',
+      'junit',
+      '--report-dir',
+      path.join(ROOT, 'reports', 'fuzz'),
+      '--no-color',
+      ...process.argv.slice(2),
+    ];
+    const child = spawn(SCHEMATHESIS, args, { stdio: 'inherit', cwd: ROOT });
+    code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
+  } finally {
+    await stack.stop();
+  }
+  process.exit(code);
+}
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`fuzz: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
