@@ -1,20 +1,14 @@
 import { createActivities, createReservationLedger, type AllocationReservations } from '../../src/activities';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
-import { activityDeps, directServer, paperOrder, runActivity, startPanel, type PanelHarness } from './panel-harness';
+import { activityDeps, directServer, type PanelHarness, paperOrder, runActivity, usePanel } from './panel-harness';
 
 describe('allocate activity', () => {
   let panel: PanelHarness;
   let reservations: AllocationReservations;
   let activities: ProvisioningActivities;
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     reservations = createReservationLedger();
     activities = createActivities(activityDeps(panel, { reservations }));
   });

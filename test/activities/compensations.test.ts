@@ -5,11 +5,11 @@ import { ownExternalId } from '../../src/workflows/own-server';
 import {
   activityDeps,
   callCount,
+  type PanelHarness,
   paperOrder,
   runActivity,
   serversOf,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from './panel-harness';
 
 describe('compensation activities', () => {
@@ -42,14 +42,8 @@ describe('compensation activities', () => {
     },
   });
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     reservations = createReservationLedger();
     activities = createActivities(activityDeps(panel, { reservations }));
   });

@@ -1,7 +1,7 @@
 import { createActivities } from '../../src/activities';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order, ProvisionedServer } from '../../src/workflows/contract';
-import { activityDeps, callCount, paperOrder, runActivity, startPanel, type PanelHarness } from './panel-harness';
+import { activityDeps, callCount, type PanelHarness, paperOrder, runActivity, usePanel } from './panel-harness';
 
 describe('configure and verify activities', () => {
   let panel: PanelHarness;
@@ -18,14 +18,8 @@ describe('configure and verify activities', () => {
     return callCount(state, 'PATCH /servers/{id}/startup') + callCount(state, 'PATCH /servers/{id}/build');
   };
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     activities = createActivities(activityDeps(panel));
   });
 

@@ -6,11 +6,11 @@ import {
   activityDeps,
   callCount,
   directServer,
+  type PanelHarness,
   paperOrder,
   runActivity,
   serversOf,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from './panel-harness';
 
 describe('create activity', () => {
@@ -23,14 +23,8 @@ describe('create activity', () => {
   const create = (order: Order, slot: AllocatedSlot, lookFirst?: boolean) =>
     runActivity(activities.create, { order, slot, externalId: ownExternalId(order.orderId), lookFirst });
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     reservations = createReservationLedger();
     activities = createActivities(activityDeps(panel, { reservations }));
   });

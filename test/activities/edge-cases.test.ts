@@ -8,12 +8,12 @@ import {
   activityDeps,
   callCount,
   mockActivityEnv,
+  type PanelHarness,
   paperOrder,
   runActivity,
   serversOf,
   silentLogger,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from './panel-harness';
 
 // The cases the mutation run (npm run mutation) found untested in create and deleteServer.
@@ -41,14 +41,8 @@ describe('create and deleteServer: edge cases', () => {
   const withClient = (wrap: (client: PterodactylClient) => PterodactylClient) =>
     createActivities(activityDeps(panel, { provider: wrap(panel.client()) }));
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     activities = createActivities(activityDeps(panel));
   });
 

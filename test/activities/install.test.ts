@@ -7,11 +7,11 @@ import {
   activityDeps,
   callCount,
   mockActivityEnv,
+  type PanelHarness,
   paperOrder,
   runActivity,
   silentLogger,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from './panel-harness';
 
 describe('install activity', () => {
@@ -29,14 +29,8 @@ describe('install activity', () => {
     while ((await statusOf(serverId)) === 'installing') await new Promise((r) => setTimeout(r, 20));
   };
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     activities = createActivities(activityDeps(panel));
   });
 

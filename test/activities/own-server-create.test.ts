@@ -3,7 +3,7 @@ import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/
 import type { Order } from '../../src/workflows/contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { naiveMarker, placeForeignServer, touchable, touchableAll } from './foreign-servers';
-import { activityDeps, paperOrder, runActivity, serversOf, startPanel, type PanelHarness } from './panel-harness';
+import { activityDeps, type PanelHarness, paperOrder, runActivity, serversOf, usePanel } from './panel-harness';
 
 describe("create adopts only the order's own server", () => {
   let panel: PanelHarness;
@@ -13,14 +13,8 @@ describe("create adopts only the order's own server", () => {
   const create = (order: Order, slot: AllocatedSlot, externalId: string | undefined, lookFirst = false) =>
     runActivity(activities.create, { order, slot, lookFirst, ...(externalId ? { externalId } : {}) });
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     activities = createActivities(activityDeps(panel));
   });
 

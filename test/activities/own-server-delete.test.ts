@@ -2,7 +2,7 @@ import { createActivities } from '../../src/activities';
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import { ownExternalId, type ServerClaim } from '../../src/workflows/own-server';
 import { placeForeignServer, touchable, touchableAll } from './foreign-servers';
-import { activityDeps, paperOrder, runActivity, serversOf, startPanel, type PanelHarness } from './panel-harness';
+import { activityDeps, type PanelHarness, paperOrder, runActivity, serversOf, usePanel } from './panel-harness';
 
 describe("rollbacks and operations touch only the order's own server", () => {
   let panel: PanelHarness;
@@ -19,14 +19,8 @@ describe("rollbacks and operations touch only the order's own server", () => {
     name: paperOrder(orderId).name,
   });
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     activities = createActivities(activityDeps(panel));
   });
 

@@ -51,6 +51,21 @@ async function control(sim: RunningSimPanel, path: string, body: object): Promis
   return res.status === 204 ? undefined : res.json();
 }
 
+/** A simulated panel for the suite (started once, reset before each test, closed after); `set` receives it. */
+export function usePanel(set: (panel: PanelHarness) => void): void {
+  let panel: PanelHarness | undefined;
+  beforeAll(async () => {
+    panel = await startPanel();
+    set(panel);
+  });
+  afterAll(async () => {
+    await panel?.close();
+  });
+  beforeEach(async () => {
+    await panel!.reset();
+  });
+}
+
 export async function startPanel(): Promise<PanelHarness> {
   const sim = await startSimPanel({
     apiKey: SIM_KEY,

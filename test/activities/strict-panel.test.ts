@@ -8,12 +8,12 @@ import {
   activityDeps,
   callCount,
   mockActivityEnv,
+  type PanelHarness,
   paperOrder,
   runActivity,
   serversOf,
   silentLogger,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from './panel-harness';
 
 const LIMITED_KEY = 'ptla_readEverythingWriteNothing0000';
@@ -48,14 +48,8 @@ describe('activities against a strict panel', () => {
     return { order, slot, externalId: ownExternalId(orderId) };
   };
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     reservations = createReservationLedger();
   });
 

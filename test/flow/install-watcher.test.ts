@@ -6,11 +6,11 @@ import {
   activityDeps,
   callCount,
   directServer,
+  type PanelHarness,
   paperOrder,
   runActivity,
   silentLogger,
-  startPanel,
-  type PanelHarness,
+  usePanel,
 } from '../activities/panel-harness';
 
 describe('batched install checks and the cached catalogue', () => {
@@ -18,14 +18,8 @@ describe('batched install checks and the cached catalogue', () => {
   let flow: ProcessFlow;
   let activities: ProvisioningActivities;
 
-  beforeAll(async () => {
-    panel = await startPanel();
-  });
-  afterAll(async () => {
-    await panel.close();
-  });
+  usePanel((started) => (panel = started));
   beforeEach(async () => {
-    await panel.reset();
     flow = new ProcessFlow({ provider: panel.client(), installPollMs: 300, logger: silentLogger });
     activities = createActivities(activityDeps(panel, { flow }));
   });

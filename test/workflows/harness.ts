@@ -92,6 +92,21 @@ export interface WorkflowHarnessOptions {
   dataConverter?: DataConverter;
 }
 
+/** A workflow harness for the suite (started once, its panel reset before each test, torn down after). */
+export function useWorkflowHarness(set: (h: WorkflowHarness) => void, options: WorkflowHarnessOptions = {}): void {
+  let h: WorkflowHarness | undefined;
+  beforeAll(async () => {
+    h = await startWorkflowHarness(options);
+    set(h);
+  });
+  afterAll(async () => {
+    await h?.teardown();
+  });
+  beforeEach(async () => {
+    await h!.panel.reset();
+  });
+}
+
 /** An official engine with the order search attributes, a simulated panel and a workflow bundle. */
 export async function startWorkflowHarness(options: WorkflowHarnessOptions = {}): Promise<WorkflowHarness> {
   if (!runtimeInstalled) {

@@ -11,7 +11,7 @@ import { naiveMarker, placeForeignServer, touchableAll } from '../activities/for
 import { directServer, paperOrder, serversOf } from '../activities/panel-harness';
 import { activityTypes, closeEvent } from './history';
 import { startFlowRig } from './flow-harness';
-import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+import { runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 jest.setTimeout(90_000);
 
@@ -21,15 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // completion of an activity whose cancellation was requested while it ran, which several of these do on purpose.
 describe('provisionServer: a cancel at every step rolls back everything (dev server)', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness({ engine: 'dev-server' });
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started), { engine: 'dev-server' });
 
   const handleOf = (orderId: string): WorkflowHandle => h.env.client.workflow.getHandle(orderWorkflowId(orderId));
   const cancel = (orderId: string, reason = 'changed my mind') =>

@@ -4,19 +4,11 @@ import { DEFAULT_FLOW_POLICY, NO_CAPACITY_ERROR } from '../../src/workflows/flow
 import { ownExternalId } from '../../src/workflows/own-server';
 import { callCount, directServer, paperOrder, serversOf, serversWithExternalId } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
-import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+import { runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: permanent failures roll back', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness();
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started));
 
   it("waits for capacity, then ends FAILED with NO_CAPACITY once its tier's deadline passed, releasing the (empty) reservation", async () => {
     const { state, history, sim, reservations, handle } = await runOrder(

@@ -3,19 +3,11 @@ import { sparedNote } from '../../src/workflows/rollback-inputs';
 import { naiveMarker, placeForeignServer, touchable, touchableAll } from '../activities/foreign-servers';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes } from './history';
-import { faultsOnFirstAttempt, runOrder, startWorkflowHarness, type WorkflowHarness } from './harness';
+import { faultsOnFirstAttempt, runOrder, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: no server of anyone else is ever adopted, changed or deleted', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness();
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started));
 
   /** Another integration's servers under the order's bare id and a naive `sq-<id>`, with the order's user and name. */
   async function collide(orderId: string) {

@@ -2,19 +2,11 @@ import { OrderStatusAttribute, TierAttribute, UserIdAttribute } from '../../src/
 import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { activities, activityTypes, closeEvent } from './history';
-import { faultsOnFirstAttempt, runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+import { faultsOnFirstAttempt, runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: success paths', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness();
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started));
 
   it('takes an order through every step to ACTIVE with one verified server on the panel', async () => {
     const order = paperOrder('happy-1', { tier: 'premium', userId: 3 });

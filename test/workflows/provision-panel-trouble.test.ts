@@ -1,18 +1,10 @@
 import { callCount, paperOrder, serversOf } from '../activities/panel-harness';
 import { activities } from './history';
-import { runOrder, startWorkflowHarness, type WorkflowHarness } from './harness';
+import { runOrder, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: timeouts and rate limits', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness();
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started));
 
   it('adopts the server when the create request timed out but the panel created it: no duplicate', async () => {
     const { state, history, sim } = await runOrder(h, paperOrder('timeout-created'), {

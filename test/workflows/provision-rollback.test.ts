@@ -1,7 +1,7 @@
 import type { PterodactylClient, Server } from '../../src/provider';
 import { callCount, paperOrder } from '../activities/panel-harness';
 import { activities, activityTypes } from './history';
-import { runOrder, startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+import { runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 type ServerInput = { input: { serverId: number } };
 
@@ -31,15 +31,7 @@ async function driftMemory(client: PterodactylClient, serverId: number): Promise
 
 describe('provisionServer: failures at configure and in the rollback', () => {
   let h: WorkflowHarness;
-  beforeAll(async () => {
-    h = await startWorkflowHarness();
-  });
-  afterAll(async () => {
-    await h?.teardown();
-  });
-  beforeEach(async () => {
-    await h.panel.reset();
-  });
+  useWorkflowHarness((started) => (h = started));
 
   it('ends FAILED at configure when the panel refuses the build, deleting the server and freeing its allocations', async () => {
     const client = h.panel.client();
