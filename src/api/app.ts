@@ -12,6 +12,8 @@ import type { HostAllowList } from '../net/allow-list';
 import { Admission } from './admission';
 import { QueueFigures } from './queue-figures';
 import { dashboardRouter } from './routes/dashboard';
+import { docsRouter } from './routes/docs';
+import { openApiDocument } from './openapi/document';
 import type { OrdersDeps } from './order-queries';
 import { actionsRouter } from './routes/actions';
 import { codecRouter } from './routes/codec';
@@ -115,6 +117,7 @@ export function createApp(deps: ApiDeps): Express {
     );
   }
   app.use(dashboardRouter());
+  app.use(docsRouter(openApiDocument({ codec: deps.payloadCodec !== undefined })));
   app.use('/v1', ...authenticated, requireRole);
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;

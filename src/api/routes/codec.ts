@@ -23,12 +23,13 @@ export interface CodecRouteDeps {
 }
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-const bodySchema = z.object({
+/** POST /codec/decode and /codec/encode body. */
+export const codecBodySchema = z.object({
   payloads: z
     .array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() }))
     .max(10_000),
 });
-type JsonPayload = z.output<typeof bodySchema>['payloads'][number];
+type JsonPayload = z.output<typeof codecBodySchema>['payloads'][number];
 
 const fromJson = (p: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
@@ -66,9 +67,9 @@ export function codecRouter(deps: CodecRouteDeps): Router {
   router.use(uiCors(deps.uiOrigin));
   const run = (direction: 'decode' | 'encode'): RequestHandler[] => [
     ...jsonBody(deps.maxBodyBytes),
-    validate('body', bodySchema),
+    validate('body', codecBodySchema),
     asyncRoute(async (_req, res) => {
-      const payloads = validated(res, 'body', bodySchema).payloads.map(fromJson);
+      const payloads = validated(res, 'body', codecBodySchema).payloads.map(fromJson);
       let answer: Payload[];
       try {
         answer = await deps.codec[direction](payloads);

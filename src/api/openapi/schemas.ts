@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { operationBodySchema } from '../operation-schemas';
+import { orderActionBodySchema } from '../order-actions';
+import {
+  cancelOperationResultSchema,
+  codecPayloadsSchema,
+  healthSchema,
+  operationAcceptedSchema,
+  operationListSchema,
+  operationViewSchema,
+  orderHistorySchema,
+  readySchema,
+} from '../response-schemas-ops';
+import { queueOverviewSchema } from '../queue-response-schemas';
+import {
+  cancelOrderResultSchema,
+  errorSchema,
+  orderAcceptedSchema,
+  orderPageSchema,
+  orderSummarySchema,
+  orderViewSchema,
+  validationErrorSchema,
+} from '../response-schemas';
+import { codecBodySchema } from '../routes/codec';
+import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
+
+/** A JSON Schema (draft 2020-12) object, as OpenAPI 3.1 embeds it. */
+export type JsonSchema = Record<string, unknown>;
+
+const REQUEST_SCHEMAS = {
+  CreateOrderRequest: createOrderBodySchema,
+  CancelRequest: cancelOrderBodySchema,
+  OrderActionRequest: orderActionBodySchema,
+  OperationRequest: operationBodySchema,
+  CodecRequest: codecBodySchema,
+} satisfies Record<string, z.ZodType>;
+
+const RESPONSE_SCHEMAS = {
+  Error: errorSchema,
+  ValidationError: validationErrorSchema,
+  OrderView: orderViewSchema,
+  OrderSummary: orderSummarySchema,
+  OrderPage: orderPageSchema,
+  OrderAccepted: orderAcceptedSchema,
+  CancelOrderResult: cancelOrderResultSchema,
+  OrderHistory: orderHistorySchema,
+  OperationView: operationViewSchema,
+  OperationList: operationListSchema,
+  OperationAccepted: operationAcceptedSchema,
+  CancelOperationResult: cancelOperationResultSchema,
+  QueueOverview: queueOverviewSchema,
+  Health: healthSchema,
+  Ready: readySchema,
+  CodecPayloads: codecPayloadsSchema,
+} satisfies Record<string, z.ZodType>;
+
+/** The name of a schema in `components.schemas`. */
+export type SchemaName = keyof typeof REQUEST_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
+
+const COMPONENT_URI = (id: string) => `#/components/schemas/${id}`;
+
+/** `{ $ref }` to a named component schema. */
+export const ref = (name: SchemaName): JsonSchema => ({ $ref: COMPONENT_URI(name) });
+
+function withoutDialect(schema: JsonSchema): JsonSchema {
+  const { $schema: _dialect, $id: _id, ...rest } = schema;
+  return rest;
+}
+
+function convert(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
+  const { schemas: converted } = z.toJSONSchema(registry, { io, uri: COMPONENT_URI, unrepresentable: 'any' });
+  return Object.fromEntries(Object.entries(converted).map(([id, schema]) => [id, withoutDialect(schema)]));
+}
+
+/**
+ * `components.schemas`: request bodies as the API accepts them (zod input side, the schemas `validate` runs) and
+ * responses as the code returns them (response-schemas*.ts), converted by zod's own `z.toJSONSchema`.
+ */
+export function componentSchemas(): Record<string, JsonSchema> {
+  return { ...convert(REQUEST_SCHEMAS, 'input'), ...convert(RESPONSE_SCHEMAS, 'output') };
+}
+
+/** One zod object schema (path or query) as OpenAPI parameters, one per property. */
+export function parametersOf(schema: z.ZodType, where: 'path' | 'query', descriptions: Record<string, string> = {}) {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    ...(descriptions[name] ? { description: descriptions[name] } : {}),
+    schema: property,
+  }));
+}
