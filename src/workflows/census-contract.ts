@@ -41,6 +41,12 @@ export interface QueueCensus {
   running: { byStatusTier: CountsByStatusTier; counted: number; truncated: boolean };
   /** Running orders that wait (QUEUED, WAITING_FOR_CAPACITY, WAITING_FOR_PROVIDER), oldest first. */
   waiting: WaitingEntry[];
+  /**
+   * Running orders past the waiting statuses that started within the last two intervals (same entry form), so that
+   * an order dispatched between two censuses is seen leaving QUEUED: [tier index, user id, start time (ms)]. Absent
+   * from censuses of earlier versions.
+   */
+  recent?: Array<[number, number, number]>;
   /** Retained finished orders by status and tier, as of `takenAt` (refreshed every CENSUS_FINISHED_EVERY censuses). */
   finished: { takenAt: string; byStatusTier: CountsByStatusTier } | null;
   /** Orders served (ACTIVE or FAILED) in the last `windowMs`. */
