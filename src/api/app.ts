@@ -11,6 +11,8 @@ import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract
 import type { HostAllowList } from '../net/allow-list';
 import { Admission } from './admission';
 import { QueueFigures } from './queue-figures';
+import { QueueHistory } from './queue-history';
+import { startHistorySampler } from './history-sampler';
 import { dashboardRouter } from './routes/dashboard';
 import type { OrdersDeps } from './order-queries';
 import { actionsRouter } from './routes/actions';
@@ -20,6 +22,7 @@ import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
+import { queueHistoryRouter } from './routes/queue-history';
 import { EggRules } from './egg-rules';
 import type { VariablePolicy } from '../provider/validation/egg-variables';
 
@@ -49,6 +52,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Queue figures (census, provider budget), shared with the metrics; built for this app when omitted. */
   queueFigures?: QueueFigures;
+  /** The last hour of queue figures (GET /v1/queue/history); built and sampled in the background when omitted. */
+  queueHistory?: QueueHistory;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
   temporalUiUrl?: string;
   /** Whether this process's API worker (admission and census, src/worker/api-worker.ts) runs; /readyz reports it. */
@@ -148,6 +153,12 @@ export function createApp(deps: ApiDeps): Express {
     operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024),
   );
   app.use('/v1/orders', historyRouter(client));
+  let history = deps.queueHistory;
+  if (!history) {
+    history = new QueueHistory();
+    startHistorySampler({ client, taskQueue, logger, figures, history, queryTimeoutMs });
+  }
+  app.use('/v1/queue', queueHistoryRouter(history));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));
