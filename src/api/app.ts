@@ -78,7 +78,7 @@ export interface ApiDeps {
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
 const CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
+/** The HTTP API as an Express app (no `listen`: see src/api/server.ts, whose `close` emits the app's `close`). */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -156,7 +156,8 @@ export function createApp(deps: ApiDeps): Express {
   let history = deps.queueHistory;
   if (!history) {
     history = new QueueHistory();
-    startHistorySampler({ client, taskQueue, logger, figures, history, queryTimeoutMs });
+    const sampler = startHistorySampler({ client, taskQueue, logger, figures, history, queryTimeoutMs });
+    app.once('close', () => sampler.stop());
   }
   app.use('/v1/queue', queueHistoryRouter(history));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
