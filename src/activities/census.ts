@@ -129,6 +129,15 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
   const turnarounds = recent.infos.flatMap((info) =>
     info.closeTime ? [info.closeTime.getTime() - info.startTime.getTime()] : [],
   );
+  const activeSince = takenAt.getTime() - 2 * intervalMs;
+  const recentlyActive = recent.infos.flatMap((info): Array<[number, number, number, number]> => {
+    const tier = info.typedSearchAttributes.get(TierAttribute) as Tier | undefined;
+    const userId = info.typedSearchAttributes.get(UserIdAttribute);
+    const closeMs = info.closeTime?.getTime() ?? 0;
+    if (info.typedSearchAttributes.get(OrderStatusAttribute) !== 'ACTIVE' || closeMs < activeSince) return [];
+    if (!tier || !TIERS.includes(tier) || userId === undefined) return [];
+    return [[tierIndex(tier), userId, info.startTime.getTime(), closeMs]];
+  });
   return {
     takenAt: takenAt.toISOString(),
     intervalMs,
@@ -136,6 +145,7 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
     running: { byStatusTier: run.byStatusTier, counted: run.counted, truncated: run.truncated },
     waiting: run.waiting,
     recent: run.recent,
+    recentlyActive,
     finished: finishedByStatus ? { takenAt: takenAt.toISOString(), byStatusTier: finishedByStatus } : null,
     served: { windowMs: CENSUS_SERVED_WINDOW_MS, count: served },
     turnaround: {

@@ -36,7 +36,7 @@ const key = (tier: number, userId: number, startMs: number) => `${tier}:${userId
  * The dashboard's last hour, one bucket a minute, kept in this API process and fed with what the queue figures
  * already read (each new census, the flow-control snapshot): no Temporal request of its own. Orders accepted,
  * finished and failed per minute are differences between censuses that counted finished orders; waits to dispatch
- * come from orders seen QUEUED in one census and out of it in the next (or first seen already out).
+ * come from orders seen QUEUED in one census and out of it in the next (or first seen already out, running or ACTIVE).
  */
 export class QueueHistory {
   private buckets: MinuteBucket[] = [];
@@ -103,7 +103,7 @@ export class QueueHistory {
 
   private observeWaits(census: QueueCensus, atMs: number, bucket: MinuteBucket): void {
     const queued = new Map<string, { tier: Tier; startMs: number }>();
-    const past: Array<{ id: string; tier: Tier; startMs: number }> = [];
+    const past: Array<{ id: string; tier: Tier; startMs: number; endMs?: number }> = [];
     for (const [tier, userId, startMs, status] of census.waiting) {
       const id = key(tier, userId, startMs);
       if (status === QUEUED) queued.set(id, { tier: TIERS[tier], startMs });
@@ -111,6 +111,9 @@ export class QueueHistory {
     }
     for (const [tier, userId, startMs] of census.recent ?? []) {
       past.push({ id: key(tier, userId, startMs), tier: TIERS[tier], startMs });
+    }
+    for (const [tier, userId, startMs, closeMs] of census.recentlyActive ?? []) {
+      past.push({ id: key(tier, userId, startMs), tier: TIERS[tier], startMs, endMs: closeMs });
     }
     const prev = this.seen;
     this.seen = { atMs, queued, all: new Set([...queued.keys(), ...past.map((p) => p.id)]) };
@@ -120,7 +123,8 @@ export class QueueHistory {
       if (!queued.has(id)) waits[order.tier].push((prev.atMs + atMs) / 2 / 1000 - order.startMs / 1000);
     }
     for (const order of past) {
-      if (!prev.all.has(order.id) && order.startMs > prev.atMs) waits[order.tier].push((atMs - order.startMs) / 2000);
+      if (!prev.all.has(order.id) && order.startMs > prev.atMs)
+        waits[order.tier].push(((order.endMs ?? atMs) - order.startMs) / 2000);
     }
   }
 

@@ -47,6 +47,12 @@ export interface QueueCensus {
    * from censuses of earlier versions.
    */
   recent?: Array<[number, number, number]>;
+  /**
+   * Of the last finished orders the census lists, those that closed ACTIVE within the last two intervals: [tier index,
+   * user id, start time (ms), close time (ms)], so that an order served within one interval is seen too. Absent from
+   * censuses of earlier versions.
+   */
+  recentlyActive?: Array<[number, number, number, number]>;
   /** Retained finished orders by status and tier, as of `takenAt` (refreshed every CENSUS_FINISHED_EVERY censuses). */
   finished: { takenAt: string; byStatusTier: CountsByStatusTier } | null;
   /** Orders served (ACTIVE or FAILED) in the last `windowMs`. */

@@ -13,6 +13,7 @@ function census(
     finished?: { active: number; failed: number } | null;
     waiting?: WaitingEntry[];
     recent?: Array<[number, number, number]>;
+    recentlyActive?: Array<[number, number, number, number]>;
     parked?: number;
   } = {},
 ): QueueCensus {
@@ -29,6 +30,7 @@ function census(
     },
     waiting: opts.waiting ?? [],
     recent: opts.recent ?? [],
+    recentlyActive: opts.recentlyActive ?? [],
     finished: f
       ? {
           takenAt,
@@ -92,18 +94,24 @@ describe('QueueHistory', () => {
     expect(series(h, 'accepted').points).toBe(0);
   });
 
-  it('measures waits to dispatch from orders seen leaving QUEUED, per tier, p95 only with enough of them', () => {
+  it('measures waits to dispatch from orders seen leaving QUEUED or served between censuses, per tier', () => {
     let now = T0;
     const h = new QueueHistory(() => now);
     const queued: WaitingEntry[] = [1, 2, 3, 4, 5].map((user) => [1, user, T0 - 20_000, QUEUED]);
     h.observeCensus(census(T0, { waiting: [...queued, [0, 9, T0 - 1000, QUEUED]] }));
     now = T0 + 10_000;
-    h.observeCensus(census(now, { waiting: [[0, 9, T0 - 1000, QUEUED]], recent: [[2, 7, T0 + 4000]] }));
+    h.observeCensus(
+      census(now, {
+        waiting: [[0, 9, T0 - 1000, QUEUED]],
+        recent: [[2, 7, T0 + 4000]],
+        recentlyActive: [[0, 8, T0 + 2000, T0 + 8000]],
+      }),
+    );
     expect(last(h, 'waitP50.standard')).toBe(25);
     expect(last(h, 'waitP95.standard')).toBe(25);
     expect(last(h, 'waitP50.free')).toBe(3);
     expect(last(h, 'waitP95.free')).toBeNull();
-    expect(last(h, 'waitP50.premium')).toBeNull();
+    expect(last(h, 'waitP50.premium')).toBe(3);
     expect(P95_MIN_SAMPLES).toBe(5);
   });
 
