@@ -74,9 +74,12 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
     counted: number;
     truncated: boolean;
     waiting: WaitingEntry[];
+    recent: Array<[number, number, number]>;
   }> {
     const byStatusTier: CountsByStatusTier = {};
     const waiting: WaitingEntry[] = [];
+    const recent: Array<[number, number, number]> = [];
+    const recentSince = Date.now() - 2 * intervalMs;
     let counted = 0;
     let token: Uint8Array | undefined;
     let pages = 0;
@@ -91,14 +94,16 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
         if (!RECORDED_STATUSES.includes(status)) continue;
         counted += 1;
         (byStatusTier[status] ??= zeroByTier())[tier] += 1;
-        if (isWaiting(status) && userId !== undefined)
-          waiting.push([tierIndex(tier), userId, info.startTime.getTime(), statusIndex(status)]);
+        if (userId === undefined) continue;
+        const startMs = info.startTime.getTime();
+        if (isWaiting(status)) waiting.push([tierIndex(tier), userId, startMs, statusIndex(status)]);
+        else if (startMs >= recentSince) recent.push([tierIndex(tier), userId, startMs]);
       }
       token = next;
       pages += 1;
     } while (token && pages < CENSUS_MAX_PAGES);
     waiting.sort((a, b) => a[2] - b[2]);
-    return { byStatusTier, counted, truncated: token !== undefined, waiting };
+    return { byStatusTier, counted, truncated: token !== undefined, waiting, recent };
   }
 
   async function finishedCounts(): Promise<CountsByStatusTier> {
@@ -124,12 +129,23 @@ async function takeCensus(client: Client, { finished, intervalMs }: TakeCensusIn
   const turnarounds = recent.infos.flatMap((info) =>
     info.closeTime ? [info.closeTime.getTime() - info.startTime.getTime()] : [],
   );
+  const activeSince = takenAt.getTime() - 2 * intervalMs;
+  const recentlyActive = recent.infos.flatMap((info): Array<[number, number, number, number]> => {
+    const tier = info.typedSearchAttributes.get(TierAttribute) as Tier | undefined;
+    const userId = info.typedSearchAttributes.get(UserIdAttribute);
+    const closeMs = info.closeTime?.getTime() ?? 0;
+    if (info.typedSearchAttributes.get(OrderStatusAttribute) !== 'ACTIVE' || closeMs < activeSince) return [];
+    if (!tier || !TIERS.includes(tier) || userId === undefined) return [];
+    return [[tierIndex(tier), userId, info.startTime.getTime(), closeMs]];
+  });
   return {
     takenAt: takenAt.toISOString(),
     intervalMs,
     visibilityCalls: calls,
     running: { byStatusTier: run.byStatusTier, counted: run.counted, truncated: run.truncated },
     waiting: run.waiting,
+    recent: run.recent,
+    recentlyActive,
     finished: finishedByStatus ? { takenAt: takenAt.toISOString(), byStatusTier: finishedByStatus } : null,
     served: { windowMs: CENSUS_SERVED_WINDOW_MS, count: served },
     turnaround: {

@@ -11,6 +11,8 @@ import { DEFAULT_FLOW_POLICY, type FlowPolicy } from '../workflows/flow-contract
 import type { HostAllowList } from '../net/allow-list';
 import { Admission } from './admission';
 import { QueueFigures } from './queue-figures';
+import { QueueHistory } from './queue-history';
+import { startHistorySampler } from './history-sampler';
 import { dashboardRouter } from './routes/dashboard';
 import { docsRouter } from './routes/docs';
 import { openApiDocument } from './openapi/document';
@@ -22,6 +24,7 @@ import { historyRouter } from './routes/history';
 import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
+import { queueHistoryRouter } from './routes/queue-history';
 import { EggRules } from './egg-rules';
 import type { VariablePolicy } from '../provider/validation/egg-variables';
 
@@ -51,6 +54,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Queue figures (census, provider budget), shared with the metrics; built for this app when omitted. */
   queueFigures?: QueueFigures;
+  /** The last hour of queue figures (GET /v1/queue/history); built and sampled in the background when omitted. */
+  queueHistory?: QueueHistory;
   /** TEMPORAL_UI_URL: adds `links.temporalUi` (the order's history in the Temporal UI) to orders. */
   temporalUiUrl?: string;
   /** Whether this process's API worker (admission and census, src/worker/api-worker.ts) runs; /readyz reports it. */
@@ -75,7 +80,7 @@ export interface ApiDeps {
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
 const CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The HTTP API as an Express app (no `listen`: see src/api/server.ts). */
+/** The HTTP API as an Express app (no `listen`: see src/api/server.ts, whose `close` emits the app's `close`). */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -151,6 +156,13 @@ export function createApp(deps: ApiDeps): Express {
     operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024),
   );
   app.use('/v1/orders', historyRouter(client));
+  let history = deps.queueHistory;
+  if (!history) {
+    history = new QueueHistory();
+    const sampler = startHistorySampler({ client, taskQueue, logger, figures, history, queryTimeoutMs });
+    app.once('close', () => sampler.stop());
+  }
+  app.use('/v1/queue', queueHistoryRouter(history));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
   app.use(unknownRoute);
   app.use(errorHandler(deps.logger));

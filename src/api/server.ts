@@ -7,7 +7,10 @@ export interface ListeningApi {
   close(): Promise<void>;
 }
 
-/** Listens on `host:port` (0 picks a free port); `close` stops accepting and ends idle keep-alive connections. */
+/**
+ * Listens on `host:port` (0 picks a free port); `close` stops accepting, ends idle keep-alive connections and emits
+ * the app's `close` (its background sampling stops).
+ */
 export async function listenApi(app: Express, port: number, host: string): Promise<ListeningApi> {
   const server = app.listen(port, host);
   await new Promise<void>((resolve, reject) => {
@@ -22,6 +25,7 @@ export async function listenApi(app: Express, port: number, host: string): Promi
     port: address.port,
     close: () => {
       closing ??= new Promise<void>((resolve) => {
+        app.emit('close');
         server.close(() => resolve());
         server.closeIdleConnections();
       });

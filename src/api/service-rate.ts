@@ -7,22 +7,29 @@ import { describeTaskQueueStats } from '../queue-reads/task-queue-stats';
 
 /** How fast orders leave the queue, as the ETA uses it. */
 export interface ServiceRate {
-  /** Seconds between two orders being served; null when nothing finished lately and no provider budget is known. */
+  /** Seconds between two orders being served; null when too few finished lately and no provider budget is known. */
   perOrderSeconds: number | null;
-  /** `completions`: orders finished (ACTIVE or FAILED) in the window; `provider-budget`: budget rate / calls per order. */
+  /**
+   * `completions`: orders finished (ACTIVE or FAILED) in the window, at least MIN_COMPLETIONS; `provider-budget`: budget
+   * rate / calls per order (fewer finished); null: not enough data.
+   */
   source: 'completions' | 'provider-budget' | null;
   windowSeconds: number;
   completedInWindow: number;
 }
 
+/** Orders served in the window before the window divided by them is taken as a per-order time. */
+export const MIN_COMPLETIONS = 5;
+
 /**
- * The per-order service time from the census: the window divided by the orders served in it, never less than what
- * the provider budget allows (`budgetSecondsPerOrder`); the budget alone when nothing was served in the window.
+ * The per-order service time from the census: the window divided by the orders served in it (at least
+ * MIN_COMPLETIONS: one order in ten minutes says nothing about how long an order takes), never less than what the
+ * provider budget allows (`budgetSecondsPerOrder`); the budget alone with fewer orders served in the window.
  */
 export function serviceRate(census: QueueCensus | null, budgetSecondsPerOrder: number | null): ServiceRate {
   const windowSeconds = (census?.served.windowMs ?? 600_000) / 1000;
   const completed = census?.served.count ?? 0;
-  if (completed > 0) {
+  if (completed >= MIN_COMPLETIONS) {
     return {
       perOrderSeconds: Math.max(windowSeconds / completed, budgetSecondsPerOrder ?? 0),
       source: 'completions',
@@ -34,7 +41,7 @@ export function serviceRate(census: QueueCensus | null, budgetSecondsPerOrder: n
     perOrderSeconds: budgetSecondsPerOrder,
     source: budgetSecondsPerOrder === null ? null : 'provider-budget',
     windowSeconds,
-    completedInWindow: 0,
+    completedInWindow: completed,
   };
 }
 

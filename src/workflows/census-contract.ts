@@ -41,6 +41,18 @@ export interface QueueCensus {
   running: { byStatusTier: CountsByStatusTier; counted: number; truncated: boolean };
   /** Running orders that wait (QUEUED, WAITING_FOR_CAPACITY, WAITING_FOR_PROVIDER), oldest first. */
   waiting: WaitingEntry[];
+  /**
+   * Running orders past the waiting statuses that started within the last two intervals (same entry form), so that
+   * an order dispatched between two censuses is seen leaving QUEUED: [tier index, user id, start time (ms)]. Absent
+   * from censuses of earlier versions.
+   */
+  recent?: Array<[number, number, number]>;
+  /**
+   * Of the last finished orders the census lists, those that closed ACTIVE within the last two intervals: [tier index,
+   * user id, start time (ms), close time (ms)], so that an order served within one interval is seen too. Absent from
+   * censuses of earlier versions.
+   */
+  recentlyActive?: Array<[number, number, number, number]>;
   /** Retained finished orders by status and tier, as of `takenAt` (refreshed every CENSUS_FINISHED_EVERY censuses). */
   finished: { takenAt: string; byStatusTier: CountsByStatusTier } | null;
   /** Orders served (ACTIVE or FAILED) in the last `windowMs`. */

@@ -25,6 +25,20 @@ describe('dashboard', () => {
     expect(res.text).not.toMatch(/\son[a-z]+=/i);
   });
 
+  it("serves uPlot's browser build and stylesheet from its npm package, and nothing else of it", async () => {
+    const js = await h.http().get('/dashboard/vendor/uPlot.iife.min.js');
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.headers['content-security-policy']).toBe(DASHBOARD_CSP);
+    expect(js.text).toContain('uPlot');
+    const css = await h.http().get('/dashboard/vendor/uPlot.min.css');
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect((await h.http().get('/dashboard/vendor/uPlot.esm.js')).status).toBe(404);
+    expect((await h.http().get('/dashboard/vendor/..%2fpackage.json')).status).toBe(404);
+    const page = await h.http().get('/');
+    expect(page.text).toContain('<script src="/dashboard/vendor/uPlot.iife.min.js"></script>');
+  });
+
   it('serves its assets under /dashboard with the same policy, and nothing outside the folder', async () => {
     const js = await h.http().get('/dashboard/app.js');
     expect(js.status).toBe(200);

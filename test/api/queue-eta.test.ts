@@ -13,7 +13,7 @@ const overview = async () => (await h.http().get('/v1/queue').set(auth).expect(2
 
 beforeAll(async () => {
   h = await startApiHarness({ worker: true, installMs: 50, queryTimeoutMs: 300, maxInflightPerUser: 2 });
-  for (const userId of [1, 2, 3]) served.push(await place('standard', userId));
+  for (const userId of [1, 2, 3, 1, 2]) served.push(await place('standard', userId));
   for (const orderId of served)
     await waitFor(
       () => getOrder(orderId),
@@ -38,8 +38,8 @@ describe('queue ETA and flow control with a worker that has served orders', () =
 
   it('measures the per-order service time from the orders served in the window', async () => {
     const { service } = await overview();
-    expect(service).toMatchObject({ source: 'completions', windowSeconds: 600, completedInWindow: 3 });
-    expect(service.perOrderSeconds).toBeGreaterThanOrEqual(600 / 3);
+    expect(service).toMatchObject({ source: 'completions', windowSeconds: 600, completedInWindow: 5 });
+    expect(service.perOrderSeconds).toBeGreaterThanOrEqual(600 / 5);
   });
 
   it('shows the provider budget, breakers and node capacity the worker reports', async () => {

@@ -33,13 +33,14 @@ describe('the visibility budget', () => {
     expect(h.visibility.api.calls.slice(before)).toEqual([]);
   });
 
-  it('makes none to show an order, its queue place and history, the queue overview or the metrics', async () => {
+  it('makes none to show an order, its queue place and history, the queue overview and history or the metrics', async () => {
     const orderId = uniqueOrderId('read');
     await post(orderBody({ orderId, userId: 110 })).expect(202);
     const before = h.visibility.api.calls.length;
     await h.http().get(`/v1/orders/${orderId}`).set(auth).expect(200);
     await h.http().get(`/v1/orders/${orderId}/history`).set(auth).expect(200);
     await h.http().get('/v1/queue').set(auth).expect(200);
+    await h.http().get('/v1/queue/history').set(auth).expect(200);
     await h.http().get('/metrics').set(auth).expect(200);
     expect(h.visibility.api.calls.slice(before)).toEqual([]);
   });
@@ -81,6 +82,7 @@ describe('the visibility budget', () => {
           ...[0, 1].map(async () => {
             // What the dashboard's 5-second refresh asks for, every second here.
             await request(app).get('/v1/queue').set(auth).expect(200);
+            await request(app).get('/v1/queue/history').set(auth).expect(200);
             await request(app).get(`/v1/orders/${waiting}`).set(auth).expect(200);
             await request(app).get(`/v1/orders/${waiting}/history`).set(auth).expect(200);
           }),

@@ -3,6 +3,7 @@
 // order's operations, which Temporal visibility answers, refresh when opened or on "Refresh".
 import { createActions } from './actions.js';
 import { ApiFailure, api, failureText, forgetKey, query, storeKey, storedKey } from './api.js';
+import { fitCharts, renderCharts } from './charts.js';
 import { $, el } from './dom.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
@@ -60,7 +61,11 @@ async function loadMeta() {
   }
 }
 
-const loadQueue = async () => renderQueue(await api('/v1/queue'));
+async function loadQueue() {
+  const [queue, history] = await Promise.all([api('/v1/queue'), api('/v1/queue/history')]);
+  renderQueue(queue);
+  renderCharts(history);
+}
 
 async function loadOrders(append = false) {
   const page = await api(`/v1/orders${query({ ...state.filters, cursor: append ? state.cursor : undefined })}`);
@@ -142,6 +147,7 @@ async function enter() {
   $('#login').hidden = true;
   $('#main').hidden = false;
   $('#forget-key').hidden = false;
+  fitCharts();
   notice(null);
   await guarded(loadOrders);
   await route();
@@ -186,6 +192,7 @@ function wire() {
     location.hash = '';
   });
   window.addEventListener('hashchange', () => void route());
+  window.addEventListener('resize', fitCharts);
   $('#operation-kind').addEventListener('change', () => {
     $('#resize-build').hidden = $('#operation-kind').value !== 'resize';
   });

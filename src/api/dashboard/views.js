@@ -27,10 +27,10 @@ export function renderQueue(q) {
     card('Service', [
       [
         'seconds per order',
-        q.service.perOrderSeconds === null ? null : Math.round(q.service.perOrderSeconds * 10) / 10,
+        q.service.perOrderSeconds === null ? 'not enough data yet' : Math.round(q.service.perOrderSeconds * 10) / 10,
       ],
-      ['estimated from', q.service.source],
-      ['finished lately', q.service.completedInWindow],
+      ['estimated from', q.service.source ?? `too few finished orders`],
+      [`finished in last ${Math.round(q.service.windowSeconds / 60)} min`, q.service.completedInWindow],
       ['max in flight per user', q.limits.maxInflightPerUser],
     ]),
   ];

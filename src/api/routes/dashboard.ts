@@ -10,6 +10,10 @@ export const DASHBOARD_DIR =
     path.resolve(__dirname, '..', '..', '..', '..', 'src', 'api', 'dashboard'),
   ].find((dir) => existsSync(path.join(dir, 'index.html'))) ?? path.resolve(__dirname, '..', 'dashboard');
 
+/** uPlot's browser build and stylesheet, served from its npm package (no CDN). */
+export const UPLOT_DIST_DIR = path.join(path.dirname(require.resolve('uplot/package.json')), 'dist');
+const UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
+
 /** Same-origin scripts, styles and API calls only; nothing inline, no framing, no form posts. */
 export const DASHBOARD_CSP = [
   "default-src 'none'",
@@ -41,6 +45,10 @@ export function dashboardRouter(): Router {
   });
   router.get('/dashboard/meta.json', securityHeaders, (_req, res) => {
     res.json(dashboardMeta);
+  });
+  router.get('/dashboard/vendor/:file', securityHeaders, (req, res, next) => {
+    if (!UPLOT_FILES.includes(req.params.file)) return next();
+    res.sendFile(path.join(UPLOT_DIST_DIR, req.params.file));
   });
   router.use(
     '/dashboard',
