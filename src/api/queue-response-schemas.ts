@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WAITING_STATUSES } from '../workflows/contract';
 import { TIERS } from '../workflows/flow-contract';
+import type { QueueHistoryView } from './history-series';
 import type { QueueOverview } from './queue-overview';
 import { isoTime, type AllFit, type Fits } from './response-schemas';
 
@@ -109,4 +110,24 @@ export const queueOverviewSchema = z.object({
   }),
 });
 
-export type QueueSchemasFit = AllFit<[Fits<QueueOverview, typeof queueOverviewSchema>]>;
+export const queueHistorySchema = z.object({
+  generatedAt: isoTime(),
+  bucketSeconds: int(),
+  window: z.object({ from: isoTime(), to: isoTime(), seconds: int() }),
+  times: z.array(int()),
+  series: z.array(
+    z.object({
+      name: z.string(),
+      label: z.string(),
+      unit: z.string(),
+      windowSeconds: z.number(),
+      source: z.string(),
+      values: z.array(z.number().nullable()),
+      points: int(),
+    }),
+  ),
+});
+
+export type QueueSchemasFit = AllFit<
+  [Fits<QueueOverview, typeof queueOverviewSchema>, Fits<QueueHistoryView, typeof queueHistorySchema>]
+>;

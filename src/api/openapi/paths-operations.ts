@@ -78,5 +78,18 @@ export function operationPaths() {
         errors: [503],
       }),
     },
+    '/v1/queue/history': {
+      get: operation({
+        operationId: 'getQueueHistory',
+        summary: 'The last hour, a value a minute',
+        description:
+          'Orders accepted, finished, failed and parked, wait to dispatch by tier (p50/p95) and provider budget use, ' +
+          'kept in this API process from the census and the flow-control snapshot (no visibility call). A null value: not enough data in that minute.',
+        tags: ['queue'],
+        access: v1Access('GET', '/v1/queue/history'),
+        responses: { 200: { description: 'Each series with its window and unit.', schema: 'QueueHistory' } },
+        errors: [],
+      }),
+    },
   };
 }

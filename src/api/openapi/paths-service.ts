@@ -1,5 +1,6 @@
 import { API_ROLES } from '../api-keys';
 import { rolesFor } from '../middleware/auth';
+import { UPLOT_FILES } from '../routes/dashboard';
 import { operation } from './components';
 
 const html = (description: string) => ({ description, schema: { type: 'string' }, contentType: 'text/html' });
@@ -75,6 +76,19 @@ export function servicePaths() {
           },
         },
         errors: [],
+      }),
+    },
+    '/dashboard/vendor/{file}': {
+      get: operation({
+        operationId: 'getDashboardVendorFile',
+        summary: "The dashboard's chart library (uPlot), served from its npm package",
+        tags: ['dashboard'],
+        access: 'public',
+        parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string', enum: UPLOT_FILES } }],
+        responses: {
+          200: { description: 'The file (JavaScript or CSS).', schema: { type: 'string' }, contentType: '*/*' },
+        },
+        errors: [404],
       }),
     },
     '/openapi.json': {

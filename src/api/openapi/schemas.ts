@@ -11,7 +11,7 @@ import {
   orderHistorySchema,
   readySchema,
 } from '../response-schemas-ops';
-import { queueOverviewSchema } from '../queue-response-schemas';
+import { queueOverviewSchema, queueHistorySchema } from '../queue-response-schemas';
 import {
   cancelOrderResultSchema,
   errorSchema,
@@ -49,6 +49,7 @@ const RESPONSE_SCHEMAS = {
   OperationAccepted: operationAcceptedSchema,
   CancelOperationResult: cancelOperationResultSchema,
   QueueOverview: queueOverviewSchema,
+  QueueHistory: queueHistorySchema,
   Health: healthSchema,
   Ready: readySchema,
   CodecPayloads: codecPayloadsSchema,

@@ -12,7 +12,8 @@ export const DASHBOARD_DIR =
 
 /** uPlot's browser build and stylesheet, served from its npm package (no CDN). */
 export const UPLOT_DIST_DIR = path.join(path.dirname(require.resolve('uplot/package.json')), 'dist');
-const UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
+/** The chart library's files the dashboard loads (from the uplot package, never a CDN). */
+export const UPLOT_FILES = ['uPlot.iife.min.js', 'uPlot.min.css'];
 
 /** Same-origin scripts, styles and API calls only; nothing inline, no framing, no form posts. */
 export const DASHBOARD_CSP = [
