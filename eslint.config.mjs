@@ -44,6 +44,7 @@ export default tseslint.config(
       'reports/**',
       '.stryker-tmp/**',
       '.fuzz/**',
+      '.schemathesis/**',
       '**/*.js',
       '**/*.mjs',
     ],

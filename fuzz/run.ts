@@ -13,6 +13,8 @@ const VENV = path.join(ROOT, '.fuzz', 'venv');
 const SCHEMATHESIS = path.join(VENV, 'bin', 'schemathesis');
 export const FUZZ_SEED = 20261206;
 export const FUZZ_MAX_EXAMPLES = 30;
+/** Orders may carry a callbackUrl only where callbacks are signed: the fuzzed service has a secret. */
+const FUZZ_CALLBACK_SECRET = `whsec_${Buffer.from('server-queue-fuzz-callback-secret!').toString('base64')}`;
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: ROOT });
@@ -29,7 +31,12 @@ function ensureSchemathesis(): void {
 async function main(): Promise<void> {
   ensureSchemathesis();
   const stack = await startStack({
-    env: { LOG_LEVEL: 'error', AUTH_FAILURES_PER_MINUTE: '1000000', MAX_INFLIGHT_PER_USER: '100000' },
+    env: {
+      LOG_LEVEL: 'error',
+      AUTH_FAILURES_PER_MINUTE: '1000000',
+      MAX_INFLIGHT_PER_USER: '100000',
+      CALLBACK_SECRETS: FUZZ_CALLBACK_SECRET,
+    },
   });
   let code: number;
   try {

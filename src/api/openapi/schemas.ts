@@ -85,15 +85,19 @@ export function componentSchemas(): Record<string, JsonSchema> {
 
 /** One zod object schema (path or query) as OpenAPI parameters, one per property. */
 export function parametersOf(schema: z.ZodType, where: 'path' | 'query', descriptions: Record<string, string> = {}) {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, JsonSchema>;
-    required?: string[];
-  };
-  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
-    name,
-    in: where,
-    required: where === 'path' || (json.required ?? []).includes(name),
-    ...(descriptions[name] ? { description: descriptions[name] } : {}),
-    schema: property,
-  }));
+  type ObjectSchema = { properties?: Record<string, JsonSchema>; required?: string[] };
+  const input = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as ObjectSchema;
+  // A query value travels as text but means the type it is parsed to (an integer with its bounds, say).
+  const meaning =
+    where === 'query' ? (z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as ObjectSchema) : input;
+  return Object.entries(input.properties ?? {}).map(([name, property]) => {
+    const { default: _default, ...parsed } = (meaning.properties?.[name] ?? property) as Record<string, unknown>;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || (input.required ?? []).includes(name),
+      ...(descriptions[name] ? { description: descriptions[name] } : {}),
+      schema: where === 'query' ? parsed : property,
+    };
+  });
 }
