@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { createApiMetrics, metricsHandler, type ApiMetrics } from '../metrics/api-metrics';
-import { errorHandler, unknownRoute } from './errors';
+import { errorHandler } from './errors';
+import { unknownRoute } from './method-not-allowed';
 import { authenticate, requireRole, type FailedAuthLimit } from './middleware/auth';
 import { ApiKeyRing, type ApiKey } from './api-keys';
 import { requestLog } from './middleware/request-log';
@@ -122,7 +123,8 @@ export function createApp(deps: ApiDeps): Express {
     );
   }
   app.use(dashboardRouter());
-  app.use(docsRouter(openApiDocument({ codec: deps.payloadCodec !== undefined })));
+  const document = openApiDocument({ codec: deps.payloadCodec !== undefined });
+  app.use(docsRouter(document));
   app.use('/v1', ...authenticated, requireRole);
   const { client, taskQueue, logger } = deps;
   const queryTimeoutMs = deps.queryTimeoutMs ?? 3000;
@@ -164,7 +166,7 @@ export function createApp(deps: ApiDeps): Express {
   }
   app.use('/v1/queue', queueHistoryRouter(history));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));
-  app.use(unknownRoute);
+  app.use(unknownRoute(document.paths));
   app.use(errorHandler(deps.logger));
   return app;
 }

@@ -83,7 +83,3 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     sendError(res, new ApiError(500, 'internal_error', 'internal error'));
   };
 }
-
-export const unknownRoute: RequestHandler = (req, res) => {
-  sendError(res, new ApiError(404, 'not_found', `no route for ${req.method} ${req.path}`));
-};

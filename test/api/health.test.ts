@@ -49,6 +49,16 @@ describe('health endpoints', () => {
     });
   });
 
+  it('answers 405 with Allow for a method a served path does not take', async () => {
+    const trace = await h.http().trace('/v1/queue').set(auth);
+    expect(trace.status).toBe(405);
+    expect(trace.headers.allow).toBe('GET, HEAD');
+    expect(trace.body.error).toMatchObject({ code: 'method_not_allowed' });
+    const put = await h.http().put('/v1/orders/some-order').set(auth);
+    expect(put.status).toBe(405);
+    expect(put.headers.allow).toBe('GET, HEAD');
+  });
+
   it('GET /readyz answers 503 once Temporal is down (after its cached answer expires), while /healthz stays 200', async () => {
     await h.stopTemporal();
     await new Promise((r) => setTimeout(r, READINESS_CACHE_MS));
