@@ -7,6 +7,7 @@ import { startStack } from '../test/e2e/stack-process';
  * `npm run fuzz:api`: schemathesis (pinned in fuzz/requirements.txt, installed from PyPI into the git-ignored
  * .fuzz/venv) against the `npm start` stack on its embedded defaults, every check on, from GET /openapi.json.
  * Arguments after `--` go to schemathesis (e.g. `--max-examples 50`); the seed is fixed so a run can be repeated.
+ * FUZZ_PYTHON names the Python that makes the venv (default python3; 3.12 or newer avoids a CPython 3.11 AST bug).
  */
 const ROOT = path.resolve(__dirname, '..');
 const VENV = path.join(ROOT, '.fuzz', 'venv');
@@ -24,7 +25,7 @@ function run(command: string, args: string[]): void {
 function ensureSchemathesis(): void {
   if (existsSync(SCHEMATHESIS)) return;
   mkdirSync(path.dirname(VENV), { recursive: true });
-  run('python3', ['-m', 'venv', VENV]);
+  run(process.env.FUZZ_PYTHON ?? 'python3', ['-m', 'venv', VENV]);
   run(path.join(VENV, 'bin', 'pip'), ['install', '--quiet', '-r', path.join(ROOT, 'fuzz', 'requirements.txt')]);
 }
 

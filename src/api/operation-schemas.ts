@@ -2,20 +2,16 @@ import { z } from 'zod';
 import { SERVER_OPERATIONS } from '../workflows/server-operation-contract';
 import { createOrderBodySchema, orderIdSchema } from './schemas';
 
-/** POST /v1/orders/:id/operations: the operation, and for `resize` (only) the new limits. */
-export const operationBodySchema = z
-  .strictObject({
-    operation: z.enum(SERVER_OPERATIONS),
-    build: createOrderBodySchema.shape.limits.optional(),
-  })
-  .superRefine((body, ctx) => {
-    if (body.operation === 'resize' && body.build === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['build'], message: 'required for resize' });
-    }
-    if (body.operation !== 'resize' && body.build !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['build'], message: 'only allowed with resize' });
-    }
-  });
+const OTHER_OPERATIONS = SERVER_OPERATIONS.filter((o) => o !== 'resize') as [
+  Exclude<(typeof SERVER_OPERATIONS)[number], 'resize'>,
+  ...Array<Exclude<(typeof SERVER_OPERATIONS)[number], 'resize'>>,
+];
+
+/** POST /v1/orders/:id/operations: the operation, and for `resize` (only, and then required) the new limits. */
+export const operationBodySchema = z.discriminatedUnion('operation', [
+  z.strictObject({ operation: z.literal('resize'), build: createOrderBodySchema.shape.limits }),
+  z.strictObject({ operation: z.enum(OTHER_OPERATIONS) }),
+]);
 export type OperationBody = z.output<typeof operationBodySchema>;
 
 export const operationIdSchema = z
