@@ -15,6 +15,36 @@ export const VISIBILITY_METHODS = [
 /** Counts the visibility requests a client sends (retries included), by method and time. */
 export class VisibilityCounter {
   readonly calls: Array<{ method: string; at: number }> = [];
+  private readonly inFlight = new Map<object, string>();
+
+  /** Outermost: sees a call from its start to its final status, retries included. */
+  private tracker(): Interceptor {
+    return (options, nextCall) => {
+      const key = {};
+      const method = String(options.method_definition.path).split('/').pop() ?? '';
+      return new InterceptingCall(nextCall(options), {
+        start: (metadata, _listener, next) => {
+          this.inFlight.set(key, method);
+          next(metadata, {
+            onReceiveStatus: (status, nextStatus) => {
+              this.inFlight.delete(key);
+              nextStatus(status);
+            },
+          });
+        },
+      });
+    };
+  }
+
+  /**
+   * Waits until no call of this client is in flight (at most `timeoutMs`) and returns the methods still in flight.
+   * Closing a connection while the SDK waits to retry a call crashes the process from the retry timer.
+   */
+  async idle(timeoutMs = 10_000): Promise<string[]> {
+    for (const deadline = Date.now() + timeoutMs; this.inFlight.size > 0 && Date.now() < deadline; )
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return [...this.inFlight.values()];
+  }
 
   interceptor(): Interceptor {
     return (options, nextCall) => {
@@ -33,7 +63,7 @@ export class VisibilityCounter {
   async client(address: string, namespace = 'default', dataConverter?: DataConverter): Promise<Client> {
     const connection = await Connection.connect({
       address,
-      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
+      interceptors: [this.tracker(), makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
     });
     return new Client({ connection, namespace, dataConverter });
   }

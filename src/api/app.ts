@@ -14,6 +14,7 @@ import { Admission } from './admission';
 import { QueueFigures } from './queue-figures';
 import { QueueHistory } from './queue-history';
 import { startHistorySampler } from './history-sampler';
+import { onAppClose } from './close-hooks';
 import { dashboardRouter } from './routes/dashboard';
 import { docsRouter } from './routes/docs';
 import { openApiDocument } from './openapi/document';
@@ -81,7 +82,7 @@ export interface ApiDeps {
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
 const CODEC_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The HTTP API as an Express app (no `listen`: see src/api/server.ts, whose `close` emits the app's `close`). */
+/** The HTTP API as an Express app (no `listen`: see src/api/server.ts, whose `close` runs the app's close hooks). */
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -133,6 +134,7 @@ export function createApp(deps: ApiDeps): Express {
     deps.eggRules ??
     new EggRules({ client, taskQueue, logger, policy: deps.orderVariables ?? { allowAdminOnly: false } });
   void eggRules.refresh();
+  onAppClose(app, () => eggRules.close());
   const ordersDeps: OrdersDeps = {
     client,
     taskQueue,
@@ -162,7 +164,7 @@ export function createApp(deps: ApiDeps): Express {
   if (!history) {
     history = new QueueHistory();
     const sampler = startHistorySampler({ client, taskQueue, logger, figures, history, queryTimeoutMs });
-    app.once('close', () => sampler.stop());
+    onAppClose(app, () => sampler.stop());
   }
   app.use('/v1/queue', queueHistoryRouter(history));
   app.use('/v1/queue', queueRouter({ client, taskQueue, logger, queryTimeoutMs, maxInflightPerUser, figures }));

@@ -29,6 +29,7 @@ export class EggRules {
   private view: EggRulesView | null = null;
   private queriedAt = -Infinity;
   private reading: Promise<void> | undefined;
+  private closed = false;
 
   constructor(private readonly options: EggRulesOptions) {}
 
@@ -43,11 +44,18 @@ export class EggRules {
 
   /** Reads the eggs now (a read in flight is shared). */
   refresh(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.queriedAt = Date.now();
     this.reading ??= this.read().finally(() => {
       this.reading = undefined;
     });
     return this.reading;
+  }
+
+  /** Reads no more; resolves once a read in flight has finished. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.reading;
   }
 
   private refreshIfStale(): void {

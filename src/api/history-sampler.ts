@@ -18,11 +18,13 @@ const FLOW_EVERY_MS = 5000;
 
 /**
  * Feeds `history` in the background: the census as the queue figures read it (cached query, no visibility), about
- * twice per census interval, and the flow-control snapshot every 5 s. The timer does not keep the process alive.
+ * twice per census interval, and the flow-control snapshot every 5 s. The timer does not keep the process alive;
+ * `stop` resolves once a sample in flight has finished.
  */
-export function startHistorySampler(deps: HistorySamplerDeps): { stop(): void } {
+export function startHistorySampler(deps: HistorySamplerDeps): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  let sampling: Promise<void> | undefined;
   let flowReadAt = 0;
   const tick = async (): Promise<number> => {
     const { census } = await deps.figures.census.read();
@@ -36,7 +38,7 @@ export function startHistorySampler(deps: HistorySamplerDeps): { stop(): void } 
   const schedule = (delayMs: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
-      tick().then(schedule, (err: unknown) => {
+      sampling = tick().then(schedule, (err: unknown) => {
         deps.logger.debug({ err: safeError(err) }, 'queue history sample failed');
         schedule(5000);
       });
@@ -45,9 +47,10 @@ export function startHistorySampler(deps: HistorySamplerDeps): { stop(): void } 
   };
   schedule(0);
   return {
-    stop: () => {
+    stop: async () => {
       stopped = true;
       clearTimeout(timer);
+      await sampling;
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
+import { closeApp } from './close-hooks';
 
 export interface ListeningApi {
   url: string;
@@ -8,8 +9,8 @@ export interface ListeningApi {
 }
 
 /**
- * Listens on `host:port` (0 picks a free port); `close` stops accepting, ends idle keep-alive connections and emits
- * the app's `close` (its background sampling stops).
+ * Listens on `host:port` (0 picks a free port); `close` stops accepting, ends idle keep-alive connections, and
+ * resolves once the open requests and the app's background reads (see close-hooks) have finished.
  */
 export async function listenApi(app: Express, port: number, host: string): Promise<ListeningApi> {
   const server = app.listen(port, host);
@@ -24,11 +25,13 @@ export async function listenApi(app: Express, port: number, host: string): Promi
     url: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${address.port}`,
     port: address.port,
     close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        app.emit('close');
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      closing ??= Promise.all([
+        closeApp(app),
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+      ]).then(() => undefined);
       return closing;
     },
   };

@@ -170,7 +170,11 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
   const stopTemporal = () => {
     stopping ??= (async () => {
       for (const stop of stops) await stop();
-      if (client !== env.client) await Promise.all([client.connection.close(), apiWorkerClient.connection.close()]);
+      if (client !== env.client) {
+        const pending = [...(await visibility.api.idle()), ...(await visibility.apiWorker.idle())];
+        if (pending.length > 0) process.stderr.write(`closing clients with calls in flight: ${pending.join(', ')}\n`);
+        await Promise.all([client.connection.close(), apiWorkerClient.connection.close()]);
+      }
       await env.teardown();
     })();
     return stopping;
