@@ -41,7 +41,7 @@ export class VisibilityCounter {
    * Closing a connection while the SDK waits to retry a call crashes the process from the retry timer.
    */
   async idle(timeoutMs = 10_000): Promise<string[]> {
-    for (const deadline = Date.now() + timeoutMs; this.inFlight.size > 0 && Date.now() < deadline; )
+    for (const deadline = Date.now() + timeoutMs; this.inFlight.size > 0 && Date.now() < deadline;)
       await new Promise((resolve) => setTimeout(resolve, 20));
     return [...this.inFlight.values()];
   }
