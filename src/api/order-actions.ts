@@ -9,13 +9,14 @@ import {
 } from '../workflows/contract';
 import { ApiError, orderNotFound } from './errors';
 import type { OrdersDeps } from './order-queries';
+import { nonBlankText } from './schemas';
 import { executionIsFinal, statusFromExecution, viewFromState, withTemporalUi, type OrderView } from './order-view';
 import { isWorkflowNotFound } from './temporal-errors';
 
 /** POST /v1/orders/:id/actions body: what the operator does and why (recorded on the order's timeline). */
 export const orderActionBodySchema = z.strictObject({
   action: z.enum(OPERATOR_ACTIONS),
-  note: z.string().trim().min(1, 'must not be empty').max(1000),
+  note: nonBlankText(1000),
 });
 export type OrderActionBody = z.output<typeof orderActionBodySchema>;
 

@@ -13,7 +13,7 @@ const sized = () =>
     .max(MAX_INT);
 
 /** Text with at least one non-blank character (the pattern says so in the API document), trimmed. */
-const text = (max: number) => z.string().regex(/\S/, 'must not be empty or blank').trim().max(max);
+export const nonBlankText = (max: number) => z.string().regex(/\S/, 'must not be empty or blank').trim().max(max);
 
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const orderIdSchema = z.string().regex(ORDER_ID_PATTERN, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
@@ -23,7 +23,7 @@ export const createOrderBodySchema = z.strictObject({
   orderId: orderIdSchema.optional(),
   userId: id(),
   tier: z.enum(TIERS),
-  name: text(191),
+  name: nonBlankText(191),
   eggId: id(),
   environment: z
     .record(z.string().min(1).max(191), z.string().max(4096))
@@ -51,7 +51,7 @@ export type CreateOrderBody = z.output<typeof createOrderBodySchema>;
 
 export const orderParamsSchema = z.object({ id: orderIdSchema });
 
-export const cancelOrderBodySchema = z.strictObject({ reason: text(500).optional() });
+export const cancelOrderBodySchema = z.strictObject({ reason: nonBlankText(500).optional() });
 
 const queryInt = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));

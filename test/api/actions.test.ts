@@ -29,7 +29,9 @@ describe('POST /v1/orders/:id/actions', () => {
     const noNote = await act(orderId, { action: 'rollback' });
     expect(noNote.body.error.details.issues).toEqual([{ field: 'note', reason: 'required' }]);
     const blank = await act(orderId, { action: 'rollback', note: '   ' });
-    expect(blank.body.error.details.issues).toEqual([{ field: 'note', reason: 'must not be empty' }]);
+    expect(blank.body.error.details.issues).toEqual([{ field: 'note', reason: 'must not be empty or blank' }]);
+    const nbsp = await act(orderId, { action: 'rollback', note: '\u00a0' });
+    expect(nbsp.body.error.details.issues).toEqual([{ field: 'note', reason: 'must not be empty or blank' }]);
     const extra = await act(orderId, { action: 'rollback', note: 'x', force: true });
     expect(extra.body.error.details.issues).toEqual([{ field: 'force', reason: 'unknown field' }]);
   });
