@@ -52,14 +52,14 @@ export const orderLinksSchema = z.object({
   temporalUi: z.string().optional().meta({ description: 'Only when TEMPORAL_UI_URL is set.' }),
 });
 
-const orderErrorSchema = z.object({
+export const orderErrorSchema = z.object({
   step: z.enum([...STEPS, 'compensate', 'cancel']),
   type: z.string(),
   message: z.string(),
   compensation: z.string().optional(),
 });
 
-const provisionedServerSchema = z.object({
+export const provisionedServerSchema = z.object({
   id: int(),
   uuid: z.string(),
   identifier: z.string(),

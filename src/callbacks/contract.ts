@@ -1,4 +1,10 @@
-import type { OrderError, OrderStatus, ProvisionedServer, Tier } from '../workflows/contract';
+import {
+  ORDER_STATUSES,
+  type OrderError,
+  type OrderStatus,
+  type ProvisionedServer,
+  type Tier,
+} from '../workflows/contract';
 
 /**
  * Legacy request headers (`sha256=<hex>` over `timestamp.body`, CALLBACK_SECRET only), sent alongside the Standard
@@ -31,7 +37,7 @@ export interface CallbackEvent {
   /** Deterministic per workflow, status and sequence: the same event keeps its id across retries and replays. */
   id: string;
   /** `order.<status in lower case>`, e.g. `order.active`. */
-  type: string;
+  type: CallbackEventType;
   orderId: string;
   status: OrderStatus;
   /** When the order entered `status` (ISO 8601). */
@@ -84,7 +90,16 @@ export const CallbackFailureType = {
 } as const;
 
 /** `order.active`, `order.failed`, `order.needs_attention`, ... */
-export const callbackEventType = (status: OrderStatus): string => `order.${status.toLowerCase()}`;
+export type CallbackEventType = `order.${Lowercase<OrderStatus>}`;
+
+export const callbackEventType = (status: OrderStatus): CallbackEventType =>
+  `order.${status.toLowerCase() as Lowercase<OrderStatus>}`;
+
+/** Every `type` an event may have, one per order status. */
+export const CALLBACK_EVENT_TYPES = ORDER_STATUSES.map(callbackEventType) as [
+  CallbackEventType,
+  ...CallbackEventType[],
+];
 
 /** `<workflowId>:<status>:<sequence>`: stable for one workflow's n-th event, so receivers can de-duplicate on it. */
 export const callbackEventId = (workflowId: string, status: OrderStatus, sequence: number): string =>

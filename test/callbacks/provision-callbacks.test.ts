@@ -1,16 +1,19 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CallbackEvent } from '../../src/callbacks/contract';
+import { openApiDocument } from '../../src/api/openapi/document';
 import { viewFromState } from '../../src/api/order-view';
 import { legacySecretAsWebhookSecret } from '../../src/callbacks/standard-webhooks';
 import { verifyCallbackRequest } from '../../src/callbacks/verify';
 import { OrderStatusAttribute, orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
+import { documentSchemas } from '../openapi-schema';
 import { activities, activityTypes, closeEvent } from '../workflows/history';
 import { runOrder, startWorkflowHarness, waitForStatus, type WorkflowHarness } from '../workflows/harness';
 import { startReceiver, type ReceivedCallback, type Receiver } from './receiver';
 import { verifiesWith } from './spec-verifier';
 
 const SECRET = 'workflow-test-secret-0123456789abcdef';
+const documented = documentSchemas(openApiDocument({ codec: false }));
 
 describe('provisionServer: order callbacks', () => {
   let h: WorkflowHarness;
@@ -38,6 +41,7 @@ describe('provisionServer: order callbacks', () => {
     });
     const event = JSON.parse(request.body) as CallbackEvent;
     expect(event.id).toBe(request.headers['x-event-id']);
+    expect(documented.componentErrors('CallbackEvent', event)).toBeNull();
     return event;
   };
 

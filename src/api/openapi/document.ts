@@ -3,6 +3,7 @@ import { operationPaths } from './paths-operations';
 import { orderPaths } from './paths-orders';
 import { codecPaths, servicePaths } from './paths-service';
 import { componentSchemas } from './schemas';
+import { webhooks } from './webhooks';
 
 /** What changes the document with the configuration. */
 export interface OpenApiOptions {
@@ -44,6 +45,7 @@ export function openApiDocument(options: OpenApiOptions) {
       ...servicePaths(),
       ...(options.codec ? codecPaths() : {}),
     },
+    webhooks: webhooks(),
     components: { schemas: componentSchemas(), ...shared },
   };
 }

@@ -21,6 +21,7 @@ import {
   orderViewSchema,
   validationErrorSchema,
 } from '../response-schemas';
+import { callbackEventSchema } from '../callback-event-schema';
 import { codecBodySchema } from '../routes/codec';
 import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
 
@@ -53,6 +54,7 @@ const RESPONSE_SCHEMAS = {
   Health: healthSchema,
   Ready: readySchema,
   CodecPayloads: codecPayloadsSchema,
+  CallbackEvent: callbackEventSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */
