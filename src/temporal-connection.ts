@@ -2,6 +2,7 @@ import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnection } from '@temporalio/worker';
+import { temporalInterceptors } from './temporal-grpc';
 import { ConfigError } from './config-error';
 
 type Env = Record<string, string | undefined>;
@@ -98,13 +99,21 @@ export interface ClientExtras {
 
 /** A client whose connection is opened on first use, so a process can start (and report not ready) while Temporal is down. */
 export function lazyClient(settings: TemporalSettings, options: ClientExtras = {}): Client {
-  const connection = Connection.lazy({ ...settings.connection, address: requireAddress(settings) });
+  const connection = Connection.lazy({
+    ...settings.connection,
+    address: requireAddress(settings),
+    interceptors: temporalInterceptors(),
+  });
   return new Client({ connection, namespace: settings.namespace, dataConverter: options.dataConverter });
 }
 
 /** A client connected now (fails when Temporal cannot be reached). */
 export async function connectClient(settings: TemporalSettings, options: ClientExtras = {}): Promise<Client> {
-  const connection = await Connection.connect({ ...settings.connection, address: requireAddress(settings) });
+  const connection = await Connection.connect({
+    ...settings.connection,
+    address: requireAddress(settings),
+    interceptors: temporalInterceptors(),
+  });
   return new Client({ connection, namespace: settings.namespace, dataConverter: options.dataConverter });
 }
 

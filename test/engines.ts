@@ -3,6 +3,7 @@ import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { dynamicConfigArgs, searchAttributeArgs, temporalCli, testServer } from '../src/launcher/engines';
 import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/contract';
+import { closedChannelGuardPlugin } from '../src/temporal-grpc';
 
 const INDEXED_TYPE = temporal.api.enums.v1.IndexedValueType;
 
@@ -13,6 +14,7 @@ const INDEXED_TYPE = temporal.api.enums.v1.IndexedValueType;
 export async function startTestServerEnv(dataConverter?: DataConverter): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: testServer() },
+    plugins: [closedChannelGuardPlugin],
     ...(dataConverter ? { client: { dataConverter } } : {}),
   });
   await env.connection.operatorService.addSearchAttributes({
@@ -40,6 +42,7 @@ export interface DevServerEnvOptions {
  */
 export function startDevServerEnv(options: DevServerEnvOptions = {}): Promise<TestWorkflowEnvironment> {
   return TestWorkflowEnvironment.createLocal({
+    plugins: [closedChannelGuardPlugin],
     server: {
       executable: temporalCli(),
       ip: '127.0.0.1',

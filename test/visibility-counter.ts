@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { closedChannelGuard } from '../src/temporal-grpc';
 
 /** The WorkflowService methods Temporal rate-limits as visibility (frontend.namespaceRPS.visibility). */
 export const VISIBILITY_METHODS = [
@@ -63,7 +64,12 @@ export class VisibilityCounter {
   async client(address: string, namespace = 'default', dataConverter?: DataConverter): Promise<Client> {
     const connection = await Connection.connect({
       address,
-      interceptors: [this.tracker(), makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), this.interceptor()],
+      interceptors: [
+        this.tracker(),
+        makeGrpcRetryInterceptor(defaultGrpcRetryOptions()),
+        closedChannelGuard,
+        this.interceptor(),
+      ],
     });
     return new Client({ connection, namespace, dataConverter });
   }

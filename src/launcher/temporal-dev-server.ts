@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { Connection } from '@temporalio/client';
 import { exitOf, terminate } from './child-process';
+import { temporalInterceptors } from '../temporal-grpc';
 import { dynamicConfigArgs, searchAttributeArgs, temporalCliPath } from './engines';
 
 const WATCHDOG = path.join(__dirname, 'parent-watchdog.js');
@@ -77,7 +78,7 @@ function assertNotEmulatorData(dbFilename: string): void {
 async function answers(address: string, namespace: string): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: 1000 });
+    connection = await Connection.connect({ address, connectTimeout: 1000, interceptors: temporalInterceptors() });
     await connection.withDeadline(Date.now() + 2000, () =>
       connection!.workflowService.describeNamespace({ namespace }),
     );
