@@ -12,16 +12,23 @@ const idle: ConstructorParameters<typeof InterceptingCall>[0] = {
   getAuthContext: () => null,
 };
 
+const attempted = new WeakSet<object>();
+
 /**
- * Ends a call as CANCELLED when its connection is already closed. The SDK's retry interceptor waits on a timer
- * between attempts; an attempt made after `connection.close()` would otherwise throw "Channel has been shut down"
- * from that timer, outside any promise, and bring the process down. Goes after the retry interceptor.
+ * Ends a retried call as CANCELLED when its connection is already closed. The SDK's retry interceptor waits on a
+ * timer between attempts; an attempt made after `connection.close()` would otherwise throw "Channel has been shut
+ * down" from that timer, outside any promise, and bring the process down. A first attempt on a closed connection
+ * still throws at once (the SDK turns that into a rejected promise). Goes right after the retry interceptor, which
+ * passes the same options to every attempt of one call.
  */
 export const closedChannelGuard: Interceptor = (options, nextCall) => {
+  const retry = attempted.has(options);
+  attempted.add(options);
   let call: ReturnType<typeof nextCall>;
   try {
     call = nextCall(options);
   } catch (err) {
+    if (!retry) throw err;
     const details = `the Temporal connection is closed (${err instanceof Error ? err.message : String(err)})`;
     return new InterceptingCall(idle, {
       start: (_metadata, listener) => {

@@ -35,4 +35,10 @@ describe('the Temporal client connection', () => {
     expect(await settled).toBe(status.CANCELLED);
     expect(attempts).toEqual([status.UNAVAILABLE]);
   });
+
+  it('still rejects at once a call made on a connection already closed', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1', interceptors: temporalInterceptors() });
+    await connection.close();
+    await expect(connection.workflowService.getSystemInfo({})).rejects.toThrow('Channel has been shut down');
+  });
 });
