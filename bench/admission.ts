@@ -16,6 +16,7 @@ import { createApiWorker } from '../src/worker/api-worker';
 import { startBenchTemporal } from './engine';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { machineLine, median, percentile, processCpuSeconds } from './proc-stats';
+import { temporalInterceptors } from '../src/temporal-grpc';
 import { runMain } from './run-main';
 
 const { values } = parseArgs({
@@ -44,7 +45,7 @@ interface RunResult {
 
 async function run(index: number): Promise<RunResult> {
   const temporal = await startBenchTemporal();
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address, interceptors: temporalInterceptors() });
   const native = await NativeConnection.connect({ address: temporal.address });
   try {
     const client = new Client({ connection });

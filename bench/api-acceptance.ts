@@ -18,6 +18,7 @@ import { descendants, orderBody, startStack, type StackProcess } from '../test/e
 import { startBenchTemporal } from './engine';
 import { openLoop, type OpenLoopResult } from './open-loop';
 import { cpuByRole, cpuDelta, machineLine, median, percentile } from './proc-stats';
+import { temporalInterceptors } from '../src/temporal-grpc';
 import { runMain } from './run-main';
 
 const { values } = parseArgs({
@@ -106,7 +107,7 @@ async function run(index: number): Promise<RunResult> {
     env: { LOG_LEVEL: 'warn', TEMPORAL_ADDRESS: temporal.address, ...STACK_ENV },
     nodeArgs: STACK_NODE_ARGS,
   });
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address, interceptors: temporalInterceptors() });
   try {
     const client = new Client({ connection });
     await addUsers(stack, USERS - 3);

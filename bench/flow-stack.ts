@@ -3,6 +3,7 @@ import type { SimState } from '../sim/src';
 import type { OrderState } from '../src/workflows/contract';
 import { ownExternalId } from '../src/workflows/own-server';
 import { orderBody, sleep, startStack, type StackProcess } from '../test/e2e/stack-process';
+import { temporalInterceptors } from '../src/temporal-grpc';
 import { seededRandom } from './open-loop';
 
 export type OrderView = Pick<OrderState, 'orderId' | 'status' | 'tier' | 'createdAt' | 'timeline' | 'error' | 'server'>;
@@ -38,7 +39,7 @@ export async function startFlowStack(options: {
   for (let i = 0; i < nodes; i++) await stack.addNode({ location_id: 1 });
   const users = [1, 2, 3];
   while (users.length < options.users) users.push(await stack.addUser());
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect({ address: stack.temporalAddress, interceptors: temporalInterceptors() });
   const client = new Client({ connection });
   return {
     stack,

@@ -22,6 +22,7 @@ import { descendants, orderBody, startStack, type StackProcess } from '../test/e
 import { startBenchTemporal } from './engine';
 import { runFloor, startFloorWorker } from './floor';
 import { cpuByRole, cpuDelta, machineLine, median, percentile, processCpuSeconds } from './proc-stats';
+import { temporalInterceptors } from '../src/temporal-grpc';
 import { runMain } from './run-main';
 
 const { values } = parseArgs({
@@ -129,7 +130,7 @@ async function run(index: number): Promise<RunResult> {
     },
     nodeArgs: STACK_NODE_ARGS,
   });
-  const connection = await Connection.connect({ address: temporal.address });
+  const connection = await Connection.connect({ address: temporal.address, interceptors: temporalInterceptors() });
   const floor = await startFloorWorker(temporal.address, 10);
   try {
     const client = new Client({ connection });

@@ -5,6 +5,8 @@ import pino from 'pino';
 import request from 'supertest';
 import type { ApiKey } from '../../src/api/api-keys';
 import { createApp } from '../../src/api/app';
+import { temporalInterceptors } from '../../src/temporal-grpc';
+import { closeApp } from '../../src/api/close-hooks';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, parseEncryptionKeys } from '../../src/codec';
 
 const UI = 'http://127.0.0.1:8233';
@@ -14,7 +16,9 @@ const bearer = (key: ApiKey) => ({ Authorization: `Bearer ${key.secret}` });
 
 const codec = new AesGcmPayloadCodec(parseEncryptionKeys(randomBytes(32).toString('base64')));
 // Temporal is never reached: the codec routes do not use the client.
-const client = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+const client = new Client({
+  connection: Connection.lazy({ address: '127.0.0.1:1', interceptors: temporalInterceptors() }),
+});
 const app = createApp({
   client,
   taskQueue: 'codec-test',
@@ -30,7 +34,10 @@ const asJson = {
   data: Buffer.from(plain.data!).toString('base64'),
 };
 
-afterAll(() => client.connection.close());
+afterAll(async () => {
+  await closeApp(app);
+  await client.connection.close();
+});
 
 describe('POST /codec/decode and /codec/encode', () => {
   it('answers 401 without an API key and 403 to a panel key', async () => {

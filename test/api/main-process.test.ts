@@ -10,6 +10,7 @@ import request from 'supertest';
 import type { SimState } from '../../sim/src';
 import { descendants, isAlive, sleep } from '../e2e/stack-process';
 import { orphanServers, serversOfOrder } from '../e2e/stack-orders';
+import { temporalInterceptors } from '../../src/temporal-grpc';
 import { orderBody, waitFor } from './harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -114,7 +115,10 @@ describe('npm start (src/main.ts)', () => {
     expect(banner).toContain('Retention    closed orders are kept 30 days (TEMPORAL_RETENTION)');
     expect(banner).not.toContain(KEY);
     await api().get('/readyz').expect(200);
-    const connection = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
+    const connection = await Connection.connect({
+      address: `127.0.0.1:${env.TEMPORAL_PORT}`,
+      interceptors: temporalInterceptors(),
+    });
     try {
       const described = await connection.workflowService.describeNamespace({ namespace: 'default' });
       expect(tsToMs(described.config?.workflowExecutionRetentionTtl ?? undefined)).toBe(30 * 86_400_000);

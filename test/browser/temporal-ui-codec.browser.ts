@@ -4,6 +4,7 @@ import { temporal } from '@temporalio/proto';
 import { chromium, type Browser } from 'playwright-core';
 import { ENCRYPTED_ENCODING } from '../../src/codec';
 import { orderBody, startStack, type StackProcess } from '../e2e/stack-process';
+import { temporalInterceptors } from '../../src/temporal-grpc';
 import { CHROMIUM, CHROMIUM_ARGS } from './dashboard-rig';
 
 // The npm start stack with PAYLOAD_ENCRYPTION_KEY: its Temporal UI decrypts through the API's /codec.
@@ -42,7 +43,7 @@ afterAll(async () => {
 
 describe('the Temporal UI of npm start with PAYLOAD_ENCRYPTION_KEY', () => {
   it('stores only ciphertext in the history', async () => {
-    connection = await Connection.connect({ address: stack.temporalAddress });
+    connection = await Connection.connect({ address: stack.temporalAddress, interceptors: temporalInterceptors() });
     const client = new Client({ connection, namespace: 'default' });
     const { history } = await client.workflowService.getWorkflowExecutionHistory({
       namespace: 'default',

@@ -5,6 +5,7 @@ import { readFlowSnapshot } from '../../src/flow/snapshot';
 import { PROVIDER_ACTIVITIES } from '../../src/workflows/activity-contract';
 import { DEFAULT_TASK_QUEUE, orderWorkflowId, type OrderState } from '../../src/workflows/contract';
 import { WORKER_READY_MESSAGE } from '../../src/worker/ready';
+import { temporalInterceptors } from '../../src/temporal-grpc';
 import { orderBody, sleep, startStack, type StackProcess } from './stack-process';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -50,7 +51,7 @@ describe('one provider budget for two worker processes (two OS processes on one 
     });
     await stack.setFaults({ rateLimitPerMinute: LIMIT, installMs: 300 });
     worker = await secondWorker(stack);
-    connection = await Connection.connect({ address: stack.temporalAddress });
+    connection = await Connection.connect({ address: stack.temporalAddress, interceptors: temporalInterceptors() });
   }, 120_000);
 
   afterAll(async () => {
