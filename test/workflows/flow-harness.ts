@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { NativeConnection, type ActivityInterceptorsFactory } from '@temporalio/worker';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../../src/flow/flow-config';
 import { ProcessFlow, type ProcessFlowOptions } from '../../src/flow/process-flow';
@@ -193,4 +194,35 @@ export async function addUsers(h: WorkflowHarness, count: number): Promise<numbe
     ids.push(((await res.json()) as { id: number }).id);
   }
   return ids;
+}
+
+/** When the workflow scheduled its first `type` activity, by the server's clock (ms since the epoch). */
+export async function scheduledAt(handle: WorkflowHandle, type: string): Promise<number> {
+  const history = await handle.fetchHistory();
+  const event = history.events?.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === type);
+  if (!event?.eventTime) throw new Error(`${handle.workflowId} never scheduled ${type}`);
+  return tsToMs(event.eventTime);
+}
+
+/**
+ * Pairs (earlier, later) of first starts of `type` where `later` ranks higher yet was already queued `marginMs` before
+ * `earlier` started: the queue served a lower priority over a higher one that was waiting with it.
+ */
+export function priorityInversions(
+  starts: ActivityStart[],
+  type: string,
+  queuedAt: Map<string, number>,
+  rank: (orderId: string) => number,
+  marginMs: number,
+): Array<[string, string]> {
+  const first = new Map<string, number>();
+  for (const s of starts) if (s.type === type && !first.has(s.orderId)) first.set(s.orderId, s.at);
+  const inversions: Array<[string, string]> = [];
+  for (const [earlier, startedAt] of first) {
+    for (const [later, laterAt] of first) {
+      const waiting = laterAt > startedAt && (queuedAt.get(later) ?? Infinity) < startedAt - marginMs;
+      if (waiting && rank(later) < rank(earlier)) inversions.push([earlier, later]);
+    }
+  }
+  return inversions;
 }
