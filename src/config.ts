@@ -13,6 +13,7 @@ import { urlRefusal, withArticle } from './net/outbound-guard';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
 import { CENSUS_INTERVAL_MS, CENSUS_MIN_INTERVAL_MS } from './workflows/census-contract';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
+import { DEFAULT_BILLING_POLICY, type BillingPolicy } from './workflows/server-entity-contract';
 
 export { ConfigError } from './config-error';
 
@@ -37,6 +38,17 @@ const retention = z
       .min(HOUR_MS, 'must be at least 1h')
       .max(3650 * 24 * HOUR_MS, 'must be at most 3650d'),
   );
+
+/** A billing duration: `0h`, `36h` or `14d`. */
+const billingDuration = (fallbackMs: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(h|d)$/, 'must be a duration in hours or days, such as 24h or 14d')
+    .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('d') ? 24 * HOUR_MS : HOUR_MS))
+    .pipe(z.number().max(3650 * 24 * HOUR_MS, 'must be at most 3650d'))
+    .optional()
+    .transform((v) => v ?? fallbackMs);
 
 /** CALLBACK_ALLOWED_HOSTS: hostnames, `*.domain`s, IP addresses and CIDR blocks, comma-separated. */
 const allowedHosts = z
@@ -110,6 +122,10 @@ export const envSchema = z.object({
     )
     .default(CENSUS_INTERVAL_MS),
   TEMPORAL_REGISTER_SEARCH_ATTRIBUTES: flag(true),
+  GRACE_PERIOD_PREMIUM: billingDuration(DEFAULT_BILLING_POLICY.graceMs.premium),
+  GRACE_PERIOD_STANDARD: billingDuration(DEFAULT_BILLING_POLICY.graceMs.standard),
+  GRACE_PERIOD_FREE: billingDuration(DEFAULT_BILLING_POLICY.graceMs.free),
+  BILLING_WARNING_LEAD: billingDuration(DEFAULT_BILLING_POLICY.warningLeadMs),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -239,6 +255,8 @@ export interface AppConfig {
    * (see src/net/outbound-guard.ts and docs/callbacks.md); empty by default: public addresses only.
    */
   callbackAllowedHosts: HostAllowList;
+  /** GRACE_PERIOD_PREMIUM, _STANDARD, _FREE and BILLING_WARNING_LEAD: how overdue notices are resolved. */
+  billing: BillingPolicy;
   /**
    * PAYLOAD_ENCRYPTION_KEY: encrypts every payload (order input, activity arguments, results) before it reaches
    * Temporal; every client and worker takes it as its data converter. Unset: payloads are plain JSON, as before.
@@ -310,6 +328,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackLegacyHeaders: e.CALLBACK_LEGACY_HEADERS,
     operatorWebhook: { url: e.OPERATOR_WEBHOOK_URL, format: e.OPERATOR_WEBHOOK_FORMAT },
     callbackAllowedHosts: e.CALLBACK_ALLOWED_HOSTS,
+    billing: {
+      graceMs: { premium: e.GRACE_PERIOD_PREMIUM, standard: e.GRACE_PERIOD_STANDARD, free: e.GRACE_PERIOD_FREE },
+      warningLeadMs: e.BILLING_WARNING_LEAD,
+    },
     payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
     codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
     orderVariables: { allowAdminOnly: e.ORDER_ADMIN_VARIABLES === 'allow' },

@@ -25,7 +25,7 @@ export function manualRegistration(namespace: string): string {
 }
 
 /**
- * Registers OrderStatus (Keyword), UserId (Int) and Tier (Keyword) in the namespace when missing; idempotent.
+ * Registers OrderStatus (Keyword), UserId (Int), Tier (Keyword), ServerStatus (Keyword) and NodeId (Int) when missing; idempotent.
  * An attribute that exists with another type is an error, as is a server that refuses (Temporal Cloud: register them
  * with tcld or the Cloud UI).
  */

@@ -12,7 +12,7 @@ if temporal operator namespace describe --namespace "$ns" >/dev/null 2>&1; then
 else
   temporal operator namespace create --namespace "$ns" --retention "$retention"
 fi
-for attribute in OrderStatus:Keyword UserId:Int Tier:Keyword; do
+for attribute in OrderStatus:Keyword UserId:Int Tier:Keyword ServerStatus:Keyword NodeId:Int; do
   name="${attribute%%:*}"
   temporal operator search-attribute list --namespace "$ns" | grep -q "^ *$name " \
     || temporal operator search-attribute create --namespace "$ns" --name "$name" --type "${attribute#*:}"

@@ -19,5 +19,6 @@ export function apiSettingsFrom(
     payloadCodec: config.payloadCodec,
     codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     orderVariables: config.orderVariables,
+    billing: config.billing,
   };
 }

@@ -27,6 +27,8 @@ import { operationsRouter } from './routes/operations';
 import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
 import { queueHistoryRouter } from './routes/queue-history';
+import { serversRouter } from './routes/servers';
+import { DEFAULT_BILLING_POLICY, type BillingPolicy } from '../workflows/server-entity-contract';
 import { EggRules } from './egg-rules';
 import type { VariablePolicy } from '../provider/validation/egg-variables';
 
@@ -77,6 +79,8 @@ export interface ApiDeps {
   orderVariables?: VariablePolicy;
   /** The egg rules orders are checked against; built for this app (reading the flow-control workflow) when omitted. */
   eggRules?: EggRules;
+  /** GRACE_PERIOD_* and BILLING_WARNING_LEAD; the defaults otherwise. */
+  billing?: BillingPolicy;
 }
 
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
@@ -160,6 +164,13 @@ export function createApp(deps: ApiDeps): Express {
     operationsRouter({ client, taskQueue, logger, queryTimeoutMs }, deps.maxBodyBytes ?? 64 * 1024),
   );
   app.use('/v1/orders', historyRouter(client));
+  app.use(
+    '/v1/servers',
+    serversRouter(
+      { client, logger, queryTimeoutMs, billing: deps.billing ?? DEFAULT_BILLING_POLICY },
+      deps.maxBodyBytes ?? 64 * 1024,
+    ),
+  );
   let history = deps.queueHistory;
   if (!history) {
     history = new QueueHistory();

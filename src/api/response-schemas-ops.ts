@@ -9,7 +9,7 @@ import { isoTime, type AllFit, type Fits } from './response-schemas';
 const int = () => z.number().int();
 
 const operationLinksSchema = z.object({ self: z.string(), order: z.string() });
-const operationErrorSchema = z.object({
+export const operationErrorSchema = z.object({
   step: z.enum(OPERATION_STEPS).nullable(),
   type: z.string(),
   message: z.string(),

@@ -52,9 +52,25 @@ export interface CallbackEvent {
   };
 }
 
+/** The JSON body POSTed to the order's callbackUrl when its server's entity acts (billing clock, operators). */
+export interface ServerCallbackEvent {
+  /** `<entity workflow id>:<type>:<sequence>`: stable across retries, replays and continue-as-new. */
+  id: string;
+  /** `server.suspension_warning`, `server.suspended`, `server.unsuspended`, `server.deletion_warning`, `server.deleted`. */
+  type: string;
+  orderId: string;
+  occurredAt: string;
+  server: {
+    orderId: string;
+    serverId: number;
+    status: string;
+    billing: { state: string; suspendAt: string | null; deleteAt: string | null };
+  };
+}
+
 export interface DeliverCallbackInput {
   url: string;
-  event: CallbackEvent;
+  event: CallbackEvent | ServerCallbackEvent;
 }
 
 export interface DeliverCallbackResult {

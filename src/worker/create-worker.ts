@@ -24,6 +24,7 @@ import { callbackTaskQueue } from '../callbacks/contract';
 /** Deliveries the callback worker runs at once (CALLBACK_CONCURRENCY). */
 export const DEFAULT_CALLBACK_CONCURRENCY = 20;
 import { ProviderWorkerHost } from './provider-worker';
+import { entityActivities } from '../activities/server-entity';
 
 /** The workflows module the worker bundles (exports provisionServer and flowControl). */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -138,6 +139,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     activities: {
       ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']),
       ...policy,
+      ...entityActivities({ client }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,

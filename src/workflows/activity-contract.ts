@@ -27,6 +27,7 @@ import type { QueueCensus } from './census-contract';
 import type { ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
 import type { OperatorAlert, OperatorWebhookResult } from './operator-alert-contract';
+import type { ServerEntityInput } from './server-entity-contract';
 
 export type * from './activity-payloads';
 
@@ -63,6 +64,12 @@ export interface AdmissionActivities {
 /** Activity of the `queueCensus` workflow (order task queue): the bounded visibility reads of one census. */
 export interface CensusActivities {
   takeCensus(input: TakeCensusInput): Promise<QueueCensus>;
+}
+
+/** Activity of `provisionServer` (order task queue): the start of its server's entity once the order is ACTIVE. */
+export interface EntityActivities {
+  /** `started` false when the entity already ran (it is kept, or it ended and is not started again). */
+  startServerEntity(input: { taskQueue: string; entity: ServerEntityInput }): Promise<{ started: boolean }>;
 }
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */

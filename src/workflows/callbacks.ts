@@ -1,5 +1,11 @@
 import { CancellationScope, TemporalFailure, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { callbackEventId, callbackEventType, callbackTaskQueue, type CallbackEvent } from '../callbacks/contract';
+import {
+  callbackEventId,
+  callbackEventType,
+  callbackTaskQueue,
+  type CallbackEvent,
+  type ServerCallbackEvent,
+} from '../callbacks/contract';
 import type { ProvisioningActivities } from './activity-contract';
 import { callbackOptions } from './activity-options';
 import type { CallbackRecord, Order, OrderState } from './contract';
@@ -36,17 +42,28 @@ export async function notifyStatus(order: Order, state: OrderState): Promise<voi
     error: null,
   };
   state.callbacks.push(record);
+  Object.assign(record, await deliverEvent(url, event));
+}
+
+/**
+ * Delivers one event through the callback task queue and waits until it is delivered or given up (logged as an
+ * error). Not cancellable: what it reports has happened.
+ */
+export async function deliverEvent(
+  url: string,
+  event: CallbackEvent | ServerCallbackEvent,
+): Promise<Pick<CallbackRecord, 'delivered' | 'deliveredAt' | 'error'>> {
   try {
     const delivery = proxyActivities<Pick<ProvisioningActivities, 'deliverCallback'>>({
       ...callbackOptions,
       taskQueue: callbackTaskQueue(workflowInfo().taskQueue),
     });
     await CancellationScope.nonCancellable(() => delivery.deliverCallback({ url, event }));
-    record.delivered = true;
-    record.deliveredAt = new Date().toISOString();
+    return { delivered: true, deliveredAt: new Date().toISOString(), error: null };
   } catch (err) {
     if (!(err instanceof TemporalFailure)) throw err;
-    record.error = summarizeFailure(err);
-    log.error('order callback given up', { orderId: state.orderId, eventId: event.id, ...record.error });
+    const error = summarizeFailure(err);
+    log.error('callback given up', { orderId: event.orderId, eventId: event.id, ...error });
+    return { delivered: false, deliveredAt: null, error };
   }
 }

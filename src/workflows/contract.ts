@@ -225,4 +225,13 @@ export const operatorActionUpdate = defineUpdate<OrderState, [OperatorActionRequ
 export const OrderStatusAttribute = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 export const UserIdAttribute = defineSearchAttributeKey('UserId', SearchAttributeType.INT);
 export const TierAttribute = defineSearchAttributeKey('Tier', SearchAttributeType.KEYWORD);
-export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusAttribute, UserIdAttribute, TierAttribute];
+/** A server entity's status (server-entity-contract.ts) and node. */
+export const ServerStatusAttribute = defineSearchAttributeKey('ServerStatus', SearchAttributeType.KEYWORD);
+export const NodeIdAttribute = defineSearchAttributeKey('NodeId', SearchAttributeType.INT);
+export const ORDER_SEARCH_ATTRIBUTES = [
+  OrderStatusAttribute,
+  UserIdAttribute,
+  TierAttribute,
+  ServerStatusAttribute,
+  NodeIdAttribute,
+];

@@ -30,6 +30,7 @@ import { OrderTracker } from './order-state';
 import { OWN_MARKER_PATCH, orderExternalId } from './own-server';
 import { Parking } from './parking';
 import { place, type PlacementVersion } from './placement';
+import { startServerEntity } from './server-entity-start';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
 
@@ -72,6 +73,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     if (!steps.consideredCancelled) {
       tracker.recordServer(server);
       tracker.setStatus('ACTIVE', `server ${server.id} is installed, configured and verified`);
+      await startServerEntity(order, tracker);
       await notifyStatus(order, tracker.state);
       return tracker.state;
     }
@@ -81,6 +83,7 @@ export async function provisionServer(order: Order, options: ProvisionOptions = 
     outcome = err;
   }
   await parking.settle(outcome, cancelReason);
+  await startServerEntity(order, tracker);
   await notifyStatus(order, tracker.state);
   return tracker.state;
 }

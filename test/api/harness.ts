@@ -4,6 +4,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import pino from 'pino';
+import type { BillingPolicy } from '../../src/workflows/server-entity-contract';
 import request from 'supertest';
 import { startSimPanel, type RunningSimPanel } from '../../sim/src';
 import type { ApiKey } from '../../src/api/api-keys';
@@ -47,6 +48,8 @@ export interface ApiHarnessOptions {
   payloadCodec?: PayloadCodec;
   /** ORDER_ADMIN_VARIABLES=allow for the API's check and the worker's. */
   allowAdminOnlyVariables?: boolean;
+  /** Grace periods and warning lead of the billing clock (GRACE_PERIOD_*, BILLING_WARNING_LEAD). */
+  billing?: BillingPolicy;
 }
 
 export interface ApiHarness {
@@ -195,6 +198,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     flowPolicy: options.flowPolicy,
     payloadCodec: options.payloadCodec,
     eggRules,
+    billing: options.billing,
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {

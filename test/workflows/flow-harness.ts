@@ -15,7 +15,7 @@ import {
 } from '../../src/workflows/contract';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../../src/workflows/flow-contract';
 import { silentLogger } from '../activities/panel-harness';
-import type { WorkflowHarness } from './harness';
+import { endServerEntities, type WorkflowHarness } from './harness';
 
 /** One activity execution as the worker saw it start. */
 export interface ActivityStart {
@@ -143,13 +143,17 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
     );
   }
   const running = workers.map((w) => w.run());
+  const started: string[] = [];
   return {
     taskQueue,
     workers,
     flows,
     starts,
     calls,
-    start: (order, options) => startOrder(h, taskQueue, order, options),
+    start: (order, options) => {
+      started.push(order.orderId);
+      return startOrder(h, taskQueue, order, options);
+    },
     result: async (handle) => (await handle.result()) as OrderState,
     results: async (handles) => {
       const states: OrderState[] = [];
@@ -157,6 +161,7 @@ export async function startFlowRig(h: WorkflowHarness, options: FlowRigOptions =
       return states;
     },
     stop: async () => {
+      await endServerEntities(h, started);
       for (const w of workers) w.shutdown();
       await Promise.allSettled(running);
       for (const f of flows) f.stop();

@@ -30,6 +30,7 @@ import {
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { silentLogger, startPanel, type PanelHarness } from '../activities/panel-harness';
 import { recordHistory } from './history';
+import { serverEntityWorkflowId } from '../../src/workflows/server-entity-contract';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type ActivityName = keyof ProvisioningActivities;
@@ -181,8 +182,13 @@ export function hookInterceptor(plan: HookPlan, failures: AttemptFailure[] = [])
 let runs = 0;
 
 /** Runs one order to its end on a fresh worker and task queue with real activities against the simulated panel. */
-export async function runOrder(h: WorkflowHarness, order: Order, options: RunOptions = {}): Promise<OrderRun> {
-  const taskQueue = `orders-${++runs}-${order.orderId}`;
+/** The order worker `runOrder` runs, on its own task queue; the caller runs and stops it. */
+export async function orderWorker(
+  h: WorkflowHarness,
+  label: string,
+  options: Pick<RunOptions, 'hooks' | 'flowConfig' | 'callbackSecret'> = {},
+) {
+  const taskQueue = `orders-${++runs}-${label}`;
   const reservations = createReservationLedger();
   const failures: AttemptFailure[] = [];
   const worker = await createWorker({
@@ -204,6 +210,26 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
       interceptors: { activity: [hookInterceptor(options.hooks ?? {}, failures)] },
     },
   });
+  return { worker, taskQueue, reservations, failures };
+}
+
+/**
+ * Terminates the server entities of `orderIds` (ACTIVE orders start one) once their test is over: on the test server
+ * a workflow task no worker will ever take stops time skipping for every later test.
+ */
+export async function endServerEntities(h: WorkflowHarness, orderIds: string[]): Promise<void> {
+  await Promise.all(
+    orderIds.map((orderId) =>
+      h.env.client.workflow
+        .getHandle(serverEntityWorkflowId(orderId))
+        .terminate('test over')
+        .catch(() => undefined),
+    ),
+  );
+}
+
+export async function runOrder(h: WorkflowHarness, order: Order, options: RunOptions = {}): Promise<OrderRun> {
+  const { worker, taskQueue, reservations, failures } = await orderWorker(h, order.orderId, options);
   const handle = await worker.runUntil(async () => {
     const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
       taskQueue,
@@ -224,6 +250,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     return started;
   });
   const state = (await handle.result()) as OrderState;
+  await endServerEntities(h, [order.orderId]);
   const history = await handle.fetchHistory();
   if (options.record) recordHistory(options.record, history);
   return { state, history, handle, reservations: reservations.list(), sim: await h.panel.state(), failures };

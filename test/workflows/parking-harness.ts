@@ -10,7 +10,7 @@ import type { OrderWorker } from '../../src/worker/order-worker';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
 import { silentLogger } from '../activities/panel-harness';
 import { localReceiversGuard } from '../net/local-receivers';
-import { TEST_FLOW_CONFIG, type HookPlan, type WorkflowHarness } from './harness';
+import { endServerEntities, TEST_FLOW_CONFIG, type HookPlan, type WorkflowHarness } from './harness';
 
 /** A local HTTP receiver for the operators' webhook: records each request's body and X-Event-Id. */
 export interface WebhookReceiver {
@@ -101,19 +101,27 @@ export async function startParkingRig(
     tuning: { maxHeartbeatThrottleInterval: '100 ms', interceptors: { activity: [hookInterceptor(rig)] } },
   });
   const running = worker.run();
+  const started: string[] = [];
   return Object.assign(rig, {
     worker,
     taskQueue,
     reservations,
     async start(order: Order) {
+      started.push(order.orderId);
       const handle = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
         taskQueue,
         workflowId: orderWorkflowId(order.orderId),
         args: [order],
       });
-      return { handle, result: () => handle.result() as Promise<OrderState> };
+      const result = async () => {
+        const state = (await handle.result()) as OrderState;
+        await endServerEntities(h, [order.orderId]);
+        return state;
+      };
+      return { handle, result };
     },
     async stop() {
+      await endServerEntities(h, started);
       worker.shutdown();
       await running;
       flow.stop();

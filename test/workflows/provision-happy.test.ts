@@ -30,7 +30,14 @@ describe('provisionServer: success paths', () => {
       'VERIFYING',
       'ACTIVE',
     ]);
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'install',
+      'configure',
+      'verify',
+      'startServerEntity',
+    ]);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     const queueOf = Object.fromEntries(
       (history.events ?? []).flatMap((e) => {
@@ -45,6 +52,7 @@ describe('provisionServer: success paths', () => {
       install: orders,
       configure: planningTaskQueue(orders),
       verify: providerTaskQueue(orders),
+      startServerEntity: orders,
     });
 
     const [server] = serversOf(sim, 'happy-1');

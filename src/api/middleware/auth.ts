@@ -77,6 +77,7 @@ export function rolesFor(req: Pick<Request, 'method' | 'path'>): readonly ApiRol
   if (req.method === 'GET' || req.method === 'HEAD') return ['panel', 'operator', 'read'];
   if (req.method === 'POST' && /^\/orders\/?$/.test(req.path)) return ['panel', 'operator'];
   if (req.method === 'POST' && /^\/orders\/[^/]+\/cancel\/?$/.test(req.path)) return ['panel', 'operator'];
+  if (req.method === 'POST' && /^\/servers\/[^/]+\/billing\/?$/.test(req.path)) return ['panel', 'operator'];
   return ['operator'];
 }
 

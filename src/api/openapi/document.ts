@@ -1,6 +1,7 @@
 import { sharedComponents } from './components';
 import { operationPaths } from './paths-operations';
 import { orderPaths } from './paths-orders';
+import { serverPaths } from './paths-servers';
 import { codecPaths, servicePaths } from './paths-service';
 import { componentSchemas } from './schemas';
 import { webhooks } from './webhooks';
@@ -33,6 +34,7 @@ export function openApiDocument(options: OpenApiOptions) {
     tags: [
       { name: 'orders', description: 'Order, read and cancel servers.' },
       { name: 'operations', description: "Lifecycle operations on an order's server (operator keys)." },
+      { name: 'servers', description: 'Servers as entities: state, operations and the billing clock.' },
       { name: 'operator', description: 'Parked orders and workflow histories.' },
       { name: 'queue', description: 'Backlog and flow control.' },
       { name: 'service', description: 'Health, metrics and this document.' },
@@ -42,6 +44,7 @@ export function openApiDocument(options: OpenApiOptions) {
     paths: {
       ...orderPaths(),
       ...operationPaths(),
+      ...serverPaths(),
       ...servicePaths(),
       ...(options.codec ? codecPaths() : {}),
     },

@@ -23,6 +23,8 @@ import {
 } from '../response-schemas';
 import { callbackEventSchema } from '../callback-event-schema';
 import { codecBodySchema } from '../routes/codec';
+import { serverViewSchema } from '../response-schemas-servers';
+import { billingBodySchema } from '../server-entities';
 import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
 
 /** A JSON Schema (draft 2020-12) object, as OpenAPI 3.1 embeds it. */
@@ -34,6 +36,7 @@ const REQUEST_SCHEMAS = {
   OrderActionRequest: orderActionBodySchema,
   OperationRequest: operationBodySchema,
   CodecRequest: codecBodySchema,
+  BillingRequest: billingBodySchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSE_SCHEMAS = {
@@ -55,6 +58,7 @@ const RESPONSE_SCHEMAS = {
   Ready: readySchema,
   CodecPayloads: codecPayloadsSchema,
   CallbackEvent: callbackEventSchema,
+  ServerView: serverViewSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */

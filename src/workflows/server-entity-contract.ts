@@ -1,0 +1,110 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ProvisionedServer, Tier } from './contract';
+import type { OperationState, ServerOperationName } from './server-operation-contract';
+
+export const SERVER_LIFECYCLE_WORKFLOW_TYPE = 'serverLifecycle';
+/** The entity of the server order `orderId` created: it runs as long as the server exists. */
+export const serverEntityWorkflowId = (orderId: string): string => `server-${orderId}`;
+
+export { NodeIdAttribute, ServerStatusAttribute } from './contract';
+
+export const SERVER_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETING', 'DELETED'] as const;
+export type ServerStatus = (typeof SERVER_STATUSES)[number];
+
+/** Why the server is suspended: a billing suspension is lifted by a payment, an operator's only by an operator. */
+export interface SuspensionReasons {
+  billing: boolean;
+  operator: boolean;
+}
+
+export type BillingAction = 'suspension_warning' | 'suspend' | 'deletion_warning' | 'delete';
+
+export interface BillingState {
+  state: 'current' | 'overdue';
+  suspendAt: string | null;
+  deleteAt: string | null;
+  /** How long before suspendAt and deleteAt their warnings go out. */
+  warningLeadMs: number;
+  /** Warnings already sent for this overdue period. */
+  warned: { suspension: boolean; deletion: boolean };
+  /** The next thing the billing clock will do, and when; null when nothing is pending. */
+  next: { action: BillingAction; at: string } | null;
+}
+
+export interface ServerTimelineEntry {
+  at: string;
+  status: ServerStatus;
+  detail: string;
+}
+
+/** An operation the entity ran on its server (each one a `serverOperation` child, one at a time). */
+export interface ServerOperationRecord {
+  operation: ServerOperationName;
+  /** `billing`, or the name of the API key that asked. */
+  requestedBy: string;
+  status: OperationState['status'] | 'PENDING';
+  error: OperationState['error'];
+  at: string;
+}
+
+export interface ServerEntityState {
+  orderId: string;
+  userId: number;
+  tier: Tier;
+  externalId: string;
+  server: ProvisionedServer;
+  status: ServerStatus;
+  suspendedBy: SuspensionReasons;
+  billing: BillingState;
+  operations: ServerOperationRecord[];
+  timeline: ServerTimelineEntry[];
+  /** Events sent to the callbackUrl so far (numbers the next one's id). */
+  eventsSent: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ServerEntityInput {
+  orderId: string;
+  userId: number;
+  tier: Tier;
+  externalId: string;
+  server: ProvisionedServer;
+  /** Where the server's events go (the order's callbackUrl), if anywhere. */
+  callbackUrl?: string;
+  /** Carried over by continue-as-new. */
+  carried?: ServerEntityState;
+}
+
+/** `overdue` (suspendAt and deleteAt resolved by the API: its defaults and the tier's grace) or `paid`. */
+export type BillingRequest =
+  { state: 'overdue'; suspendAt: string; deleteAt: string; warningLeadMs: number } | { state: 'paid' };
+
+export interface OperatorRequest {
+  operation: 'suspend' | 'unsuspend' | 'delete';
+  by: string;
+}
+
+export const serverStateQuery = defineQuery<ServerEntityState>('serverState');
+/** The billing clock; rejected (validator) once the server is being deleted or gone. Answers the state after it. */
+export const billingUpdate = defineUpdate<ServerEntityState, [BillingRequest]>('billing');
+/** An operator's suspend, unsuspend or delete, queued behind the operation running; answers the state after it. */
+export const operatorRequestUpdate = defineUpdate<ServerEntityState, [OperatorRequest]>('serverOperator');
+
+/**
+ * How the API resolves an overdue notice: deleteAt defaults to suspendAt plus the tier's grace (GRACE_PERIOD_*), and
+ * warnings go out `warningLeadMs` before suspendAt and deleteAt (BILLING_WARNING_LEAD).
+ */
+export interface BillingPolicy {
+  graceMs: Record<Tier, number>;
+  warningLeadMs: number;
+}
+
+const DAY_MS = 24 * 3_600_000;
+export const DEFAULT_BILLING_POLICY: BillingPolicy = {
+  graceMs: { premium: 14 * DAY_MS, standard: 7 * DAY_MS, free: 3 * DAY_MS },
+  warningLeadMs: DAY_MS,
+};
+
+/** Histories longer than this continue as new (the state and the pending billing clock carried over). */
+export const SERVER_ENTITY_EVENTS_PER_RUN = 2000;
