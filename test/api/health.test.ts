@@ -81,12 +81,12 @@ describe('search attribute registration', () => {
     await env?.teardown();
   });
 
-  it('registers the order attributes once and is a no-op afterwards', async () => {
+  it('registers the order and server attributes once and is a no-op afterwards', async () => {
     env = await startDevServerEnv({ searchAttributes: false });
     const { connection } = env;
     expect(await ensureSearchAttributes(connection, 'default')).toEqual({
       ok: true,
-      added: ['OrderStatus', 'UserId', 'Tier'],
+      added: ['OrderStatus', 'UserId', 'Tier', 'ServerStatus', 'NodeId'],
     });
     expect(await ensureSearchAttributes(connection, 'default')).toEqual({ ok: true, added: [] });
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
@@ -95,6 +95,8 @@ describe('search attribute registration', () => {
       OrderStatus: T.INDEXED_VALUE_TYPE_KEYWORD,
       UserId: T.INDEXED_VALUE_TYPE_INT,
       Tier: T.INDEXED_VALUE_TYPE_KEYWORD,
+      ServerStatus: T.INDEXED_VALUE_TYPE_KEYWORD,
+      NodeId: T.INDEXED_VALUE_TYPE_INT,
     });
   });
 
