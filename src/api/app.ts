@@ -167,7 +167,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/v1/servers',
     serversRouter(
-      { client, logger, queryTimeoutMs, billing: deps.billing ?? DEFAULT_BILLING_POLICY },
+      { client, taskQueue, logger, queryTimeoutMs, billing: deps.billing ?? DEFAULT_BILLING_POLICY },
       deps.maxBodyBytes ?? 64 * 1024,
     ),
   );

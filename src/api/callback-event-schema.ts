@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CALLBACK_EVENT_TYPES, type CallbackEvent } from '../callbacks/contract';
+import {
+  CALLBACK_EVENT_TYPES,
+  SERVER_EVENT_TYPES,
+  type CallbackEvent,
+  type ServerCallbackEvent,
+} from '../callbacks/contract';
+import { SERVER_STATUSES } from '../workflows/server-entity-contract';
 import { ORDER_STATUSES, TIERS } from '../workflows/contract';
 import { isoTime, orderErrorSchema, provisionedServerSchema, type AllFit, type Fits } from './response-schemas';
 
@@ -25,4 +31,26 @@ export const callbackEventSchema = z.object({
   }),
 });
 
-export type CallbackSchemasFit = AllFit<[Fits<CallbackEvent, typeof callbackEventSchema>]>;
+/** The body of a server event (the billing clock, operators' operations), `webhooks.serverEvent`. */
+export const serverCallbackEventSchema = z.object({
+  id: z
+    .string()
+    .meta({ description: '`server-<orderId>:<type>:<sequence>`, stable across retries: de-duplicate on it.' }),
+  type: z.enum(SERVER_EVENT_TYPES).meta({ description: 'Accept and ignore types you do not know.' }),
+  orderId: z.string(),
+  occurredAt: isoTime(),
+  server: z.object({
+    orderId: z.string(),
+    serverId: int(),
+    status: z.enum(SERVER_STATUSES),
+    billing: z.object({
+      state: z.enum(['current', 'overdue']),
+      suspendAt: isoTime().nullable(),
+      deleteAt: isoTime().nullable(),
+    }),
+  }),
+});
+
+export type CallbackSchemasFit = AllFit<
+  [Fits<CallbackEvent, typeof callbackEventSchema>, Fits<ServerCallbackEvent, typeof serverCallbackEventSchema>]
+>;

@@ -8,16 +8,18 @@ import { isTerminal } from './order-view';
 import { TIER_PRIORITY_KEY, fairnessKeyOf } from '../workflows/flow-contract';
 import {
   OPERATION_MEMO,
+  SERVER_ID_MEMO,
   SERVER_OPERATION_WORKFLOW_TYPE,
   serverOperationWorkflowId,
   type OperationState,
   type ServerOperationInput,
 } from '../workflows/server-operation-contract';
 import type { serverOperation } from '../workflows/server-operation';
+import { requestEntityOperation } from './entity-operations';
 import { ApiError } from './errors';
 import { readOrderFacts, type OrderFacts } from './operation-order';
 import type { OperationBody } from './operation-schemas';
-import { SERVER_ID_MEMO, operationLinks, operationOf, type OperationAccepted } from './operation-view';
+import { operationLinks, operationOf, type OperationAccepted } from './operation-view';
 import { isWorkflowNotFound } from './temporal-errors';
 
 export interface OperationsDeps {
@@ -103,7 +105,8 @@ async function inProgress(client: Client, orderId: string): Promise<ApiError> {
 }
 
 /**
- * Requests an operation on the order's server: 404 for an unknown order; 409 `order_not_active` unless the order is
+ * Requests an operation on the order's server through its entity when it has one (`requestEntityOperation`);
+ * otherwise starts it directly: 404 for an unknown order; 409 `order_not_active` unless the order is
  * ACTIVE (a delete is also accepted for a FAILED or CANCELLED order, to remove what a failed rollback left), 409
  * `server_deleted` after a completed delete, 409 `operation_in_progress` while another operation runs.
  */
@@ -114,6 +117,8 @@ export async function requestOperation(
   requestedBy: string,
 ): Promise<OperationAccepted> {
   const { client } = deps;
+  const viaEntity = await requestEntityOperation(deps, orderId, body, requestedBy);
+  if (viaEntity) return viaEntity;
   const order = await readOrderFacts(client, orderId, deps.queryTimeoutMs);
   refuseForOrder(order, body);
   if (body.operation !== 'delete') await refuseIfDeleted(client, orderId);

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { orderWorkflowId } from '../workflows/contract';
 import type { serverOperation } from '../workflows/server-operation';
 import { operationStateQuery, serverOperationWorkflowId } from '../workflows/server-operation-contract';
+import { serverEntityWorkflowId } from '../workflows/server-entity-contract';
 import { ApiError, orderNotFound } from './errors';
 import type { OperationsDeps } from './operation-commands';
 import {
@@ -22,14 +23,19 @@ const operationNotFound = (orderId: string, operationId: string) =>
     operationId,
   });
 
-async function orderExists(client: Client, orderId: string): Promise<boolean> {
+async function exists(client: Client, workflowId: string): Promise<boolean> {
   try {
-    await client.workflow.getHandle(orderWorkflowId(orderId)).describe();
+    await client.workflow.getHandle(workflowId).describe();
     return true;
   } catch (err) {
     if (isWorkflowNotFound(err)) return false;
     throw err;
   }
+}
+
+/** The order's workflow, or after its retention its server's entity, is known to Temporal. */
+async function orderExists(client: Client, orderId: string): Promise<boolean> {
+  return (await exists(client, orderWorkflowId(orderId))) || (await exists(client, serverEntityWorkflowId(orderId)));
 }
 
 /** The run `operationId` of the order's server workflow; 404 for an unknown order or operation. */

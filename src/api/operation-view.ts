@@ -1,6 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import {
   OPERATION_MEMO,
+  SERVER_ID_MEMO,
   SERVER_OPERATIONS,
   type OperationState,
   type ServerOperationName,
@@ -35,9 +36,6 @@ export interface OperationAccepted {
 
 /** What visibility and describe both tell of one operation's run. */
 export type OperationExecution = Pick<WorkflowExecutionInfo, 'runId' | 'status' | 'memo' | 'startTime' | 'closeTime'>;
-
-/** Memo keys written at the start, so the API can name a run's operation and server without asking it. */
-export const SERVER_ID_MEMO = 'serverId';
 
 export function operationLinks(orderId: string, operationId: string): OperationLinks {
   const order = `/v1/orders/${encodeURIComponent(orderId)}`;

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { status } from '@grpc/grpc-js';
 import type { Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import type { Logger } from 'pino';
 import {
   PROVISIONING_STATUSES,
@@ -17,6 +14,7 @@ import { ApiError, orderNotFound } from './errors';
 import type { Admission } from './admission';
 import {
   summaryFromExecution,
+  viewFromEntity,
   viewFromExecution,
   viewFromState,
   withTemporalUi,
@@ -25,8 +23,10 @@ import {
 } from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
-import { grpcCode, isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import { isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
 import type { EggRules } from './egg-rules';
+import { readServerEntity } from './server-entities';
+import { inList, visibilityPage } from './visibility-page';
 
 export interface OrdersDeps {
   client: Client;
@@ -69,7 +69,11 @@ async function currentView(
     const state = await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(orderStateQuery));
     return { view: viewFromState(state) };
   } catch (err) {
-    if (isWorkflowNotFound(err)) throw orderNotFound(orderId);
+    if (isWorkflowNotFound(err)) {
+      const entity = await readServerEntity(deps, orderId);
+      if (entity) return { view: viewFromEntity(entity) };
+      throw orderNotFound(orderId);
+    }
     if (isTemporalUnreachable(err)) throw err;
     deps.logger.debug(
       { orderId, reason: err instanceof Error ? err.message : String(err) },
@@ -99,16 +103,14 @@ async function withQueuePlace(
 }
 
 /**
- * The order as its workflow reports it; when no worker answers in time, as Temporal records it. A waiting order
- * also gets its queue position and ETA.
+ * The order as its workflow reports it; when no worker answers in time, as Temporal records it; once retention
+ * removed its workflow, as its server's entity keeps it. A waiting order also gets its queue position and ETA.
  */
 export async function getOrder(deps: OrdersDeps, orderId: string): Promise<OrderView> {
   const handle = deps.client.workflow.getHandle(orderWorkflowId(orderId));
   const view = await withQueuePlace(deps, handle, await currentView(deps, handle, orderId));
   return withTemporalUi(view, deps.temporalUiUrl, deps.client.options.namespace);
 }
-
-const inList = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
 
 export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'status' | 'tier'>): string {
   const clauses = [`WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`];
@@ -118,32 +120,6 @@ export function visibilityQuery(filters: Pick<ListOrdersQuery, 'userId' | 'statu
   else if (filters.status) clauses.push(`OrderStatus = '${filters.status}'`);
   if (filters.tier) clauses.push(`Tier = '${filters.tier}'`);
   return clauses.join(' AND ');
-}
-
-const queryTag = (query: string) => createHash('sha256').update(query).digest('base64url').slice(0, 16);
-
-function encodeCursor(query: string, token: Uint8Array): string {
-  return Buffer.from(JSON.stringify({ q: queryTag(query), t: Buffer.from(token).toString('base64') })).toString(
-    'base64url',
-  );
-}
-
-function invalidCursor(reason: string): ApiError {
-  return new ApiError(400, 'invalid_query', 'invalid query parameters', { issues: [{ field: 'cursor', reason }] });
-}
-
-function decodeCursor(query: string, cursor: string | undefined): Buffer | undefined {
-  if (!cursor) return undefined;
-  let decoded: { q?: unknown; t?: unknown };
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof decoded;
-  } catch {
-    throw invalidCursor('must be a cursor returned by a previous page');
-  }
-  if (typeof decoded.t !== 'string' || typeof decoded.q !== 'string')
-    throw invalidCursor('must be a cursor returned by a previous page');
-  if (decoded.q !== queryTag(query)) throw invalidCursor('belongs to a listing with other filters');
-  return Buffer.from(decoded.t, 'base64');
 }
 
 export interface OrderPage {
@@ -156,31 +132,12 @@ export interface OrderPage {
  * then finished ones by close time, newest first.
  */
 export async function listOrders(deps: OrdersDeps, params: ListOrdersQuery): Promise<OrderPage> {
-  const query = visibilityQuery(params);
-  const nextPageToken = decodeCursor(query, params.cursor);
   const { client } = deps;
-  const response = await client.workflowService
-    .listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize: params.limit,
-      nextPageToken,
-    })
-    .catch((err: unknown) => {
-      if (nextPageToken && grpcCode(err) === status.INVALID_ARGUMENT)
-        throw invalidCursor('is no longer valid; start from the first page');
-      throw err;
-    });
-  const infos = await Promise.all(
-    response.executions.map((raw) =>
-      executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, client.options.namespace),
-    ),
-  );
-  const token = response.nextPageToken;
+  const page = await visibilityPage(client, visibilityQuery(params), params.limit, params.cursor);
   return {
-    orders: infos
-      .slice(0, params.limit)
-      .map((info) => withTemporalUi(summaryFromExecution(info), deps.temporalUiUrl, client.options.namespace)),
-    nextCursor: token && token.length > 0 ? encodeCursor(query, token) : null,
+    orders: page.executions.map((info) =>
+      withTemporalUi(summaryFromExecution(info), deps.temporalUiUrl, client.options.namespace),
+    ),
+    nextCursor: page.nextCursor,
   };
 }

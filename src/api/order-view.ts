@@ -19,12 +19,15 @@ import {
   type Tier,
   type TimelineEntry,
 } from '../workflows/contract';
+import type { ServerEntityState } from '../workflows/server-entity-contract';
 
 export interface OrderLinks {
   self: string;
   cancel: string;
   /** The order's workflow history in the Temporal UI; only when TEMPORAL_UI_URL is set. */
   temporalUi?: string;
+  /** The entity of the server the order created (GET /v1/servers/:id); once the order is ACTIVE. */
+  server?: string;
 }
 
 export type OrderViewError = Omit<OrderError, 'step'> & { step: OrderError['step'] | null };
@@ -37,8 +40,9 @@ export interface OrderQueueView {
 }
 
 /**
- * GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`) or only Temporal's records did
- * (`visibility`: then `status` is the recorded one, PROVISIONING for any provisioning step).
+ * GET /v1/orders/:id. `source` says whether the workflow answered (`workflow`), only Temporal's records did
+ * (`visibility`: then `status` is the recorded one, PROVISIONING for any provisioning step), or, once retention
+ * removed the order's workflow, its server's entity (`entity`).
  */
 export interface OrderView {
   orderId: string;
@@ -52,7 +56,7 @@ export interface OrderView {
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
-  source: 'workflow' | 'visibility';
+  source: 'workflow' | 'visibility' | 'entity';
   /** Set while the order waits (QUEUED, WAITING_FOR_CAPACITY, WAITING_FOR_PROVIDER), null otherwise. */
   queue: OrderQueueView | null;
   /** The latest parking (NEEDS_ATTENTION) with its ledger; only when the workflow answered and the order parked. */
@@ -84,9 +88,10 @@ export interface ExecutionFacts {
 
 const ORDER_PREFIX = 'order-';
 
-export function orderLinks(orderId: string): OrderLinks {
+export function orderLinks(orderId: string, status?: RecordedStatus): OrderLinks {
   const self = `/v1/orders/${encodeURIComponent(orderId)}`;
-  return { self, cancel: `${self}/cancel` };
+  const server = status === 'ACTIVE' ? { server: `/v1/servers/${encodeURIComponent(orderId)}` } : {};
+  return { self, cancel: `${self}/cancel`, ...server };
 }
 
 /** `${baseUrl}/namespaces/<namespace>/workflows/<workflowId>`: the Temporal UI page of one workflow's history. */
@@ -129,7 +134,7 @@ export function viewFromState(state: OrderState): OrderView {
     updatedAt: state.updatedAt,
     source: 'workflow',
     queue: null,
-    links: orderLinks(state.orderId),
+    links: orderLinks(state.orderId, state.status),
     ...(state.parked ? { parked: state.parked } : {}),
     ...(state.callbacks?.length ? { callbacks: state.callbacks } : {}),
   };
@@ -173,14 +178,15 @@ function abnormalEnd(facts: ExecutionFacts): OrderViewError | null {
 export function summaryFromExecution(facts: ExecutionFacts): OrderSummary {
   const orderId = orderIdOf(facts.workflowId);
   const tier = facts.typedSearchAttributes.get(TierAttribute);
+  const status = statusFromExecution(facts);
   return {
     orderId,
-    status: statusFromExecution(facts),
+    status,
     tier: (TIERS as readonly string[]).includes(tier ?? '') ? (tier as Tier) : null,
     userId: facts.typedSearchAttributes.get(UserIdAttribute) ?? null,
     createdAt: facts.startTime.toISOString(),
     closedAt: facts.closeTime?.toISOString() ?? null,
-    links: orderLinks(orderId),
+    links: orderLinks(orderId, status),
   };
 }
 
@@ -202,5 +208,25 @@ export function viewFromExecution(facts: ExecutionFacts): OrderView {
     source: 'visibility',
     queue: null,
     links: summary.links,
+  };
+}
+
+/** An ACTIVE order whose workflow retention removed, as its server's entity keeps it. */
+export function viewFromEntity(state: ServerEntityState): OrderView {
+  return {
+    orderId: state.orderId,
+    status: 'ACTIVE',
+    tier: state.tier,
+    userId: state.userId,
+    step: null,
+    server: state.server,
+    error: null,
+    compensationErrors: [],
+    timeline: state.order?.timeline ?? [],
+    createdAt: state.order?.createdAt ?? state.createdAt,
+    updatedAt: state.order?.activeAt ?? state.createdAt,
+    source: 'entity',
+    queue: null,
+    links: orderLinks(state.orderId, 'ACTIVE'),
   };
 }

@@ -4,9 +4,14 @@ import { SERVER_STATUSES } from '../workflows/server-entity-contract';
 import { OPERATION_STATUSES, SERVER_OPERATIONS } from '../workflows/server-operation-contract';
 import { isoTime, provisionedServerSchema, type AllFit, type Fits } from './response-schemas';
 import { operationErrorSchema } from './response-schemas-ops';
+import { createOrderBodySchema } from './schemas';
 import type { ServerView } from './server-entities';
+import type { ServerPage, ServerSummary } from './server-list';
 
 const int = () => z.number().int();
+
+const buildLimitsSchema = createOrderBodySchema.shape.limits;
+const serverLinksSchema = z.object({ self: z.string(), order: z.string(), billing: z.string() });
 
 /** GET /v1/servers/:orderId and the 202 of POST /v1/servers/:orderId/billing. */
 export const serverViewSchema = z.object({
@@ -15,6 +20,7 @@ export const serverViewSchema = z.object({
   tier: z.enum(TIERS),
   externalId: z.string(),
   server: provisionedServerSchema,
+  limits: buildLimitsSchema.nullable().meta({ description: 'As ordered, then as last resized.' }),
   status: z.enum(SERVER_STATUSES),
   suspendedBy: z.object({ billing: z.boolean(), operator: z.boolean() }),
   billing: z.object({
@@ -30,6 +36,9 @@ export const serverViewSchema = z.object({
   }),
   operations: z.array(
     z.object({
+      operationId: z.string().nullable().meta({
+        description: 'Its serverOperation run (GET /v1/orders/{id}/operations/{operationId}); null until it starts.',
+      }),
       operation: z.enum(SERVER_OPERATIONS),
       requestedBy: z.string(),
       status: z.enum([...OPERATION_STATUSES, 'PENDING']),
@@ -41,7 +50,32 @@ export const serverViewSchema = z.object({
   eventsSent: int(),
   createdAt: isoTime(),
   updatedAt: isoTime(),
-  links: z.object({ self: z.string(), order: z.string(), billing: z.string() }),
+  links: serverLinksSchema,
 });
 
-export type ServerSchemasFit = AllFit<[Fits<ServerView, typeof serverViewSchema>]>;
+export const serverSummarySchema = z.object({
+  orderId: z.string(),
+  status: z.enum(SERVER_STATUSES).nullable(),
+  tier: z.enum(TIERS).nullable(),
+  userId: int().nullable(),
+  node: int().nullable(),
+  createdAt: isoTime(),
+  closedAt: isoTime()
+    .nullable()
+    .meta({ description: 'When the entity ended (the server deleted, or the entity stopped by hand).' }),
+  links: serverLinksSchema,
+});
+
+/** GET /v1/servers. */
+export const serverPageSchema = z.object({
+  servers: z.array(serverSummarySchema),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; null on the last.' }),
+});
+
+export type ServerSchemasFit = AllFit<
+  [
+    Fits<ServerView, typeof serverViewSchema>,
+    Fits<ServerSummary, typeof serverSummarySchema>,
+    Fits<ServerPage, typeof serverPageSchema>,
+  ]
+>;

@@ -50,6 +50,10 @@ export const orderLinksSchema = z.object({
   self: z.string(),
   cancel: z.string(),
   temporalUi: z.string().optional().meta({ description: 'Only when TEMPORAL_UI_URL is set.' }),
+  server: z
+    .string()
+    .optional()
+    .meta({ description: 'The server the order created (GET /v1/servers/{id}); once ACTIVE.' }),
 });
 
 export const orderErrorSchema = z.object({
@@ -110,7 +114,7 @@ export const orderViewSchema = z.object({
   timeline: z.array(z.object({ at: isoTime(), status: z.enum(ORDER_STATUSES), detail: z.string() })),
   createdAt: isoTime(),
   updatedAt: isoTime(),
-  source: z.enum(['workflow', 'visibility']),
+  source: z.enum(['workflow', 'visibility', 'entity']),
   queue: z
     .object({ position: int().nullable(), etaSeconds: z.number().nullable(), asOf: isoTime().nullable() })
     .nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RECORDED_STATUSES, TIERS, type RecordedStatus } from '../workflows/contract';
+import { SERVER_STATUSES } from '../workflows/server-entity-contract';
 
 const MAX_INT = 2_147_483_647;
 const int = (min: number, max = MAX_INT) => z.number().int('must be an integer').min(min).max(max);
@@ -53,8 +54,11 @@ export const orderParamsSchema = z.object({ id: orderIdSchema });
 
 export const cancelOrderBodySchema = z.strictObject({ reason: nonBlankText(500).optional() });
 
-const queryInt = (min: number, max: number) =>
+export const queryInt = (min: number, max: number) =>
   z.string().regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().min(min).max(max));
+
+/** The `nextCursor` of a listing's previous page. */
+export const cursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page');
 
 export const listOrdersQuerySchema = z.strictObject({
   userId: queryInt(1, MAX_INT).optional(),
@@ -65,9 +69,16 @@ export const listOrdersQuerySchema = z.strictObject({
     .optional(),
   tier: z.enum(TIERS).optional(),
   limit: queryInt(1, 100).default(20),
-  cursor: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,4096}$/, 'must be a cursor returned by a previous page')
-    .optional(),
+  cursor: cursorSchema.optional(),
 });
 export type ListOrdersQuery = z.output<typeof listOrdersQuerySchema>;
+
+export const listServersQuerySchema = z.strictObject({
+  userId: queryInt(1, MAX_INT).optional(),
+  status: z.enum(SERVER_STATUSES, { error: `must be one of ${SERVER_STATUSES.join(', ')}` }).optional(),
+  node: queryInt(1, MAX_INT).optional(),
+  tier: z.enum(TIERS).optional(),
+  limit: queryInt(1, 100).default(20),
+  cursor: cursorSchema.optional(),
+});
+export type ListServersQuery = z.output<typeof listServersQuerySchema>;

@@ -10,10 +10,13 @@ import {
   type ServerEntityState,
 } from '../workflows/server-entity-contract';
 import { ApiError } from './errors';
+import { adoptServer } from './server-adoption';
 import { isWorkflowNotFound } from './temporal-errors';
 
 export interface ServersDeps {
   client: Client;
+  /** The order task queue, where entities run (adopted ones too). */
+  taskQueue: string;
   logger: Logger;
   queryTimeoutMs: number;
   billing: BillingPolicy;
@@ -33,37 +36,54 @@ export const billingBodySchema = z.discriminatedUnion(
 export type BillingBody = z.output<typeof billingBodySchema>;
 
 /** GET /v1/servers/:orderId: the entity's state with its links. */
-export type ServerView = ServerEntityState & {
-  links: { self: string; order: string; billing: string };
-};
+export type ServerView = Omit<ServerEntityState, 'order'> & { links: ServerLinks };
 
-const viewOf = (state: ServerEntityState): ServerView => ({
-  ...state,
-  links: {
-    self: `/v1/servers/${state.orderId}`,
-    order: `/v1/orders/${state.orderId}`,
-    billing: `/v1/servers/${state.orderId}/billing`,
-  },
-});
+export interface ServerLinks {
+  self: string;
+  order: string;
+  billing: string;
+}
+
+export function serverLinks(orderId: string): ServerLinks {
+  const self = `/v1/servers/${encodeURIComponent(orderId)}`;
+  return { self, order: `/v1/orders/${encodeURIComponent(orderId)}`, billing: `${self}/billing` };
+}
+
+function viewOf(state: ServerEntityState): ServerView {
+  const { order: _order, ...server } = state;
+  return { ...server, links: serverLinks(state.orderId) };
+}
 
 const serverNotFound = (orderId: string) =>
   new ApiError(404, 'server_not_found', `no server entity for order ${orderId}`, { orderId });
 
-/** The server of the order `orderId`, from its entity's query. */
-export async function getServer(deps: ServersDeps, orderId: string): Promise<ServerView> {
+/** The state of the entity of the order's server (its query); undefined when there is none. */
+export async function readServerEntity(
+  deps: Pick<ServersDeps, 'client' | 'queryTimeoutMs'>,
+  orderId: string,
+): Promise<ServerEntityState | undefined> {
   const handle = deps.client.workflow.getHandle(serverEntityWorkflowId(orderId));
   try {
-    return viewOf(
-      await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(serverStateQuery)),
-    );
+    return await deps.client.withDeadline(Date.now() + deps.queryTimeoutMs, () => handle.query(serverStateQuery));
   } catch (err) {
-    if (isWorkflowNotFound(err)) throw serverNotFound(orderId);
+    if (isWorkflowNotFound(err)) return undefined;
     throw err;
   }
 }
 
+/** The server of the order `orderId`, from its entity's query. */
+export async function getServer(deps: ServersDeps, orderId: string): Promise<ServerView> {
+  const state = await readServerEntity(deps, orderId);
+  if (!state) throw serverNotFound(orderId);
+  return viewOf(state);
+}
+
 /** The update the entity gets: an overdue notice with suspendAt (default now) and deleteAt (default + the tier's grace). */
-export function billingRequest(body: BillingBody, state: ServerEntityState, policy: BillingPolicy): BillingRequest {
+export function billingRequest(
+  body: BillingBody,
+  state: Pick<ServerEntityState, 'tier'>,
+  policy: BillingPolicy,
+): BillingRequest {
   if (body.state === 'paid') return { state: 'paid' };
   const suspendAt = body.suspendAt ? Date.parse(body.suspendAt) : Date.now();
   const deleteAt = body.deleteAt ? Date.parse(body.deleteAt) : suspendAt + policy.graceMs[state.tier];
@@ -79,13 +99,24 @@ export function billingRequest(body: BillingBody, state: ServerEntityState, poli
   };
 }
 
-/** Tells the entity about payment; 409 when its server is being deleted or gone. */
+/**
+ * Tells the entity about payment, adopting the server of an order without a running entity first (orders from before
+ * entities; an entity stopped by hand); 409 when its server is being deleted or gone.
+ */
 export async function setBilling(deps: ServersDeps, orderId: string, body: BillingBody): Promise<ServerView> {
-  const current = await getServer(deps, orderId);
+  const current = await readServerEntity(deps, orderId).then(async (state) => {
+    if (state || (await adoptServer(deps, orderId)) !== 'running') return state;
+    return readServerEntity(deps, orderId);
+  });
+  if (!current) throw serverNotFound(orderId);
   const request = billingRequest(body, current, deps.billing);
   const handle = deps.client.workflow.getHandle(serverEntityWorkflowId(orderId));
+  const update = () => handle.executeUpdate(billingUpdate, { args: [request] });
   try {
-    const state = await handle.executeUpdate(billingUpdate, { args: [request] });
+    const state = await update().catch(async (err: unknown) => {
+      if (!isWorkflowNotFound(err) || (await adoptServer(deps, orderId)) !== 'running') throw err;
+      return update();
+    });
     deps.logger.info({ orderId, billing: state.billing.state, next: state.billing.next }, 'billing state set');
     return viewOf(state);
   } catch (err) {

@@ -5,6 +5,7 @@ import {
   type ProvisionedServer,
   type Tier,
 } from '../workflows/contract';
+import type { BillingState, ServerStatus } from '../workflows/server-entity-contract';
 
 /**
  * Legacy request headers (`sha256=<hex>` over `timestamp.body`, CALLBACK_SECRET only), sent alongside the Standard
@@ -52,19 +53,30 @@ export interface CallbackEvent {
   };
 }
 
+/** What the server's entity tells the panel: the billing clock's warnings and every change it made to the server. */
+export const SERVER_EVENT_TYPES = [
+  'server.suspension_warning',
+  'server.suspended',
+  'server.unsuspended',
+  'server.deletion_warning',
+  'server.deleted',
+  'server.reinstalled',
+  'server.resized',
+] as const;
+export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
+
 /** The JSON body POSTed to the order's callbackUrl when its server's entity acts (billing clock, operators). */
 export interface ServerCallbackEvent {
   /** `<entity workflow id>:<type>:<sequence>`: stable across retries, replays and continue-as-new. */
   id: string;
-  /** `server.suspension_warning`, `server.suspended`, `server.unsuspended`, `server.deletion_warning`, `server.deleted`. */
-  type: string;
+  type: ServerEventType;
   orderId: string;
   occurredAt: string;
   server: {
     orderId: string;
     serverId: number;
-    status: string;
-    billing: { state: string; suspendAt: string | null; deleteAt: string | null };
+    status: ServerStatus;
+    billing: { state: BillingState['state']; suspendAt: string | null; deleteAt: string | null };
   };
 }
 

@@ -68,7 +68,7 @@ export interface CensusActivities {
 
 /** Activity of `provisionServer` (order task queue): the start of its server's entity once the order is ACTIVE. */
 export interface EntityActivities {
-  /** `started` false when the entity already ran (it is kept, or it ended and is not started again). */
+  /** `started`: the entity runs (started now, or kept); false when it ended and is not started again. */
   startServerEntity(input: { taskQueue: string; entity: ServerEntityInput }): Promise<{ started: boolean }>;
 }
 

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ProvisionedServer, Tier } from './contract';
+import type { ProvisionedServer, Tier, TimelineEntry } from './contract';
+import type { BuildLimits } from './activity-payloads';
 import type { OperationState, ServerOperationName } from './server-operation-contract';
 
 export const SERVER_LIFECYCLE_WORKFLOW_TYPE = 'serverLifecycle';
@@ -39,6 +40,8 @@ export interface ServerTimelineEntry {
 
 /** An operation the entity ran on its server (each one a `serverOperation` child, one at a time). */
 export interface ServerOperationRecord {
+  /** The run id of its `serverOperation` child (GET /v1/orders/:id/operations/:operationId); null until it starts. */
+  operationId: string | null;
   operation: ServerOperationName;
   /** `billing`, or the name of the API key that asked. */
   requestedBy: string;
@@ -47,17 +50,29 @@ export interface ServerOperationRecord {
   at: string;
 }
 
+/** What the entity keeps of the order that created its server, so the order stays readable after its retention. */
+export interface OrderRecord {
+  createdAt: string;
+  /** When the order became ACTIVE. */
+  activeAt: string;
+  timeline: TimelineEntry[];
+}
+
 export interface ServerEntityState {
   orderId: string;
   userId: number;
   tier: Tier;
   externalId: string;
   server: ProvisionedServer;
+  /** The server's limits as ordered, then as last resized; null for entities of earlier versions. */
+  limits: BuildLimits | null;
   status: ServerStatus;
   suspendedBy: SuspensionReasons;
   billing: BillingState;
   operations: ServerOperationRecord[];
   timeline: ServerTimelineEntry[];
+  /** The order's own record; null for entities adopted without one. */
+  order: OrderRecord | null;
   /** Events sent to the callbackUrl so far (numbers the next one's id). */
   eventsSent: number;
   createdAt: string;
@@ -70,8 +85,12 @@ export interface ServerEntityInput {
   tier: Tier;
   externalId: string;
   server: ProvisionedServer;
+  limits?: BuildLimits;
+  order?: OrderRecord;
   /** Where the server's events go (the order's callbackUrl), if anywhere. */
   callbackUrl?: string;
+  /** Continue as new once the history is longer than this (default SERVER_ENTITY_EVENTS_PER_RUN). */
+  eventsPerRun?: number;
   /** Carried over by continue-as-new. */
   carried?: ServerEntityState;
 }
@@ -81,15 +100,37 @@ export type BillingRequest =
   { state: 'overdue'; suspendAt: string; deleteAt: string; warningLeadMs: number } | { state: 'paid' };
 
 export interface OperatorRequest {
-  operation: 'suspend' | 'unsuspend' | 'delete';
+  operation: ServerOperationName;
+  /** The name of the API key that asked (never its secret). */
   by: string;
+  /** The new limits: required for `resize`, ignored otherwise. */
+  build?: BuildLimits;
 }
+
+/** The operator's operation as it started: its `serverOperation` child's run id, and the entity after it. */
+export interface OperatorRequestResult {
+  operationId: string;
+  state: ServerEntityState;
+}
+
+/**
+ * Why the entity refused an operator's request (the ApplicationFailure type of the rejected update): another
+ * operation holds the server, the server is being deleted or gone, or the server's state forbids it.
+ */
+export const OPERATOR_REFUSALS = {
+  busy: 'OperationInProgress',
+  gone: 'ServerGone',
+  forbidden: 'OperationNotAllowed',
+} as const;
 
 export const serverStateQuery = defineQuery<ServerEntityState>('serverState');
 /** The billing clock; rejected (validator) once the server is being deleted or gone. Answers the state after it. */
 export const billingUpdate = defineUpdate<ServerEntityState, [BillingRequest]>('billing');
-/** An operator's suspend, unsuspend or delete, queued behind the operation running; answers the state after it. */
-export const operatorRequestUpdate = defineUpdate<ServerEntityState, [OperatorRequest]>('serverOperator');
+/**
+ * An operator's operation on the server (suspend, unsuspend, reinstall, resize, delete): refused (OPERATOR_REFUSALS)
+ * while another operation runs or when the state forbids it; answers once its `serverOperation` child started.
+ */
+export const operatorRequestUpdate = defineUpdate<OperatorRequestResult, [OperatorRequest]>('serverOperator');
 
 /**
  * How the API resolves an overdue notice: deleteAt defaults to suspendAt plus the tier's grace (GRACE_PERIOD_*), and

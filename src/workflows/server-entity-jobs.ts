@@ -1,14 +1,38 @@
-import { executeChild, ParentClosePolicy, sleep, workflowInfo, WorkflowIdReusePolicy } from '@temporalio/workflow';
-import type { ServerCallbackEvent } from '../callbacks/contract';
+import { sleep } from '@temporalio/workflow';
+import type { BuildLimits } from './activity-payloads';
+import type { ServerEventType } from '../callbacks/contract';
 import { deliverEvent } from './callbacks';
-import type { BillingAction, ServerEntityInput, ServerEntityState, ServerStatus } from './server-entity-contract';
-import { serverOperation } from './server-operation';
-import { serverOperationWorkflowId, type OperationState, type ServerOperationInput } from './server-operation-contract';
+import {
+  OPERATOR_REFUSALS,
+  type BillingAction,
+  type ServerEntityInput,
+  type ServerEntityState,
+  type ServerOperationRecord,
+  type ServerStatus,
+} from './server-entity-contract';
+import { runOperationChild, serverEvent } from './server-entity-effects';
+import type { ServerOperationName } from './server-operation-contract';
 
 export interface EntityJob {
-  operation: 'suspend' | 'unsuspend' | 'delete';
+  operation: ServerOperationName;
   requestedBy: string;
+  build?: BuildLimits;
 }
+
+type Outcome = Pick<ServerOperationRecord, 'status' | 'error'>;
+
+const STATUS_AFTER: Partial<Record<ServerOperationName, ServerStatus>> = {
+  suspend: 'SUSPENDED',
+  unsuspend: 'ACTIVE',
+  delete: 'DELETED',
+};
+const EVENT_OF: Record<ServerOperationName, ServerEventType> = {
+  suspend: 'server.suspended',
+  unsuspend: 'server.unsuspended',
+  reinstall: 'server.reinstalled',
+  resize: 'server.resized',
+  delete: 'server.deleted',
+};
 
 /** Operations the entity keeps on record (newest last). */
 const OPERATIONS_KEPT = 50;
@@ -22,7 +46,8 @@ const BUSY_RETRY_MS = 30_000;
  * entity's status, timeline and operation records, and tells the order's callbackUrl what happened.
  */
 export class EntityJobs {
-  private readonly queue: EntityJob[] = [];
+  private readonly queue: Array<{ job: EntityJob; record: ServerOperationRecord }> = [];
+  private current: ServerOperationRecord | undefined;
   onStatus: (status: ServerStatus) => void = () => undefined;
 
   constructor(
@@ -34,16 +59,26 @@ export class EntityJobs {
     return this.queue.length;
   }
 
-  get deleting(): boolean {
-    return this.queue.some((job) => job.operation === 'delete');
+  /** An operation runs or waits its turn. */
+  get busy(): boolean {
+    return this.current !== undefined || this.queue.length > 0;
   }
 
-  add(job: EntityJob): void {
-    this.queue.push(job);
-    const at = new Date().toISOString();
-    this.state.operations.push({ ...job, status: 'PENDING', error: null, at });
-    this.state.operations.splice(0, Math.max(0, this.state.operations.length - OPERATIONS_KEPT));
+  /** The operation running or first in line. */
+  get holder(): ServerOperationRecord | undefined {
+    return this.current ?? this.queue[0]?.record;
+  }
+
+  get deleting(): boolean {
+    return this.queue.some(({ job }) => job.operation === 'delete');
+  }
+
+  /** Queues `job`; its record (in `state.operations`) gets its operation id once its child starts. */
+  add(job: EntityJob): ServerOperationRecord {
+    const record = this.record(job);
+    this.queue.push({ job, record });
     this.note(`${job.operation} requested by ${job.requestedBy}`);
+    return record;
   }
 
   note(detail: string, status: ServerStatus = this.state.status): void {
@@ -58,11 +93,8 @@ export class EntityJobs {
   }
 
   async runNext(): Promise<void> {
-    const job = this.queue.shift();
-    if (!job) return;
-    const record = this.state.operations.find((r) => r.status === 'PENDING' && r.operation === job.operation);
-    const outcome = await this.perform(job);
-    if (record) Object.assign(record, outcome);
+    const next = this.queue.shift();
+    if (next) await this.run(next.job, next.record);
   }
 
   /** One step of the billing clock; false when it could not be done (the clock then waits and tries again). */
@@ -72,94 +104,85 @@ export class EntityJobs {
       if (action === 'suspension_warning') billing.warned.suspension = true;
       else billing.warned.deletion = true;
       this.note(`billing: ${action.replace('_', ' ')} sent`);
-      await this.tell(`server.${action}`);
+      await this.tell(`server.${action}` as const);
       return true;
     }
-    if (action === 'suspend') {
-      suspendedBy.billing = true;
-      const outcome = await this.perform({ operation: 'suspend', requestedBy: 'billing' });
-      if (outcome.status !== 'COMPLETED') suspendedBy.billing = false;
-      return outcome.status === 'COMPLETED';
-    }
-    const outcome = await this.perform({ operation: 'delete', requestedBy: 'billing' });
+    const job: EntityJob = { operation: action, requestedBy: 'billing' };
+    if (action === 'suspend') suspendedBy.billing = true;
+    const outcome = await this.run(job, this.record(job));
+    if (action === 'suspend' && outcome.status !== 'COMPLETED') suspendedBy.billing = false;
     return outcome.status === 'COMPLETED';
   }
 
-  private async perform(job: EntityJob): Promise<{ status: OperationState['status']; error: OperationState['error'] }> {
+  private record(job: EntityJob): ServerOperationRecord {
+    const at = new Date().toISOString();
+    const record: ServerOperationRecord = {
+      operationId: null,
+      operation: job.operation,
+      requestedBy: job.requestedBy,
+      status: 'PENDING',
+      error: null,
+      at,
+    };
+    this.state.operations.push(record);
+    this.state.operations.splice(0, Math.max(0, this.state.operations.length - OPERATIONS_KEPT));
+    return record;
+  }
+
+  private async run(job: EntityJob, record: ServerOperationRecord): Promise<Outcome> {
+    this.current = record;
+    try {
+      const outcome = await this.perform(job, record);
+      return Object.assign(record, outcome);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  private async perform(job: EntityJob, record: ServerOperationRecord): Promise<Outcome> {
     const { status, suspendedBy } = this.state;
-    const still = suspendedBy.billing ? 'billing' : suspendedBy.operator ? 'an operator' : null;
-    if (job.operation === 'unsuspend' && (still || status === 'ACTIVE')) {
-      this.note(still ? `stays suspended: suspended by ${still} too` : 'already active');
+    const byBilling = job.requestedBy === 'billing';
+    if (byBilling && job.operation === 'unsuspend' && (suspendedBy.operator || status === 'ACTIVE')) {
+      this.note(suspendedBy.operator ? 'stays suspended: suspended by an operator too' : 'already active');
       return { status: 'COMPLETED', error: null };
     }
-    if (job.operation === 'suspend' && status === 'SUSPENDED') {
-      this.note(`already suspended; now also by ${job.requestedBy === 'billing' ? 'billing' : 'an operator'}`);
+    if (byBilling && job.operation === 'suspend' && status === 'SUSPENDED') {
+      this.note('already suspended; now also for billing');
       return { status: 'COMPLETED', error: null };
     }
     const before = this.state.status;
     if (job.operation === 'delete') this.note(`deleting (${job.requestedBy})`, 'DELETING');
-    const result = await this.operate(job);
+    const result = await this.operate(job, record);
     if (result.status !== 'COMPLETED') {
       this.note(`${job.operation} ${result.status.toLowerCase()}: ${result.error?.message ?? 'no detail'}`, before);
       return { status: result.status, error: result.error };
     }
-    const after: Record<EntityJob['operation'], ServerStatus> = {
-      suspend: 'SUSPENDED',
-      unsuspend: 'ACTIVE',
-      delete: 'DELETED',
-    };
-    this.note(`${job.operation} done (${job.requestedBy})`, after[job.operation]);
-    await this.tell(`server.${job.operation === 'delete' ? 'deleted' : `${job.operation}ed`}`);
+    if (job.operation === 'resize' && job.build) this.state.limits = job.build;
+    if (!byBilling && job.operation === 'suspend') suspendedBy.operator = true;
+    if (!byBilling && job.operation === 'unsuspend') suspendedBy.operator = false;
+    this.note(`${job.operation} done (${job.requestedBy})`, STATUS_AFTER[job.operation] ?? before);
+    await this.tell(EVENT_OF[job.operation]);
     return { status: result.status, error: null };
   }
 
-  private async operate(job: EntityJob): Promise<OperationState> {
-    const { orderId, externalId, userId, tier, server } = this.state;
-    const args: [ServerOperationInput] = [
-      {
-        orderId,
-        externalId,
-        serverId: server.id,
-        operation: job.operation,
-        tier,
-        userId,
-        requestedBy: job.requestedBy,
-      },
-    ];
+  private async operate(job: EntityJob, record: ServerOperationRecord): Promise<Outcome> {
     for (;;) {
-      try {
-        return await executeChild(serverOperation, {
-          workflowId: serverOperationWorkflowId(orderId),
-          args,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        });
-      } catch (err) {
-        if ((err as { name?: string }).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
-        this.note('another operation on the server is running; waiting for it');
-        await sleep(BUSY_RETRY_MS);
+      const started = await runOperationChild(this.state, job, (operationId) => (record.operationId = operationId));
+      if (started !== 'busy') return started;
+      if (job.requestedBy !== 'billing') {
+        const message = 'another operation on the server is running; try again when it has finished';
+        return { status: 'FAILED', error: { step: null, type: OPERATOR_REFUSALS.busy, message } };
       }
+      this.note('another operation on the server is running; waiting for it');
+      await sleep(BUSY_RETRY_MS);
     }
   }
 
-  private async tell(type: string): Promise<void> {
+  private async tell(type: ServerEventType): Promise<void> {
     const url = this.input.callbackUrl;
     if (!url) return;
     this.state.eventsSent += 1;
-    const { orderId, server, status, billing } = this.state;
-    const event: ServerCallbackEvent = {
-      id: `${workflowInfo().workflowId}:${type}:${this.state.eventsSent}`,
-      type,
-      orderId,
-      occurredAt: this.state.updatedAt,
-      server: {
-        orderId,
-        serverId: server.id,
-        status,
-        billing: { state: billing.state, suspendAt: billing.suspendAt, deleteAt: billing.deleteAt },
-      },
-    };
-    const delivered = await deliverEvent(url, event);
+    const delivered = await deliverEvent(url, serverEvent(this.state, type));
     if (!delivered.delivered) this.note(`event ${type} could not be delivered: ${delivered.error?.message ?? ''}`);
   }
 }

@@ -30,9 +30,13 @@ export async function startServerEntity(order: Order, tracker: OrderTracker): Pr
         tier: order.tier,
         externalId: state.externalId ?? order.orderId,
         server: state.server!,
+        limits: order.limits,
+        order: { createdAt: state.createdAt, activeAt: state.updatedAt, timeline: state.timeline },
         ...(order.callbackUrl ? { callbackUrl: order.callbackUrl } : {}),
       },
     }),
   );
-  tracker.note(started ? `server entity ${workflowId} started` : `server entity ${workflowId} already exists`);
+  tracker.note(
+    started ? `server entity ${workflowId} started` : `server entity ${workflowId} had ended; not started again`,
+  );
 }

@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -11,15 +12,18 @@ import { applyBilling, billingRefusal, BILLING_RETRY_MS, CURRENT_BILLING, nextBi
 import {
   billingUpdate,
   NodeIdAttribute,
+  OPERATOR_REFUSALS,
   operatorRequestUpdate,
   SERVER_ENTITY_EVENTS_PER_RUN,
   serverStateQuery,
   ServerStatusAttribute,
+  type OperatorRequest,
   type ServerEntityInput,
   type ServerEntityState,
   type ServerStatus,
 } from './server-entity-contract';
 import { EntityJobs, type EntityJob } from './server-entity-jobs';
+import { SERVER_OPERATIONS } from './server-operation-contract';
 
 function initialState(input: ServerEntityInput): ServerEntityState {
   const now = new Date().toISOString();
@@ -29,6 +33,8 @@ function initialState(input: ServerEntityInput): ServerEntityState {
     tier: input.tier,
     externalId: input.externalId,
     server: input.server,
+    limits: input.limits ?? null,
+    order: input.order ?? null,
     status: 'ACTIVE',
     suspendedBy: { billing: false, operator: false },
     billing: { ...CURRENT_BILLING },
@@ -38,6 +44,29 @@ function initialState(input: ServerEntityInput): ServerEntityState {
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** The operator update's validator: refuses (ApplicationFailure of an OPERATOR_REFUSALS type) what cannot run now. */
+function refuseOperator(state: ServerEntityState, jobs: EntityJobs, { operation, build }: OperatorRequest): void {
+  const refuse = (type: string, message: string, details: unknown[] = []) => {
+    throw ApplicationFailure.create({ type, message, details, nonRetryable: true });
+  };
+  if (!(SERVER_OPERATIONS as readonly string[]).includes(operation))
+    refuse(OPERATOR_REFUSALS.forbidden, `unknown operation ${operation}`);
+  const holder = jobs.holder;
+  if (holder)
+    refuse(OPERATOR_REFUSALS.busy, `${holder.operation} is still running on the server of order ${state.orderId}`, [
+      { operationId: holder.operationId, operation: holder.operation },
+    ]);
+  if (state.status === 'DELETING' || state.status === 'DELETED') {
+    const deletion = [...state.operations].reverse().find((o) => o.operation === 'delete' && o.status === 'COMPLETED');
+    refuse(OPERATOR_REFUSALS.gone, `the server of order ${state.orderId} was deleted`, [
+      { operationId: deletion?.operationId ?? null, operation: 'delete' },
+    ]);
+  }
+  if (operation === 'resize' && !build) refuse(OPERATOR_REFUSALS.forbidden, 'resize needs the new limits (build)');
+  if (operation === 'unsuspend' && state.suspendedBy.billing)
+    refuse(OPERATOR_REFUSALS.forbidden, 'the server is suspended for an unpaid bill: a payment lifts that suspension');
 }
 
 /**
@@ -90,19 +119,17 @@ export async function serverLifecycle(input: ServerEntityInput): Promise<ServerE
   );
   setHandler(
     operatorRequestUpdate,
-    ({ operation, by }) => {
-      if (operation === 'suspend') state.suspendedBy.operator = true;
-      if (operation === 'unsuspend') state.suspendedBy.operator = false;
-      enqueue({ operation, requestedBy: by });
-      return state;
+    async ({ operation, by, build }) => {
+      const record = jobs.add({ operation, requestedBy: by, ...(build ? { build } : {}) });
+      woken = true;
+      await condition(() => record.operationId !== null || record.status !== 'PENDING');
+      if (record.operationId === null) {
+        const type = record.error?.type ?? OPERATOR_REFUSALS.forbidden;
+        throw ApplicationFailure.create({ type, message: record.error?.message ?? `${operation} was not needed` });
+      }
+      return { operationId: record.operationId, state };
     },
-    {
-      validator: ({ operation }) => {
-        if (!['suspend', 'unsuspend', 'delete'].includes(operation)) throw new Error(`unknown operation ${operation}`);
-        if (state.status === 'DELETING' || state.status === 'DELETED' || jobs.deleting)
-          throw new Error(`server of order ${state.orderId} is being deleted or gone`);
-      },
-    },
+    { validator: (request) => refuseOperator(state, jobs, request) },
   );
   upsertSearchAttributes([
     { key: ServerStatusAttribute, value: state.status },
@@ -121,7 +148,8 @@ export async function serverLifecycle(input: ServerEntityInput): Promise<ServerE
     const next = state.billing.next;
     const due = next ? Math.max(0, Date.parse(next.at) - Date.now()) : undefined;
     const tooLong = () =>
-      workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > SERVER_ENTITY_EVENTS_PER_RUN;
+      workflowInfo().continueAsNewSuggested ||
+      workflowInfo().historyLength > (input.eventsPerRun ?? SERVER_ENTITY_EVENTS_PER_RUN);
     const wake = () => woken || jobs.size > 0 || tooLong();
     const woke = due === undefined ? (await condition(wake), true) : await condition(wake, due);
     woken = false;

@@ -17,6 +17,8 @@ export const serverOperationWorkflowId = (orderId: string): string => `server-or
 
 /** Memo key holding the operation's name (read by the API without asking the workflow). */
 export const OPERATION_MEMO = 'operation';
+/** Memo key holding the panel id of the server operated on. */
+export const SERVER_ID_MEMO = 'serverId';
 
 export interface ServerOperationInput {
   orderId: string;

@@ -50,6 +50,8 @@ export interface ApiHarnessOptions {
   allowAdminOnlyVariables?: boolean;
   /** Grace periods and warning lead of the billing clock (GRACE_PERIOD_*, BILLING_WARNING_LEAD). */
   billing?: BillingPolicy;
+  /** Dynamic config of the dev server beyond docker/temporal/dynamicconfig.yaml. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 export interface ApiHarness {
@@ -91,7 +93,9 @@ function quietRuntime(): void {
 export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<ApiHarness> {
   quietRuntime();
   const dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined;
-  const env = options.timeSkipping ? await startTestServerEnv(dataConverter) : await startDevServerEnv();
+  const env = options.timeSkipping
+    ? await startTestServerEnv(dataConverter)
+    : await startDevServerEnv({ dynamicConfig: options.dynamicConfig });
   const { connection } = env;
   const visibility = { api: new VisibilityCounter(), apiWorker: new VisibilityCounter() };
   const [client, apiWorkerClient] = options.timeSkipping

@@ -174,6 +174,11 @@ describe('POST /v1/orders/:id/operations', () => {
     });
     expect(await panel().getServerByExternalId(ownExternalId(orderId))).toBeNull();
     expect((await getOrder(orderId)).body.status).toBe('ACTIVE');
+    const entity = await waitFor(
+      () => h.http().get(`/v1/servers/${orderId}`).set(auth),
+      (r) => r.body.status === 'DELETED',
+    );
+    expect(entity.body.operations).toEqual([expect.objectContaining({ operationId: done.body.operationId })]);
     const refused = await operate(orderId, { operation: 'unsuspend' });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({

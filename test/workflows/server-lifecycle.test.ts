@@ -8,6 +8,7 @@ import {
   serverStateQuery,
   type ServerEntityState,
 } from '../../src/workflows/server-entity-contract';
+import { serverOperationWorkflowId, type OperationState } from '../../src/workflows/server-operation-contract';
 import { startReceiver, type Receiver } from '../callbacks/receiver';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { orderWorker, useWorkflowHarness, type WorkflowHarness } from './harness';
@@ -127,6 +128,81 @@ describe('serverLifecycle: the billing clock and operators on one server', () =>
         cause: { message: expect.stringMatching(/being deleted|deleted/) },
       });
       await until(entity, (s) => s.status === 'DELETED');
+    });
+  });
+
+  const refusalOf = (err: unknown) => (err as { cause?: { type?: string; message?: string } }).cause;
+
+  it("runs an operator's resize as a child under the server's operation id and records the new limits", async () => {
+    const final = await withEntity('op-resize', async (entity, order) => {
+      const build = { ...order.limits, memory: 2048 };
+      const started = await entity.executeUpdate(operatorRequestUpdate, {
+        args: [{ operation: 'resize', by: 'ops', build }],
+      });
+      expect(started.state.operations.at(-1)).toMatchObject({
+        operationId: started.operationId,
+        operation: 'resize',
+        requestedBy: 'ops',
+      });
+      const child = h.env.client.workflow.getHandle(serverOperationWorkflowId(order.orderId), started.operationId);
+      expect(((await child.result()) as OperationState).status).toBe('COMPLETED');
+      const done = await until(entity, (s) => s.operations.every((o) => o.status !== 'PENDING'));
+      expect(done.operations.at(-1)).toMatchObject({ operationId: started.operationId, status: 'COMPLETED' });
+      expect(done.limits).toEqual(build);
+      expect((await panelServer(order.orderId)).limits.memory).toBe(2048);
+    });
+    expect(final.status).toBe('ACTIVE');
+    expect(events()).toEqual(['server.resized']);
+  });
+
+  it('refuses a second operation while one runs, naming the one that holds the server', async () => {
+    await withEntity('op-busy', async (entity) => {
+      const first = await entity.executeUpdate(operatorRequestUpdate, {
+        args: [{ operation: 'reinstall', by: 'ops' }],
+      });
+      const second = await entity
+        .executeUpdate(operatorRequestUpdate, { args: [{ operation: 'suspend', by: 'ops' }] })
+        .catch((err: unknown) => err);
+      expect(refusalOf(second)).toMatchObject({
+        type: 'OperationInProgress',
+        message: expect.stringContaining('reinstall is still running'),
+        details: [{ operationId: first.operationId, operation: 'reinstall' }],
+      });
+      const after = await until(entity, (s) => s.operations.every((o) => o.status !== 'PENDING'));
+      expect(after.operations.map((o) => o.operation)).toEqual(['reinstall']);
+      expect(after.status).toBe('ACTIVE');
+    });
+  });
+
+  it("refuses an operator's unsuspend of a billing suspension: only a payment lifts it", async () => {
+    await withEntity('op-unsuspend-billing', async (entity, order) => {
+      await entity.executeUpdate(billingUpdate, { args: [await overdue(0, 3600 * SECOND, 0)] });
+      await until(entity, (s) => s.status === 'SUSPENDED' && s.operations.every((o) => o.status !== 'PENDING'));
+      const refused = await entity
+        .executeUpdate(operatorRequestUpdate, { args: [{ operation: 'unsuspend', by: 'ops' }] })
+        .catch((err: unknown) => err);
+      expect(refusalOf(refused)).toMatchObject({
+        type: 'OperationNotAllowed',
+        message: expect.stringContaining('a payment lifts that suspension'),
+      });
+      expect((await panelServer(order.orderId)).suspended).toBe(true);
+      expect((await entity.query(serverStateQuery)).suspendedBy).toEqual({ billing: true, operator: false });
+    });
+  });
+
+  it('refuses a resize without its new limits and anything after the server was deleted', async () => {
+    await withEntity('op-refused', async (entity) => {
+      const noBuild = await entity
+        .executeUpdate(operatorRequestUpdate, { args: [{ operation: 'resize', by: 'ops' }] })
+        .catch((err: unknown) => err);
+      expect(refusalOf(noBuild)).toMatchObject({
+        type: 'OperationNotAllowed',
+        message: expect.stringContaining('build'),
+      });
+      await entity.executeUpdate(operatorRequestUpdate, { args: [{ operation: 'delete', by: 'ops' }] });
+      const deleted = (await entity.result()) as ServerEntityState;
+      expect(deleted.status).toBe('DELETED');
+      expect(deleted.operations.map((o) => [o.operation, o.status])).toEqual([['delete', 'COMPLETED']]);
     });
   });
 });

@@ -19,9 +19,10 @@ export function operationPaths() {
         operationId: 'requestOperation',
         summary: "Run an operation on the order's server",
         description:
-          'suspend, unsuspend, reinstall, resize (with `build`) or delete, as a workflow (202). 409: the order is not ' +
-          'ACTIVE (`order_not_active`), its server was deleted (`server_deleted`) or another operation runs ' +
-          '(`operation_in_progress`).',
+          'suspend, unsuspend, reinstall, resize (with `build`) or delete, as a workflow (202). An order with a ' +
+          "server entity hands it to the entity, as POST /v1/servers/{id}/operations does, so the server's state " +
+          'follows. 409: the order is not ACTIVE (`order_not_active`), its server was deleted (`server_deleted`), ' +
+          'another operation runs (`operation_in_progress`) or its state forbids it (`operation_not_allowed`).',
         tags: ['operations'],
         access: v1Access('POST', '/v1/orders/{id}/operations'),
         parameters: orderParams,

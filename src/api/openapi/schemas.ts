@@ -21,9 +21,9 @@ import {
   orderViewSchema,
   validationErrorSchema,
 } from '../response-schemas';
-import { callbackEventSchema } from '../callback-event-schema';
+import { callbackEventSchema, serverCallbackEventSchema } from '../callback-event-schema';
 import { codecBodySchema } from '../routes/codec';
-import { serverViewSchema } from '../response-schemas-servers';
+import { serverPageSchema, serverSummarySchema, serverViewSchema } from '../response-schemas-servers';
 import { billingBodySchema } from '../server-entities';
 import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
 
@@ -58,7 +58,10 @@ const RESPONSE_SCHEMAS = {
   Ready: readySchema,
   CodecPayloads: codecPayloadsSchema,
   CallbackEvent: callbackEventSchema,
+  ServerCallbackEvent: serverCallbackEventSchema,
   ServerView: serverViewSchema,
+  ServerSummary: serverSummarySchema,
+  ServerPage: serverPageSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */

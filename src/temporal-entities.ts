@@ -1,0 +1,40 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { TierAttribute, UserIdAttribute } from './workflows/contract';
+import {
+  NodeIdAttribute,
+  SERVER_LIFECYCLE_WORKFLOW_TYPE,
+  ServerStatusAttribute,
+  serverEntityWorkflowId,
+  type ServerEntityInput,
+} from './workflows/server-entity-contract';
+
+/**
+ * Starts the entity of an order's server (`serverLifecycle`, id `server-<orderId>`) on `taskQueue` with its search
+ * attributes. Idempotent: an entity already running is kept (conflict policy USE_EXISTING: `running`); one that
+ * completed (its server was deleted) is never started again (`ended`), one terminated by hand is started anew.
+ */
+export async function startServerEntityWorkflow(
+  client: Client,
+  taskQueue: string,
+  entity: ServerEntityInput,
+): Promise<'running' | 'ended'> {
+  try {
+    await client.workflow.start(SERVER_LIFECYCLE_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: serverEntityWorkflowId(entity.orderId),
+      args: [entity],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      typedSearchAttributes: [
+        { key: ServerStatusAttribute, value: 'ACTIVE' },
+        { key: NodeIdAttribute, value: entity.server.node },
+        { key: UserIdAttribute, value: entity.userId },
+        { key: TierAttribute, value: entity.tier },
+      ],
+    });
+    return 'running';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'ended';
+    throw err;
+  }
+}
