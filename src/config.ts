@@ -13,6 +13,7 @@ import { urlRefusal, withArticle } from './net/outbound-guard';
 import { loadTemporalSettings, type TemporalSettings } from './temporal-connection';
 import { CENSUS_INTERVAL_MS, CENSUS_MIN_INTERVAL_MS } from './workflows/census-contract';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
+import { DEFAULT_BULK_PACE, type BulkPace } from './workflows/bulk-contract';
 import { DEFAULT_BILLING_POLICY, type BillingPolicy } from './workflows/server-entity-contract';
 
 export { ConfigError } from './config-error';
@@ -126,6 +127,8 @@ export const envSchema = z.object({
   GRACE_PERIOD_STANDARD: billingDuration(DEFAULT_BILLING_POLICY.graceMs.standard),
   GRACE_PERIOD_FREE: billingDuration(DEFAULT_BILLING_POLICY.graceMs.free),
   BILLING_WARNING_LEAD: billingDuration(DEFAULT_BILLING_POLICY.warningLeadMs),
+  BULK_RATE_PER_SECOND: z.coerce.number().min(0.01).max(100).default(DEFAULT_BULK_PACE.perSecond),
+  BULK_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(100).default(DEFAULT_BULK_PACE.concurrency),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   PTERODACTYL_API_KEY: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -257,6 +260,8 @@ export interface AppConfig {
   callbackAllowedHosts: HostAllowList;
   /** GRACE_PERIOD_PREMIUM, _STANDARD, _FREE and BILLING_WARNING_LEAD: how overdue notices are resolved. */
   billing: BillingPolicy;
+  /** BULK_RATE_PER_SECOND and BULK_CONCURRENCY: how fast a bulk action acts on its targets. */
+  bulkPace: BulkPace;
   /**
    * PAYLOAD_ENCRYPTION_KEY: encrypts every payload (order input, activity arguments, results) before it reaches
    * Temporal; every client and worker takes it as its data converter. Unset: payloads are plain JSON, as before.
@@ -332,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       graceMs: { premium: e.GRACE_PERIOD_PREMIUM, standard: e.GRACE_PERIOD_STANDARD, free: e.GRACE_PERIOD_FREE },
       warningLeadMs: e.BILLING_WARNING_LEAD,
     },
+    bulkPace: { perSecond: e.BULK_RATE_PER_SECOND, concurrency: e.BULK_CONCURRENCY },
     payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
     codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
     orderVariables: { allowAdminOnly: e.ORDER_ADMIN_VARIABLES === 'allow' },

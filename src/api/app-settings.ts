@@ -20,5 +20,6 @@ export function apiSettingsFrom(
     codecUiWithoutKey: config.codecAllowUnauthenticatedFromUi,
     orderVariables: config.orderVariables,
     billing: config.billing,
+    bulkPace: config.bulkPace,
   };
 }

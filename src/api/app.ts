@@ -28,6 +28,8 @@ import { ordersRouter } from './routes/orders';
 import { queueRouter } from './routes/queue';
 import { queueHistoryRouter } from './routes/queue-history';
 import { serversRouter } from './routes/servers';
+import { bulkRouter } from './routes/bulk';
+import { DEFAULT_BULK_PACE, type BulkPace } from '../workflows/bulk-contract';
 import { DEFAULT_BILLING_POLICY, type BillingPolicy } from '../workflows/server-entity-contract';
 import { EggRules } from './egg-rules';
 import type { VariablePolicy } from '../provider/validation/egg-variables';
@@ -81,6 +83,8 @@ export interface ApiDeps {
   eggRules?: EggRules;
   /** GRACE_PERIOD_* and BILLING_WARNING_LEAD; the defaults otherwise. */
   billing?: BillingPolicy;
+  /** BULK_RATE_PER_SECOND and BULK_CONCURRENCY; the defaults otherwise. */
+  bulkPace?: BulkPace;
 }
 
 /** Largest body of a /codec request: a page of the UI's history may carry many payloads. */
@@ -168,6 +172,13 @@ export function createApp(deps: ApiDeps): Express {
     '/v1/servers',
     serversRouter(
       { client, taskQueue, logger, queryTimeoutMs, billing: deps.billing ?? DEFAULT_BILLING_POLICY },
+      deps.maxBodyBytes ?? 64 * 1024,
+    ),
+  );
+  app.use(
+    '/v1/bulk',
+    bulkRouter(
+      { client, taskQueue, logger, queryTimeoutMs, pace: deps.bulkPace ?? DEFAULT_BULK_PACE },
       deps.maxBodyBytes ?? 64 * 1024,
     ),
   );

@@ -3,12 +3,13 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { admissionActivities } from '../activities/admission';
+import { bulkActivities } from '../activities/bulk';
 import { censusActivities } from '../activities/census';
 import { safeError } from '../logger';
 import { apiTaskQueue } from '../workflows/flow-contract';
 import { ensureCensus } from './census-starter';
 
-/** The API worker's workflow module: the admission shards and the queue census only, so the bundle stays small. */
+/** The API worker's workflow module: the admission shards, the queue census and bulk actions, so the bundle stays small. */
 export const API_WORKFLOWS_PATH = require.resolve('../workflows/api-workflows');
 
 export interface ApiWorkerOptions {
@@ -34,7 +35,11 @@ export function createApiWorker(options: ApiWorkerOptions): Promise<Worker> {
     namespace: options.namespace,
     taskQueue: apiTaskQueue(options.taskQueue),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: API_WORKFLOWS_PATH }),
-    activities: { ...admissionActivities({ client: options.client }), ...censusActivities({ client: options.client }) },
+    activities: {
+      ...admissionActivities({ client: options.client }),
+      ...censusActivities({ client: options.client }),
+      ...bulkActivities({ client: options.client }),
+    },
     shutdownGraceTime: '5 seconds',
     dataConverter: options.dataConverter,
   });

@@ -1,4 +1,5 @@
 import type { DeliverCallbackInput, DeliverCallbackResult } from '../callbacks/contract';
+import type { BulkAction, BulkFilter, BulkOutcome } from './bulk-contract';
 import type {
   AdmittedOrderState,
   AllocateInput,
@@ -70,6 +71,19 @@ export interface CensusActivities {
 export interface EntityActivities {
   /** `started`: the entity runs (started now, or kept); false when it ended and is not started again. */
   startServerEntity(input: { taskQueue: string; entity: ServerEntityInput }): Promise<{ started: boolean }>;
+}
+
+/** Activities of `bulkAction` (API worker): the targets of the filter (visibility, paced), and the action on one. */
+export interface BulkActivities {
+  bulkTargets(input: { action: BulkAction; filter: BulkFilter }): Promise<{ orderIds: string[]; truncated: boolean }>;
+  /** Acts on one target; `failed` with the reason when the entity or order refused (a busy server is retried). */
+  bulkApply(input: {
+    action: BulkAction;
+    orderId: string;
+    filter: BulkFilter;
+    requestedBy: string;
+    reason?: string;
+  }): Promise<{ outcome: BulkOutcome; reason?: string }>;
 }
 
 /** Local activity of `provisionServer`: the worker's per-tier policy, read once at the order's start. */

@@ -1,3 +1,4 @@
-/** The workflows the API processes' worker runs (src/worker/api-worker.ts): admission shards and the queue census. */
+/** The workflows the API processes' worker runs (src/worker/api-worker.ts): admission shards, the queue census, bulk actions. */
 export { orderAdmission } from './admission';
 export { queueCensus } from './queue-census';
+export { bulkAction } from './bulk-action';

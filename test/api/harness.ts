@@ -1,3 +1,4 @@
+import type { BulkPace } from '../../src/workflows/bulk-contract';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
@@ -50,6 +51,8 @@ export interface ApiHarnessOptions {
   allowAdminOnlyVariables?: boolean;
   /** Grace periods and warning lead of the billing clock (GRACE_PERIOD_*, BILLING_WARNING_LEAD). */
   billing?: BillingPolicy;
+  /** BULK_RATE_PER_SECOND and BULK_CONCURRENCY. */
+  bulkPace?: BulkPace;
   /** Dynamic config of the dev server beyond docker/temporal/dynamicconfig.yaml. */
   dynamicConfig?: Record<string, unknown>;
 }
@@ -203,6 +206,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
     payloadCodec: options.payloadCodec,
     eggRules,
     billing: options.billing,
+    bulkPace: options.bulkPace,
   });
   const api = await listenApi(app, 0, '127.0.0.1');
   return {
@@ -266,4 +270,24 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Places an order and waits until its server's entity answers (the order reached ACTIVE); its orderId. */
+export async function orderWithServer(
+  h: ApiHarness,
+  label: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const orderId = uniqueOrderId(label);
+  await h
+    .http()
+    .post('/v1/orders')
+    .set(auth)
+    .send(orderBody({ orderId, ...overrides }))
+    .expect(202);
+  await waitFor(
+    () => h.http().get(`/v1/servers/${orderId}`).set(auth),
+    (r) => r.status === 200,
+  );
+  return orderId;
 }

@@ -1,3 +1,4 @@
+import { bulkActivities } from '../../src/activities/bulk';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { auth, startApiHarness, waitFor, type ApiHarness } from './harness';
 import { parkByFailedRollback, skipUntil } from './park-order';
@@ -97,5 +98,27 @@ describe('a really parked order through the API', () => {
       parked: { sequence: 2, reason: 'COMPENSATION_FAILED', resolution: null },
     });
     expect(panelServers(orderId)).toHaveLength(1);
+  });
+
+  it("a bulk retry's action on it: skipped for another parked reason, retry-step for its own", async () => {
+    const orderId = await parkByFailedRollback(h, 'park-bulk');
+    const { bulkApply } = bulkActivities({ client: h.client });
+    const target = { action: 'retry' as const, orderId, requestedBy: 'ops', reason: 'panel is back' };
+    expect(await bulkApply({ ...target, filter: { parkedReason: 'STEP_RETRIES_EXHAUSTED' } })).toEqual({
+      outcome: 'skipped',
+      reason: 'parked for COMPENSATION_FAILED',
+    });
+    h.sim!.panel.context.faults.replace({});
+    h.expireBreakers();
+    expect(await bulkApply({ ...target, filter: { parkedReason: 'COMPENSATION_FAILED' } })).toEqual({
+      outcome: 'done',
+    });
+    const retried = await skipUntil(h, orderId, (r) => r.body.status === 'CANCELLED');
+    expect(retried.body.status).toBe('CANCELLED');
+    expect(retried.body.parked).toMatchObject({
+      resolution: { action: 'retry-step', note: 'panel is back', by: 'ops' },
+    });
+    expect(panelServers(orderId)).toHaveLength(0);
+    expect(await bulkApply({ ...target, filter: {} })).toEqual({ outcome: 'skipped', reason: 'not parked: CANCELLED' });
   });
 });

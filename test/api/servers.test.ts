@@ -1,6 +1,6 @@
 import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { SIM_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
+import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -33,22 +33,9 @@ const panelServer = (orderId: string) =>
   createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY }).getServerByExternalId(ownExternalId(orderId));
 
 async function activeOrder(label: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const orderId = uniqueOrderId(label);
-  await h
-    .http()
-    .post('/v1/orders')
-    .set(auth)
-    .send(orderBody({ orderId, ...overrides }))
-    .expect(202);
-  const order = await waitFor(
-    () => h.http().get(`/v1/orders/${orderId}`).set(auth),
-    (r) => r.body.status === 'ACTIVE',
-  );
-  expect(order.body.links.server).toBe(`/v1/servers/${orderId}`);
-  await waitFor(
-    () => getServer(orderId),
-    (r) => r.status === 200,
-  );
+  const orderId = await orderWithServer(h, label, overrides);
+  const order = await h.http().get(`/v1/orders/${orderId}`).set(auth);
+  expect(order.body).toMatchObject({ status: 'ACTIVE', links: { server: `/v1/servers/${orderId}` } });
   return orderId;
 }
 

@@ -2,6 +2,7 @@ import { sharedComponents } from './components';
 import { operationPaths } from './paths-operations';
 import { orderPaths } from './paths-orders';
 import { serverPaths } from './paths-servers';
+import { bulkPaths } from './paths-bulk';
 import { codecPaths, servicePaths } from './paths-service';
 import { componentSchemas } from './schemas';
 import { webhooks } from './webhooks';
@@ -35,6 +36,7 @@ export function openApiDocument(options: OpenApiOptions) {
       { name: 'orders', description: 'Order, read and cancel servers.' },
       { name: 'operations', description: "Lifecycle operations on an order's server (operator keys)." },
       { name: 'servers', description: 'Servers as entities: state, operations and the billing clock.' },
+      { name: 'bulk', description: 'One action on every server or order a filter matches (operator keys).' },
       { name: 'operator', description: 'Parked orders and workflow histories.' },
       { name: 'queue', description: 'Backlog and flow control.' },
       { name: 'service', description: 'Health, metrics and this document.' },
@@ -45,6 +47,7 @@ export function openApiDocument(options: OpenApiOptions) {
       ...orderPaths(),
       ...operationPaths(),
       ...serverPaths(),
+      ...bulkPaths(),
       ...servicePaths(),
       ...(options.codec ? codecPaths() : {}),
     },

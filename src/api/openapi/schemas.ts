@@ -25,6 +25,8 @@ import { callbackEventSchema, serverCallbackEventSchema } from '../callback-even
 import { codecBodySchema } from '../routes/codec';
 import { serverPageSchema, serverSummarySchema, serverViewSchema } from '../response-schemas-servers';
 import { billingBodySchema } from '../server-entities';
+import { bulkBodySchema } from '../bulk';
+import { bulkCancelSchema, bulkViewSchema } from '../response-schemas-bulk';
 import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
 
 /** A JSON Schema (draft 2020-12) object, as OpenAPI 3.1 embeds it. */
@@ -37,6 +39,7 @@ const REQUEST_SCHEMAS = {
   OperationRequest: operationBodySchema,
   CodecRequest: codecBodySchema,
   BillingRequest: billingBodySchema,
+  BulkRequest: bulkBodySchema,
 } satisfies Record<string, z.ZodType>;
 
 const RESPONSE_SCHEMAS = {
@@ -62,6 +65,8 @@ const RESPONSE_SCHEMAS = {
   ServerView: serverViewSchema,
   ServerSummary: serverSummarySchema,
   ServerPage: serverPageSchema,
+  BulkView: bulkViewSchema,
+  BulkCancelResult: bulkCancelSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */
