@@ -1,10 +1,11 @@
-// The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions.
+// The operator dashboard: orders, one order's timeline and history, queue and budget, operator actions, servers.
 // Every 5 s it refreshes the queue (the queue census) and the open order (its workflow); the order list and an
 // order's operations, which Temporal visibility answers, refresh when opened or on "Refresh".
 import { createActions } from './actions.js';
 import { ApiFailure, api, failureText, forgetKey, query, storeKey, storedKey } from './api.js';
 import { fitCharts, renderCharts } from './charts.js';
 import { $, el } from './dom.js';
+import { createServers } from './servers.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
 const REFRESH_MS = 5000;
@@ -123,7 +124,7 @@ function scheduleRefresh() {
   clearTimeout(state.timer);
   state.timer = setTimeout(async () => {
     const ok = await guarded(async () => {
-      await Promise.all([loadQueue(), state.orderId ? loadOrder({ listOperations: false }) : null]);
+      await Promise.all([loadQueue(), state.orderId ? loadOrder({ listOperations: false }) : null, servers.refresh()]);
     });
     if (ok) $('#updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
     if (!$('#main').hidden) scheduleRefresh();
@@ -131,6 +132,7 @@ function scheduleRefresh() {
 }
 
 async function route() {
+  await servers.route(location.hash);
   const match = /^#order\/(.+)$/.exec(location.hash);
   state.orderId = match ? decodeURIComponent(match[1]) : null;
   state.operations = [];
@@ -150,11 +152,13 @@ async function enter() {
   fitCharts();
   notice(null);
   await guarded(loadOrders);
+  await guarded(() => servers.loadServers());
   await route();
   scheduleRefresh();
 }
 
 const actions = createActions({ state, guarded, notice, loadOrder, loadOrders, showOperation });
+const servers = createServers({ guarded, notice });
 
 function wire() {
   $('#key-form').addEventListener('submit', (event) => {
@@ -222,4 +226,5 @@ function wire() {
 }
 
 wire();
+servers.wire();
 void guarded(loadMeta).then(() => (storedKey() ? enter() : showLogin(null)));
