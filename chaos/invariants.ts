@@ -55,3 +55,40 @@ export function checkInvariants(
   }
   return failures;
 }
+
+/** A server's entity as GET /v1/servers/:id shows it (the fields the invariants read). */
+export interface EntityView {
+  status: string;
+  server: { id: number };
+  suspendedBy: { billing: boolean; operator: boolean };
+  operations: Array<{ status: string }>;
+}
+
+/**
+ * Every ACTIVE order has its server's entity, on the server the panel has for it, agreeing with the panel about the
+ * suspension; every server that went overdue and was paid is ACTIVE, suspended by nobody, and not suspended on the panel.
+ */
+export function checkEntities(
+  active: string[],
+  entities: Map<string, EntityView | null>,
+  billed: Set<string>,
+  panel: SimState,
+): string[] {
+  const failures: string[] = [];
+  for (const id of active) {
+    const entity = entities.get(id);
+    const server = panel.servers.find((s) => s.external_id === ownExternalId(id));
+    if (!entity) {
+      failures.push(`${id}: ACTIVE without a server entity`);
+      continue;
+    }
+    if (!server) continue;
+    if (entity.server.id !== server.id)
+      failures.push(`${id}: entity on server ${entity.server.id}, panel ${server.id}`);
+    if ((entity.status === 'SUSPENDED') !== Boolean(server.suspended))
+      failures.push(`${id}: entity ${entity.status}, panel suspended=${String(server.suspended)}`);
+    if (billed.has(id) && (entity.status !== 'ACTIVE' || entity.suspendedBy.billing || entity.suspendedBy.operator))
+      failures.push(`${id}: paid but ${entity.status} (suspended by ${JSON.stringify(entity.suspendedBy)})`);
+  }
+  return failures;
+}

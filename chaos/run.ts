@@ -5,7 +5,10 @@
  * waits for every order to settle and checks: every order accepted with a 202 is found; every order is ACTIVE,
  * FAILED, CANCELLED or NEEDS_ATTENTION; exactly one server per ACTIVE order; no server or allocation held for any
  * FAILED or CANCELLED order, and no reservation left in the flow control when nothing is parked; every settled
- * order's callback arrived with a valid signature (one event per event id after de-duplication). Exits 1 when an invariant fails.
+ * order's callback arrived with a valid signature (one event per event id after de-duplication). During the chaos,
+ * server entities go overdue (suspended at once) and are paid again; afterwards every ACTIVE order has its entity, on
+ * the panel's server, whose status agrees with the panel, and every billed one is ACTIVE and unsuspended. Exits 1 when
+ * an invariant fails.
  * Usage: npm run chaos -- [--orders 200] [--faults 0.2] [--chaos-seconds 120] [--seed 1]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +21,7 @@ import { WORKER_READY_MESSAGE } from '../src/worker/ready';
 import { seededRandom } from '../bench/open-loop';
 import { answers, Part, sentMessage, TemporalPart, tsNode } from './processes';
 import { CallbackReceiver } from './receiver';
-import { checkInvariants, type Settled } from './invariants';
+import { checkEntities, checkInvariants, type EntityView, type Settled } from './invariants';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +37,37 @@ const PANEL_KEY = 'ptla_chaos0123456789abcdef';
 /** A Standard Webhooks secret: whsec_ + base64 of 32 bytes. */
 const SECRET = `whsec_${Buffer.from('chaos-callback-secret-0123456789').toString('base64')}`;
 const random = seededRandom(Number(values.seed));
+
+type Call = (method: string, route: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+
+/** Sends `body` until the API answers 202 (or 409: the server is gone), through kills. */
+async function untilAccepted(call: Call, route: string, body: unknown): Promise<void> {
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    const res = await call('POST', route, body).catch(() => null);
+    if (res && (res.status === 202 || res.status === 409)) return;
+    await sleep(1000);
+  }
+}
+
+/** The billing clock under chaos: overdue (suspended at once), then paid three seconds later. */
+async function billingRound(call: Call, orderId: string): Promise<void> {
+  await untilAccepted(call, `/v1/servers/${orderId}/billing`, { state: 'overdue' });
+  await sleep(3000);
+  await untilAccepted(call, `/v1/servers/${orderId}/billing`, { state: 'paid' });
+}
+
+/** Waits until every billed server's entity has finished its operations and is ACTIVE again. */
+async function settleServers(call: Call, billed: Set<string>, deadline: number): Promise<void> {
+  const open = new Set(billed);
+  while (open.size > 0 && Date.now() < deadline) {
+    for (const id of [...open]) {
+      const res = await call('GET', `/v1/servers/${id}`).catch(() => null);
+      const view = res?.status === 200 ? (res.body as unknown as EntityView) : null;
+      if (view && view.status === 'ACTIVE' && view.operations.every((o) => o.status !== 'PENDING')) open.delete(id);
+    }
+    if (open.size > 0) await sleep(2000);
+  }
+}
 
 async function main(): Promise<number> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'server-queue-chaos-'));
@@ -126,9 +160,21 @@ async function main(): Promise<number> {
         await sleep(1000);
       }
     });
+    const billed = new Set<string>();
+    const billing = (async () => {
+      for (let i = 0; chaosOn && i < ORDERS; i += 1) {
+        await sleep(1500);
+        const orderId = `chaos-${i}`;
+        const server = await call('GET', `/v1/servers/${orderId}`).catch(() => null);
+        if (server?.status !== 200) continue;
+        billed.add(orderId);
+        void billingRound(call, orderId);
+      }
+    })();
     await Promise.all(submitting);
     await chaos;
     chaosOn = false;
+    await billing;
     console.log(
       `kills: ${kills.length} (${['worker', 'API', 'Temporal'].map((n) => `${n} ${kills.filter((k) => k === n).length}`).join(', ')})`,
     );
@@ -146,9 +192,17 @@ async function main(): Promise<number> {
       }
       await sleep(2000);
     }
+    await settleServers(call, billed, deadline);
     await sleep(5000);
     const panel = (await (await fetch(`${sim.url}/_sim/state`)).json()) as SimState;
     const failures = checkInvariants([...accepted], settled, panel, receiver);
+    const active = [...settled.values()].filter((v) => v?.status === 'ACTIVE').map((v) => v!.orderId);
+    const entities = new Map<string, EntityView | null>();
+    for (const id of active) {
+      const res = await call('GET', `/v1/servers/${id}`).catch(() => null);
+      entities.set(id, res?.status === 200 ? (res.body as unknown as EntityView) : null);
+    }
+    failures.push(...checkEntities(active, entities, billed, panel));
     const parked = [...settled.values()].some((v) => v?.status === 'NEEDS_ATTENTION');
     const queue = (await call('GET', '/v1/queue')).body as unknown as {
       flowControl?: { nodes?: Array<{ nodeId: number; memory: { reserved: number } }> };
@@ -159,6 +213,7 @@ async function main(): Promise<number> {
     }
     const statuses: Record<string, number> = {};
     for (const v of settled.values()) statuses[v?.status ?? 'missing'] = (statuses[v?.status ?? 'missing'] ?? 0) + 1;
+    console.log(`${billed.size} servers went overdue and were paid during the chaos`);
     console.log(
       `${accepted.size} orders accepted; ${JSON.stringify(statuses)}; ${receiver.events.size} callback events, ` +
         `${[...receiver.events.values()].reduce((n, e) => n + e.deliveries, 0)} deliveries, ${receiver.rejected} bad signatures`,
