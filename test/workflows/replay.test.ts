@@ -35,14 +35,14 @@ async function replayAll(
   return failures;
 }
 
-describe('provisionServer and serverOperation replay their recorded histories', () => {
+describe('provisionServer, serverOperation and serverLifecycle replay their recorded histories', () => {
   let bundle: WorkflowBundle;
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   });
 
-  it('has fixtures for the success, failure, compensation, cancellation, retry and callback paths', () => {
+  it('has fixtures for the success, failure, compensation, cancellation, retry, callback and server entity paths', () => {
     expect(fixtures).toEqual(
       expect.arrayContaining([
         'happy-path.json',
@@ -58,6 +58,9 @@ describe('provisionServer and serverOperation replay their recorded histories', 
         'own-marker-active.json',
         'own-marker-foreign.json',
         'callback-delivered.json',
+        'entity-billing-deleted.json',
+        'entity-continued-first-run.json',
+        'entity-operator-resize-billing.json',
       ]),
     );
   });

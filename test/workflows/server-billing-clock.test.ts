@@ -15,6 +15,7 @@ import { paperOrder, serversOf } from '../activities/panel-harness';
 import { documentSchemas } from '../openapi-schema';
 import { startReceiver, type Receiver } from '../callbacks/receiver';
 import { endServerEntities, orderWorker, useWorkflowHarness, type WorkflowHarness } from './harness';
+import { recordHistory } from './history';
 
 jest.setTimeout(180_000);
 
@@ -137,6 +138,7 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
       expect(detailAt(deleted, 'delete done (billing)')).toBeGreaterThanOrEqual(deleteAt);
       expect(await panelServer(order.orderId)).toBeUndefined();
       expect(((await onTheWallClock(entity).result()) as ServerEntityState).status).toBe('DELETED');
+      recordHistory('entity-billing-deleted', await entity.fetchHistory());
       expect(events()).toEqual([
         'server.suspension_warning',
         'server.suspended',
@@ -231,6 +233,10 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
       expect(detailAt(suspended, 'suspend done (billing)')).toBeGreaterThanOrEqual(suspendAt);
       expect((await panelServer(order.orderId)).suspended).toBe(true);
       expect(events()).toEqual(['server.suspension_warning', 'server.suspended']);
+      recordHistory(
+        'entity-continued-first-run',
+        await h.env.client.workflow.getHandle(short.workflowId, firstRun).fetchHistory(),
+      );
     });
   });
 });

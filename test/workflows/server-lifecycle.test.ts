@@ -12,6 +12,7 @@ import { serverOperationWorkflowId, type OperationState } from '../../src/workfl
 import { startReceiver, type Receiver } from '../callbacks/receiver';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { orderWorker, useWorkflowHarness, type WorkflowHarness } from './harness';
+import { recordHistory } from './history';
 
 jest.setTimeout(120_000);
 
@@ -133,7 +134,7 @@ describe('serverLifecycle: the billing clock and operators on one server', () =>
 
   const refusalOf = (err: unknown) => (err as { cause?: { type?: string; message?: string } }).cause;
 
-  it("runs an operator's resize as a child under the server's operation id and records the new limits", async () => {
+  it("runs an operator's resize as a child under the server's operation id and records the new limits, then a billing round", async () => {
     const final = await withEntity('op-resize', async (entity, order) => {
       const build = { ...order.limits, memory: 2048 };
       const started = await entity.executeUpdate(operatorRequestUpdate, {
@@ -150,9 +151,14 @@ describe('serverLifecycle: the billing clock and operators on one server', () =>
       expect(done.operations.at(-1)).toMatchObject({ operationId: started.operationId, status: 'COMPLETED' });
       expect(done.limits).toEqual(build);
       expect((await panelServer(order.orderId)).limits.memory).toBe(2048);
+      await entity.executeUpdate(billingUpdate, { args: [await overdue(0, 3600 * SECOND, 0)] });
+      await until(entity, (s) => s.status === 'SUSPENDED' && s.operations.every((o) => o.status !== 'PENDING'));
+      await entity.executeUpdate(billingUpdate, { args: [{ state: 'paid' }] });
+      await until(entity, (s) => s.status === 'ACTIVE' && s.operations.every((o) => o.status !== 'PENDING'));
+      recordHistory('entity-operator-resize-billing', await entity.fetchHistory());
     });
     expect(final.status).toBe('ACTIVE');
-    expect(events()).toEqual(['server.resized']);
+    expect(events()).toEqual(['server.resized', 'server.suspension_warning', 'server.suspended', 'server.unsuspended']);
   });
 
   it('refuses a second operation while one runs, naming the one that holds the server', async () => {
