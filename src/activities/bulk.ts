@@ -1,4 +1,4 @@
-import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { heartbeat, sleep } from '@temporalio/activity';
 import type { BulkActivities } from '../workflows/activity-contract';
@@ -93,7 +93,11 @@ export function bulkActivities(deps: { client: Client }): BulkActivities {
       if (SERVER_BULK_ACTIONS.includes(action))
         return operateServer(client, orderId, action as ServerOperationName, requestedBy);
       const order = client.workflow.getHandle(orderWorkflowId(orderId));
-      const state = await order.query(orderStateQuery);
+      const state = await order.query(orderStateQuery).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
+      if (!state) return { outcome: 'skipped', reason: 'the order no longer exists' };
       if (action === 'cancel') {
         if (!isWaiting(state.status)) return { outcome: 'skipped', reason: `no longer waiting: ${state.status}` };
         await order.signal(cancelOrderSignal, { reason: reason ?? 'cancelled in bulk', by: requestedBy });
@@ -131,6 +135,7 @@ async function operateServer(
     if (ended.status === 'COMPLETED') return { outcome: 'done' };
     return { outcome: 'failed', reason: `${operation} ${ended.status.toLowerCase()}: ${ended.error?.message ?? ''}` };
   } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { outcome: 'skipped', reason: 'its server entity no longer runs' };
     if (!(err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)) throw err;
     if (err.cause.type === OPERATOR_REFUSALS.busy)
       throw ApplicationFailure.retryable(err.cause.message, OPERATOR_REFUSALS.busy);

@@ -1,3 +1,4 @@
+import { bulkActivities } from '../../src/activities/bulk';
 import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
@@ -110,6 +111,19 @@ describe('POST /v1/bulk', () => {
     const again = await h.http().post(`${slow.body.links.cancel}`).set(auth);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('bulk_finished');
+  });
+
+  it('skips a target that is gone by its turn: a server entity that no longer runs, an order that no longer exists', async () => {
+    const { bulkApply } = bulkActivities({ client: h.client });
+    const target = { orderId: 'never-ordered', filter: {}, requestedBy: 'ops' };
+    expect(await bulkApply({ ...target, action: 'suspend' })).toEqual({
+      outcome: 'skipped',
+      reason: 'its server entity no longer runs',
+    });
+    expect(await bulkApply({ ...target, action: 'cancel' })).toEqual({
+      outcome: 'skipped',
+      reason: 'the order no longer exists',
+    });
   });
 
   it('answers 400 naming the field for a filter the action cannot take, and 403 to a read key', async () => {
