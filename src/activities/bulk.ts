@@ -1,6 +1,6 @@
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
-import { heartbeat, sleep } from '@temporalio/activity';
+import { heartbeat } from '@temporalio/activity';
+import { inList, listWorkflows } from '../temporal-listing';
 import type { BulkActivities } from '../workflows/activity-contract';
 import {
   BULK_MAX_TARGETS,
@@ -15,6 +15,7 @@ import {
   cancelOrderSignal,
   isWaiting,
   operatorActionUpdate,
+  orderIdOfOrder,
   orderStateQuery,
   orderWorkflowId,
 } from '../workflows/contract';
@@ -22,6 +23,7 @@ import {
   OPERATOR_REFUSALS,
   SERVER_LIFECYCLE_WORKFLOW_TYPE,
   operatorRequestUpdate,
+  orderIdOfEntity,
   serverEntityWorkflowId,
 } from '../workflows/server-entity-contract';
 import {
@@ -30,19 +32,13 @@ import {
   type ServerOperationName,
 } from '../workflows/server-operation-contract';
 
-/** Gap between two visibility pages of one listing: 2 a second, well inside the namespace's 10 a second. */
-const PAGE_GAP_MS = 500;
-const PAGE_SIZE = 100;
-
-const quoted = (values: readonly string[]) => `(${values.map((v) => `'${v}'`).join(', ')})`;
-
 /** The visibility query of a bulk action's targets: running server entities, parked orders or waiting orders. */
 export function bulkQuery(action: BulkAction, filter: BulkFilter): string {
   const clauses = SERVER_BULK_ACTIONS.includes(action)
     ? [`WorkflowType = '${SERVER_LIFECYCLE_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`]
     : [`WorkflowType = '${PROVISION_WORKFLOW_TYPE}'`, `ExecutionStatus = 'Running'`];
   if (action === 'retry') clauses.push(`OrderStatus = 'NEEDS_ATTENTION'`);
-  if (action === 'cancel') clauses.push(`OrderStatus IN ${quoted(WAITING_STATUSES)}`);
+  if (action === 'cancel') clauses.push(`OrderStatus IN ${inList(WAITING_STATUSES)}`);
   if (filter.userId !== undefined) clauses.push(`UserId = ${filter.userId}`);
   if (filter.tier) clauses.push(`Tier = '${filter.tier}'`);
   if (SERVER_BULK_ACTIONS.includes(action)) {
@@ -52,41 +48,20 @@ export function bulkQuery(action: BulkAction, filter: BulkFilter): string {
   return clauses.join(' AND ');
 }
 
-const PREFIX = { server: 'server-', order: 'order-' };
-
 /**
  * Bulk actions' activities: the listing (paced visibility pages) and the action on one server or order; a server's
  * operation is asked of its entity and awaited to its end (its panel calls go through the provider budget).
  */
 export function bulkActivities(deps: { client: Client }): BulkActivities {
   const { client } = deps;
-  const namespace = client.options.namespace;
   return {
     async bulkTargets({ action, filter }) {
-      const query = bulkQuery(action, filter);
-      const prefix = SERVER_BULK_ACTIONS.includes(action) ? PREFIX.server : PREFIX.order;
-      const orderIds: string[] = [];
-      let nextPageToken: Uint8Array | undefined;
-      do {
-        const page = await client.workflowService.listWorkflowExecutions({
-          namespace,
-          query,
-          pageSize: PAGE_SIZE,
-          nextPageToken,
-        });
-        for (const raw of page.executions) {
-          const info = await executionInfoFromRaw(raw, client.options.loadedDataConverter, raw, namespace);
-          if (info.workflowId.startsWith(prefix)) orderIds.push(info.workflowId.slice(prefix.length));
-        }
-        nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-        heartbeat(orderIds.length);
-        if (nextPageToken) await sleep(PAGE_GAP_MS);
-      } while (nextPageToken && orderIds.length < BULK_MAX_TARGETS);
-      const unique = [...new Set(orderIds)];
-      return {
-        orderIds: unique.slice(0, BULK_MAX_TARGETS),
-        truncated: unique.length > BULK_MAX_TARGETS || !!nextPageToken,
-      };
+      const { workflows, truncated } = await listWorkflows(client, bulkQuery(action, filter), {
+        max: BULK_MAX_TARGETS,
+        onPage: (listed) => heartbeat(listed),
+      });
+      const orderId = SERVER_BULK_ACTIONS.includes(action) ? orderIdOfEntity : orderIdOfOrder;
+      return { orderIds: workflows.map((w) => orderId(w.workflowId)), truncated };
     },
 
     async bulkApply({ action, orderId, filter, requestedBy, reason }) {

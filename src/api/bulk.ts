@@ -18,7 +18,7 @@ import { apiTaskQueue } from '../workflows/flow-contract';
 import { SERVER_STATUSES } from '../workflows/server-entity-contract';
 import { ApiError } from './errors';
 import { nonBlankText } from './schemas';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export interface BulkDeps {
   client: Client;

@@ -4,7 +4,7 @@ import { safeError } from '../logger';
 import { orderVariableIssues, type VariableIssue, type VariablePolicy } from '../provider/validation/egg-variables';
 import { eggRulesQuery, flowControlWorkflowId, type EggRulesView } from '../workflows/flow-contract';
 import { ApiError } from './errors';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export interface EggRulesOptions {
   client: Client;

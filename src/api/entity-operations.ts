@@ -2,10 +2,10 @@ import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@tem
 import { OPERATOR_REFUSALS, operatorRequestUpdate, serverEntityWorkflowId } from '../workflows/server-entity-contract';
 import { serverOperationWorkflowId } from '../workflows/server-operation-contract';
 import { ApiError } from './errors';
-import { adoptServer, type AdoptionDeps } from './server-adoption';
+import { adoptServer, type AdoptionDeps } from '../server-adoption';
 import type { OperationBody } from './operation-schemas';
 import { operationLinks, type OperationAccepted } from './operation-view';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export type EntityOperationsDeps = AdoptionDeps;
 

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { safeError } from '../logger';
-import { isTemporalUnavailable } from './temporal-errors';
+import { isTemporalUnavailable } from '../temporal-errors';
 
 export type ErrorDetails = Record<string, unknown> | null;
 

@@ -8,7 +8,7 @@ import { ApiError } from './errors';
 import type { OperationsDeps } from './operation-commands';
 import { describeOperation, getOperation } from './operation-queries';
 import { operationLinks, type OperationLinks } from './operation-view';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 /** The 202 answer of POST /v1/orders/:id/operations/:operationId/cancel. */
 export interface CancelOperationResult {

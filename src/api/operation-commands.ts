@@ -19,8 +19,9 @@ import { requestEntityOperation } from './entity-operations';
 import { ApiError } from './errors';
 import { readOrderFacts, type OrderFacts } from './operation-order';
 import type { OperationBody } from './operation-schemas';
-import { operationLinks, operationOf, type OperationAccepted } from './operation-view';
-import { isWorkflowNotFound } from './temporal-errors';
+import { operationLinks, type OperationAccepted } from './operation-view';
+import { operationOf } from '../workflows/server-operation-contract';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export interface OperationsDeps {
   client: Client;

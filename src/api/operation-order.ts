@@ -12,7 +12,7 @@ import {
 import { ownExternalId } from '../workflows/own-server';
 import { ApiError, orderNotFound } from './errors';
 import { statusFromExecution } from './order-view';
-import { isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import { isTemporalUnreachable, isWorkflowNotFound } from '../temporal-errors';
 
 /** What an operation needs to know about its order. */
 export interface OrderFacts {

@@ -12,7 +12,7 @@ import {
   type OperationExecution,
   type OperationView,
 } from './operation-view';
-import { grpcCode, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import { grpcCode, isTemporalUnreachable, isWorkflowNotFound } from '../temporal-errors';
 
 /** How many of a server's operations GET /v1/orders/:id/operations lists, newest first. */
 export const OPERATION_LIST_LIMIT = 50;

@@ -1,8 +1,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import {
-  OPERATION_MEMO,
   SERVER_ID_MEMO,
-  SERVER_OPERATIONS,
+  operationOf,
   type OperationState,
   type ServerOperationName,
 } from '../workflows/server-operation-contract';
@@ -44,11 +43,6 @@ export function operationLinks(orderId: string, operationId: string): OperationL
 
 export function viewFromOperationState(state: OperationState, source: 'workflow' | 'result'): OperationView {
   return { ...state, source, links: operationLinks(state.orderId, state.operationId) };
-}
-
-export function operationOf(described: Pick<WorkflowExecutionInfo, 'memo'>): ServerOperationName | null {
-  const value = described.memo?.[OPERATION_MEMO];
-  return (SERVER_OPERATIONS as readonly unknown[]).includes(value) ? (value as ServerOperationName) : null;
 }
 
 /** What Temporal's records tell of a run whose state cannot be read. */

@@ -11,7 +11,7 @@ import { ApiError, orderNotFound } from './errors';
 import type { OrdersDeps } from './order-queries';
 import { nonBlankText } from './schemas';
 import { executionIsFinal, statusFromExecution, viewFromState, withTemporalUi, type OrderView } from './order-view';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 /** POST /v1/orders/:id/actions body: what the operator does and why (recorded on the order's timeline). */
 export const orderActionBodySchema = z.strictObject({

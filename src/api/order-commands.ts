@@ -19,7 +19,7 @@ import { ORDER_FINGERPRINT_MEMO, orderFingerprint } from './order-fingerprint';
 import { getOrder, type OrdersDeps } from './order-queries';
 import { executionIsFinal, orderLinks, statusFromExecution, type OrderLinks, type OrderView } from './order-view';
 import type { CreateOrderBody } from './schemas';
-import { isWorkflowNotFound } from './temporal-errors';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export type CreateOrderResult =
   { created: true; orderId: string; status: 'QUEUED'; links: OrderLinks } | { created: false; order: OrderView };

@@ -23,10 +23,11 @@ import {
 } from './order-view';
 import type { QueuePlace, WaitingOrderFacts } from './queue-position';
 import type { ListOrdersQuery } from './schemas';
-import { isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from './temporal-errors';
+import { isTemporalUnavailable, isTemporalUnreachable, isWorkflowNotFound } from '../temporal-errors';
 import type { EggRules } from './egg-rules';
 import { readServerEntity } from './server-entities';
-import { inList, visibilityPage } from './visibility-page';
+import { visibilityPage } from './visibility-page';
+import { inList } from '../temporal-listing';
 
 export interface OrdersDeps {
   client: Client;

@@ -9,6 +9,7 @@ import {
   TierAttribute,
   UserIdAttribute,
   orderWorkflowId,
+  orderIdOfOrder,
   type CallbackRecord,
   type OrderError,
   type OrderState,
@@ -86,8 +87,6 @@ export interface ExecutionFacts {
   typedSearchAttributes: TypedSearchAttributes;
 }
 
-const ORDER_PREFIX = 'order-';
-
 export function orderLinks(orderId: string, status?: RecordedStatus): OrderLinks {
   const self = `/v1/orders/${encodeURIComponent(orderId)}`;
   const server = status === 'ACTIVE' ? { server: `/v1/servers/${encodeURIComponent(orderId)}` } : {};
@@ -110,10 +109,6 @@ export function withTemporalUi<T extends { orderId: string; links: OrderLinks }>
     ...item,
     links: { ...item.links, temporalUi: temporalUiLink(baseUrl, namespace, orderWorkflowId(item.orderId)) },
   };
-}
-
-export function orderIdOf(workflowId: string): string {
-  return workflowId.startsWith(ORDER_PREFIX) ? workflowId.slice(ORDER_PREFIX.length) : workflowId;
 }
 
 export const isTerminal = (status: RecordedStatus): boolean =>
@@ -176,7 +171,7 @@ function abnormalEnd(facts: ExecutionFacts): OrderViewError | null {
 }
 
 export function summaryFromExecution(facts: ExecutionFacts): OrderSummary {
-  const orderId = orderIdOf(facts.workflowId);
+  const orderId = orderIdOfOrder(facts.workflowId);
   const tier = facts.typedSearchAttributes.get(TierAttribute);
   const status = statusFromExecution(facts);
   return {

@@ -9,7 +9,7 @@ import type { CensusReading } from '../queue-reads/census-reader';
 import type { QueueFigures } from './queue-figures';
 import type { ServiceRate } from './service-rate';
 import { describeTaskQueueStats, type TaskQueueStats } from '../queue-reads/task-queue-stats';
-import { isTemporalUnavailable, isTemporalUnreachable } from './temporal-errors';
+import { isTemporalUnavailable, isTemporalUnreachable } from '../temporal-errors';
 
 /** Running orders past the queue, as recorded (provisioning steps together as PROVISIONING). */
 export const IN_PROGRESS_STATUSES = ['PROVISIONING', 'COMPENSATING'] as const satisfies readonly RecordedStatus[];

@@ -10,8 +10,8 @@ import {
   type ServerEntityState,
 } from '../workflows/server-entity-contract';
 import { ApiError } from './errors';
-import { adoptServer } from './server-adoption';
-import { isWorkflowNotFound } from './temporal-errors';
+import { adoptServer } from '../server-adoption';
+import { isWorkflowNotFound } from '../temporal-errors';
 
 export interface ServersDeps {
   client: Client;

@@ -4,6 +4,7 @@ import {
   NodeIdAttribute,
   SERVER_LIFECYCLE_WORKFLOW_TYPE,
   SERVER_STATUSES,
+  orderIdOfEntity,
   ServerStatusAttribute,
   type ServerStatus,
 } from '../workflows/server-entity-contract';
@@ -29,8 +30,6 @@ export interface ServerPage {
   nextCursor: string | null;
 }
 
-const ENTITY_PREFIX = 'server-';
-
 export function serverVisibilityQuery(filters: Omit<ListServersQuery, 'limit' | 'cursor'>): string {
   const clauses = [`WorkflowType = '${SERVER_LIFECYCLE_WORKFLOW_TYPE}'`];
   if (filters.userId !== undefined) clauses.push(`UserId = ${filters.userId}`);
@@ -42,7 +41,7 @@ export function serverVisibilityQuery(filters: Omit<ListServersQuery, 'limit' | 
 
 function summaryOf(info: WorkflowExecutionInfo): ServerSummary {
   const attributes = info.typedSearchAttributes;
-  const orderId = info.workflowId.slice(ENTITY_PREFIX.length);
+  const orderId = orderIdOfEntity(info.workflowId);
   const status = attributes.get(ServerStatusAttribute) ?? '';
   const tier = attributes.get(TierAttribute) ?? '';
   return {

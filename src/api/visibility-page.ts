@@ -3,7 +3,7 @@ import { status } from '@grpc/grpc-js';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { ApiError } from './errors';
-import { grpcCode } from './temporal-errors';
+import { grpcCode } from '../temporal-errors';
 
 const queryTag = (query: string) => createHash('sha256').update(query).digest('base64url').slice(0, 16);
 
@@ -30,8 +30,6 @@ function decodeCursor(query: string, cursor: string | undefined): Buffer | undef
   if (decoded.q !== queryTag(query)) throw invalidCursor('belongs to a listing with other filters');
   return Buffer.from(decoded.t, 'base64');
 }
-
-export const inList = (values: readonly string[]): string => `(${values.map((v) => `'${v}'`).join(', ')})`;
 
 /**
  * One page of a visibility listing, in Temporal's default order (running first, newest first). The cursor is the

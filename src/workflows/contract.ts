@@ -8,6 +8,8 @@ export const PROVISION_WORKFLOW_TYPE = 'provisionServer';
 
 /** One workflow per order: the id makes a second start of the same order impossible. */
 export const orderWorkflowId = (orderId: string): string => `order-${orderId}`;
+/** The order id of an order's workflow id (the inverse of orderWorkflowId). */
+export const orderIdOfOrder = (workflowId: string): string => workflowId.replace(/^order-/, '');
 
 export { TIERS, type Tier };
 

@@ -11,6 +11,8 @@ export { NodeIdAttribute, ServerStatusAttribute } from './contract';
 
 export const SERVER_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETING', 'DELETED'] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
+/** The order id of an entity's workflow id (the inverse of serverEntityWorkflowId). */
+export const orderIdOfEntity = (workflowId: string): string => workflowId.replace(/^server-/, '');
 
 /** Why the server is suspended: a billing suspension is lifted by a payment, an operator's only by an operator. */
 export interface SuspensionReasons {

@@ -17,6 +17,11 @@ export const serverOperationWorkflowId = (orderId: string): string => `server-or
 
 /** Memo key holding the operation's name (read by the API without asking the workflow). */
 export const OPERATION_MEMO = 'operation';
+/** The operation a `serverOperation` run performs, from its memo (OPERATION_MEMO); null when it has none. */
+export function operationOf(described: { memo?: Record<string, unknown> }): ServerOperationName | null {
+  const value = described.memo?.[OPERATION_MEMO];
+  return (SERVER_OPERATIONS as readonly unknown[]).includes(value) ? (value as ServerOperationName) : null;
+}
 /** Memo key holding the panel id of the server operated on. */
 export const SERVER_ID_MEMO = 'serverId';
 

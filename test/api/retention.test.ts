@@ -1,4 +1,4 @@
-import { isWorkflowNotFound } from '../../src/api/temporal-errors';
+import { isWorkflowNotFound } from '../../src/temporal-errors';
 import { auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
 
 jest.setTimeout(180_000);

@@ -1,11 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { Logger } from 'pino';
-import { startServerEntityWorkflow } from '../temporal-entities';
-import { orderStateQuery, orderWorkflowId, type Order, type OrderState } from '../workflows/contract';
-import { serverOperationWorkflowId, type OperationState } from '../workflows/server-operation-contract';
-import { operationOf } from './operation-view';
+import { startServerEntityWorkflow } from './temporal-entities';
 import { isWorkflowNotFound } from './temporal-errors';
+import { orderStateQuery, orderWorkflowId, type Order, type OrderState } from './workflows/contract';
+import { operationOf, serverOperationWorkflowId, type OperationState } from './workflows/server-operation-contract';
 
 export interface AdoptionDeps {
   client: Client;
