@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import { OPERATOR_WEBHOOK_FORMATS, type OperatorWebhookFormat } from './workflows/operator-alert-contract';
+import { DEFAULT_RECONCILE_POLICY, type ReconcilePolicy } from './workflows/reconcile-contract';
 import { AesGcmPayloadCodec, parseEncryptionKeys } from './codec';
 import type { VariablePolicy } from './provider/validation/egg-variables';
 import { ConfigError, type ConfigIssue } from './config-error';
@@ -127,6 +128,20 @@ export const envSchema = z.object({
   GRACE_PERIOD_STANDARD: billingDuration(DEFAULT_BILLING_POLICY.graceMs.standard),
   GRACE_PERIOD_FREE: billingDuration(DEFAULT_BILLING_POLICY.graceMs.free),
   BILLING_WARNING_LEAD: billingDuration(DEFAULT_BILLING_POLICY.warningLeadMs),
+  RECONCILE_INTERVAL: z
+    .string()
+    .trim()
+    .regex(/^\d+(m|h)$/, 'must be a duration in minutes or hours, such as 30m or 1h (0m turns the sweep off)')
+    .transform((v) => Number(v.slice(0, -1)) * (v.endsWith('h') ? HOUR_MS : 60_000))
+    .pipe(
+      z
+        .number()
+        .refine((v) => v === 0 || v >= 5 * 60_000, 'must be 0m (off) or at least 5m')
+        .refine((v) => v <= 7 * 24 * HOUR_MS, 'must be at most 168h'),
+    )
+    .default(HOUR_MS),
+  RECONCILE_STRAYS: z.enum(['report', 'adopt', 'delete']).default(DEFAULT_RECONCILE_POLICY.strays),
+  RECONCILE_DRIFT: z.enum(['report', 'correct']).default(DEFAULT_RECONCILE_POLICY.drift),
   BULK_RATE_PER_SECOND: z.coerce.number().min(0.01).max(100).default(DEFAULT_BULK_PACE.perSecond),
   BULK_CONCURRENCY: z.coerce.number().int('must be an integer').min(1).max(100).default(DEFAULT_BULK_PACE.concurrency),
   PTERODACTYL_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -263,6 +278,11 @@ export interface AppConfig {
   /** BULK_RATE_PER_SECOND and BULK_CONCURRENCY: how fast a bulk action acts on its targets. */
   bulkPace: BulkPace;
   /**
+   * RECONCILE_INTERVAL (default 1h; 0m pauses it), RECONCILE_STRAYS (report|adopt|delete) and RECONCILE_DRIFT
+   * (report|correct): the reconciliation sweep's Schedule and what it does with what it finds.
+   */
+  reconcile: { intervalMs: number; policy: ReconcilePolicy };
+  /**
    * PAYLOAD_ENCRYPTION_KEY: encrypts every payload (order input, activity arguments, results) before it reaches
    * Temporal; every client and worker takes it as its data converter. Unset: payloads are plain JSON, as before.
    */
@@ -338,6 +358,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       warningLeadMs: e.BILLING_WARNING_LEAD,
     },
     bulkPace: { perSecond: e.BULK_RATE_PER_SECOND, concurrency: e.BULK_CONCURRENCY },
+    reconcile: {
+      intervalMs: e.RECONCILE_INTERVAL,
+      policy: { strays: e.RECONCILE_STRAYS, drift: e.RECONCILE_DRIFT },
+    },
     payloadCodec: e.PAYLOAD_ENCRYPTION_KEY ? new AesGcmPayloadCodec(e.PAYLOAD_ENCRYPTION_KEY) : undefined,
     codecAllowUnauthenticatedFromUi: e.CODEC_ALLOW_UNAUTHENTICATED_FROM_UI,
     orderVariables: { allowAdminOnly: e.ORDER_ADMIN_VARIABLES === 'allow' },

@@ -2,7 +2,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { guardedPost, type OutboundResponse } from '../net/guarded-fetch';
 import { OutboundGuard, OutboundRefusedError } from '../net/outbound-guard';
-import type { OperatorAlert, OperatorWebhookFormat, OperatorWebhookResult } from '../workflows/operator-alert-contract';
+import type {
+  OperatorAlert,
+  OperatorNotice,
+  OperatorWebhookFormat,
+  OperatorWebhookResult,
+  ReconciliationAlert,
+} from '../workflows/operator-alert-contract';
 
 export {
   OPERATOR_WEBHOOK_FORMATS,
@@ -64,9 +70,25 @@ function discordPayload(alert: OperatorAlert): unknown {
   };
 }
 
-/** The request body for `format`: the alert itself (`json`) or a Discord webhook message (`discord`). */
-export function operatorWebhookBody(alert: OperatorAlert, format: OperatorWebhookFormat): unknown {
-  return format === 'discord' ? discordPayload(alert) : alert;
+function discordSweepPayload(alert: ReconciliationAlert): unknown {
+  const { strays, lost, drift } = alert.counts;
+  return {
+    content: `Reconciliation sweep: ${strays} stray, ${lost} lost, ${drift} drifted server(s)`,
+    allowed_mentions: { parse: [] },
+    embeds: [
+      {
+        title: 'Reconciliation findings',
+        description: `${alert.summary.slice(0, 20).join('\n')}\n\nGET ${alert.report}`.slice(0, 4000),
+        timestamp: alert.startedAt,
+      },
+    ],
+  };
+}
+
+/** The request body for `format`: the notice itself (`json`) or a Discord webhook message (`discord`). */
+export function operatorWebhookBody(alert: OperatorNotice, format: OperatorWebhookFormat): unknown {
+  if (format !== 'discord') return alert;
+  return alert.type === 'reconciliation.findings' ? discordSweepPayload(alert) : discordPayload(alert);
 }
 
 /**
@@ -76,12 +98,12 @@ export function operatorWebhookBody(alert: OperatorAlert, format: OperatorWebhoo
  */
 export function notifyOperatorsActivity(
   deps: OperatorWebhookDeps,
-): (alert: OperatorAlert) => Promise<OperatorWebhookResult> {
+): (alert: OperatorNotice) => Promise<OperatorWebhookResult> {
   const format = deps.format ?? 'json';
   const guard = deps.guard ?? new OutboundGuard();
   return async (alert) => {
     if (!deps.url) return { sent: false, status: null };
-    const facts = { orderId: alert.orderId, eventId: alert.eventId, reason: alert.reason };
+    const facts = { eventId: alert.eventId, type: alert.type };
     let res: OutboundResponse;
     try {
       res = await guardedPost(guard, deps.url, {

@@ -29,6 +29,7 @@ import { queueRouter } from './routes/queue';
 import { queueHistoryRouter } from './routes/queue-history';
 import { serversRouter } from './routes/servers';
 import { bulkRouter } from './routes/bulk';
+import { reconciliationRouter } from './routes/reconciliation';
 import { DEFAULT_BULK_PACE, type BulkPace } from '../workflows/bulk-contract';
 import { DEFAULT_BILLING_POLICY, type BillingPolicy } from '../workflows/server-entity-contract';
 import { EggRules } from './egg-rules';
@@ -182,6 +183,7 @@ export function createApp(deps: ApiDeps): Express {
       deps.maxBodyBytes ?? 64 * 1024,
     ),
   );
+  app.use('/v1/reconciliation', reconciliationRouter({ client, taskQueue }));
   let history = deps.queueHistory;
   if (!history) {
     history = new QueueHistory();

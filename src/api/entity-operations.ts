@@ -1,5 +1,10 @@
 import { ApplicationFailure, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { OPERATOR_REFUSALS, operatorRequestUpdate, serverEntityWorkflowId } from '../workflows/server-entity-contract';
+import {
+  OPERATOR_REFUSALS,
+  operatorRequestUpdate,
+  serverEntityWorkflowId,
+  type ServerEntityState,
+} from '../workflows/server-entity-contract';
 import { serverOperationWorkflowId } from '../workflows/server-operation-contract';
 import { ApiError } from './errors';
 import { adoptServer, type AdoptionDeps } from '../server-adoption';
@@ -59,8 +64,23 @@ export async function requestEntityOperation(
   requestedBy: string,
 ): Promise<OperationAccepted | undefined> {
   const asked = await askEntity(deps, orderId, body, requestedBy);
-  if (asked || (await adoptServer(deps, orderId)) !== 'running') return asked;
-  return askEntity(deps, orderId, body, requestedBy);
+  if (asked) return asked;
+  const adoption = await adoptServer(deps, orderId);
+  if (adoption === 'ended') await refuseIfLost(deps.client, orderId);
+  return adoption === 'running' ? askEntity(deps, orderId, body, requestedBy) : undefined;
+}
+
+/** 409 `server_lost` when the server's entity ended LOST (the reconciliation sweep found it gone from the panel). */
+async function refuseIfLost(client: Client, orderId: string): Promise<void> {
+  const handle = client.workflow.getHandle(serverEntityWorkflowId(orderId));
+  const described = await handle.describe().catch(() => undefined);
+  if (described?.status.name !== 'COMPLETED') return;
+  const state = (await handle.result()) as ServerEntityState;
+  if (state.status !== 'LOST') return;
+  throw new ApiError(409, 'server_lost', `the server of order ${orderId} is no longer on the panel`, {
+    orderId,
+    serverId: state.server.id,
+  });
 }
 
 async function askEntity(

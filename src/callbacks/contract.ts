@@ -62,6 +62,7 @@ export const SERVER_EVENT_TYPES = [
   'server.deleted',
   'server.reinstalled',
   'server.resized',
+  'server.lost',
 ] as const;
 export type ServerEventType = (typeof SERVER_EVENT_TYPES)[number];
 

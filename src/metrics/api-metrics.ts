@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { safeError } from '../logger';
 import { HttpMetrics } from './http-metrics';
 import { registerOrderGauges, type OrderGaugesOptions } from './order-gauges';
+import { registerReconcileGauges } from './reconcile-gauges';
 import { createRegistry } from './registry';
 
 /** The API process's metrics: HTTP requests, and orders and task queues from Temporal visibility (on scrape). */
@@ -14,6 +15,7 @@ export interface ApiMetrics {
 export function createApiMetrics(options: OrderGaugesOptions & { processMetrics?: boolean }): ApiMetrics {
   const registry = createRegistry({ processMetrics: options.processMetrics, labels: { role: 'api' } });
   registerOrderGauges(registry, options);
+  registerReconcileGauges(registry, options);
   return { registry, http: new HttpMetrics(registry) };
 }
 

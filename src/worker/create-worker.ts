@@ -25,6 +25,7 @@ import { callbackTaskQueue } from '../callbacks/contract';
 export const DEFAULT_CALLBACK_CONCURRENCY = 20;
 import { ProviderWorkerHost } from './provider-worker';
 import { entityActivities } from '../activities/server-entity';
+import { reconcileActivities } from '../activities/reconcile';
 
 /** The workflows module the worker bundles (exports provisionServer and flowControl). */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -140,6 +141,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']),
       ...policy,
       ...entityActivities({ client }),
+      ...reconcileActivities({ client, panel: flow.provider, logger: options.logger }),
     },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...tuning,

@@ -1,10 +1,12 @@
+import { Client } from '@temporalio/client';
 import { dataConverterFor } from '../codec';
 import { loadConfig, type AppConfig } from '../config';
-import { createLogger } from '../logger';
+import { createLogger, safeError } from '../logger';
 import { WorkerMetrics } from '../metrics/worker-metrics';
 import { OutboundGuard } from '../net/outbound-guard';
 import { createPterodactylClient, type RateLimitInfo } from '../provider';
 import { connectWorkerConnection, describeTemporalTarget } from '../temporal-connection';
+import { ensureReconcileSchedule } from '../temporal-reconcile';
 import { createWorker } from './create-worker';
 import { bindAddress, serveMetrics, type MetricsServer } from './metrics-server';
 import { routeSdkLogs } from './sdk-logs';
@@ -69,6 +71,15 @@ export async function runWorker(config: AppConfig = loadConfig(), onReady?: () =
     );
     const running = worker.run();
     onReady?.();
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverterFor(config.payloadCodec),
+    });
+    ensureReconcileSchedule(client, config.taskQueue, config.reconcile).then(
+      (outcome) => logger.info({ outcome, ...config.reconcile }, 'reconciliation schedule ready'),
+      (err: unknown) => logger.warn({ err: safeError(err) }, 'could not set up the reconciliation schedule'),
+    );
     await running;
     logger.info('worker stopped');
   } finally {

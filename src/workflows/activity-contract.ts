@@ -27,7 +27,8 @@ import type { AdmittedOrder } from './admission-contract';
 import type { QueueCensus } from './census-contract';
 import type { ProvisionedServer } from './contract';
 import type { FlowPolicy } from './flow-contract';
-import type { OperatorAlert, OperatorWebhookResult } from './operator-alert-contract';
+import type { OperatorNotice, OperatorWebhookResult } from './operator-alert-contract';
+import type { ReconcileInput, ReconcileReport } from './reconcile-contract';
 import type { ServerEntityInput } from './server-entity-contract';
 
 export type * from './activity-payloads';
@@ -73,6 +74,11 @@ export interface EntityActivities {
   startServerEntity(input: { taskQueue: string; entity: ServerEntityInput }): Promise<{ started: boolean }>;
 }
 
+/** The reconciliation sweep's activity (order task queue): see src/activities/reconcile.ts. */
+export interface ReconcileActivities {
+  reconcilePanel(input: ReconcileInput): Promise<ReconcileReport>;
+}
+
 /** Activities of `bulkAction` (API worker): the targets of the filter (visibility, paced), and the action on one. */
 export interface BulkActivities {
   bulkTargets(input: { action: BulkAction; filter: BulkFilter }): Promise<{ orderIds: string[]; truncated: boolean }>;
@@ -114,7 +120,7 @@ export interface ProvisioningActivities {
   /** POSTs one signed status event to the order's callbackUrl (order task queue; never calls the panel). */
   deliverCallback(input: DeliverCallbackInput): Promise<DeliverCallbackResult>;
   /** POSTs a parked order's alert to OPERATOR_WEBHOOK_URL, if set (order task queue). */
-  notifyOperators(input: OperatorAlert): Promise<OperatorWebhookResult>;
+  notifyOperators(input: OperatorNotice): Promise<OperatorWebhookResult>;
   suspendServer(input: ServerRef): Promise<ChangeResult>;
   unsuspendServer(input: ServerRef): Promise<ChangeResult>;
   /** Starts a reinstall unless one is already running; the workflow then waits with `install`. */

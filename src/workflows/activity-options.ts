@@ -88,6 +88,16 @@ export const operatorWebhookOptions: ActivityOptions = {
 };
 
 /**
+ * The reconciliation sweep (reconcilePanel, order task queue): one heartbeating activity of up to an hour (each panel
+ * page within the provider budget), tried 3 times 1 minute apart; the next scheduled sweep starts afresh.
+ */
+export const reconcileOptions: ActivityOptions = {
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '1 minute', maximumAttempts: 3 },
+};
+
+/**
  * Order callbacks (deliverCallback, order task queue): each request times out after 10 s; retried without an
  * attempt limit, 5 s doubling to 1 h between attempts, for up to 24 hours. Every 4xx but 410 is retried too; only a
  * 410 Gone or a redirect ends it. The activity classifies the answers (it throws CallbackRejected non-retryable), so

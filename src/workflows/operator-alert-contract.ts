@@ -20,6 +20,22 @@ export interface OperatorAlert {
   actions: string;
 }
 
+/** A reconciliation sweep that found strays, lost servers or drift (format `json`: this object). */
+export interface ReconciliationAlert {
+  /** `<sweep workflow id>:findings`: the same for every attempt. */
+  eventId: string;
+  type: 'reconciliation.findings';
+  startedAt: string;
+  counts: { strays: number; lost: number; drift: number };
+  /** A line per finding kept in the report (at most a few dozen). */
+  summary: string[];
+  /** Where operators read the whole report. */
+  report: string;
+}
+
+/** What the operators' webhook receives: a parked order, or a sweep's findings. */
+export type OperatorNotice = OperatorAlert | ReconciliationAlert;
+
 export interface OperatorWebhookResult {
   sent: boolean;
   status: number | null;

@@ -1,4 +1,4 @@
-import type { BillingRequest, BillingState, ServerEntityState } from './server-entity-contract';
+import { isServerGone, type BillingRequest, type BillingState, type ServerEntityState } from './server-entity-contract';
 
 export const CURRENT_BILLING: BillingState = {
   state: 'current',
@@ -22,7 +22,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function nextBillingStep(state: ServerEntityState, notBefore = 0): BillingState['next'] {
   const { billing, suspendedBy } = state;
   if (billing.state !== 'overdue' || !billing.suspendAt || !billing.deleteAt) return null;
-  if (state.status === 'DELETING' || state.status === 'DELETED') return null;
+  if (isServerGone(state.status)) return null;
   const suspendAt = Date.parse(billing.suspendAt);
   const deleteAt = Date.parse(billing.deleteAt);
   const at = (ms: number) => iso(Math.max(ms, notBefore));
@@ -54,8 +54,8 @@ export function applyBilling(billing: BillingState, request: BillingRequest): Bi
 
 /** Why a billing request is refused (the update's validator), or null. */
 export function billingRefusal(state: ServerEntityState, request: BillingRequest): string | null {
-  if (state.status === 'DELETING' || state.status === 'DELETED')
-    return `server of order ${state.orderId} is ${state.status === 'DELETING' ? 'being deleted' : 'deleted'}`;
+  if (isServerGone(state.status))
+    return `server of order ${state.orderId} is ${state.status === 'DELETING' ? 'being deleted' : state.status.toLowerCase()}`;
   if (request.state === 'paid') return null;
   if (request.state !== 'overdue') return 'state must be overdue or paid';
   const suspendAt = Date.parse(request.suspendAt);

@@ -9,8 +9,12 @@ export const serverEntityWorkflowId = (orderId: string): string => `server-${ord
 
 export { NodeIdAttribute, ServerStatusAttribute } from './contract';
 
-export const SERVER_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETING', 'DELETED'] as const;
+/** LOST: the server vanished from the panel (found by the reconciliation sweep); the entity ended. */
+export const SERVER_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETING', 'DELETED', 'LOST'] as const;
 export type ServerStatus = (typeof SERVER_STATUSES)[number];
+/** Statuses in which the entity's server takes no more operations (deleted, being deleted, lost). */
+export const isServerGone = (status: ServerStatus): boolean =>
+  status === 'DELETING' || status === 'DELETED' || status === 'LOST';
 /** The order id of an entity's workflow id (the inverse of serverEntityWorkflowId). */
 export const orderIdOfEntity = (workflowId: string): string => workflowId.replace(/^server-/, '');
 

@@ -11,6 +11,7 @@ import {
   type ServerStatus,
 } from './server-entity-contract';
 import { runOperationChild, serverEvent } from './server-entity-effects';
+import { RECONCILIATION_REQUESTER } from './reconcile-contract';
 import type { ServerOperationName } from './server-operation-contract';
 
 export interface EntityJob {
@@ -158,10 +159,11 @@ export class EntityJobs {
       return { status: result.status, error: result.error };
     }
     if (job.operation === 'resize' && job.build) this.state.limits = job.build;
-    if (!byBilling && job.operation === 'suspend') suspendedBy.operator = true;
-    if (!byBilling && job.operation === 'unsuspend') suspendedBy.operator = false;
+    const byOperator = !byBilling && job.requestedBy !== RECONCILIATION_REQUESTER;
+    if (byOperator && job.operation === 'suspend') suspendedBy.operator = true;
+    if (byOperator && job.operation === 'unsuspend') suspendedBy.operator = false;
     this.note(`${job.operation} done (${job.requestedBy})`, STATUS_AFTER[job.operation] ?? before);
-    await this.tell(EVENT_OF[job.operation]);
+    if (job.requestedBy !== RECONCILIATION_REQUESTER) await this.tell(EVENT_OF[job.operation]);
     return { status: result.status, error: null };
   }
 
@@ -176,6 +178,11 @@ export class EntityJobs {
       this.note('another operation on the server is running; waiting for it');
       await sleep(BUSY_RETRY_MS);
     }
+  }
+
+  /** Tells the order's callbackUrl what happened to the server (when the order gave one). */
+  announce(type: ServerEventType): Promise<void> {
+    return this.tell(type);
   }
 
   private async tell(type: ServerEventType): Promise<void> {

@@ -23,6 +23,8 @@ import {
   type ServerStatus,
 } from './server-entity-contract';
 import { EntityJobs, type EntityJob } from './server-entity-jobs';
+import { reconcileEntity, refuseReconcile } from './server-entity-reconcile';
+import { reconcileUpdate } from './reconcile-contract';
 import { SERVER_OPERATIONS } from './server-operation-contract';
 
 function initialState(input: ServerEntityInput): ServerEntityState {
@@ -58,6 +60,8 @@ function refuseOperator(state: ServerEntityState, jobs: EntityJobs, { operation,
     refuse(OPERATOR_REFUSALS.busy, `${holder.operation} is still running on the server of order ${state.orderId}`, [
       { operationId: holder.operationId, operation: holder.operation },
     ]);
+  if (state.status === 'LOST')
+    refuse(OPERATOR_REFUSALS.gone, `the server of order ${state.orderId} is no longer on the panel (lost)`);
   if (state.status === 'DELETING' || state.status === 'DELETED') {
     const deletion = [...state.operations].reverse().find((o) => o.operation === 'delete' && o.status === 'COMPLETED');
     refuse(OPERATOR_REFUSALS.gone, `the server of order ${state.orderId} was deleted`, [
@@ -131,6 +135,15 @@ export async function serverLifecycle(input: ServerEntityInput): Promise<ServerE
     },
     { validator: (request) => refuseOperator(state, jobs, request) },
   );
+  setHandler(
+    reconcileUpdate,
+    (request) => {
+      const answer = reconcileEntity(state, jobs, request, enqueue);
+      woken = true;
+      return answer;
+    },
+    { validator: (_request) => refuseReconcile(state, jobs) },
+  );
   upsertSearchAttributes([
     { key: ServerStatusAttribute, value: state.status },
     { key: NodeIdAttribute, value: state.server.node },
@@ -139,7 +152,7 @@ export async function serverLifecycle(input: ServerEntityInput): Promise<ServerE
   ]);
   jobs.onStatus = (status: ServerStatus) => upsertSearchAttributes([{ key: ServerStatusAttribute, value: status }]);
 
-  while (state.status !== 'DELETED') {
+  while (state.status !== 'DELETED' && state.status !== 'LOST') {
     refresh();
     if (jobs.size > 0) {
       await jobs.runNext();
@@ -163,6 +176,7 @@ export async function serverLifecycle(input: ServerEntityInput): Promise<ServerE
       await continueAsNew<typeof serverLifecycle>({ ...input, carried: state });
     }
   }
+  if (state.status === 'LOST') await jobs.announce('server.lost');
   await condition(allHandlersFinished);
   return state;
 }

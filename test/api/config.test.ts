@@ -112,6 +112,19 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('sweeps hourly, reporting only, unless RECONCILE_INTERVAL, RECONCILE_STRAYS or RECONCILE_DRIFT say otherwise', () => {
+    expect(loadConfig({}).reconcile).toEqual({ intervalMs: 3_600_000, policy: { strays: 'report', drift: 'report' } });
+    expect(
+      loadConfig({ RECONCILE_INTERVAL: '30m', RECONCILE_STRAYS: 'delete', RECONCILE_DRIFT: 'correct' }).reconcile,
+    ).toEqual({ intervalMs: 1_800_000, policy: { strays: 'delete', drift: 'correct' } });
+    expect(loadConfig({ RECONCILE_INTERVAL: '0m' }).reconcile.intervalMs).toBe(0);
+    expect(
+      configError({ RECONCILE_INTERVAL: '1m', RECONCILE_STRAYS: 'burn' })
+        .issues.map((i) => i.variable)
+        .sort(),
+    ).toEqual(['RECONCILE_INTERVAL', 'RECONCILE_STRAYS']);
+  });
+
   it('refuses admin-only egg variables in orders unless ORDER_ADMIN_VARIABLES=allow', () => {
     expect(loadConfig({}).orderVariables).toEqual({ allowAdminOnly: false });
     expect(loadConfig({ ORDER_ADMIN_VARIABLES: 'allow' }).orderVariables).toEqual({ allowAdminOnly: true });

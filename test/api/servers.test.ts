@@ -199,7 +199,7 @@ describe('GET /v1/servers', () => {
     const status = await list('?status=PAUSED');
     expect(status.status).toBe(400);
     expect(status.body.error.details.issues).toEqual([
-      { field: 'status', reason: 'must be one of ACTIVE, SUSPENDED, DELETING, DELETED' },
+      { field: 'status', reason: 'must be one of ACTIVE, SUSPENDED, DELETING, DELETED, LOST' },
     ]);
     const node = await list('?node=first');
     expect(node.body.error.details.issues).toEqual([{ field: 'node', reason: 'must be a whole number' }]);

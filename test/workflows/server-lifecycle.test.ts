@@ -1,6 +1,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ServerCallbackEvent } from '../../src/callbacks/contract';
 import { PROVISION_WORKFLOW_TYPE, orderWorkflowId, type Order, type OrderState } from '../../src/workflows/contract';
+import { reconcileUpdate } from '../../src/workflows/reconcile-contract';
 import {
   billingUpdate,
   operatorRequestUpdate,
@@ -51,6 +52,7 @@ describe('serverLifecycle: the billing clock and operators on one server', () =>
     });
   }
 
+  const done = (o: { status: string }) => o.status !== 'PENDING' && o.status !== 'RUNNING';
   const events = () =>
     receiver.received
       .map((r) => (JSON.parse(r.body) as ServerCallbackEvent).type)
@@ -210,5 +212,31 @@ describe('serverLifecycle: the billing clock and operators on one server', () =>
       expect(deleted.status).toBe('DELETED');
       expect(deleted.operations.map((o) => [o.operation, o.status])).toEqual([['delete', 'COMPLETED']]);
     });
+  });
+
+  it('corrects drift as `reconciliation` without changing why it is suspended, then ends LOST and tells the callbackUrl', async () => {
+    const final = await withEntity('reconciled', async (entity, order) => {
+      await entity.executeUpdate(operatorRequestUpdate, { args: [{ operation: 'suspend', by: 'ops' }] });
+      const suspended = await until(entity, (s) => s.status === 'SUSPENDED' && s.operations.every(done));
+      const server = await panelServer(order.orderId);
+      await h.panel.client().unsuspend(server.id);
+      const facts = { serverId: server.id, suspended: false, limits: server.limits };
+      const answer = await entity.executeUpdate(reconcileUpdate, { args: [{ facts, correct: true }] });
+      expect(answer).toEqual({ drift: [{ field: 'suspended', entity: true, panel: false }], queued: ['suspend'] });
+      const corrected = await until(entity, (s) => s.operations.length === 2 && s.operations.every(done));
+      expect(corrected.operations.at(-1)).toMatchObject({ operation: 'suspend', requestedBy: 'reconciliation' });
+      expect(corrected.suspendedBy).toEqual(suspended.suspendedBy);
+      expect((await panelServer(order.orderId)).suspended).toBe(true);
+
+      await entity.executeUpdate(reconcileUpdate, { args: [{ facts: null, correct: false }] });
+      expect(((await entity.result()) as ServerEntityState).status).toBe('LOST');
+      const refused = await entity
+        .executeUpdate(operatorRequestUpdate, { args: [{ operation: 'unsuspend', by: 'ops' }] })
+        .catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(Error);
+    });
+    expect(final.status).toBe('LOST');
+    expect(final.timeline.at(-1)?.detail).toMatch(/no longer on the panel/);
+    expect(events()).toEqual(['server.suspended', 'server.lost']);
   });
 });

@@ -6,6 +6,7 @@ import { ApiFailure, api, failureText, forgetKey, query, storeKey, storedKey } f
 import { fitCharts, renderCharts } from './charts.js';
 import { $, el } from './dom.js';
 import { createServers } from './servers.js';
+import { createReconcile } from './reconcile.js';
 import { clearHistory, renderHistory, renderOperations, renderOrder, renderOrders, renderQueue } from './views.js';
 
 const REFRESH_MS = 5000;
@@ -124,7 +125,12 @@ function scheduleRefresh() {
   clearTimeout(state.timer);
   state.timer = setTimeout(async () => {
     const ok = await guarded(async () => {
-      await Promise.all([loadQueue(), state.orderId ? loadOrder({ listOperations: false }) : null, servers.refresh()]);
+      await Promise.all([
+        loadQueue(),
+        state.orderId ? loadOrder({ listOperations: false }) : null,
+        servers.refresh(),
+        reconcile.load(),
+      ]);
     });
     if (ok) $('#updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour12: false })}`;
     if (!$('#main').hidden) scheduleRefresh();
@@ -153,12 +159,14 @@ async function enter() {
   notice(null);
   await guarded(loadOrders);
   await guarded(() => servers.loadServers());
+  await guarded(() => reconcile.load());
   await route();
   scheduleRefresh();
 }
 
 const actions = createActions({ state, guarded, notice, loadOrder, loadOrders, showOperation });
 const servers = createServers({ guarded, notice });
+const reconcile = createReconcile({ guarded, notice });
 
 function wire() {
   $('#key-form').addEventListener('submit', (event) => {
@@ -227,4 +235,5 @@ function wire() {
 
 wire();
 servers.wire();
+reconcile.wire();
 void guarded(loadMeta).then(() => (storedKey() ? enter() : showLogin(null)));

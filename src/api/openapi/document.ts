@@ -3,6 +3,7 @@ import { operationPaths } from './paths-operations';
 import { orderPaths } from './paths-orders';
 import { serverPaths } from './paths-servers';
 import { bulkPaths } from './paths-bulk';
+import { reconcilePaths } from './paths-reconcile';
 import { codecPaths, servicePaths } from './paths-service';
 import { componentSchemas } from './schemas';
 import { webhooks } from './webhooks';
@@ -48,6 +49,7 @@ export function openApiDocument(options: OpenApiOptions) {
       ...operationPaths(),
       ...serverPaths(),
       ...bulkPaths(),
+      ...reconcilePaths(),
       ...servicePaths(),
       ...(options.codec ? codecPaths() : {}),
     },

@@ -27,6 +27,7 @@ import { serverPageSchema, serverSummarySchema, serverViewSchema } from '../resp
 import { billingBodySchema } from '../server-entities';
 import { bulkBodySchema } from '../bulk';
 import { bulkCancelSchema, bulkViewSchema } from '../response-schemas-bulk';
+import { reconcileStatusSchema, reconcileTriggerSchema } from '../response-schemas-reconcile';
 import { cancelOrderBodySchema, createOrderBodySchema } from '../schemas';
 
 /** A JSON Schema (draft 2020-12) object, as OpenAPI 3.1 embeds it. */
@@ -67,6 +68,8 @@ const RESPONSE_SCHEMAS = {
   ServerPage: serverPageSchema,
   BulkView: bulkViewSchema,
   BulkCancelResult: bulkCancelSchema,
+  ReconcileStatus: reconcileStatusSchema,
+  ReconcileTrigger: reconcileTriggerSchema,
 } satisfies Record<string, z.ZodType>;
 
 /** The name of a schema in `components.schemas`. */

@@ -1,0 +1,159 @@
+import { createPterodactylClient } from '../../src/provider';
+import { ensureReconcileSchedule } from '../../src/temporal-reconcile';
+import { ownExternalId } from '../../src/workflows/own-server';
+import {
+  RECONCILE_WORKFLOW_TYPE,
+  type ReconcilePolicy,
+  type ReconcileReport,
+} from '../../src/workflows/reconcile-contract';
+import { serverEntityWorkflowId } from '../../src/workflows/server-entity-contract';
+import { directServer } from '../activities/panel-harness';
+import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
+
+jest.setTimeout(180_000);
+
+const READ_KEY = 'reconcile-read-key-0123456789abcdef';
+let h: ApiHarness;
+let sweeps = 0;
+
+beforeAll(async () => {
+  h = await startApiHarness({
+    worker: true,
+    installMs: 50,
+    apiKeys: [{ name: 'dashboard', role: 'read', secret: READ_KEY }],
+  });
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+const serverOf = async (orderId: string) => (await panel().getServerByExternalId(ownExternalId(orderId)))!;
+const sweep = (policy: ReconcilePolicy): Promise<ReconcileReport> =>
+  h.client.workflow.execute(RECONCILE_WORKFLOW_TYPE, {
+    taskQueue: h.taskQueue,
+    workflowId: `sweep-test-${++sweeps}`,
+    args: [{ taskQueue: h.taskQueue, policy, settleMs: 0 }],
+  });
+
+async function freeAllocation(): Promise<number> {
+  const allocations = await panel().listAllAllocations(1);
+  return allocations.find((a) => !a.assigned)!.id;
+}
+
+describe('reconciliation sweep on the simulated panel', () => {
+  it('finds a stray, a lost server and drift; reports them, marks the lost entity LOST, then deletes and corrects', async () => {
+    const [lost, suspendedByHand, resizedByHand, inSync] = [
+      await orderWithServer(h, 'lost'),
+      await orderWithServer(h, 'drift-suspended'),
+      await orderWithServer(h, 'drift-limits'),
+      await orderWithServer(h, 'in-sync'),
+    ];
+    await waitFor(
+      () => h.http().get('/v1/servers').set(auth),
+      (r) => r.body.servers?.length === 4,
+    );
+    const stray = await panel().createServer(directServer(ownExternalId('stray-1'), await freeAllocation()));
+    const foreign = await panel().createServer(directServer('someone-elses', await freeAllocation()));
+    await panel().deleteServer((await serverOf(lost)).id, { force: true });
+    await panel().suspend((await serverOf(suspendedByHand)).id);
+    const resized = await serverOf(resizedByHand);
+    await panel().updateBuild(resized.id, {
+      allocation: resized.allocation,
+      limits: { ...resized.limits, memory: 4096 },
+      feature_limits: { databases: 0, allocations: 1, backups: 0 },
+    });
+
+    const report = await sweep({ strays: 'report', drift: 'report' });
+    expect(report).toMatchObject({
+      panelServers: 5,
+      ours: 4,
+      entities: 4,
+      counts: { strays: 1, lost: 1, drift: 2 },
+      strays: [{ serverId: stray.id, orderId: 'stray-1', action: 'reported' }],
+      lost: [{ orderId: lost, action: 'marked' }],
+      webhook: 'not_configured',
+    });
+    expect(report.drift.map((d) => [d.orderId, d.drift.map((x) => x.field), d.action]).sort()).toEqual(
+      [
+        [suspendedByHand, ['suspended'], 'reported'],
+        [resizedByHand, ['limits'], 'reported'],
+      ].sort(),
+    );
+    expect(report.strays.concat().map((s) => s.serverId)).not.toContain(foreign.id);
+    const lostView = await h.http().get(`/v1/servers/${lost}`).set(auth).expect(200);
+    expect(lostView.body.status).toBe('LOST');
+    expect(lostView.body.timeline.at(-1).detail).toMatch(/no longer on the panel/);
+    expect((await h.client.workflow.getHandle(serverEntityWorkflowId(lost)).describe()).status.name).toBe('COMPLETED');
+    const refused = await h.http().post(`/v1/servers/${lost}/operations`).set(auth).send({ operation: 'suspend' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'server_lost', details: { orderId: lost } });
+    expect((await serverOf(suspendedByHand)).suspended).toBe(true);
+
+    const fixed = await sweep({ strays: 'delete', drift: 'correct' });
+    expect(fixed.counts).toMatchObject({ strays: 1, lost: 0, drift: 2 });
+    expect(fixed.strays).toEqual([expect.objectContaining({ serverId: stray.id, action: 'deleted' })]);
+    expect(fixed.drift.every((d) => d.action === 'corrected')).toBe(true);
+    await waitFor(
+      async () => (await serverOf(suspendedByHand)).suspended,
+      (suspended) => !suspended,
+    );
+    await waitFor(
+      async () => (await serverOf(resizedByHand)).limits.memory,
+      (memory) => memory !== 4096,
+    );
+    const state = (await panel().listServers({ perPage: 100 })).items;
+    expect(state.map((s) => s.id)).not.toContain(stray.id);
+    expect(state.map((s) => s.id)).toContain(foreign.id);
+    const suspendedView = await h.http().get(`/v1/servers/${suspendedByHand}`).set(auth).expect(200);
+    expect(suspendedView.body.status).toBe('ACTIVE');
+    expect(suspendedView.body.operations.at(-1)).toMatchObject({
+      operation: 'unsuspend',
+      requestedBy: 'reconciliation',
+    });
+
+    await waitFor(
+      () => h.http().get(`/v1/servers/${resizedByHand}`).set(auth),
+      (r) => r.body.operations?.at(-1)?.status === 'COMPLETED',
+    );
+    const clean = await sweep({ strays: 'report', drift: 'report' });
+    expect(clean.counts).toMatchObject({ strays: 0, lost: 0, drift: 0 });
+    expect(clean.webhook).toBe('not_needed');
+    expect(inSync).toBeDefined();
+  });
+
+  it('runs on a Schedule: 409 before a worker set it up, then GET shows the schedule and the newest report', async () => {
+    await h.http().post('/v1/reconciliation/run').set(auth).expect(409);
+    expect((await h.http().get('/v1/reconciliation').set(auth).expect(200)).body).toEqual({
+      schedule: null,
+      running: null,
+      last: null,
+    });
+    const settings = { intervalMs: 3_600_000, policy: { strays: 'report', drift: 'report' } as ReconcilePolicy };
+    expect(await ensureReconcileSchedule(h.client, h.taskQueue, settings)).toBe('created');
+    expect(await ensureReconcileSchedule(h.client, h.taskQueue, settings)).toBe('updated');
+    await h
+      .http()
+      .post('/v1/reconciliation/run')
+      .set({ Authorization: `Bearer ${READ_KEY}` })
+      .expect(403);
+    await h.http().post('/v1/reconciliation/run').set(auth).expect(202, { triggered: true });
+    const status = await waitFor(
+      () =>
+        h
+          .http()
+          .get('/v1/reconciliation')
+          .set({ Authorization: `Bearer ${READ_KEY}` }),
+      (r) => r.body.last !== null,
+      60_000,
+    );
+    expect(status.body).toMatchObject({
+      schedule: { intervalMs: 3_600_000, paused: false, nextRunAt: expect.any(String) },
+      last: { counts: { strays: 0, lost: 0, drift: 0 }, policy: settings.policy, webhook: 'not_needed' },
+    });
+    const metrics = await h.http().get('/metrics').set(auth).expect(200);
+    expect(metrics.text).toMatch(/server_queue_reconcile_findings\{kind="lost"[^}]*\} 0/);
+    expect(metrics.text).toMatch(/server_queue_reconcile_last_finished_timestamp_seconds/);
+  });
+});
