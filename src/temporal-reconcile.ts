@@ -17,6 +17,8 @@ export interface ReconcileSettings {
   /** RECONCILE_INTERVAL; 0 pauses the sweep. */
   intervalMs: number;
   policy: ReconcilePolicy;
+  /** How fresh a server or entity may be and still be judged (tests: 0); default RECONCILE_SETTLE_MS. */
+  settleMs?: number;
 }
 
 /**
@@ -29,7 +31,11 @@ export async function ensureReconcileSchedule(
   taskQueue: string,
   settings: ReconcileSettings,
 ): Promise<'created' | 'updated'> {
-  const input: ReconcileInput = { taskQueue, policy: settings.policy };
+  const input: ReconcileInput = {
+    taskQueue,
+    policy: settings.policy,
+    ...(settings.settleMs === undefined ? {} : { settleMs: settings.settleMs }),
+  };
   const every = Math.max(settings.intervalMs, 60_000);
   const paused = settings.intervalMs === 0;
   const note = paused ? 'RECONCILE_INTERVAL is 0' : undefined;

@@ -1,5 +1,7 @@
+import { createPterodactylClient } from '../../src/provider';
+import { ensureReconcileSchedule } from '../../src/temporal-reconcile';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { auth, orderWithServer, waitFor } from '../api/harness';
+import { SIM_KEY, auth, orderWithServer, waitFor } from '../api/harness';
 import { logIn, useDashboardRig } from './dashboard-rig';
 
 const rig = useDashboardRig();
@@ -67,6 +69,26 @@ describe('dashboard: servers in a browser', () => {
     expect(await page.textContent('#bulk-progress')).toContain('2 done, 0 skipped, 0 failed of 2');
     expect(await page.isVisible('#bulk-cancel')).toBe(false);
     for (const orderId of ids) expect(suspendedOnPanel(orderId)).toBe(true);
+    expect(cspViolations).toEqual([]);
+  });
+
+  it('runs a reconciliation sweep from the dashboard and shows the server it found lost', async () => {
+    const { h, page, cspViolations } = rig;
+    const orderId = await serverOf('dash-lost');
+    const panel = createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+    await panel.deleteServer((await panel.getServerByExternalId(ownExternalId(orderId)))!.id, { force: true });
+    await ensureReconcileSchedule(h.client, h.taskQueue, {
+      intervalMs: 3_600_000,
+      policy: { strays: 'report', drift: 'report' },
+      settleMs: 0,
+    });
+    await page.evaluate('location.hash = ""');
+    await page.click('#reconcile-run');
+    await page.waitForSelector('#notice:has-text("Reconciliation sweep started")');
+    await page.waitForSelector(`#reconcile-findings:has-text("order ${orderId}")`, { timeout: 30_000 });
+    expect(await page.textContent('#reconcile-findings')).toContain('marked');
+    expect(await page.textContent('#reconcile-facts')).toContain('0 stray, 1 lost, 0 drifted');
+    expect(await page.textContent('#reconcile-facts')).toContain('every 60 min');
     expect(cspViolations).toEqual([]);
   });
 });
