@@ -47,8 +47,15 @@ interface Rest {
   engineCpu: number;
 }
 interface Result {
-  floor: Rest & { deliverS: number };
-  entities: Rest & { startS: number; deliverS: number; minimumS: number; calls: number; limited: number };
+  floor: Rest & { settleS: number; deliverS: number };
+  entities: Rest & {
+    settleS: number;
+    startS: number;
+    deliverS: number;
+    minimumS: number;
+    calls: number;
+    limited: number;
+  };
 }
 
 async function inLanes<T>(count: number, lanes: number, task: (i: number) => Promise<T>): Promise<T[]> {
@@ -65,14 +72,30 @@ async function inLanes<T>(count: number, lanes: number, task: (i: number) => Pro
   return out;
 }
 
-/** RSS and CPU per minute of `workerPid` and the engine over REST_S seconds of nothing happening. */
-async function atRest(workerPid: number, enginePid: number): Promise<Rest> {
-  await sleep(10_000);
+/** Waits (up to 10 minutes) until the worker and the engine together use under 20 % of a core for 10 s. */
+async function settled(pids: number[]): Promise<number> {
+  const t0 = Date.now();
+  for (let quiet = 0; quiet < 2 && Date.now() - t0 < 600_000;) {
+    const before = cpuByRole(pids);
+    await sleep(5_000);
+    const used = Object.values(cpuDelta(before, cpuByRole(pids))).reduce((a, b) => a + b, 0);
+    quiet = used < 1 ? quiet + 1 : 0;
+  }
+  return (Date.now() - t0) / 1000;
+}
+
+/**
+ * RSS and CPU per minute of `workerPid` and the engine over REST_S seconds of nothing happening, once the work the
+ * starts left behind (first workflow tasks, visibility writes) is done.
+ */
+async function atRest(workerPid: number, enginePid: number): Promise<Rest & { settleS: number }> {
+  const settleS = await settled([workerPid, enginePid]);
   const before = cpuByRole([workerPid, enginePid]);
   await sleep(REST_S * 1000);
   const spent = cpuDelta(before, cpuByRole([workerPid, enginePid]));
   const worker = processRole(workerPid) === 'worker' ? spent.worker : spent.other;
   return {
+    settleS,
     workerMiB: processRssMiB(workerPid),
     engineMiB: processRssMiB(enginePid),
     workerCpu: ((worker ?? 0) * 60) / REST_S,
@@ -226,7 +249,8 @@ async function main(): Promise<void> {
       `at rest (${REST_S} s): worker ${m((r) => r.entities.workerMiB)} MiB RSS, ${m((r) => r.entities.workerCpu)} CPU s/min; ` +
         `engine ${m((r) => r.entities.engineMiB)} MiB RSS, ${m((r) => r.entities.engineCpu)} CPU s/min ` +
         `(floor worker ${m((r) => r.floor.workerMiB)} MiB, ${m((r) => r.floor.workerCpu)} CPU s/min; engine with the floor only ${m((r) => r.floor.engineMiB)} MiB)`,
-      `${ENTITIES} entities started in ${m((r) => r.entities.startS)} s`,
+      `${ENTITIES} entities started in ${m((r) => r.entities.startS)} s, at rest ${m((r) => r.entities.settleS)} s later ` +
+        `(floor: ${m((r) => r.floor.settleS)} s)`,
       `${DUE} suspensions due at once: on the panel ${m((r) => r.entities.deliverS)} s after they fell due ` +
         `(${m((r) => r.entities.calls)} panel calls, budget minimum ${m((r) => r.entities.minimumS)} s, ` +
         `${m((r) => r.entities.limited)} x 429); floor: ${DUE} bare timers done ${m((r) => r.floor.deliverS)} s after due`,

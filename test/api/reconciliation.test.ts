@@ -1,4 +1,6 @@
+import pino from 'pino';
 import { createPterodactylClient } from '../../src/provider';
+import { adoptAllServers } from '../../src/server-migration';
 import { ensureReconcileSchedule } from '../../src/temporal-reconcile';
 import { ownExternalId } from '../../src/workflows/own-server';
 import {
@@ -155,5 +157,24 @@ describe('reconciliation sweep on the simulated panel', () => {
     const metrics = await h.http().get('/metrics').set(auth).expect(200);
     expect(metrics.text).toMatch(/server_queue_reconcile_findings\{kind="lost"[^}]*\} 0/);
     expect(metrics.text).toMatch(/server_queue_reconcile_last_finished_timestamp_seconds/);
+  });
+
+  it('adopts every ACTIVE order without a running entity at once (the migration command), and again adopts none', async () => {
+    const orderId = await orderWithServer(h, 'pre-entity');
+    const entity = h.client.workflow.getHandle(serverEntityWorkflowId(orderId));
+    await entity.terminate('as an order from before entities');
+    const listed = `WorkflowType = 'provisionServer' AND ExecutionStatus = 'Completed' AND OrderStatus = 'ACTIVE'`;
+    const orders = (await h.client.workflow.count(`WorkflowType = 'provisionServer'`)).count;
+    await waitFor(
+      () => h.client.workflow.count(listed),
+      (c) => c.count === orders,
+    );
+    const deps = { client: h.client, taskQueue: h.taskQueue, logger: pino({ level: 'silent' }), perSecond: 50 };
+    const first = await adoptAllServers(deps);
+    expect(first).toMatchObject({ orders, adopted: 1, truncated: false });
+    expect(first.had_entity + first.ended).toBe(orders - 1);
+    expect((await entity.describe()).status.name).toBe('RUNNING');
+    await h.http().post(`/v1/servers/${orderId}/operations`).set(auth).send({ operation: 'suspend' }).expect(202);
+    expect(await adoptAllServers(deps)).toMatchObject({ orders, adopted: 0 });
   });
 });
