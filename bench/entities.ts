@@ -15,6 +15,7 @@ import { startServerEntityWorkflow } from '../src/temporal-entities';
 import { temporalInterceptors } from '../src/temporal-grpc';
 import { ownExternalId } from '../src/workflows/own-server';
 import { billingUpdate, serverEntityWorkflowId } from '../src/workflows/server-entity-contract';
+import { directServer } from '../test/activities/panel-harness';
 import { descendants, startStack, type StackProcess } from '../test/e2e/stack-process';
 import { startFloorWorker, type FloorWorker } from './floor';
 import { fmt } from './flow-stack';
@@ -37,6 +38,8 @@ const ALLOWED_PER_S = (LIMIT * 0.9) / 60;
 const REST_S = Number(values.rest);
 const PANEL_KEY = 'ptla_benchEntities0123456789';
 const TASK_QUEUE = 'server-queue';
+/** Small servers, so 100 fit on each simulated node. */
+const LIMITS = { memory: 64, swap: 0, disk: 64, io: 500, cpu: 10 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Rest {
@@ -135,17 +138,8 @@ async function createServers(stack: StackProcess): Promise<Placed[]> {
   return inLanes(ENTITIES, 20, async (i) => ({
     address: free[i],
     ...(await panel.createServer({
-      name: `bench-${i}`,
-      user: 1,
-      egg: 1,
-      docker_image: 'ghcr.io/pterodactyl/yolks:java_17',
-      startup: 'java -jar {{SERVER_JARFILE}}',
-      environment: { SERVER_JARFILE: 'server.jar' },
-      limits: { memory: 64, swap: 0, disk: 64, io: 500, cpu: 10 },
-      feature_limits: { databases: 0, allocations: 1, backups: 0 },
-      external_id: ownExternalId(`bench-${i}`),
-      allocation: { default: free[i].id },
-      skip_scripts: true,
+      ...directServer(ownExternalId(`bench-${i}`), free[i].id),
+      limits: { ...LIMITS },
     })),
   }));
 }
@@ -170,7 +164,7 @@ async function entityPhase(
         node: servers[i].node,
         allocation: servers[i].address,
       },
-      limits: { memory: 64, swap: 0, disk: 64, io: 500, cpu: 10 },
+      limits: { ...LIMITS },
     }),
   );
   const startS = (Date.now() - t0) / 1000;
