@@ -107,7 +107,8 @@ export function reconcileActivities(deps: ReconcileDeps): ReconcileActivities {
         }
       }
 
-      for (const server of strays) {
+      for (const [i, server] of strays.entries()) {
+        progress('strays', i);
         const finding = await strayAction({ ...deps, taskQueue: input.taskQueue }, server, input.policy.strays);
         if (finding === 'in_use') {
           report.counts.skipped++;
@@ -118,7 +119,7 @@ export function reconcileActivities(deps: ReconcileDeps): ReconcileActivities {
       }
 
       for (const [i, { orderId, facts }] of matched.entries()) {
-        if (i % 50 === 0) progress('drift', i);
+        progress('drift', i);
         const state = await entity.state(orderId);
         if (state && state.server.id !== facts.serverId && !panelIds.has(state.server.id)) seen.delete(orderId);
         if (!state || isServerGone(state.status) || state.server.id !== facts.serverId || busy(state)) continue;
@@ -136,7 +137,8 @@ export function reconcileActivities(deps: ReconcileDeps): ReconcileActivities {
       const unseen = entities.workflows.filter(
         (w) => !seen.has(orderIdOfEntity(w.workflowId)) && w.startedAt <= settled,
       );
-      for (const { workflowId } of unseen) {
+      for (const [i, { workflowId }] of unseen.entries()) {
+        progress('lost', i);
         const orderId = orderIdOfEntity(workflowId);
         const state = await entity.state(orderId);
         if (!state || isServerGone(state.status) || busy(state)) continue;

@@ -66,7 +66,11 @@ describe('POST /v1/orders/:id/operations', () => {
       links: { self, order: `/v1/orders/${orderId}` },
     });
     expect(res.headers.location).toBe(self);
-    const done = await waitFor(() => getOperation(self), finished);
+    // The run reports COMPLETED by query a moment before it closes; the view then comes from its result.
+    const done = await waitFor(
+      () => getOperation(self),
+      (r) => finished(r) && r.body.source === 'result',
+    );
     expect(done.body).toMatchObject({
       operationId,
       orderId,
