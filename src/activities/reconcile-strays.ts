@@ -4,7 +4,7 @@ import type { PterodactylClient, Server } from '../provider';
 import { adoptServer } from '../server-adoption';
 import { isWorkflowNotFound } from '../temporal-errors';
 import { orderWorkflowId } from '../workflows/contract';
-import { ownExternalId } from '../workflows/own-server';
+import { isOwnMarker, orderIdOfMarker } from '../workflows/own-server';
 import type { ReconcilePolicy, StrayFinding } from '../workflows/reconcile-contract';
 import { serverEntityWorkflowId } from '../workflows/server-entity-contract';
 
@@ -15,17 +15,8 @@ export interface StrayDeps {
   taskQueue: string;
 }
 
-const MARKER = /^sq-(.*)-[0-9a-f]{16}$/;
 /** How long adoption may wait for a running order's state query. */
 const QUERY_TIMEOUT_MS = 5_000;
-
-/** The order id in our marker, when it can be read back (ids in lower case); null otherwise. */
-export function orderIdOfMarker(externalId: string): string | null {
-  const candidate = MARKER.exec(externalId)?.[1];
-  return candidate !== undefined && ownExternalId(candidate) === externalId ? candidate : null;
-}
-
-export const isOwnMarker = (externalId: string): boolean => MARKER.test(externalId);
 
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {
   const described = await client.workflow

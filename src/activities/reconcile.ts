@@ -5,7 +5,7 @@ import { isProviderError, type PterodactylClient, type Server } from '../provide
 import { listWorkflows } from '../temporal-listing';
 import type { ReconcileActivities } from '../workflows/activity-contract';
 import { PROVISION_WORKFLOW_TYPE, orderIdOfOrder } from '../workflows/contract';
-import { ownExternalId } from '../workflows/own-server';
+import { isOwnMarker, ownExternalId } from '../workflows/own-server';
 import {
   RECONCILE_SETTLE_MS,
   REPORT_FINDINGS_KEPT,
@@ -16,7 +16,7 @@ import {
 } from '../workflows/reconcile-contract';
 import { SERVER_LIFECYCLE_WORKFLOW_TYPE, isServerGone, orderIdOfEntity } from '../workflows/server-entity-contract';
 import { busy, entityAccess } from './reconcile-entities';
-import { isOwnMarker, strayAction } from './reconcile-strays';
+import { strayAction } from './reconcile-strays';
 
 export interface ReconcileDeps {
   client: Client;

@@ -28,6 +28,17 @@ export function ownExternalId(orderId: string): string {
   return `${PREFIX}${orderId.toLowerCase().slice(0, room)}-${sha256Hex(orderId).slice(0, HASH_DIGITS)}`;
 }
 
+const MARKER = new RegExp(`^${PREFIX}(.*)-[0-9a-f]{${HASH_DIGITS}}$`);
+
+/** Whether `externalId` has the shape of our marker (whatever order it names). */
+export const isOwnMarker = (externalId: string): boolean => MARKER.test(externalId);
+
+/** The order id in our marker, when it can be read back (ids in lower case, not cut); null otherwise. */
+export function orderIdOfMarker(externalId: string): string | null {
+  const candidate = MARKER.exec(externalId)?.[1];
+  return candidate !== undefined && ownExternalId(candidate) === externalId ? candidate : null;
+}
+
 /** The external_id an order's server carries: the marker for orders started with OWN_MARKER_PATCH, else orderId. */
 export const orderExternalId = (orderId: string, marker: boolean): string =>
   marker ? ownExternalId(orderId) : orderId;

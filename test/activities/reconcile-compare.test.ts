@@ -1,5 +1,4 @@
-import { isOwnMarker, orderIdOfMarker } from '../../src/activities/reconcile-strays';
-import { ownExternalId } from '../../src/workflows/own-server';
+import { isOwnMarker, orderIdOfMarker, ownExternalId } from '../../src/workflows/own-server';
 import { serverDrift, type PanelFacts } from '../../src/workflows/reconcile-contract';
 
 const limits = { memory: 1024, swap: 0, disk: 5120, io: 500, cpu: 100 };
