@@ -18,7 +18,7 @@ import {
   type RecordedStatus,
   type Step,
   type Tier,
-  type TimelineEntry,
+  type OrderTimelineEntry,
 } from '../workflows/contract';
 import type { ServerEntityState } from '../workflows/server-entity-contract';
 
@@ -54,7 +54,7 @@ export interface OrderView {
   server: ProvisionedServer | null;
   error: OrderViewError | null;
   compensationErrors: OrderError[];
-  timeline: TimelineEntry[];
+  timeline: OrderTimelineEntry[];
   createdAt: string;
   updatedAt: string;
   source: 'workflow' | 'visibility' | 'entity';

@@ -1,5 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TimelineEntry } from './timeline';
 import { TIERS, type OrderPriority, type Tier, type TierPolicy, type WaitingReason } from './flow-contract';
 
 /** Task queue the order workflows and activities run on unless TEMPORAL_TASK_QUEUE says otherwise. */
@@ -117,11 +118,8 @@ export interface OrderError {
   message: string;
   compensation?: string;
 }
-export interface TimelineEntry {
-  at: string;
-  status: OrderStatus;
-  detail: string;
-}
+/** An order's timeline entry. */
+export type OrderTimelineEntry = TimelineEntry<OrderStatus>;
 
 /**
  * One callback event of the order: pending while `delivered` is false and `error` null; `error` says why it was
@@ -151,7 +149,7 @@ export interface OrderState {
   server: ProvisionedServer | null;
   error: OrderError | null;
   compensationErrors: OrderError[];
-  timeline: TimelineEntry[];
+  timeline: OrderTimelineEntry[];
   createdAt: string;
   updatedAt: string;
   /** When the order entered the queue (its workflow started); queue order and ETA count from here. */

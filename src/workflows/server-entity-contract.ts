@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ProvisionedServer, Tier, TimelineEntry } from './contract';
+import type { OrderTimelineEntry, ProvisionedServer, Tier } from './contract';
+import type { TimelineEntry } from './timeline';
 import type { BuildLimits } from './activity-payloads';
 import type { OperationState, ServerOperationName } from './server-operation-contract';
 
@@ -38,12 +39,6 @@ export interface BillingState {
   next: { action: BillingAction; at: string } | null;
 }
 
-export interface ServerTimelineEntry {
-  at: string;
-  status: ServerStatus;
-  detail: string;
-}
-
 /** An operation the entity ran on its server (each one a `serverOperation` child, one at a time). */
 export interface ServerOperationRecord {
   /** The run id of its `serverOperation` child (GET /v1/orders/:id/operations/:operationId); null until it starts. */
@@ -61,7 +56,7 @@ export interface OrderRecord {
   createdAt: string;
   /** When the order became ACTIVE. */
   activeAt: string;
-  timeline: TimelineEntry[];
+  timeline: OrderTimelineEntry[];
 }
 
 export interface ServerEntityState {
@@ -76,7 +71,7 @@ export interface ServerEntityState {
   suspendedBy: SuspensionReasons;
   billing: BillingState;
   operations: ServerOperationRecord[];
-  timeline: ServerTimelineEntry[];
+  timeline: Array<TimelineEntry<ServerStatus>>;
   /** The order's own record; null for entities adopted without one. */
   order: OrderRecord | null;
   /** Events sent to the callbackUrl so far (numbers the next one's id). */

@@ -12,6 +12,7 @@ import {
 } from './server-entity-contract';
 import { runOperationChild, serverEvent } from './server-entity-effects';
 import { RECONCILIATION_REQUESTER } from './reconcile-contract';
+import { Timeline } from './state-tracker';
 import type { ServerOperationName } from './server-operation-contract';
 
 export interface EntityJob {
@@ -49,12 +50,15 @@ const BUSY_RETRY_MS = 30_000;
 export class EntityJobs {
   private readonly queue: Array<{ job: EntityJob; record: ServerOperationRecord }> = [];
   private current: ServerOperationRecord | undefined;
+  private readonly timeline: Timeline<ServerStatus, ServerEntityState>;
   onStatus: (status: ServerStatus) => void = () => undefined;
 
   constructor(
     private readonly input: ServerEntityInput,
     private readonly state: ServerEntityState,
-  ) {}
+  ) {
+    this.timeline = new Timeline(state, TIMELINE_KEPT);
+  }
 
   get size(): number {
     return this.queue.length;
@@ -83,14 +87,11 @@ export class EntityJobs {
   }
 
   note(detail: string, status: ServerStatus = this.state.status): void {
-    const at = new Date().toISOString();
     if (status !== this.state.status) {
       this.state.status = status;
       this.onStatus(status);
     }
-    this.state.timeline.push({ at, status, detail });
-    this.state.timeline.splice(0, Math.max(0, this.state.timeline.length - TIMELINE_KEPT));
-    this.state.updatedAt = at;
+    this.timeline.stamp(status, detail);
   }
 
   async runNext(): Promise<void> {

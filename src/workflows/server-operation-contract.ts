@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BuildLimits, DeleteServerResult, ReleaseResult } from './activity-payloads';
 import type { Tier } from './contract';
+import type { TimelineEntry } from './timeline';
 
 export const SERVER_OPERATION_WORKFLOW_TYPE = 'serverOperation';
 
@@ -72,11 +73,6 @@ export interface OperationError {
   type: string;
   message: string;
 }
-export interface OperationTimelineEntry {
-  at: string;
-  status: OperationStatus;
-  detail: string;
-}
 
 /**
  * An operation's state, read through `operationStateQuery` and returned as the workflow's result. A business failure
@@ -102,7 +98,7 @@ export interface OperationState {
   error: OperationError | null;
   /** Rollbacks that could not finish (the server may be left half-changed and need an operator). */
   compensationErrors: OperationError[];
-  timeline: OperationTimelineEntry[];
+  timeline: Array<TimelineEntry<OperationStatus>>;
   startedAt: string;
   updatedAt: string;
 }

@@ -1,25 +1,26 @@
 import { log } from '@temporalio/workflow';
 import type { CompensationReport } from './compensations';
 import type { FailureSummary } from './failures';
+import type { TimelineState } from './timeline';
 
 /** The part of an order's and an operation's state that both workflows keep the same way. */
-export interface TrackedState<S extends string, E> {
-  status: S;
+export interface TrackedState<S extends string, E> extends TimelineState<S> {
   error: E | null;
   /** Rollbacks that could not finish. */
   compensationErrors: E[];
-  timeline: Array<{ at: string; status: S; detail: string }>;
-  updatedAt: string;
 }
 
 const workflowNow = (): string => new Date().toISOString();
 
 /**
- * The status bookkeeping of provisionServer and serverOperation: the timeline (every status change and note), the
- * error and the rollbacks that failed. Subclasses decide which statuses exist and what else a change records.
+ * The timeline of an order, an operation or a server entity: each status change and note, stamped with workflow
+ * time. `kept` bounds it to the newest entries (a server entity lives for months).
  */
-export class StateTracker<S extends string, E, T extends TrackedState<S, E>> {
-  constructor(readonly state: T) {}
+export class Timeline<S extends string, T extends TimelineState<S>> {
+  constructor(
+    readonly state: T,
+    private readonly kept = Number.POSITIVE_INFINITY,
+  ) {}
 
   get status(): S {
     return this.state.status;
@@ -29,6 +30,20 @@ export class StateTracker<S extends string, E, T extends TrackedState<S, E>> {
     this.stamp(this.state.status, detail);
   }
 
+  /** Adds an entry for `status` (the caller has set it) and moves `updatedAt`. */
+  stamp(status: S, detail: string): void {
+    const at = workflowNow();
+    this.state.timeline.push({ at, status, detail });
+    if (this.state.timeline.length > this.kept) this.state.timeline.splice(0, this.state.timeline.length - this.kept);
+    this.state.updatedAt = at;
+  }
+}
+
+/**
+ * The status bookkeeping of provisionServer and serverOperation: the timeline (every status change and note), the
+ * error and the rollbacks that failed. Subclasses decide which statuses exist and what else a change records.
+ */
+export class StateTracker<S extends string, E, T extends TrackedState<S, E>> extends Timeline<S, T> {
   recordError(error: E): void {
     this.state.error = error;
   }
@@ -54,12 +69,6 @@ export class StateTracker<S extends string, E, T extends TrackedState<S, E>> {
         log.error(message, { ...facts, compensation: name, ...failure });
       },
     };
-  }
-
-  protected stamp(status: S, detail: string): void {
-    const at = workflowNow();
-    this.state.timeline.push({ at, status, detail });
-    this.state.updatedAt = at;
   }
 }
 
