@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   TimeoutFailure,
   patched,
   proxyActivities,
@@ -8,12 +7,12 @@ import {
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import { FailureType, type CircuitOpenDetails } from '../errors';
 import type { ProvisioningActivities } from './activity-contract';
 import { compensationOptions } from './activity-options';
 import type { Order, OrderStatus } from './contract';
 import { PROMOTED_PRIORITY_KEY, planningTaskQueue, providerTaskQueue, type TierPolicy } from './flow-contract';
-import { hasFailureType, rootCause } from './failures';
+import { breakerWait, circuitDetails, type CircuitOpenDetails } from './breaker-wait';
+import { rootCause } from './failures';
 import type { OrderMetricsSinks } from './metrics-interceptors';
 import type { OrderTracker } from './order-state';
 
@@ -35,19 +34,6 @@ export type StepQueue = 'provider' | 'planning';
 function isScheduleToStartTimeout(err: unknown): boolean {
   const root = rootCause(err);
   return root instanceof TimeoutFailure && root.timeoutType === 'SCHEDULE_TO_START';
-}
-
-export function circuitDetails(err: unknown): CircuitOpenDetails | undefined {
-  if (!hasFailureType(err, FailureType.CircuitOpen)) return undefined;
-  const root = rootCause(err) as ApplicationFailure;
-  return (root.details?.[0] as CircuitOpenDetails | undefined) ?? { scope: 'panel', nodeId: null, retryAfterMs: 5000 };
-}
-
-/** A spread of up to a second per order (derived from its id), so waiting orders do not all wake at once. */
-export function jitterMs(orderId: string): number {
-  let hash = 0;
-  for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
-  return hash % 1000;
 }
 
 /**
@@ -89,11 +75,11 @@ export class OrderFlow {
 
   /** Runs one provider step (`call` picks the activity) until it completes or fails for a reason other than waiting. */
   async run<R>(
-    base: ActivityOptions,
+    step: { options: ActivityOptions; queue: StepQueue },
     call: ProviderCall<R>,
     resumeStatus: () => OrderStatus,
-    queue: StepQueue = 'provider',
   ): Promise<R> {
+    const { options: base, queue } = step;
     const taskQueue = (queue === 'planning' ? planningTaskQueue : providerTaskQueue)(workflowInfo().taskQueue);
     for (let again = false; ; again = true) {
       if (!this.promoted && this.dispatchDeadline() <= Date.now() && patched(LATE_DISPATCH_PATCH)) this.promote();
@@ -140,17 +126,11 @@ export class OrderFlow {
 
   /** WAITING_FOR_PROVIDER until the breaker's next probe (plus a per-order spread), then back to `status`. */
   async waitForProvider(open: CircuitOpenDetails, status: OrderStatus): Promise<void> {
-    const what = open.scope === 'panel' ? 'the panel' : `node ${open.nodeId}`;
-    const waitMs = Math.max(1000, open.retryAfterMs) + jitterMs(this.order.orderId);
-    this.tracker.wait(
-      'provider',
-      'WAITING_FOR_PROVIDER',
-      `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`,
-      null,
-    );
-    await sleep(waitMs);
+    const wait = breakerWait(open, this.order.orderId);
+    this.tracker.wait('provider', 'WAITING_FOR_PROVIDER', wait.waiting, null);
+    await sleep(wait.ms);
     if (status === 'QUEUED')
-      this.tracker.wait('dispatch', 'QUEUED', `${what} may be back; waiting for its turn`, this.promotionAt());
-    else this.tracker.endWait(status, `${what} may be back; trying again`);
+      this.tracker.wait('dispatch', 'QUEUED', `${wait.what} may be back; waiting for its turn`, this.promotionAt());
+    else this.tracker.endWait(status, wait.resuming);
   }
 }

@@ -2,7 +2,7 @@ import { proxyActivities, sleep, workflowInfo, type ActivityOptions } from '@tem
 import type { ProvisioningActivities } from './activity-contract';
 import { compensationOptions } from './activity-options';
 import { PROMOTED_PRIORITY_KEY, TIER_PRIORITY_KEY, fairnessKeyOf, providerTaskQueue } from './flow-contract';
-import { circuitDetails, jitterMs } from './order-flow';
+import { breakerWait, circuitDetails } from './breaker-wait';
 import type { ServerOperationInput } from './server-operation-contract';
 import type { OperationTracker } from './server-operation-state';
 
@@ -19,8 +19,9 @@ export class OperationDispatch {
     private readonly tracker: OperationTracker,
   ) {}
 
-  run<R>(options: ActivityOptions, call: ProviderCall<R>): Promise<R> {
-    return this.dispatch(options, TIER_PRIORITY_KEY[this.input.tier], call);
+  /** Runs one step's panel call on the provider queue (OPERATION_STEP_PLANS has no other queue for them). */
+  run<R>(step: { options: ActivityOptions; queue: 'provider' }, call: ProviderCall<R>): Promise<R> {
+    return this.dispatch(step.options, TIER_PRIORITY_KEY[this.input.tier], call);
   }
 
   compensate<R>(call: ProviderCall<R>): Promise<R> {
@@ -40,17 +41,10 @@ export class OperationDispatch {
         const open = circuitDetails(err);
         if (!open) throw err;
         const resume = this.tracker.status;
-        const what = open.scope === 'panel' ? 'the panel' : `node ${open.nodeId}`;
-        const waitMs = Math.max(1000, open.retryAfterMs) + jitterMs(this.input.orderId);
-        this.tracker.setStatus(
-          'WAITING_FOR_PROVIDER',
-          `${what} is failing (circuit breaker open); retrying in ${Math.round(waitMs / 1000)} s`,
-        );
-        await sleep(waitMs);
-        this.tracker.setStatus(
-          resume === 'WAITING_FOR_PROVIDER' ? 'RUNNING' : resume,
-          `${what} may be back; trying again`,
-        );
+        const wait = breakerWait(open, this.input.orderId);
+        this.tracker.setStatus('WAITING_FOR_PROVIDER', wait.waiting);
+        await sleep(wait.ms);
+        this.tracker.setStatus(resume === 'WAITING_FOR_PROVIDER' ? 'RUNNING' : resume, wait.resuming);
       }
     }
   }
