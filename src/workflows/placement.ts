@@ -1,20 +1,16 @@
 import { ApplicationFailure, CancellationScope, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { FailureType } from '../errors';
 import type { AllocatedSlot, CreateResult, ProvisioningActivities } from './activity-contract';
-import {
-  allocateOptions,
-  capacityCheckOptions,
-  compensationOptions,
-  panelCallOptions,
-  panelChangeOptions,
-} from './activity-options';
+import { capacityCheckOptions, compensationOptions, panelCallOptions } from './activity-options';
 import type { Compensations } from './compensations';
 import type { Order } from './contract';
 import { NO_CAPACITY_ERROR } from './flow-contract';
 import { hasFailureType } from './failures';
-import { circuitDetails, jitterMs, type OrderFlow } from './order-flow';
+import { circuitDetails, jitterMs } from './breaker-wait';
+import type { OrderFlow } from './order-flow';
 import type { OrderTracker } from './order-state';
 import { sparedNote, undoCreate } from './rollback-inputs';
+import { ORDER_STEP_PLANS } from './step-plans';
 
 /** How many allocations an order tries when the panel reports its chosen one taken by a concurrent order. */
 export const MAX_PLACEMENT_ATTEMPTS = 3;
@@ -50,18 +46,18 @@ export async function place(
   const refused: number[] = [];
   /** A create request may have reached the panel (an unknown egg fails before any is sent). */
   let createSent = false;
-  compensations.register('releaseAllocation', () => undo.releaseAllocation({ orderId: order.orderId }));
+  compensations.register(ORDER_STEP_PLANS.allocate.undo, () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
     const slot = await allocate(order, tracker, flow, refused, attempt, allocateWaits);
     tracker.slot = slot;
-    compensations.register('deleteServer', async () => {
+    compensations.register(ORDER_STEP_PLANS.create.undo, async () => {
       const deleted = await flow.compensate((a) => a.deleteServer(undoCreate(order, tracker, externalId, createSent)));
       if (deleted.sparedServerId !== undefined) tracker.note(sparedNote(deleted.sparedServerId));
     });
     tracker.enterStep('create', `creating the server on node ${slot.nodeId} at ${slot.ip}:${slot.port}`);
     try {
       const created = await flow.run(
-        panelChangeOptions,
+        ORDER_STEP_PLANS.create,
         (a, again) => {
           createSent ||= !CancellationScope.current().consideredCancelled;
           return a.create({ order, slot, lookFirst: again || attempt > 1, externalId });
@@ -99,10 +95,9 @@ async function allocate(
       );
     try {
       const slot = await flow.run(
-        allocateWaits ? allocateOptions : panelCallOptions,
+        allocateWaits ? ORDER_STEP_PLANS.allocate : { ...ORDER_STEP_PLANS.allocate, options: panelCallOptions },
         (a) => a.allocate({ order, excludeAllocationIds: refused }),
         () => (queued ? 'QUEUED' : 'ALLOCATING'),
-        'planning',
       );
       if (queued || tracker.status !== 'ALLOCATING')
         tracker.enterStep('allocate', `reserved allocation ${slot.allocationId} on node ${slot.nodeId}`);

@@ -8,13 +8,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { FlowActivities, ProvisioningActivities } from './activity-contract';
-import {
-  INSTALL_DEADLINE_MS,
-  installOptions,
-  panelCallOptions,
-  panelChangeOptions,
-  policyOptions,
-} from './activity-options';
+import { INSTALL_DEADLINE_MS, policyOptions } from './activity-options';
 import { notifyStatus } from './callbacks';
 import { Compensations } from './compensations';
 import {
@@ -31,10 +25,11 @@ import { OWN_MARKER_PATCH, orderExternalId } from './own-server';
 import { Parking } from './parking';
 import { place, type PlacementVersion } from './placement';
 import { startServerEntity } from './server-entity-start';
+import { ORDER_STEP_PLANS } from './step-plans';
 
 export { MAX_PLACEMENT_ATTEMPTS } from './placement';
 
-const waiting = proxyActivities<ProvisioningActivities>(installOptions);
+const waiting = proxyActivities<ProvisioningActivities>(ORDER_STEP_PLANS.install.options);
 const policy = proxyLocalActivities<FlowActivities>(policyOptions);
 
 /**
@@ -106,15 +101,14 @@ async function runSteps(
   if (installed.reinstalled) tracker.note('the first installation failed; a reinstall succeeded');
   tracker.enterStep('configure', "applying the order's startup and build settings");
   const configured = await flow.run(
-    panelChangeOptions,
+    ORDER_STEP_PLANS.configure,
     (a, again) => a.configure({ order, serverId: server.id, observed: again ? undefined : installed.server }),
     () => 'CONFIGURING',
-    'planning',
   );
   tracker.note(configured.updated.length > 0 ? `updated ${configured.updated.join(' and ')}` : 'already as ordered');
   tracker.enterStep('verify', 'checking the server against the order');
   return flow.run(
-    panelCallOptions,
+    ORDER_STEP_PLANS.verify,
     (a) => a.verify({ order, server, externalId }),
     () => 'VERIFYING',
   );

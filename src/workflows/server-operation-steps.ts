@@ -1,21 +1,16 @@
 import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import type { ProvisioningActivities } from './activity-contract';
-import {
-  INSTALL_DEADLINE_MS,
-  compensationOptions,
-  installOptions,
-  panelCallOptions,
-  panelChangeOptions,
-} from './activity-options';
+import { INSTALL_DEADLINE_MS } from './activity-options';
 import type { Compensations } from './compensations';
 import type { OperationDispatch } from './server-operation-dispatch';
 import type { ServerRef } from './activity-contract';
 import type { ServerOperationInput, ServerOperationName } from './server-operation-contract';
 import type { OperationTracker } from './server-operation-state';
 import { deleteOperationInput, sparedNote } from './rollback-inputs';
+import { OPERATION_STEP_PLANS as PLANS } from './step-plans';
 
-const waiting = proxyActivities<ProvisioningActivities>(installOptions);
-const ledger = proxyActivities<ProvisioningActivities>(compensationOptions);
+const waiting = proxyActivities<ProvisioningActivities>(PLANS.install.options);
+const ledger = proxyActivities<ProvisioningActivities>(PLANS.release.options);
 
 export interface OperationContext {
   input: ServerOperationInput;
@@ -37,7 +32,7 @@ function suspension(suspend: boolean) {
     const ref = serverRef(input);
     const verb = suspend ? 'suspend' : 'unsuspend';
     tracker.enterStep(verb, `${suspend ? 'suspending' : 'unsuspending'} server ${ref.serverId}`);
-    const { changed } = await dispatch.run(panelChangeOptions, (a) =>
+    const { changed } = await dispatch.run(PLANS[verb], (a) =>
       suspend ? a.suspendServer(ref) : a.unsuspendServer(ref),
     );
     tracker.recordChange(changed);
@@ -48,7 +43,7 @@ function suspension(suspend: boolean) {
 async function reinstall({ input, tracker, dispatch }: OperationContext): Promise<void> {
   const ref = serverRef(input);
   tracker.enterStep('reinstall', `reinstalling server ${ref.serverId}`);
-  const { changed } = await dispatch.run(panelChangeOptions, (a) => a.reinstallServer(ref));
+  const { changed } = await dispatch.run(PLANS.reinstall, (a) => a.reinstallServer(ref));
   tracker.recordChange(true);
   tracker.note(changed ? 'reinstall started' : 'a reinstall was already running');
   tracker.enterStep('install', 'waiting for the installation to finish');
@@ -61,19 +56,19 @@ async function resize({ input, tracker, dispatch, compensations }: OperationCont
   const requested = input.build;
   if (!requested) throw ApplicationFailure.nonRetryable('resize needs the new build', INVALID_OPERATION_ERROR);
   tracker.enterStep('read', `reading the build of server ${ref.serverId}`);
-  const previous = await dispatch.run(panelCallOptions, (a) => a.readBuild(ref));
+  const previous = await dispatch.run(PLANS.read, (a) => a.readBuild(ref));
   tracker.state.build = { previous, requested };
-  compensations.register('restoreBuild', async () => {
+  compensations.register(PLANS.apply.undo, async () => {
     tracker.enterStep('restore', 'restoring the previous build');
     await dispatch.compensate((a) => a.applyBuild({ ...ref, limits: previous }));
     tracker.state.rolledBack = true;
   });
   tracker.enterStep('apply', 'applying the new build');
-  const { changed } = await dispatch.run(panelChangeOptions, (a) => a.applyBuild({ ...ref, limits: requested }));
+  const { changed } = await dispatch.run(PLANS.apply, (a) => a.applyBuild({ ...ref, limits: requested }));
   tracker.recordChange(changed);
   tracker.note(changed ? 'build updated' : 'the build already was as requested');
   tracker.enterStep('verify', "checking the server's limits");
-  await dispatch.run(panelCallOptions, (a) => a.verifyBuild({ ...ref, limits: requested }));
+  await dispatch.run(PLANS.verify, (a) => a.verifyBuild({ ...ref, limits: requested }));
 }
 
 async function deprovision({ input, tracker, dispatch }: OperationContext): Promise<void> {
@@ -81,7 +76,7 @@ async function deprovision({ input, tracker, dispatch }: OperationContext): Prom
     'delete',
     input.serverId === null ? "deleting the order's server, if any" : `deleting server ${input.serverId}`,
   );
-  const deleted = await dispatch.run(panelChangeOptions, (a) => a.deleteServer(deleteOperationInput(input)));
+  const deleted = await dispatch.run(PLANS.delete, (a) => a.deleteServer(deleteOperationInput(input)));
   tracker.state.deleted = deleted;
   tracker.recordChange(deleted.outcome !== 'already_gone');
   if (deleted.sparedServerId !== undefined) tracker.note(sparedNote(deleted.sparedServerId));
