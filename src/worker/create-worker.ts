@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Logger } from 'pino';
 import { createActivities, type ActivityDeps, type AllocationReservations } from '../activities';
 import { DEFAULT_FLOW_CONFIG, type FlowConfig } from '../flow/flow-config';
+import type { BreakerOptions } from '../flow/breaker';
 import { ProcessFlow } from '../flow/process-flow';
 import type { ProviderTaskCalls } from '../flow/task-calls';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
@@ -74,6 +75,8 @@ export interface CreateWorkerOptions {
   outboundGuard?: ActivityDeps['outboundGuard'];
   /** Provider budget and tier policy; defaults to DEFAULT_FLOW_CONFIG. */
   flowConfig?: FlowConfig;
+  /** The circuit breakers' threshold and open periods; defaults in src/flow/breaker.ts. */
+  breakers?: BreakerOptions;
   /** The process's flow control, when several workers of one process must share it; built from the above when omitted. */
   flow?: ProcessFlow;
   /** Report to (and read from) the flow-control workflow; default true. Off, the process works on its own view. */
@@ -112,6 +115,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
       installPollMs: options.installPollMs ?? config.installCheckMs,
       limitPerMinute: config.rateLimitPerMinute,
       reserve: config.rateReserve,
+      breakers: options.breakers,
       logger: options.logger,
     });
   const all = createActivities(

@@ -12,6 +12,7 @@ import type { ApiKey } from '../../src/api/api-keys';
 import { createApp } from '../../src/api/app';
 import { QueueFigures } from '../../src/api/queue-figures';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
+import type { BreakerOptions } from '../../src/flow/breaker';
 import { listenApi, type ListeningApi } from '../../src/api/server';
 import { createPterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
@@ -55,6 +56,8 @@ export interface ApiHarnessOptions {
   bulkPace?: BulkPace;
   /** Dynamic config of the dev server beyond docker/temporal/dynamicconfig.yaml. */
   dynamicConfig?: Record<string, unknown>;
+  /** The worker's circuit breakers (threshold, open periods). */
+  breakers?: BreakerOptions;
 }
 
 export interface ApiHarness {
@@ -154,6 +157,7 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
       },
       dataConverter,
       variablePolicy,
+      breakers: options.breakers,
       tuning: {
         shutdownGraceTime: '1 second',
         maxHeartbeatThrottleInterval: '200 ms',

@@ -1,5 +1,14 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { API_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from '../api/harness';
+import {
+  API_KEY,
+  auth,
+  orderBody,
+  startApiHarness,
+  uniqueOrderId,
+  waitFor,
+  type ApiHarness,
+  type ApiHarnessOptions,
+} from '../api/harness';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -26,10 +35,10 @@ export interface DashboardRig {
 }
 
 /** Starts the rig in beforeAll and stops it in afterAll; the page accepts every confirm(). */
-export function useDashboardRig(options: { timeSkipping?: boolean } = {}): DashboardRig {
+export function useDashboardRig(options: Pick<ApiHarnessOptions, 'timeSkipping' | 'breakers'> = {}): DashboardRig {
   const rig = { cspViolations: [] as string[] } as DashboardRig;
   beforeAll(async () => {
-    rig.h = await startApiHarness({ worker: true, installMs: 10 * 60_000, timeSkipping: options.timeSkipping });
+    rig.h = await startApiHarness({ worker: true, installMs: 10 * 60_000, ...options });
     rig.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     rig.page = await rig.browser.newPage();
     rig.page.on('console', (message) => {
