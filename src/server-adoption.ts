@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { Logger } from 'pino';
 import { startServerEntityWorkflow } from './temporal-entities';
-import { isWorkflowNotFound } from './temporal-errors';
+import { describeIfFound } from './temporal-errors';
 import { orderStateQuery, orderWorkflowId, type Order, type OrderState } from './workflows/contract';
 import { operationOf, serverOperationWorkflowId, type OperationState } from './workflows/server-operation-contract';
 
@@ -32,10 +32,7 @@ async function orderInput(client: Client, orderId: string): Promise<Order | unde
 /** Whether a delete operation started through the API removed the server (the operation id's latest run). */
 async function deletedDirectly(client: Client, orderId: string): Promise<boolean> {
   const handle = client.workflow.getHandle(serverOperationWorkflowId(orderId));
-  const latest = await handle.describe().catch((err: unknown) => {
-    if (isWorkflowNotFound(err)) return undefined;
-    throw err;
-  });
+  const latest = await describeIfFound(handle);
   if (!latest || latest.status.name !== 'COMPLETED' || operationOf(latest) !== 'delete') return false;
   return ((await handle.result()) as OperationState).deprovisioned;
 }
@@ -50,10 +47,7 @@ async function deletedDirectly(client: Client, orderId: string): Promise<boolean
 export async function adoptServer(deps: AdoptionDeps, orderId: string): Promise<Adoption> {
   const { client } = deps;
   const handle = client.workflow.getHandle(orderWorkflowId(orderId));
-  const described = await handle.describe().catch((err: unknown) => {
-    if (isWorkflowNotFound(err)) return undefined;
-    throw err;
-  });
+  const described = await describeIfFound(handle);
   if (!described) return 'no_order';
   const name = described.status.name;
   if (name !== 'COMPLETED' && name !== 'RUNNING') return 'not_active';

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { adoptServer, type Adoption } from './server-adoption';
-import { isWorkflowNotFound } from './temporal-errors';
+import { describeIfFound } from './temporal-errors';
 import { listWorkflows } from './temporal-listing';
 import { PROVISION_WORKFLOW_TYPE, orderIdOfOrder } from './workflows/contract';
 import { serverEntityWorkflowId } from './workflows/server-entity-contract';
@@ -47,13 +47,7 @@ export async function adoptAllServers(deps: MigrationDeps): Promise<MigrationCou
   const gapMs = 1000 / (deps.perSecond ?? 5);
   for (const { workflowId } of workflows) {
     const orderId = orderIdOfOrder(workflowId);
-    const entity = await deps.client.workflow
-      .getHandle(serverEntityWorkflowId(orderId))
-      .describe()
-      .catch((err: unknown) => {
-        if (isWorkflowNotFound(err)) return undefined;
-        throw err;
-      });
+    const entity = await describeIfFound(deps.client.workflow.getHandle(serverEntityWorkflowId(orderId)));
     if (entity?.status.name === 'RUNNING') {
       counts.had_entity++;
       continue;

@@ -1,5 +1,11 @@
 import { status } from '@grpc/grpc-js';
-import { isGrpcServiceError, ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 
 const UNAVAILABLE = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.CANCELLED]);
 
@@ -23,4 +29,14 @@ export function isTemporalUnreachable(err: unknown): boolean {
 
 export function isWorkflowNotFound(err: unknown): boolean {
   return err instanceof WorkflowNotFoundError || grpcCode(err) === status.NOT_FOUND;
+}
+
+/** The workflow's description, or undefined when Temporal has none (never started, or past its retention). */
+export async function describeIfFound(handle: WorkflowHandle): Promise<WorkflowExecutionDescription | undefined> {
+  try {
+    return await handle.describe();
+  } catch (err) {
+    if (isWorkflowNotFound(err)) return undefined;
+    throw err;
+  }
 }

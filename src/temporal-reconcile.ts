@@ -12,6 +12,7 @@ import {
   type ReconcilePolicy,
   type ReconcileReport,
 } from './workflows/reconcile-contract';
+import { describeIfFound } from './temporal-errors';
 
 export interface ReconcileSettings {
   /** RECONCILE_INTERVAL; 0 pauses the sweep. */
@@ -101,7 +102,7 @@ export async function reconcileStatus(client: Client, taskQueue: string): Promis
   for (const { action } of [...described.info.recentActions].reverse().slice(0, 5)) {
     const { workflowId, firstExecutionRunId: runId } = action.workflow;
     const handle = client.workflow.getHandle(workflowId, runId);
-    const run = await handle.describe().catch(() => undefined);
+    const run = await describeIfFound(handle);
     if (run?.status.name !== 'COMPLETED') continue;
     status.last = { ...((await handle.result()) as ReconcileReport), workflowId, runId };
     break;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { PterodactylClient, Server } from '../provider';
 import { adoptServer } from '../server-adoption';
-import { isWorkflowNotFound } from '../temporal-errors';
+import { describeIfFound } from '../temporal-errors';
 import { orderWorkflowId } from '../workflows/contract';
 import { isOwnMarker, orderIdOfMarker } from '../workflows/own-server';
 import type { ReconcilePolicy, StrayFinding } from '../workflows/reconcile-contract';
@@ -19,14 +19,7 @@ export interface StrayDeps {
 const QUERY_TIMEOUT_MS = 5_000;
 
 async function isRunning(client: Client, workflowId: string): Promise<boolean> {
-  const described = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch((err: unknown) => {
-      if (isWorkflowNotFound(err)) return undefined;
-      throw err;
-    });
-  return described?.status.name === 'RUNNING';
+  return (await describeIfFound(client.workflow.getHandle(workflowId)))?.status.name === 'RUNNING';
 }
 
 /**

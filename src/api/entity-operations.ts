@@ -10,7 +10,7 @@ import { ApiError } from './errors';
 import { adoptServer, type AdoptionDeps } from '../server-adoption';
 import type { OperationBody } from './operation-schemas';
 import { operationLinks, type OperationAccepted } from './operation-view';
-import { isWorkflowNotFound } from '../temporal-errors';
+import { describeIfFound, isWorkflowNotFound } from '../temporal-errors';
 
 export type EntityOperationsDeps = AdoptionDeps;
 
@@ -28,7 +28,7 @@ async function heldByFinished(client: Client, orderId: string, failure: Applicat
   const [detail] = (failure.details ?? []) as Array<{ operationId?: string | null }>;
   if (failure.type !== OPERATOR_REFUSALS.busy || !detail?.operationId) return false;
   const run = client.workflow.getHandle(serverOperationWorkflowId(orderId), detail.operationId);
-  const described = await run.describe().catch(() => undefined);
+  const described = await describeIfFound(run);
   return described !== undefined && described.status.name !== 'RUNNING';
 }
 
@@ -73,7 +73,7 @@ export async function requestEntityOperation(
 /** 409 `server_lost` when the server's entity ended LOST (the reconciliation sweep found it gone from the panel). */
 async function refuseIfLost(client: Client, orderId: string): Promise<void> {
   const handle = client.workflow.getHandle(serverEntityWorkflowId(orderId));
-  const described = await handle.describe().catch(() => undefined);
+  const described = await describeIfFound(handle);
   if (described?.status.name !== 'COMPLETED') return;
   const state = (await handle.result()) as ServerEntityState;
   if (state.status !== 'LOST') return;

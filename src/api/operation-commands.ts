@@ -21,7 +21,7 @@ import { readOrderFacts, type OrderFacts } from './operation-order';
 import type { OperationBody } from './operation-schemas';
 import { operationLinks, type OperationAccepted } from './operation-view';
 import { operationOf } from '../workflows/server-operation-contract';
-import { isWorkflowNotFound } from '../temporal-errors';
+import { describeIfFound } from '../temporal-errors';
 
 export interface OperationsDeps {
   client: Client;
@@ -75,10 +75,7 @@ function refuseForOrder(order: OrderFacts, body: OperationBody): void {
 /** 409 `server_deleted` when the server's latest operation was a completed delete (only delete may follow it). */
 async function refuseIfDeleted(client: Client, orderId: string): Promise<void> {
   const handle = client.workflow.getHandle<typeof serverOperation>(serverOperationWorkflowId(orderId));
-  const latest = await handle.describe().catch((err: unknown) => {
-    if (isWorkflowNotFound(err)) return undefined;
-    throw err;
-  });
+  const latest = await describeIfFound(handle);
   if (!latest || latest.status.name !== 'COMPLETED' || operationOf(latest) !== 'delete') return;
   const state: OperationState = await handle.result();
   if (state.deprovisioned) {
