@@ -17,7 +17,10 @@ import { startReceiver, type Receiver } from '../callbacks/receiver';
 import { endServerEntities, orderWorker, useWorkflowHarness, type WorkflowHarness } from './harness';
 import { recordHistory } from './history';
 
-jest.setTimeout(180_000);
+jest.setTimeout(90_000);
+// In a loaded CI run the official test server has stalled two of these tests (each passes in seconds alone, and the
+// whole file in 9 s): one retry, on fresh order ids, with the first failure printed.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const SECRET = 'billing-clock-secret-0123456789abcdef';
 const MINUTE = 60_000;
@@ -30,6 +33,7 @@ const STANDARD_GRACE = 7 * DAY;
 describe('serverLifecycle over days: the billing clock on durable timers', () => {
   let h: WorkflowHarness;
   let receiver: Receiver;
+  let runs = 0;
   useWorkflowHarness((started) => (h = started));
   beforeEach(async () => {
     receiver = await startReceiver();
@@ -47,8 +51,9 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
 
   /** Provisions an order to ACTIVE, runs `body` with its server's entity, then ends the entity. */
   async function withEntity(label: string, body: (ctx: Ctx) => Promise<void>): Promise<void> {
-    const order = paperOrder(label, { callbackUrl: receiver.url, tier: 'standard' });
-    const { worker, taskQueue } = await orderWorker(h, label, { callbackSecret: SECRET });
+    const id = `${label}-${++runs}`;
+    const order = paperOrder(id, { callbackUrl: receiver.url, tier: 'standard' });
+    const { worker, taskQueue } = await orderWorker(h, id, { callbackSecret: SECRET });
     try {
       await worker.runUntil(async () => {
         const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
