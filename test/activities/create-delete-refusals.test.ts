@@ -1,15 +1,12 @@
 import { createActivities } from '../../src/activities';
-import { ProviderError, type ProviderErrorKind, type PterodactylClient } from '../../src/provider';
+import type { PterodactylClient } from '../../src/provider';
 import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order } from '../../src/workflows/contract';
 import { ownExternalId, type ServerClaim } from '../../src/workflows/own-server';
 import { placeForeignServer } from './foreign-servers';
-import { activityDeps, type PanelHarness, paperOrder, serversOf, usePanel } from './panel-harness';
+import { activityDeps, type PanelHarness, panelError, paperOrder, serversOf, usePanel } from './panel-harness';
 
 // The refusals and look-ups of create and deleteServer that the mutation run (npm run mutation) found unpinned.
-
-const panelError = (kind: ProviderErrorKind, method: string, path: string, status = 500) =>
-  new ProviderError({ kind, retryable: kind === 'unavailable', method, path, detail: `simulated ${kind}`, status });
 
 describe('create and deleteServer: refusals and look-ups', () => {
   let panel: PanelHarness;

@@ -1,6 +1,6 @@
 import { createActivities } from '../../src/activities';
 import { ProcessFlow } from '../../src/flow/process-flow';
-import { ProviderError, type PterodactylClient } from '../../src/provider';
+import type { PterodactylClient } from '../../src/provider';
 import type { AllocatedSlot, ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order } from '../../src/workflows/contract';
 import { ownExternalId, type ServerClaim } from '../../src/workflows/own-server';
@@ -9,6 +9,7 @@ import {
   callCount,
   mockActivityEnv,
   type PanelHarness,
+  panelError,
   paperOrder,
   runActivity,
   serversOf,
@@ -17,16 +18,6 @@ import {
 } from './panel-harness';
 
 // The cases the mutation run (npm run mutation) found untested in create and deleteServer.
-
-const panelError = (kind: 'unavailable' | 'conflict' | 'bad_request', method: string, path: string) =>
-  new ProviderError({
-    kind,
-    retryable: kind === 'unavailable',
-    method,
-    path,
-    detail: `simulated ${kind}`,
-    status: 500,
-  });
 
 describe('create and deleteServer: edge cases', () => {
   let panel: PanelHarness;

@@ -8,6 +8,8 @@ import { createReservationLedger } from '../../src/activities';
 import { ProcessFlow } from '../../src/flow/process-flow';
 import {
   createPterodactylClient,
+  ProviderError,
+  type ProviderErrorKind,
   type CreateServerBody,
   type PterodactylClient,
   type PterodactylClientOptions,
@@ -19,6 +21,10 @@ import { ownExternalId } from '../../src/workflows/own-server';
 export const SIM_KEY = 'ptla_serverQueueWorkflowTests0123456789';
 export const BASE_FAULTS: FaultInput = { installMs: 100, rateLimitPerMinute: 100_000 };
 export const silentLogger = pino({ level: 'silent' });
+
+/** A panel refusal as the client reports it; only `unavailable` is retryable. */
+export const panelError = (kind: ProviderErrorKind, method: string, path: string, status = 500): ProviderError =>
+  new ProviderError({ kind, retryable: kind === 'unavailable', method, path, detail: `simulated ${kind}`, status });
 
 /** A mock activity context that does not log expected failures. */
 export const mockActivityEnv = (info: Partial<Info> = {}): MockActivityEnvironment =>
