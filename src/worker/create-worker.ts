@@ -10,6 +10,7 @@ import type { ProviderTaskCalls } from '../flow/task-calls';
 import type { WorkerMetrics } from '../metrics/worker-metrics';
 import type { PterodactylClient, RateLimitInfo } from '../provider';
 import {
+  ORDER_QUEUE_ACTIVITIES,
   PLANNING_ACTIVITIES,
   PROVIDER_ACTIVITIES,
   type FlowActivities,
@@ -142,7 +143,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<OrderW
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: {
-      ...pick(all, ['install', 'checkCapacity', 'releaseAllocation', 'deliverCallback', 'notifyOperators']),
+      ...pick(all, ORDER_QUEUE_ACTIVITIES),
       ...policy,
       ...entityActivities({ client }),
       ...reconcileActivities({ client, panel: flow.provider, logger: options.logger }),

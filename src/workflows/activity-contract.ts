@@ -57,6 +57,15 @@ export const PROVIDER_ACTIVITIES = [
  */
 export const PLANNING_ACTIVITIES = ['allocate', 'configure'] as const;
 
+/** Activities served on the order's own task queue (the workflow's queue), beside its workflows. */
+export const ORDER_QUEUE_ACTIVITIES = [
+  'install',
+  'checkCapacity',
+  'releaseAllocation',
+  'deliverCallback',
+  'notifyOperators',
+] as const;
+
 /** Local activity of an admission shard (run by the API processes' worker). */
 export interface AdmissionActivities {
   /** Whether each order's workflow runs and is not ACTIVE, FAILED or CANCELLED (`in_flight`), ended, or is missing. */
