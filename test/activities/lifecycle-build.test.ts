@@ -74,6 +74,7 @@ describe('resize activities: readBuild, applyBuild, verifyBuild', () => {
     await expect(gone.applyBuild({ ...ref, limits: BIGGER })).rejects.toMatchObject({
       type: 'ServerGone',
       nonRetryable: true,
+      message: `server ${ref.serverId} no longer exists on the panel`,
     });
   });
 
@@ -106,6 +107,7 @@ describe('resize activities: readBuild, applyBuild, verifyBuild', () => {
     await expect(activities.verifyBuild({ ...ref, limits: wanted })).rejects.toMatchObject({
       type: 'VerificationFailed',
       nonRetryable: true,
+      message: `server ${ref.serverId} does not have the requested build: memory is 512, expected 1024; cpu is 100, expected 150`,
       details: [{ problems: ['memory is 512, expected 1024', 'cpu is 100, expected 150'] }],
     });
   });
