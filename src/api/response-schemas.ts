@@ -39,7 +39,13 @@ export const validationErrorSchema = z.object({
     message: z.string(),
     details: z
       .object({
-        issues: z.array(z.object({ field: z.string(), reason: z.string() })),
+        issues: z.array(
+          z.object({
+            field: z.string(),
+            rule: z.string().optional().meta({ description: "For order variables: the egg's rule they break." }),
+            reason: z.string(),
+          }),
+        ),
       })
       .catchall(z.unknown())
       .nullable(),
