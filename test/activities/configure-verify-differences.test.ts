@@ -4,7 +4,15 @@ import type { PterodactylClient, Server, UpdateStartupBody } from '../../src/pro
 import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import type { Order, ProvisionedServer } from '../../src/workflows/contract';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { activityDeps, type PanelHarness, panelError, paperOrder, runActivity, usePanel } from './panel-harness';
+import {
+  activitiesWithPanel,
+  activityDeps,
+  type PanelHarness,
+  panelError,
+  paperOrder,
+  runActivity,
+  usePanel,
+} from './panel-harness';
 
 // Each single difference configure repairs and verify names (the mutation run found them pinned only together).
 
@@ -26,8 +34,7 @@ describe('configure and verify: one difference at a time', () => {
     server = await panel.client().getServer(provisioned.id);
   });
 
-  const withPanel = (override: Partial<PterodactylClient>): ProvisioningActivities =>
-    createActivities(activityDeps(panel, { provider: { ...panel.client(), ...override } }));
+  const withPanel = (override: Partial<PterodactylClient>) => activitiesWithPanel(panel, override);
   const configureSeeing = (observed: Server, acts = activities) =>
     runActivity(acts.configure, { order, serverId: server.id, observed });
   const externalId = () => ownExternalId(order.orderId);

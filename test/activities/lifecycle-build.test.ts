@@ -1,9 +1,17 @@
 import { createActivities, type ActivityDeps } from '../../src/activities';
 import type { PterodactylClient } from '../../src/provider';
-import type { BuildLimits, ProvisioningActivities, ServerRef } from '../../src/workflows/activity-contract';
+import type { BuildLimits, ProvisioningActivities } from '../../src/workflows/activity-contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { placeForeignServer } from './foreign-servers';
-import { activityDeps, callCount, directServer, type PanelHarness, panelError, usePanel } from './panel-harness';
+import {
+  activitiesWithPanel,
+  activityDeps,
+  callCount,
+  type PanelHarness,
+  panelError,
+  placeOwnServer,
+  usePanel,
+} from './panel-harness';
 
 // The resize steps on the panel: readBuild, applyBuild (with the catalogue's node adjustment), verifyBuild.
 
@@ -21,16 +29,9 @@ describe('resize activities: readBuild, applyBuild, verifyBuild', () => {
     activities = createActivities(deps);
   });
 
-  const placeOwn = async (orderId: string): Promise<ServerRef> => {
-    const free = (await panel.state()).allocations.find((a) => a.server === null && a.node === 1);
-    const server = await panel.client().createServer(directServer(ownExternalId(orderId), free!.id));
-    return { orderId, serverId: server.id, externalId: ownExternalId(orderId) };
-  };
+  const placeOwn = (orderId: string) => placeOwnServer(panel, orderId);
   const patches = async () => callCount(await panel.state(), 'PATCH /servers/{id}/build');
-  const withPanel = (override: Partial<PterodactylClient>): ProvisioningActivities => {
-    const real = panel.client();
-    return createActivities(activityDeps(panel, { provider: { ...real, ...override } }));
-  };
+  const withPanel = (override: Partial<PterodactylClient>) => activitiesWithPanel(panel, override);
 
   it('reads exactly the five limits of the server', async () => {
     const ref = await placeOwn('read-build');

@@ -1,9 +1,15 @@
 import { createActivities } from '../../src/activities';
-import type { PterodactylClient, Server } from '../../src/provider';
-import type { ProvisioningActivities, ServerRef } from '../../src/workflows/activity-contract';
+import type { ProvisioningActivities } from '../../src/workflows/activity-contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { placeForeignServer } from './foreign-servers';
-import { activityDeps, callCount, directServer, type PanelHarness, usePanel } from './panel-harness';
+import {
+  activitiesWithPanel,
+  activityDeps,
+  callCount,
+  type PanelHarness,
+  placeOwnServer,
+  usePanel,
+} from './panel-harness';
 
 // Suspend, unsuspend and reinstall on the panel, one activity call at a time (the operation workflows run them).
 
@@ -16,30 +22,17 @@ describe('lifecycle activities: suspend, unsuspend, reinstall', () => {
     activities = createActivities(activityDeps(panel));
   });
 
-  const freeAllocation = async (): Promise<number> => {
-    const free = (await panel.state()).allocations.find((a) => a.server === null && a.node === 1);
-    if (!free) throw new Error('no free allocation on node 1');
-    return free.id;
-  };
-  const placeOwn = async (orderId: string, runScripts = false): Promise<ServerRef> => {
-    const body = { ...directServer(ownExternalId(orderId), await freeAllocation()), skip_scripts: !runScripts };
-    const server = await panel.client().createServer(body);
-    return { orderId, serverId: server.id, externalId: ownExternalId(orderId) };
-  };
+  const placeOwn = (orderId: string, runScripts = false) => placeOwnServer(panel, orderId, runScripts);
   const onPanel = async (id: number) => (await panel.state()).servers.find((s) => s.id === id);
   const calls = async (route: string) => callCount(await panel.state(), route);
   const statusOf = async (id: number): Promise<string | null> => (await panel.client().getServer(id)).status;
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 25));
   };
-  /** The deps' panel answering every read of a server with `status`, the rest as the simulated panel does. */
+  /** Activities whose panel answers every read of a server with `status`. */
   const activitiesSeeing = (status: string): ProvisioningActivities => {
     const real = panel.client();
-    const seeing: PterodactylClient = {
-      ...real,
-      getServer: async (id: number): Promise<Server> => ({ ...(await real.getServer(id)), status }),
-    };
-    return createActivities(activityDeps(panel, { provider: seeing }));
+    return activitiesWithPanel(panel, { getServer: async (id: number) => ({ ...(await real.getServer(id)), status }) });
   };
 
   it('suspends a running server once: a repeat sends nothing', async () => {

@@ -4,7 +4,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
 import { startSimPanel, type FaultInput, type NodeInput, type RunningSimPanel, type SimState } from '../../sim/src';
 import type { ActivityDeps, AllocationReservations } from '../../src/activities';
-import { createReservationLedger } from '../../src/activities';
+import { createActivities, createReservationLedger } from '../../src/activities';
 import { ProcessFlow } from '../../src/flow/process-flow';
 import {
   createPterodactylClient,
@@ -15,6 +15,7 @@ import {
   type PterodactylClientOptions,
 } from '../../src/provider';
 import { activityDepsFor } from '../../src/worker/activity-deps';
+import type { ProvisioningActivities, ServerRef } from '../../src/workflows/activity-contract';
 import type { Order } from '../../src/workflows/contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 
@@ -161,3 +162,18 @@ export const serversWithExternalId = (state: SimState, externalId: string) =>
 
 /** Requests the panel received on one route, e.g. `POST /servers` or `DELETE /servers/{id}/force`. */
 export const callCount = (state: SimState, key: string): number => state.calls.byRoute[key] ?? 0;
+
+/** Places a server carrying order `orderId`'s own-server marker on node 1's first free allocation; its ServerRef. */
+export async function placeOwnServer(panel: PanelHarness, orderId: string, runScripts = false): Promise<ServerRef> {
+  const free = (await panel.state()).allocations.find((a) => a.server === null && a.node === 1);
+  if (!free) throw new Error('no free allocation on node 1');
+  const body = { ...directServer(ownExternalId(orderId), free.id), skip_scripts: !runScripts };
+  const server = await panel.client().createServer(body);
+  return { orderId, serverId: server.id, externalId: ownExternalId(orderId) };
+}
+
+/** Activities on a panel that answers as the simulated one except for the calls `override` replaces. */
+export const activitiesWithPanel = (
+  panel: PanelHarness,
+  override: Partial<PterodactylClient>,
+): ProvisioningActivities => createActivities(activityDeps(panel, { provider: { ...panel.client(), ...override } }));
