@@ -9,6 +9,7 @@ import {
   mockActivityEnv,
   type PanelHarness,
   paperOrder,
+  rejectionOf,
   runActivity,
   silentLogger,
   usePanel,
@@ -123,9 +124,11 @@ describe('install activity', () => {
       flow.beginShutdown();
     });
     const startedAt = Date.now();
-    await expect(
+    const err = await rejectionOf(
       runActivity(stoppable.install, { orderId: 'install-drain', serverId, deadlineMs: 600_000_000_000 }, env),
-    ).rejects.toMatchObject({ type: 'WorkerShuttingDown', nonRetryable: false });
+    );
+    expect(err).toMatchObject({ type: 'WorkerShuttingDown', nonRetryable: false });
+    expect(err.message).toBe(`the worker is stopping; the wait for server ${serverId} resumes on the next attempt`);
     expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(beats.at(-1)).toMatchObject({ since: 1_000, reinstalled: true });
     flow.stop();

@@ -35,6 +35,15 @@ export const mockActivityEnv = (info: Partial<Info> = {}): MockActivityEnvironme
 export const runActivity = <I, R>(fn: (input: I) => Promise<R>, input: I, env = mockActivityEnv()): Promise<R> =>
   env.run(fn, input) as Promise<R>;
 
+/** The error `run` rejects with; a result instead fails the test. */
+export const rejectionOf = (run: Promise<unknown>): Promise<Error> =>
+  run.then(
+    () => {
+      throw new Error('expected a rejection, got a result');
+    },
+    (err: Error) => err,
+  );
+
 /** A simulated panel on 127.0.0.1 plus typed access to its control endpoints. */
 export interface PanelHarness {
   sim: RunningSimPanel;
