@@ -2,6 +2,7 @@ import { orderStateQuery, type OrderState } from '../../src/workflows/contract';
 import { paperOrder } from '../activities/panel-harness';
 import { addUsers, peakInWindow, startFlowRig, type FlowRig } from './flow-harness';
 import { startWorkflowHarness, statuses, type WorkflowHarness } from './harness';
+import { stallReport } from './stall-report';
 
 jest.setTimeout(120_000);
 // The official test server has stalled this real-clock rig in loaded CI runs (never reproduced alone or under CPU
@@ -45,7 +46,7 @@ describe('flow control: circuit breaker on the panel', () => {
       states.forEach((s, i) => s.status === 'WAITING_FOR_PROVIDER' && !waiting.has(i) && waiting.set(i, s));
       if (Date.now() > deadline)
         throw new Error(
-          `never waiting for the provider: ${states.map((s, i) => `${i}: ${s.status} (${s.timeline.at(-1)?.detail})`).join('; ')}`,
+          `never waiting for the provider: ${states.map((s, i) => `${i}: ${s.status} (${s.timeline.at(-1)?.detail})`).join('; ')}\n${await stallReport(rig, handles)}`,
         );
       await sleep(100);
     }
