@@ -21,6 +21,18 @@ describe('allocate activity: which node and allocation', () => {
     expect((await rig.allocate('tie')).nodeId).toBe(lower);
   });
 
+  it('breaks a tie by the lowest node id, in whatever order the panel lists the nodes', async () => {
+    const lower = await rig.panel.addNode({ location_id: 2, memory: 8_000, ports: { start: 31000, end: 31003 } });
+    await rig.panel.addNode({ location_id: 2, memory: 8_000, ports: { start: 32000, end: 32003 } });
+    const client = rig.panel.client();
+    const reversed = { ...client, listNodes: async () => (await client.listNodes()).reverse() };
+    const flow = new ProcessFlow({ provider: reversed, installPollMs: 25, logger: silentLogger });
+    const own = createActivities(activityDeps(rig.panel, { flow }));
+    const order = paperOrder('reversed', { locationIds: [2], limits: SMALL });
+    expect((await runActivity(own.allocate, { order, excludeAllocationIds: [] })).nodeId).toBe(lower);
+    flow.stop();
+  });
+
   it('does not read the free allocations of a node without room for the order', async () => {
     await rig.panel.addNode({ location_id: 2, memory: 512, ports: { start: 31000, end: 31003 } });
     await expect(rig.allocate('too-big')).rejects.toMatchObject({ type: 'NoCapacity' });

@@ -59,17 +59,36 @@ describe('allocate activity: breakers, pool re-reads and releases', () => {
     expect(await rig.listings()).toBe(read + 1);
   });
 
+  it('moves a re-plan to the next node, each node read once, when the held one has nothing else free', async () => {
+    const held = await rig.panel.addNode({ location_id: 2, memory: 64_000, ports: { start: 31000, end: 31000 } });
+    const next = await rig.panel.addNode({ location_id: 2, memory: 8_000, ports: { start: 32000, end: 32003 } });
+    const slot = await rig.allocate('moving');
+    expect(slot.nodeId).toBe(held);
+    const read = await rig.listings();
+    expect(await rig.allocate('moving', [slot.allocationId])).toMatchObject({ nodeId: next });
+    expect(await rig.listings()).toBe(read + 2);
+  });
+
+  it('reuses a pool that still has free allocations until it expires', async () => {
+    await rig.panel.addNode({ location_id: 2, ports: { start: 31000, end: 31003 } });
+    await rig.allocate('pooled-a');
+    const read = await rig.listings();
+    rig.advance(60_000);
+    await rig.allocate('pooled-b');
+    expect(await rig.listings()).toBe(read);
+  });
+
   it("releases the order's reservation when a re-plan finds nothing, and names what it looked for", async () => {
     await rig.panel.addNode({ location_id: 2, ports: { start: 31000, end: 31000 } });
     const slot = await rig.allocate('cornered');
     expect(rig.reservations.list()).toHaveLength(1);
-    const err = await rejectionOf(rig.allocate('cornered', [slot.allocationId]));
+    const err = await rejectionOf(rig.allocate('cornered', [slot.allocationId], [2, 7]));
     expect(err).toMatchObject({
       type: 'NoCapacity',
       nonRetryable: true,
-      details: [{ locationIds: [2], nodesConsidered: 1 }],
+      details: [{ locationIds: [2, 7], nodesConsidered: 1 }],
     });
-    expect(err.message).toBe('no node in locations [2] has 1024 MB memory, 1024 MB disk and a free allocation');
+    expect(err.message).toBe('no node in locations [2, 7] has 1024 MB memory, 1024 MB disk and a free allocation');
     expect(rig.reservations.list()).toEqual([]);
   });
 });

@@ -21,7 +21,8 @@ export interface AllocateRig {
   flow: ProcessFlow;
   /** Moves the catalogue's and the breakers' clock. */
   advance(ms: number): void;
-  allocate(orderId: string, excludeAllocationIds?: number[]): Promise<AllocatedSlot>;
+  /** Allocates for a SMALL order in `locationIds` (default [2]). */
+  allocate(orderId: string, excludeAllocationIds?: number[], locationIds?: number[]): Promise<AllocatedSlot>;
   /** Requests for a node's free allocations the panel has answered so far. */
   listings(): Promise<number>;
   /** The node's unassigned allocations, lowest id first. */
@@ -45,9 +46,9 @@ export function useAllocateRig(): AllocateRig {
       breakers: { failureThreshold: 1, openMs: 5_000, now: () => clock },
     });
     const activities = createActivities(activityDeps(rig.panel, { flow: rig.flow }));
-    rig.allocate = (orderId, excludeAllocationIds = []) =>
+    rig.allocate = (orderId, excludeAllocationIds = [], locationIds = [2]) =>
       runActivity(activities.allocate, {
-        order: paperOrder(orderId, { locationIds: [2], limits: SMALL }),
+        order: paperOrder(orderId, { locationIds, limits: SMALL }),
         excludeAllocationIds,
       });
   });
