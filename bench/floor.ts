@@ -33,13 +33,14 @@ export async function startFloorWorker(temporalAddress: string, nice: number): P
   };
 }
 
-/** Runs `count` bare workflows (fiveSteps), `lanes` at a time, each awaited; resolves with the seconds it took. */
+/** Runs `count` bare workflows (fiveSteps, or `workflowType`), `lanes` at a time, each awaited; resolves with the seconds it took. */
 export async function runFloor(
   client: Client,
   floor: FloorWorker,
   prefix: string,
   count: number,
   lanes: number,
+  workflowType: 'fiveSteps' | 'fiveStepsThenEntity' = 'fiveSteps',
 ): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();
@@ -47,7 +48,7 @@ export async function runFloor(
     Array.from({ length: lanes }, async () => {
       while (next < count) {
         const n = next++;
-        await client.workflow.execute('fiveSteps', {
+        await client.workflow.execute(workflowType, {
           taskQueue: floor.taskQueue,
           workflowId: `${prefix}-${n}`,
           args: [n],

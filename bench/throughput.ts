@@ -12,6 +12,9 @@
  * batches (not counted) fill the caches; a fresh stack per run.
  * The stack gets PROVIDER_RATE_LIMIT to match the panel; `--env NAME=value` adds or overrides stack settings.
  * Usage: npm run bench:throughput -- [--orders 300] [--concurrency 50] [--warmup 10] [--runs 3] [--env NAME=value]
+ *   [--entity-floor]
+ * `--entity-floor` adds a third kind to each chunk: bench/workflows.ts `fiveStepsThenEntity`, the floor of an order
+ * that also starts its server's entity, so the share of the gap that is the second workflow's own engine cost shows.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -32,11 +35,14 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '10' },
     runs: { type: 'string', default: '3' },
     env: { type: 'string', multiple: true, default: [] },
+    'entity-floor': { type: 'boolean', default: false },
   },
 });
 const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
+/** `--entity-floor`: also run the floor of today's order shape (five steps, then a second workflow started). */
+const ENTITY_FLOOR = values['entity-floor']!;
 const SEEDED_USERS = 3;
 /** Chunks in which orders and floor workflows alternate. */
 const ROUNDS = 4;
@@ -68,6 +74,8 @@ interface RunResult {
   /** Temporal server CPU milliseconds per ACTIVE order and per floor workflow. */
   serverMsPerOrder: number;
   serverMsPerFloor: number;
+  /** With --entity-floor: the same two figures for fiveStepsThenEntity. */
+  entityFloor?: { perSecond: number; serverMs: number };
 }
 
 async function prepare(stack: StackProcess): Promise<void> {
@@ -137,6 +145,15 @@ async function run(index: number): Promise<RunResult> {
     await prepare(stack);
     await batch(stack, client, `warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
     await runFloor(client, floor, `floor-warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
+    if (ENTITY_FLOOR)
+      await runFloor(
+        client,
+        floor,
+        `efloor-warm-${index}`,
+        WARMUP,
+        Math.min(WARMUP, CONCURRENCY),
+        'fiveStepsThenEntity',
+      );
     const tree = [stack.child.pid!, ...descendants(stack.child.pid!), temporal.serverPid];
     const server = temporal.serverPid;
 
@@ -147,15 +164,29 @@ async function run(index: number): Promise<RunResult> {
       floorSeconds: 0,
       floorServerCpu: 0,
       floorWorkerCpu: 0,
+      entitySeconds: 0,
+      entityServerCpu: 0,
       latencies: [] as number[],
       statuses: {} as Record<string, number>,
     };
     const cpu = { other: 0, worker: 0, Temporal: 0 } as Record<string, number>;
     const calls0 = (await stack.simState()).calls;
+    const kinds = ENTITY_FLOOR ? ['floor', 'orders', 'entity'] : ['floor', 'orders'];
     for (let round = 0; round < ROUNDS; round++) {
-      const floorFirst = (round + index) % 2 === 0;
-      for (const kind of floorFirst ? ['floor', 'orders'] : ['orders', 'floor']) {
-        if (kind === 'floor') {
+      const shift = (round + index) % kinds.length;
+      for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
+        if (kind === 'entity') {
+          const c0 = processCpuSeconds(server);
+          totals.entitySeconds += await runFloor(
+            client,
+            floor,
+            `efloor-${index}-${round}`,
+            perRound,
+            CONCURRENCY,
+            'fiveStepsThenEntity',
+          );
+          totals.entityServerCpu += processCpuSeconds(server) - c0;
+        } else if (kind === 'floor') {
           const [c0, w0] = [processCpuSeconds(server), processCpuSeconds(floor.pid)];
           totals.floorSeconds += await runFloor(client, floor, `floor-${index}-${round}`, perRound, CONCURRENCY);
           totals.floorServerCpu += processCpuSeconds(server) - c0;
@@ -197,6 +228,14 @@ async function run(index: number): Promise<RunResult> {
       floorPerSecond: floorCount / floorResult.seconds,
       serverMsPerOrder: (cpu.Temporal * 1000) / active,
       serverMsPerFloor: (floorResult.serverCpu * 1000) / floorCount,
+      ...(ENTITY_FLOOR
+        ? {
+            entityFloor: {
+              perSecond: floorCount / totals.entitySeconds,
+              serverMs: (totals.entityServerCpu * 1000) / floorCount,
+            },
+          }
+        : {}),
     };
     console.log(
       `run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ` +
@@ -208,6 +247,12 @@ async function run(index: number): Promise<RunResult> {
         `Temporal server ${fmt(floorResult.serverCpu)} s; ${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order ` +
         `(429s: ${calls.rateLimited - calls0.rateLimited})`,
     );
+    if (result.entityFloor)
+      console.log(
+        `  floor with an entity: ${fmt(result.entityFloor.perSecond)} workflows/s ` +
+          `(orders ${fmt((100 * result.perSecond) / result.entityFloor.perSecond)} % of it), Temporal server CPU ` +
+          `${fmt(result.entityFloor.serverMs)} ms each (orders ${(result.serverMsPerOrder / result.entityFloor.serverMs).toFixed(2)}x)`,
+      );
     console.log(
       `  calls per ACTIVE order by route: ${Object.entries(result.byRoute)
         .map(([r, n]) => `${r} ${(n / active).toFixed(2)}`)
@@ -239,6 +284,12 @@ async function main(): Promise<void> {
         `Temporal server CPU per order / per floor workflow: median ${median(results.map((r) => r.serverMsPerOrder / r.serverMsPerFloor)).toFixed(2)}x ` +
         `(target <= 1.2x); median submission-to-ACTIVE p50 ${fmt(median(results.map((r) => r.p50)))} ms p99 ` +
         `${fmt(median(results.map((r) => r.p99)))} ms, median ${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
+      ...(ENTITY_FLOOR
+        ? [
+            `floor with an entity (fiveStepsThenEntity): orders median ${fmt(median(results.map((r) => (100 * r.perSecond) / r.entityFloor!.perSecond)))} % of its rate, ` +
+              `Temporal server CPU per order median ${median(results.map((r) => r.serverMsPerOrder / r.entityFloor!.serverMs)).toFixed(2)}x its own`,
+          ]
+        : []),
     ].join('\n'),
   );
 }

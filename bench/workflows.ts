@@ -1,12 +1,26 @@
-import { condition, proxyActivities, sleep } from '@temporalio/workflow';
-import type * as activities from './activities';
+import { condition, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 
-const { step } = proxyActivities<typeof activities>({ startToCloseTimeout: '30s' });
+interface FloorActivities {
+  step(n: number): Promise<number>;
+  startResting(workflowId: string): Promise<void>;
+}
+
+const { step, startResting } = proxyActivities<FloorActivities>({ startToCloseTimeout: '30s' });
 
 /** The engine's floor: a bare workflow of five sequential activities, the shape of an order without its work. */
 export async function fiveSteps(n: number): Promise<number> {
   let value = n;
   for (let i = 0; i < 5; i++) value = await step(value);
+  return value;
+}
+
+/**
+ * The floor of today's order shape: fiveSteps, then one more activity that starts a second workflow resting on a
+ * timer, as an ACTIVE order starts its server's entity (which waits for its billing date).
+ */
+export async function fiveStepsThenEntity(n: number): Promise<number> {
+  const value = await fiveSteps(n);
+  await startResting(`${workflowInfo().workflowId}-entity`);
   return value;
 }
 
