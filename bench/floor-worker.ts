@@ -1,7 +1,8 @@
 /**
  * The engine floor's worker (bench/floor.ts starts it): a Worker on FLOOR_TASK_QUEUE at TEMPORAL_ADDRESS with the
- * service worker's SDK settings, running the floor workflows of bench/workflows.ts with no-op activities (and one that starts a resting workflow), as its own process (like the stack's
- * worker). Sends 'ready' over IPC once it polls; stops on SIGTERM.
+ * service worker's SDK settings, running the floor workflows of bench/workflows.ts with no-op activities (and one
+ * that starts a resting workflow), as its own process (like the stack's worker). Sends 'ready' over IPC once it
+ * polls; stops on SIGTERM.
  */
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';

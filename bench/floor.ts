@@ -33,7 +33,10 @@ export async function startFloorWorker(temporalAddress: string, nice: number): P
   };
 }
 
-/** Runs `count` bare workflows (fiveSteps, or `workflowType`), `lanes` at a time, each awaited; resolves with the seconds it took. */
+/**
+ * Runs `count` bare workflows (fiveSteps, or `workflowType`), `lanes` at a time, each awaited; resolves with the
+ * seconds it took.
+ */
 export async function runFloor(
   client: Client,
   floor: FloorWorker,

@@ -1,7 +1,6 @@
 import { createActivities } from '../../src/activities';
-import { ProcessFlow } from '../../src/flow/process-flow';
-import { activityDeps, directServer, paperOrder, runActivity, silentLogger } from './panel-harness';
-import { SMALL, useAllocateRig } from './allocate-rig';
+import { activitiesWithPanel, activityDeps, directServer, runActivity } from './panel-harness';
+import { SMALL, smallOrder, useAllocateRig } from './allocate-rig';
 
 describe('allocate activity: which node and allocation', () => {
   const rig = useAllocateRig();
@@ -25,12 +24,9 @@ describe('allocate activity: which node and allocation', () => {
     const lower = await rig.panel.addNode({ location_id: 2, memory: 8_000, ports: { start: 31000, end: 31003 } });
     await rig.panel.addNode({ location_id: 2, memory: 8_000, ports: { start: 32000, end: 32003 } });
     const client = rig.panel.client();
-    const reversed = { ...client, listNodes: async () => (await client.listNodes()).reverse() };
-    const flow = new ProcessFlow({ provider: reversed, installPollMs: 25, logger: silentLogger });
-    const own = createActivities(activityDeps(rig.panel, { flow }));
-    const order = paperOrder('reversed', { locationIds: [2], limits: SMALL });
-    expect((await runActivity(own.allocate, { order, excludeAllocationIds: [] })).nodeId).toBe(lower);
-    flow.stop();
+    const own = activitiesWithPanel(rig.panel, { listNodes: async () => (await client.listNodes()).reverse() });
+    const slot = await runActivity(own.allocate, { order: smallOrder('reversed'), excludeAllocationIds: [] });
+    expect(slot.nodeId).toBe(lower);
   });
 
   it('does not read the free allocations of a node without room for the order', async () => {
@@ -51,17 +47,9 @@ describe('allocate activity: which node and allocation', () => {
     const firstSixteen = (await rig.freeOf(node)).slice(0, 16).map((a) => a.id);
     const picks: number[] = [];
     for (const orderId of ['spread-a', 'spread-b', 'spread-c', 'spread-d', 'spread-e', 'spread-f']) {
-      const process = new ProcessFlow({ provider: rig.panel.client(), installPollMs: 25, logger: silentLogger });
-      const own = createActivities(activityDeps(rig.panel, { flow: process }));
-      picks.push(
-        (
-          await runActivity(own.allocate, {
-            order: paperOrder(orderId, { locationIds: [2], limits: SMALL }),
-            excludeAllocationIds: [],
-          })
-        ).allocationId,
-      );
-      process.stop();
+      const own = createActivities(activityDeps(rig.panel));
+      const slot = await runActivity(own.allocate, { order: smallOrder(orderId), excludeAllocationIds: [] });
+      picks.push(slot.allocationId);
     }
     expect(new Set(picks).size).toBeGreaterThanOrEqual(4);
     for (const pick of picks) expect(firstSixteen).toContain(pick);

@@ -14,6 +14,9 @@ import {
 /** The order size of the rig's orders: small enough for any node the tests add. */
 export const SMALL = { memory: 1024, swap: 0, disk: 1024, io: 500, cpu: 100 };
 
+/** An order of SMALL size in `locationIds` (default the rig's location 2). */
+export const smallOrder = (orderId: string, locationIds = [2]) => paperOrder(orderId, { locationIds, limits: SMALL });
+
 /** One worker process's allocate activity on a clock the test moves, over nodes the test adds in location 2. */
 export interface AllocateRig {
   panel: PanelHarness;
@@ -48,7 +51,7 @@ export function useAllocateRig(): AllocateRig {
     const activities = createActivities(activityDeps(rig.panel, { flow: rig.flow }));
     rig.allocate = (orderId, excludeAllocationIds = [], locationIds = [2]) =>
       runActivity(activities.allocate, {
-        order: paperOrder(orderId, { locationIds, limits: SMALL }),
+        order: smallOrder(orderId, locationIds),
         excludeAllocationIds,
       });
   });
