@@ -18,6 +18,8 @@ module.exports = {
       : [
           '<rootDir>/test/activities/**/*.test.ts',
           '<rootDir>/test/callbacks/deliver-activity.test.ts',
+          '<rootDir>/test/callbacks/deliver-answers.test.ts',
+          '<rootDir>/test/callbacks/host-slots.test.ts',
           '<rootDir>/test/workflows/parking-webhook.test.ts',
         ],
 };

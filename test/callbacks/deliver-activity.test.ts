@@ -197,10 +197,9 @@ describe('deliverCallback activity', () => {
 
   it('sends nothing and fails retryably while the worker has neither CALLBACK_SECRETS nor CALLBACK_SECRET', async () => {
     const unsigned = deliverCallbackActivity({ logger: silentLogger });
-    expect(await failureOf(runActivity(unsigned, input()))).toMatchObject({
-      type: CallbackFailureType.SecretMissing,
-      nonRetryable: false,
-    });
+    const err = await failureOf(runActivity(unsigned, input()));
+    expect(err).toMatchObject({ type: CallbackFailureType.SecretMissing, nonRetryable: false });
+    expect(err.message).toBe('no callback secret (CALLBACK_SECRETS or CALLBACK_SECRET) is set on the worker');
     expect(receiver.received).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ describe('callback deliveries per receiver host', () => {
     const busy = await deliver(input('https://panel.example.com/c')).catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(ApplicationFailure);
     expect(busy).toMatchObject({ type: 'CallbackHostBusy', nonRetryable: false, nextRetryDelay: HOST_BUSY_RETRY_MS });
+    expect((busy as Error).message).toBe('the receiver already has 2 callbacks in flight; retrying shortly');
     expect(slots.inUse('panel.example.com')).toBe(2);
 
     const other = deliver(input('https://other.example.com/'));
@@ -36,5 +37,23 @@ describe('callback deliveries per receiver host', () => {
     });
     await expect(failing(input('https://panel.example.com/'))).rejects.toThrow('refused');
     expect(slots.inUse('panel.example.com')).toBe(0);
+  });
+
+  it('counts an unparseable URL as a host of its own', async () => {
+    let finish: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    const slots = new HostSlots(1);
+    const deliver = limitedPerHost(slots, async () => {
+      await slow;
+      return { status: 204, attempt: 1 };
+    });
+    const first = deliver(input('not a url'));
+    expect(slots.inUse('not a url')).toBe(1);
+    await expect(deliver(input('not a url'))).rejects.toMatchObject({ type: 'CallbackHostBusy' });
+    const other = deliver(input('https://panel.example.com/'));
+    finish();
+    await expect(Promise.all([first, other])).resolves.toHaveLength(2);
   });
 });
