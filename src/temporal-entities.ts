@@ -1,9 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import { TierAttribute, UserIdAttribute } from './workflows/contract';
 import {
-  NodeIdAttribute,
   SERVER_LIFECYCLE_WORKFLOW_TYPE,
-  ServerStatusAttribute,
+  serverEntitySearchAttributes,
   serverEntityWorkflowId,
   type ServerEntityInput,
 } from './workflows/server-entity-contract';
@@ -25,12 +23,7 @@ export async function startServerEntityWorkflow(
       args: [entity],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: [
-        { key: ServerStatusAttribute, value: 'ACTIVE' },
-        { key: NodeIdAttribute, value: entity.server.node },
-        { key: UserIdAttribute, value: entity.userId },
-        { key: TierAttribute, value: entity.tier },
-      ],
+      typedSearchAttributes: serverEntitySearchAttributes(entity),
     });
     return 'running';
   } catch (err) {

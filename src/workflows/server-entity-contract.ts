@@ -1,5 +1,14 @@
+import type { SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { OrderTimelineEntry, ProvisionedServer, Tier } from './contract';
+import {
+  NodeIdAttribute,
+  ServerStatusAttribute,
+  TierAttribute,
+  UserIdAttribute,
+  type OrderTimelineEntry,
+  type ProvisionedServer,
+  type Tier,
+} from './contract';
 import type { TimelineEntry } from './timeline';
 import type { BuildLimits } from './activity-payloads';
 import type { OperationState, ServerOperationName } from './server-operation-contract';
@@ -9,6 +18,16 @@ export const SERVER_LIFECYCLE_WORKFLOW_TYPE = 'serverLifecycle';
 export const serverEntityWorkflowId = (orderId: string): string => `server-${orderId}`;
 
 export { NodeIdAttribute, ServerStatusAttribute } from './contract';
+
+/** The search attributes an entity starts with (by the order's workflow, or by an adoption). */
+export const serverEntitySearchAttributes = (
+  entity: Pick<ServerEntityInput, 'server' | 'userId' | 'tier'>,
+): SearchAttributePair[] => [
+  { key: ServerStatusAttribute, value: 'ACTIVE' },
+  { key: NodeIdAttribute, value: entity.server.node },
+  { key: UserIdAttribute, value: entity.userId },
+  { key: TierAttribute, value: entity.tier },
+];
 
 /** LOST: the server vanished from the panel (found by the reconciliation sweep); the entity ended. */
 export const SERVER_STATUSES = ['ACTIVE', 'SUSPENDED', 'DELETING', 'DELETED', 'LOST'] as const;

@@ -1,7 +1,14 @@
+import { temporal } from '@temporalio/proto';
 import { OrderStatusAttribute, TierAttribute, UserIdAttribute } from '../../src/workflows/contract';
+import {
+  SERVER_LIFECYCLE_WORKFLOW_TYPE,
+  ServerStatusAttribute,
+  serverEntityWorkflowId,
+} from '../../src/workflows/server-entity-contract';
+import { startServerEntityWorkflow } from '../../src/temporal-entities';
 import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
-import { activities, activityTypes, closeEvent } from './history';
+import { activities, activityTypes, childStarts, closeEvent } from './history';
 import { faultsOnFirstAttempt, runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: success paths', () => {
@@ -30,14 +37,7 @@ describe('provisionServer: success paths', () => {
       'VERIFYING',
       'ACTIVE',
     ]);
-    expect(activityTypes(history)).toEqual([
-      'allocate',
-      'create',
-      'install',
-      'configure',
-      'verify',
-      'startServerEntity',
-    ]);
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     const queueOf = Object.fromEntries(
       (history.events ?? []).flatMap((e) => {
@@ -52,8 +52,24 @@ describe('provisionServer: success paths', () => {
       install: orders,
       configure: planningTaskQueue(orders),
       verify: providerTaskQueue(orders),
-      startServerEntity: orders,
     });
+    expect(childStarts(history)).toEqual([
+      {
+        type: SERVER_LIFECYCLE_WORKFLOW_TYPE,
+        workflowId: serverEntityWorkflowId('happy-1'),
+        taskQueue: orders,
+        parentClosePolicy: temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
+        started: true,
+      },
+    ]);
+    const parent = await handle.describe();
+    const entity = await h.env.client.workflow.getHandle(serverEntityWorkflowId('happy-1')).describe();
+    expect(entity.parentExecution?.workflowId).toBe(parent.workflowId);
+    // Closed by the test's terminate, or by the test server's default execution timeout as time skips on.
+    expect(['TERMINATED', 'TIMED_OUT']).toContain(entity.status.name);
+    expect(entity.closeTime!.getTime()).toBeGreaterThan(parent.closeTime!.getTime());
+    expect(entity.typedSearchAttributes.get(ServerStatusAttribute)).toBe('ACTIVE');
+    expect(entity.typedSearchAttributes.get(UserIdAttribute)).toBe(3);
 
     const [server] = serversOf(sim, 'happy-1');
     expect(serversOf(sim, 'happy-1')).toHaveLength(1);
@@ -83,6 +99,7 @@ describe('provisionServer: success paths', () => {
     const { state, history, handle } = await runOrder(h, order, {
       provisionOptions: { policy: DEFAULT_FLOW_POLICY.standard, recordedStatuses: 'phases' },
       startAttributes: true,
+      record: 'entity-child-started',
     });
     expect(state.status).toBe('ACTIVE');
     expect(statuses(state)).toEqual([
@@ -158,5 +175,24 @@ describe('provisionServer: success paths', () => {
     expect(state.status).toBe('ACTIVE');
     expect(activities(history).find((a) => a.type === 'configure')).toMatchObject({ attempt: 1, outcome: 'completed' });
     expect(state.timeline.some((t) => t.detail === 'already as ordered')).toBe(true);
+  });
+
+  it('keeps an entity that already holds the server entity id, and the order still ends ACTIVE', async () => {
+    const order = paperOrder('entity-taken', { userId: 3 });
+    const entityId = serverEntityWorkflowId(order.orderId);
+    const { state, history } = await runOrder(h, order, {
+      record: 'entity-child-kept',
+      during: async (handle) => {
+        const { taskQueue } = await handle.describe();
+        const server = { id: 1, uuid: 'u', identifier: 'i', node: 1, allocation: { id: 1, ip: '10.0.0.1', port: 1 } };
+        const entity = { orderId: order.orderId, userId: 3, tier: order.tier, externalId: 'adopted', server };
+        expect(await startServerEntityWorkflow(h.env.client, taskQueue, entity)).toBe('running');
+      },
+    });
+    expect(state.status).toBe('ACTIVE');
+    expect(childStarts(history)).toMatchObject([{ workflowId: entityId, started: false }]);
+    expect(state.timeline.some((t) => t.detail === `server entity ${entityId} exists; kept`)).toBe(true);
+    const entity = await h.env.client.workflow.getHandle(entityId).describe();
+    expect(entity.parentExecution).toBeUndefined();
   });
 });

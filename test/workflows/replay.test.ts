@@ -6,6 +6,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../src/codec';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { OWN_MARKER_PATCH } from '../../src/workflows/own-server';
+import { SERVER_ENTITY_CHILD_PATCH } from '../../src/workflows/server-entity-start';
 import { HISTORIES_DIR } from './history';
 import { historyFromJson } from './history-json';
 
@@ -61,21 +62,40 @@ describe('provisionServer, serverOperation and serverLifecycle replay their reco
         'entity-billing-deleted.json',
         'entity-continued-first-run.json',
         'entity-operator-resize-billing.json',
+        'entity-activity-started.json',
+        'entity-child-started.json',
+        'entity-child-kept.json',
       ]),
     );
   });
 
+  const patchesOf = (file: string): string[] =>
+    load(file).history.events.flatMap((e) =>
+      (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(
+        (p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: string }).id,
+      ),
+    );
+
   it('has orders from before the own-server marker (bare orderId) and after it among the fixtures', () => {
-    const patchesOf = (file: string): string[] =>
-      load(file).history.events.flatMap((e) =>
-        (e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(
-          (p) => (JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: string }).id,
-        ),
-      );
     for (const file of ['happy-path.json', 'failed-install.json', 'create-timeout-adopted.json'])
       expect(patchesOf(file)).not.toContain(OWN_MARKER_PATCH);
     for (const file of ['own-marker-active.json', 'own-marker-foreign.json'])
       expect(patchesOf(file)).toContain(OWN_MARKER_PATCH);
+  });
+
+  it('has orders that start their entity through an activity (earlier versions) and as a child', () => {
+    const scheduled = (file: string) =>
+      load(file).history.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    const children = (file: string) =>
+      load(file).history.events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length;
+    expect(patchesOf('entity-activity-started.json')).not.toContain(SERVER_ENTITY_CHILD_PATCH);
+    expect(scheduled('entity-activity-started.json')).toContain('startServerEntity');
+    expect(children('entity-activity-started.json')).toBe(0);
+    for (const file of ['entity-child-started.json', 'entity-child-kept.json']) {
+      expect(patchesOf(file)).toContain(SERVER_ENTITY_CHILD_PATCH);
+      expect(scheduled(file)).not.toContain('startServerEntity');
+      expect(children(file)).toBe(1);
+    }
   });
 
   it('replays every fixture without a nondeterminism error', async () => {
