@@ -7,8 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import * as activities from './activities';
-
-const RESTING_FOR_MS = 30 * 24 * 60 * 60_000;
+import { RESTING_FOR_MS } from './workflows';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });

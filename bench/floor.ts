@@ -2,6 +2,8 @@ import { fork } from 'node:child_process';
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
 
+export type FloorWorkflowType = 'fiveSteps' | 'fiveStepsThenEntity' | 'fiveStepsThenChildEntity';
+
 export interface FloorWorker {
   taskQueue: string;
   pid: number;
@@ -43,7 +45,7 @@ export async function runFloor(
   prefix: string,
   count: number,
   lanes: number,
-  workflowType: 'fiveSteps' | 'fiveStepsThenEntity' = 'fiveSteps',
+  workflowType: FloorWorkflowType = 'fiveSteps',
 ): Promise<number> {
   let next = 0;
   const started = process.hrtime.bigint();

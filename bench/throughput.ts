@@ -13,8 +13,10 @@
  * The stack gets PROVIDER_RATE_LIMIT to match the panel; `--env NAME=value` adds or overrides stack settings.
  * Usage: npm run bench:throughput -- [--orders 300] [--concurrency 50] [--warmup 10] [--runs 3] [--env NAME=value]
  *   [--entity-floor]
- * `--entity-floor` adds a third kind to each chunk: bench/workflows.ts `fiveStepsThenEntity`, the floor of an order
- * that also starts its server's entity, so the share of the gap that is the second workflow's own engine cost shows.
+ * `--entity-floor` adds two kinds to each chunk, the floors of an order that also starts its server's entity, so the
+ * share of the gap that is the second workflow's own engine cost shows: bench/workflows.ts `fiveStepsThenEntity`
+ * (started by an activity, as orders before the patch `server-entity-child` do) and `fiveStepsThenChildEntity`
+ * (started as an abandoned child, as orders do now).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -23,7 +25,7 @@ import type { CallStats } from '../sim/src';
 import { orderWorkflowId, type OrderState } from '../src/workflows/contract';
 import { descendants, orderBody, startStack, type StackProcess } from '../test/e2e/stack-process';
 import { startBenchTemporal } from './engine';
-import { runFloor, startFloorWorker } from './floor';
+import { runFloor, startFloorWorker, type FloorWorkflowType } from './floor';
 import { cpuByRole, cpuDelta, machineLine, median, percentile, processCpuSeconds } from './proc-stats';
 import { temporalInterceptors } from '../src/temporal-grpc';
 import { runMain } from './run-main';
@@ -41,8 +43,13 @@ const { values } = parseArgs({
 const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const WARMUP = Number(values.warmup);
-/** `--entity-floor`: also run the floor of today's order shape (five steps, then a second workflow started). */
-const ENTITY_FLOOR = values['entity-floor']!;
+/** `--entity-floor`: also run the floors of an order that starts a second workflow, by an activity and as a child. */
+const ENTITY_FLOORS: Array<{ type: FloorWorkflowType; label: string }> = values['entity-floor']
+  ? [
+      { type: 'fiveStepsThenEntity', label: 'floor with an entity started by an activity' },
+      { type: 'fiveStepsThenChildEntity', label: 'floor with an entity started as a child' },
+    ]
+  : [];
 const SEEDED_USERS = 3;
 /** Chunks in which orders and floor workflows alternate. */
 const ROUNDS = 4;
@@ -74,8 +81,8 @@ interface RunResult {
   /** Temporal server CPU milliseconds per ACTIVE order and per floor workflow. */
   serverMsPerOrder: number;
   serverMsPerFloor: number;
-  /** With --entity-floor: the same two figures for fiveStepsThenEntity. */
-  entityFloor?: { perSecond: number; serverMs: number };
+  /** With --entity-floor: the same two figures for each entity floor. */
+  entityFloors: Array<{ type: FloorWorkflowType; label: string; perSecond: number; serverMs: number }>;
 }
 
 async function prepare(stack: StackProcess): Promise<void> {
@@ -145,15 +152,8 @@ async function run(index: number): Promise<RunResult> {
     await prepare(stack);
     await batch(stack, client, `warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
     await runFloor(client, floor, `floor-warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY));
-    if (ENTITY_FLOOR)
-      await runFloor(
-        client,
-        floor,
-        `efloor-warm-${index}`,
-        WARMUP,
-        Math.min(WARMUP, CONCURRENCY),
-        'fiveStepsThenEntity',
-      );
+    for (const { type } of ENTITY_FLOORS)
+      await runFloor(client, floor, `${type}-warm-${index}`, WARMUP, Math.min(WARMUP, CONCURRENCY), type);
     const tree = [stack.child.pid!, ...descendants(stack.child.pid!), temporal.serverPid];
     const server = temporal.serverPid;
 
@@ -164,28 +164,22 @@ async function run(index: number): Promise<RunResult> {
       floorSeconds: 0,
       floorServerCpu: 0,
       floorWorkerCpu: 0,
-      entitySeconds: 0,
-      entityServerCpu: 0,
+      entity: Object.fromEntries(ENTITY_FLOORS.map(({ type }) => [type, { seconds: 0, serverCpu: 0 }])),
       latencies: [] as number[],
       statuses: {} as Record<string, number>,
     };
     const cpu = { other: 0, worker: 0, Temporal: 0 } as Record<string, number>;
     const calls0 = (await stack.simState()).calls;
-    const kinds = ENTITY_FLOOR ? ['floor', 'orders', 'entity'] : ['floor', 'orders'];
+    const kinds: string[] = ['floor', 'orders', ...ENTITY_FLOORS.map(({ type }) => type)];
     for (let round = 0; round < ROUNDS; round++) {
       const shift = (round + index) % kinds.length;
       for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
-        if (kind === 'entity') {
+        const entity = totals.entity[kind];
+        if (entity) {
           const c0 = processCpuSeconds(server);
-          totals.entitySeconds += await runFloor(
-            client,
-            floor,
-            `efloor-${index}-${round}`,
-            perRound,
-            CONCURRENCY,
-            'fiveStepsThenEntity',
-          );
-          totals.entityServerCpu += processCpuSeconds(server) - c0;
+          const type = kind as FloorWorkflowType;
+          entity.seconds += await runFloor(client, floor, `${type}-${index}-${round}`, perRound, CONCURRENCY, type);
+          entity.serverCpu += processCpuSeconds(server) - c0;
         } else if (kind === 'floor') {
           const [c0, w0] = [processCpuSeconds(server), processCpuSeconds(floor.pid)];
           totals.floorSeconds += await runFloor(client, floor, `floor-${index}-${round}`, perRound, CONCURRENCY);
@@ -228,14 +222,12 @@ async function run(index: number): Promise<RunResult> {
       floorPerSecond: floorCount / floorResult.seconds,
       serverMsPerOrder: (cpu.Temporal * 1000) / active,
       serverMsPerFloor: (floorResult.serverCpu * 1000) / floorCount,
-      ...(ENTITY_FLOOR
-        ? {
-            entityFloor: {
-              perSecond: floorCount / totals.entitySeconds,
-              serverMs: (totals.entityServerCpu * 1000) / floorCount,
-            },
-          }
-        : {}),
+      entityFloors: ENTITY_FLOORS.map(({ type, label }) => ({
+        type,
+        label,
+        perSecond: floorCount / totals.entity[type].seconds,
+        serverMs: (totals.entity[type].serverCpu * 1000) / floorCount,
+      })),
     };
     console.log(
       `run ${index}: ${JSON.stringify(measured.statuses)} in ${fmt(measured.seconds)} s = ` +
@@ -247,11 +239,11 @@ async function run(index: number): Promise<RunResult> {
         `Temporal server ${fmt(floorResult.serverCpu)} s; ${result.callsPerActive.toFixed(2)} panel calls per ACTIVE order ` +
         `(429s: ${calls.rateLimited - calls0.rateLimited})`,
     );
-    if (result.entityFloor)
+    for (const entity of result.entityFloors)
       console.log(
-        `  floor with an entity: ${fmt(result.entityFloor.perSecond)} workflows/s ` +
-          `(orders ${fmt((100 * result.perSecond) / result.entityFloor.perSecond)} % of it), Temporal server CPU ` +
-          `${fmt(result.entityFloor.serverMs)} ms each (orders ${(result.serverMsPerOrder / result.entityFloor.serverMs).toFixed(2)}x)`,
+        `  ${entity.label}: ${fmt(entity.perSecond)} workflows/s ` +
+          `(orders ${fmt((100 * result.perSecond) / entity.perSecond)} % of it), Temporal server CPU ` +
+          `${fmt(entity.serverMs)} ms each (orders ${(result.serverMsPerOrder / entity.serverMs).toFixed(2)}x)`,
       );
     console.log(
       `  calls per ACTIVE order by route: ${Object.entries(result.byRoute)
@@ -284,12 +276,12 @@ async function main(): Promise<void> {
         `Temporal server CPU per order / per floor workflow: median ${median(results.map((r) => r.serverMsPerOrder / r.serverMsPerFloor)).toFixed(2)}x ` +
         `(target <= 1.2x); median submission-to-ACTIVE p50 ${fmt(median(results.map((r) => r.p50)))} ms p99 ` +
         `${fmt(median(results.map((r) => r.p99)))} ms, median ${fmt(median(results.map((r) => r.callsPerActive)))} panel calls per ACTIVE order (target <= 6)`,
-      ...(ENTITY_FLOOR
-        ? [
-            `floor with an entity (fiveStepsThenEntity): orders median ${fmt(median(results.map((r) => (100 * r.perSecond) / r.entityFloor!.perSecond)))} % of its rate, ` +
-              `Temporal server CPU per order median ${median(results.map((r) => r.serverMsPerOrder / r.entityFloor!.serverMs)).toFixed(2)}x its own`,
-          ]
-        : []),
+      ...ENTITY_FLOORS.map(({ type, label }, i) => {
+        const rate = median(results.map((r) => (100 * r.perSecond) / r.entityFloors[i].perSecond));
+        const cpu = median(results.map((r) => r.serverMsPerOrder / r.entityFloors[i].serverMs));
+        const ownMs = median(results.map((r) => r.entityFloors[i].serverMs));
+        return `${label} (${type}): median server CPU ${fmt(ownMs)} ms each; orders median ${fmt(rate)} % of its rate, Temporal server CPU per order median ${cpu.toFixed(2)}x its own`;
+      }),
     ].join('\n'),
   );
 }

@@ -1,4 +1,4 @@
-import { condition, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, proxyActivities, sleep, startChild, workflowInfo } from '@temporalio/workflow';
 
 interface FloorActivities {
   step(n: number): Promise<number>;
@@ -6,6 +6,8 @@ interface FloorActivities {
 }
 
 const { step, startResting } = proxyActivities<FloorActivities>({ startToCloseTimeout: '30s' });
+/** How long the second workflow of fiveStepsThenEntity and fiveStepsThenChildEntity rests. */
+export const RESTING_FOR_MS = 30 * 24 * 60 * 60_000;
 
 /** The engine's floor: a bare workflow of five sequential activities, the shape of an order without its work. */
 export async function fiveSteps(n: number): Promise<number> {
@@ -21,6 +23,20 @@ export async function fiveSteps(n: number): Promise<number> {
 export async function fiveStepsThenEntity(n: number): Promise<number> {
   const value = await fiveSteps(n);
   await startResting(`${workflowInfo().workflowId}-entity`);
+  return value;
+}
+
+/**
+ * The floor of the order shape since the entity starts as a child: fiveSteps, then a second workflow resting on a
+ * timer, started as a child the parent abandons when it completes (no activity, no client start).
+ */
+export async function fiveStepsThenChildEntity(n: number): Promise<number> {
+  const value = await fiveSteps(n);
+  await startChild(restingTimer, {
+    workflowId: `${workflowInfo().workflowId}-entity`,
+    args: [Date.now() + RESTING_FOR_MS],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
   return value;
 }
 
