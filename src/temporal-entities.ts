@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import {
   SERVER_LIFECYCLE_WORKFLOW_TYPE,
+  serverEntityPriority,
   serverEntitySearchAttributes,
   serverEntityWorkflowId,
   type ServerEntityInput,
@@ -8,7 +9,7 @@ import {
 
 /**
  * Starts the entity of an order's server (`serverLifecycle`, id `server-<orderId>`) on `taskQueue` with its search
- * attributes. Idempotent: an entity already running is kept (conflict policy USE_EXISTING: `running`); one that
+ * attributes and priority (serverEntityPriority). Idempotent: an entity already running is kept (conflict policy USE_EXISTING: `running`); one that
  * completed (its server was deleted) is never started again (`ended`), one terminated by hand is started anew.
  */
 export async function startServerEntityWorkflow(
@@ -24,6 +25,7 @@ export async function startServerEntityWorkflow(
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: serverEntitySearchAttributes(entity),
+      priority: serverEntityPriority(entity),
     });
     return 'running';
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { SearchAttributePair } from '@temporalio/common';
+import type { Priority, SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import {
   NodeIdAttribute,
@@ -9,6 +9,7 @@ import {
   type ProvisionedServer,
   type Tier,
 } from './contract';
+import { TIER_PRIORITY_KEY, fairnessKeyOf } from './flow-contract';
 import type { TimelineEntry } from './timeline';
 import type { BuildLimits } from './activity-payloads';
 import type { OperationState, ServerOperationName } from './server-operation-contract';
@@ -18,6 +19,15 @@ export const SERVER_LIFECYCLE_WORKFLOW_TYPE = 'serverLifecycle';
 export const serverEntityWorkflowId = (orderId: string): string => `server-${orderId}`;
 
 export { NodeIdAttribute, ServerStatusAttribute } from './contract';
+
+/**
+ * The task-queue priority of an entity (started by its order or by an adoption): its tier's priority key and its
+ * user's fairness key, as the server's operations and its order run.
+ */
+export const serverEntityPriority = (entity: Pick<ServerEntityInput, 'userId' | 'tier'>): Priority => ({
+  priorityKey: TIER_PRIORITY_KEY[entity.tier],
+  fairnessKey: fairnessKeyOf(entity.userId),
+});
 
 /** The search attributes an entity starts with (by the order's workflow, or by an adoption). */
 export const serverEntitySearchAttributes = (

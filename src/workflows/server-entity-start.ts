@@ -12,6 +12,7 @@ import type { Order } from './contract';
 import type { OrderTracker } from './order-state';
 import {
   SERVER_LIFECYCLE_WORKFLOW_TYPE,
+  serverEntityPriority,
   serverEntitySearchAttributes,
   serverEntityWorkflowId,
   type ServerEntityInput,
@@ -36,6 +37,7 @@ async function startAsChild(entity: ServerEntityInput): Promise<boolean> {
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: serverEntitySearchAttributes(entity),
+      priority: serverEntityPriority(entity),
     });
     return true;
   } catch (err) {
@@ -47,9 +49,10 @@ async function startAsChild(entity: ServerEntityInput): Promise<boolean> {
 /**
  * Starts the entity of the order's server (`serverLifecycle`, id `server-<orderId>`) once the order is ACTIVE,
  * before its callback goes out, so the panel can address the server at once. The entity outlives the order: it
- * starts as a child with parent close policy ABANDON, on the order's task queue, and an entity that already holds
- * its workflow id (running, or completed because its server was deleted) is not started again. Orders of versions
- * before SERVER_ENTITY_CHILD_PATCH start it through the idempotent startServerEntity activity.
+ * starts as a child with parent close policy ABANDON, on the order's task queue at serverEntityPriority, and an
+ * entity that already holds its workflow id (running, or completed because its server was deleted) is not started
+ * again. Histories that reached this point before SERVER_ENTITY_CHILD_PATCH replay the idempotent startServerEntity
+ * activity instead.
  */
 export async function startServerEntity(order: Order, tracker: OrderTracker): Promise<void> {
   const { state } = tracker;
@@ -67,7 +70,11 @@ export async function startServerEntity(order: Order, tracker: OrderTracker): Pr
   };
   if (patched(SERVER_ENTITY_CHILD_PATCH)) {
     const started = await CancellationScope.nonCancellable(() => startAsChild(entity));
-    tracker.note(started ? `server entity ${workflowId} started` : `server entity ${workflowId} exists; kept`);
+    tracker.note(
+      started
+        ? `server entity ${workflowId} started`
+        : `server entity ${workflowId} already exists or ended; not started`,
+    );
     return;
   }
   const { started } = await CancellationScope.nonCancellable(() =>

@@ -32,6 +32,10 @@ const billing = (orderId: string, body: unknown) =>
 const panelServer = (orderId: string) =>
   createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY }).getServerByExternalId(ownExternalId(orderId));
 
+/** The started event of the latest run of `workflowId`: its parent, priority and search attributes. */
+const startedEvent = async (workflowId: string) =>
+  (await h.client.workflow.getHandle(workflowId).fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+
 async function activeOrder(label: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const orderId = await orderWithServer(h, label, overrides);
   const order = await h.http().get(`/v1/orders/${orderId}`).set(auth);
@@ -55,6 +59,15 @@ describe('GET /v1/servers/:id', () => {
       },
     });
     expect(res.body.server.id).toBe((await panelServer(orderId))!.id);
+    const order = await startedEvent(`order-${orderId}`);
+    const entity = await startedEvent(`server-${orderId}`);
+    expect(order?.priority?.fairnessKey).toMatch(/^user-\d+$/);
+    expect(entity?.parentWorkflowExecution?.workflowId).toBe(`order-${orderId}`);
+    expect(entity?.priority).toMatchObject({
+      priorityKey: order?.priority?.priorityKey,
+      fairnessKey: order?.priority?.fairnessKey,
+    });
+    expect(entity?.searchAttributes?.indexedFields).toHaveProperty('ServerStatus');
   });
 
   it('answers 404 server_not_found for an order without a server', async () => {
@@ -289,6 +302,9 @@ describe('adoption', () => {
       billing: { state: 'overdue', suspendAt: '2099-01-01T00:00:00.000Z' },
     });
     expect((await lost.describe()).runId).not.toBe(lostRun);
+    const adopted = await startedEvent(`server-${orderId}`);
+    expect(adopted?.parentWorkflowExecution).toBeFalsy();
+    expect(adopted?.priority).toMatchObject((await startedEvent(`order-${orderId}`))!.priority!);
     const suspend = await h.http().post(`/v1/servers/${orderId}/operations`).set(auth).send({ operation: 'suspend' });
     expect(suspend.status).toBe(202);
   });

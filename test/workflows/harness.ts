@@ -62,6 +62,8 @@ export interface RunOptions {
   hooks?: HookPlan;
   /** Runs after the start, while the worker runs (signal, cancel, query). */
   during?: (handle: WorkflowHandle) => Promise<void>;
+  /** Runs once the order has ended, while the worker still runs (before its server entity is terminated). */
+  after?: (handle: WorkflowHandle) => Promise<void>;
   /** Saves the history as test/fixtures/histories/<record>.json when RECORD_HISTORIES=1. */
   record?: string;
   flowConfig?: FlowConfig;
@@ -247,6 +249,7 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     });
     await options.during?.(started);
     await started.result();
+    await options.after?.(started);
     return started;
   });
   const state = (await handle.result()) as OrderState;
