@@ -167,7 +167,7 @@ describe('notifyOperators activity: what each answer means', () => {
     expect(err.message).toBe('operator webhook unreachable');
   });
 
-  it('fails retryably after its timeout, and waits up to 10 s by default', async () => {
+  it('fails retryably after its timeout, and by default (10 s) waits for an answer after 1.2 s', async () => {
     receiver.reply = () => ({ status: 204, delayMs: 1200 });
     expect(await rejectionOf(notify()(parked))).toMatchObject({ type: OperatorWebhookFailureType.Unavailable });
     const patient = notifyOperatorsActivity({ url: receiver.url, logger: silentLogger, guard });
