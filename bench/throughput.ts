@@ -15,8 +15,8 @@
  *   [--entity-floor]
  * `--entity-floor` adds two kinds to each chunk, the floors of an order that also starts its server's entity, so the
  * share of the gap that is the second workflow's own engine cost shows: bench/workflows.ts `fiveStepsThenEntity`
- * (started by an activity, as orders before the patch `server-entity-child` do) and `fiveStepsThenChildEntity`
- * (started as an abandoned child, as orders do now).
+ * (started by an activity, as orders do) and `fiveStepsThenChildEntity` (started as an abandoned child, the
+ * alternative the README measures).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';

@@ -27,8 +27,8 @@ export async function fiveStepsThenEntity(n: number): Promise<number> {
 }
 
 /**
- * The floor of the order shape since the entity starts as a child: fiveSteps, then a second workflow resting on a
- * timer, started as a child the parent abandons when it completes (no activity, no client start).
+ * fiveStepsThenEntity's alternative: the second workflow started as a child the parent abandons when it completes (no
+ * activity, no client start).
  */
 export async function fiveStepsThenChildEntity(n: number): Promise<number> {
   const value = await fiveSteps(n);

@@ -21,7 +21,7 @@ export const serverEntityWorkflowId = (orderId: string): string => `server-${ord
 export { NodeIdAttribute, ServerStatusAttribute } from './contract';
 
 /**
- * The task-queue priority of an entity (started by its order or by an adoption): its tier's priority key and its
+ * The task-queue priority of an entity (started for its order or by an adoption): its tier's priority key and its
  * user's fairness key, as the server's operations and its order run.
  */
 export const serverEntityPriority = (entity: Pick<ServerEntityInput, 'userId' | 'tier'>): Priority => ({
@@ -29,7 +29,7 @@ export const serverEntityPriority = (entity: Pick<ServerEntityInput, 'userId' | 
   fairnessKey: fairnessKeyOf(entity.userId),
 });
 
-/** The search attributes an entity starts with (by the order's workflow, or by an adoption). */
+/** The search attributes an entity starts with (for its order, or by an adoption). */
 export const serverEntitySearchAttributes = (
   entity: Pick<ServerEntityInput, 'server' | 'userId' | 'tier'>,
 ): SearchAttributePair[] => [

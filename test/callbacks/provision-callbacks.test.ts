@@ -91,7 +91,15 @@ describe('provisionServer: order callbacks', () => {
     ]);
     expect(viewFromState(state).callbacks).toEqual(state.callbacks);
     expect(viewFromState({ ...state, callbacks: [] })).not.toHaveProperty('callbacks');
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify', 'deliverCallback']);
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'install',
+      'configure',
+      'verify',
+      'startServerEntity',
+      'deliverCallback',
+    ]);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     const inHistory = JSON.stringify(history.events);
     expect(inHistory).not.toContain(SECRET);

@@ -64,29 +64,6 @@ export function activities(history: History): ActivityRecord[] {
 
 export const activityTypes = (history: History): string[] => activities(history).map((a) => a.type);
 
-/** The child workflows the history started: type, id, task queue, parent close policy and whether it started. */
-export function childStarts(history: History) {
-  const started = new Set(
-    (history.events ?? []).flatMap((e) => {
-      const attrs = e.childWorkflowExecutionStartedEventAttributes;
-      return attrs ? [Number(attrs.initiatedEventId)] : [];
-    }),
-  );
-  return (history.events ?? []).flatMap((event) => {
-    const attrs = event.startChildWorkflowExecutionInitiatedEventAttributes;
-    if (!attrs) return [];
-    return [
-      {
-        type: attrs.workflowType?.name,
-        workflowId: attrs.workflowId,
-        taskQueue: attrs.taskQueue?.name,
-        parentClosePolicy: attrs.parentClosePolicy,
-        started: started.has(Number(event.eventId)),
-      },
-    ];
-  });
-}
-
 /** The kind of the history's closing event, e.g. `workflowExecutionCompletedEventAttributes`. */
 export function closeEvent(history: History): string | undefined {
   const last = (history.events ?? []).at(-1) as Record<string, unknown> | undefined;

@@ -182,6 +182,7 @@ describe('provisionServer: permanent failures roll back', () => {
       'install',
       'configure',
       'verify',
+      'startServerEntity',
     ]);
     expect(state.timeline.some((t) => t.detail === `allocation ${taken} was taken concurrently`)).toBe(true);
     expect(serversOf(sim, 'collision')).toHaveLength(1);

@@ -1,15 +1,10 @@
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { OrderStatusAttribute, TierAttribute, UserIdAttribute, orderWorkflowId } from '../../src/workflows/contract';
-import {
-  SERVER_LIFECYCLE_WORKFLOW_TYPE,
-  ServerStatusAttribute,
-  serverEntityWorkflowId,
-} from '../../src/workflows/server-entity-contract';
+import { ServerStatusAttribute, serverEntityWorkflowId } from '../../src/workflows/server-entity-contract';
 import { startServerEntityWorkflow } from '../../src/temporal-entities';
 import { DEFAULT_FLOW_POLICY, planningTaskQueue, providerTaskQueue } from '../../src/workflows/flow-contract';
 import { paperOrder, serversOf } from '../activities/panel-harness';
-import { activities, activityTypes, childStarts, closeEvent } from './history';
+import { activities, activityTypes, closeEvent } from './history';
 import { faultsOnFirstAttempt, runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './harness';
 
 describe('provisionServer: success paths', () => {
@@ -44,7 +39,14 @@ describe('provisionServer: success paths', () => {
       'VERIFYING',
       'ACTIVE',
     ]);
-    expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'configure', 'verify']);
+    expect(activityTypes(history)).toEqual([
+      'allocate',
+      'create',
+      'install',
+      'configure',
+      'verify',
+      'startServerEntity',
+    ]);
     expect(closeEvent(history)).toBe('workflowExecutionCompletedEventAttributes');
     const queueOf = Object.fromEntries(
       (history.events ?? []).flatMap((e) => {
@@ -59,19 +61,12 @@ describe('provisionServer: success paths', () => {
       install: orders,
       configure: planningTaskQueue(orders),
       verify: providerTaskQueue(orders),
+      startServerEntity: orders,
     });
-    expect(childStarts(history)).toEqual([
-      {
-        type: SERVER_LIFECYCLE_WORKFLOW_TYPE,
-        workflowId: serverEntityWorkflowId('happy-1'),
-        taskQueue: orders,
-        parentClosePolicy: temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON,
-        started: true,
-      },
-    ]);
     const parent = await handle.describe();
     const entity = await h.env.client.workflow.getHandle(serverEntityWorkflowId('happy-1')).describe();
-    expect(entity.parentExecution?.workflowId).toBe(parent.workflowId);
+    expect(entity.parentExecution).toBeUndefined();
+    expect(entity.taskQueue).toBe(orders);
     const lived = entityWhileOrderEnded!;
     if (lived.status.name !== 'RUNNING') {
       // The test server gives every workflow a default execution timeout, which time may skip to once the order ends.
@@ -109,7 +104,7 @@ describe('provisionServer: success paths', () => {
     const { state, history, handle } = await runOrder(h, order, {
       provisionOptions: { policy: DEFAULT_FLOW_POLICY.standard, recordedStatuses: 'phases' },
       startAttributes: true,
-      record: 'entity-child-started',
+      record: 'entity-activity-started',
     });
     expect(state.status).toBe('ACTIVE');
     expect(statuses(state)).toEqual([
@@ -187,11 +182,10 @@ describe('provisionServer: success paths', () => {
     expect(state.timeline.some((t) => t.detail === 'already as ordered')).toBe(true);
   });
 
-  it('keeps an entity that already holds the server entity id, and the order still ends ACTIVE', async () => {
+  it('keeps an entity that already runs under the server entity id, and the order still ends ACTIVE', async () => {
     const order = paperOrder('entity-taken', { userId: 3 });
     const entityId = serverEntityWorkflowId(order.orderId);
-    const { state, history } = await runOrder(h, order, {
-      record: 'entity-child-kept',
+    const { state } = await runOrder(h, order, {
       hooks: {
         verify: async () => {
           const { taskQueue } = await h.env.client.workflow.getHandle(orderWorkflowId(order.orderId)).describe();
@@ -202,11 +196,9 @@ describe('provisionServer: success paths', () => {
       },
     });
     expect(state.status).toBe('ACTIVE');
-    expect(childStarts(history)).toMatchObject([{ workflowId: entityId, started: false }]);
-    expect(state.timeline.map((t) => t.detail)).toContain(
-      `server entity ${entityId} already exists or ended; not started`,
-    );
-    const entity = await h.env.client.workflow.getHandle(entityId).describe();
-    expect(entity.parentExecution).toBeUndefined();
+    expect(state.timeline.map((t) => t.detail)).toContain(`server entity ${entityId} started`);
+    const [first] = (await h.env.client.workflow.getHandle(entityId).fetchHistory()).events ?? [];
+    const [input] = first.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    expect(JSON.parse(Buffer.from(input.data!).toString())).toMatchObject({ externalId: 'adopted' });
   });
 });

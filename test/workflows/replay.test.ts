@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type WorkflowBundle
 import { AesGcmPayloadCodec, parseEncryptionKeys } from '../../src/codec';
 import { WORKFLOWS_PATH } from '../../src/worker';
 import { OWN_MARKER_PATCH } from '../../src/workflows/own-server';
-import { SERVER_ENTITY_CHILD_PATCH } from '../../src/workflows/server-entity-start';
+import { SERVER_ENTITY_PATCH } from '../../src/workflows/server-entity-start';
 import { HISTORIES_DIR } from './history';
 import { historyFromJson } from './history-json';
 
@@ -63,8 +63,6 @@ describe('provisionServer, serverOperation and serverLifecycle replay their reco
         'entity-continued-first-run.json',
         'entity-operator-resize-billing.json',
         'entity-activity-started.json',
-        'entity-child-started.json',
-        'entity-child-kept.json',
       ]),
     );
   });
@@ -83,19 +81,12 @@ describe('provisionServer, serverOperation and serverLifecycle replay their reco
       expect(patchesOf(file)).toContain(OWN_MARKER_PATCH);
   });
 
-  it('has orders that start their entity through an activity (earlier versions) and as a child', () => {
-    const scheduled = (file: string) =>
-      load(file).history.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-    const children = (file: string) =>
-      load(file).history.events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes).length;
-    expect(patchesOf('entity-activity-started.json')).not.toContain(SERVER_ENTITY_CHILD_PATCH);
-    expect(scheduled('entity-activity-started.json')).toContain('startServerEntity');
-    expect(children('entity-activity-started.json')).toBe(0);
-    for (const file of ['entity-child-started.json', 'entity-child-kept.json']) {
-      expect(patchesOf(file)).toContain(SERVER_ENTITY_CHILD_PATCH);
-      expect(scheduled(file)).not.toContain('startServerEntity');
-      expect(children(file)).toBe(1);
-    }
+  it('has an order that starts its server entity through the startServerEntity activity', () => {
+    const { history } = load('entity-activity-started.json');
+    expect(patchesOf('entity-activity-started.json')).toContain(SERVER_ENTITY_PATCH);
+    expect(history.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])).toContain(
+      'startServerEntity',
+    );
   });
 
   it('replays every fixture without a nondeterminism error', async () => {
