@@ -9,8 +9,9 @@ import {
 
 /**
  * Starts the entity of an order's server (`serverLifecycle`, id `server-<orderId>`) on `taskQueue` with its search
- * attributes and priority (serverEntityPriority). Idempotent: an entity already running is kept (conflict policy USE_EXISTING: `running`); one that
- * completed (its server was deleted) is never started again (`ended`), one terminated by hand is started anew.
+ * attributes and priority (serverEntityPriority). Idempotent: an entity already running is kept (conflict policy
+ * USE_EXISTING: `running`); one that completed (its server was deleted) is never started again (`ended`), one
+ * terminated by hand is started anew.
  */
 export async function startServerEntityWorkflow(
   client: Client,
