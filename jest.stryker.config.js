@@ -1,8 +1,16 @@
 /**
- * The suites the mutation run (npm run mutation) uses: those that run activities without a Temporal engine, so
- * every mutant is switched on in this process and each test's coverage is known. STRYKER_TESTS (comma-separated
- * paths from the repository root) narrows them, for files that nearly every suite calls in its setup.
+ * The suites the mutation run (npm run mutation) uses: those that run activities in this process, so every mutant
+ * is switched on where it runs and each test's coverage is known (the census suite starts a dev server of its own).
+ * STRYKER_TESTS (comma-separated paths from the repository root) narrows or widens them: to the suites that test a
+ * file nearly every suite calls in its setup, or to the API suites that drive the engine-bound activities. Stryker's
+ * sandbox leaves out the git-ignored engines, so suites that start one use the checkout's.
  */
+const path = require('node:path');
+
+const checkout = __dirname.split(`${path.sep}.stryker-tmp${path.sep}`)[0];
+process.env.TEMPORAL_CLI_PATH ||= path.join(checkout, '.temporal', 'bin', 'temporal');
+process.env.TEMPORAL_TEST_SERVER_LIB ||= path.join(checkout, '.temporal', 'test-server', 'lib');
+
 const narrowed = (process.env.STRYKER_TESTS ?? '')
   .split(',')
   .map((path) => path.trim())

@@ -1,7 +1,17 @@
 import { bulkActivities } from '../../src/activities/bulk';
 import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
+import { orderWorkflowId } from '../../src/workflows/contract';
+import {
+  SIM_KEY,
+  auth,
+  orderBody,
+  orderWithServer,
+  startApiHarness,
+  uniqueOrderId,
+  waitFor,
+  type ApiHarness,
+} from './harness';
 
 jest.setTimeout(180_000);
 
@@ -111,6 +121,41 @@ describe('POST /v1/bulk', () => {
     const again = await h.http().post(`${slow.body.links.cancel}`).set(auth);
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('bulk_finished');
+  });
+
+  it('cancels the orders still waiting for capacity, noting who asked and why; an order no longer waiting is skipped', async () => {
+    const orderId = uniqueOrderId('bulk-wait');
+    await h
+      .http()
+      .post('/v1/orders')
+      .set(auth)
+      .send(orderBody({ orderId, userId: 2, tier: 'standard', locationIds: [2] }))
+      .expect(202);
+    const waitingQuery = `WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`;
+    await waitFor(
+      () => h.client.workflow.count(waitingQuery),
+      (c) => c.count === 1,
+    );
+    const started = await bulk({ action: 'cancel', filter: { userId: 2, tier: 'standard' }, reason: 'payment failed' });
+    const done = await waitFor(() => progress(started.body.links.self), finished, 60_000);
+    expect(done.body).toMatchObject({ status: 'COMPLETED', total: 1, done: 1, skipped: 0, failed: 0 });
+    const order = h.client.workflow.getHandle(orderWorkflowId(orderId));
+    const ended = await order.result();
+    expect(ended.status).toBe('CANCELLED');
+    expect(ended.timeline.map((t: { detail: string }) => t.detail)).toContain(
+      'cancellation requested by default: payment failed',
+    );
+
+    const [active] = await activeOrders(1, { userId: 2, tier: 'standard' });
+    const { bulkApply } = bulkActivities({ client: h.client });
+    expect(await bulkApply({ action: 'cancel', orderId: active, filter: {}, requestedBy: 'ops' })).toEqual({
+      outcome: 'skipped',
+      reason: 'no longer waiting: ACTIVE',
+    });
+    expect(await bulkApply({ action: 'cancel', orderId, filter: {}, requestedBy: 'ops' })).toEqual({
+      outcome: 'skipped',
+      reason: 'no longer waiting: CANCELLED',
+    });
   });
 
   it('skips a target that is gone by its turn: a server entity that no longer runs, an order that no longer exists', async () => {
