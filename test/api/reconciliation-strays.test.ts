@@ -157,4 +157,24 @@ describe('reconciliation: strays and lost servers', () => {
     const view = await h.http().get(`/v1/servers/${orderId}`).set(auth).expect(200);
     expect(view.body.status).toBe('LOST');
   });
+  it('walks every page of the panel, counts every stray and keeps the first 100 in the report', async () => {
+    const res = await fetch(`${h.sim!.url}/_sim/nodes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ports: { start: 42000, end: 42110 } }),
+    });
+    const nodeId = ((await res.json()) as { attributes: { id: number } }).attributes.id;
+    const free = (await panel().listAllAllocations(nodeId)).filter((a) => !a.assigned);
+    const strays: Server[] = [];
+    for (let i = 0; i < 101; i++)
+      strays.push(await panel().createServer(directServer(ownExternalId(`many-${i}`), free[i].id)));
+
+    const report = await sweep({ strays: 'report', drift: 'report' });
+    const { total } = (await panel().listServers({ perPage: 1 })).pagination;
+    expect(total).toBeGreaterThan(101);
+    expect(report).toMatchObject({ panelServers: total, counts: { strays: 101, lost: 0 } });
+    expect(report.strays).toHaveLength(100);
+    expect(new Set(report.strays.map((s) => s.serverId)).size).toBe(100);
+    await remove(...strays);
+  });
 });
