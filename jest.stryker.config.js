@@ -9,7 +9,7 @@ const path = require('node:path');
 
 const checkout = __dirname.split(`${path.sep}.stryker-tmp${path.sep}`)[0];
 process.env.TEMPORAL_CLI_PATH ||= path.join(checkout, '.temporal', 'bin', 'temporal');
-process.env.TEMPORAL_TEST_SERVER_LIB ||= path.join(checkout, '.temporal', 'test-server', 'lib');
+process.env.TEMPORAL_TEST_SERVER_PATH ||= path.join(checkout, 'bin', 'temporal-test-server');
 
 const narrowed = (process.env.STRYKER_TESTS ?? '')
   .split(',')
