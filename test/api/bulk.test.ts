@@ -2,16 +2,7 @@ import { bulkActivities } from '../../src/activities/bulk';
 import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { orderWorkflowId } from '../../src/workflows/contract';
-import {
-  SIM_KEY,
-  auth,
-  orderBody,
-  orderWithServer,
-  startApiHarness,
-  uniqueOrderId,
-  waitFor,
-  type ApiHarness,
-} from './harness';
+import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, waitingOrder, type ApiHarness } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -124,18 +115,7 @@ describe('POST /v1/bulk', () => {
   });
 
   it('cancels the orders still waiting for capacity, noting who asked and why; an order no longer waiting is skipped', async () => {
-    const orderId = uniqueOrderId('bulk-wait');
-    await h
-      .http()
-      .post('/v1/orders')
-      .set(auth)
-      .send(orderBody({ orderId, userId: 2, tier: 'standard', locationIds: [2] }))
-      .expect(202);
-    const waitingQuery = `WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`;
-    await waitFor(
-      () => h.client.workflow.count(waitingQuery),
-      (c) => c.count === 1,
-    );
+    const orderId = await waitingOrder(h, 'bulk-wait', { userId: 2, tier: 'standard' });
     const started = await bulk({ action: 'cancel', filter: { userId: 2, tier: 'standard' }, reason: 'payment failed' });
     const done = await waitFor(() => progress(started.body.links.self), finished, 60_000);
     expect(done.body).toMatchObject({ status: 'COMPLETED', total: 1, done: 1, skipped: 0, failed: 0 });

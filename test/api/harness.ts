@@ -19,6 +19,7 @@ import { createWorker } from '../../src/worker';
 import { API_WORKFLOWS_PATH, createApiWorker } from '../../src/worker/api-worker';
 import { ensureCensus } from '../../src/worker/census-starter';
 import type { FlowPolicy } from '../../src/workflows/flow-contract';
+import { orderWorkflowId } from '../../src/workflows/contract';
 import { startDevServerEnv, startTestServerEnv } from '../engines';
 import { VisibilityCounter } from '../visibility-counter';
 import { EggRules } from '../../src/api/egg-rules';
@@ -292,6 +293,30 @@ export async function orderWithServer(
   await waitFor(
     () => h.http().get(`/v1/servers/${orderId}`).set(auth),
     (r) => r.status === 200,
+  );
+  return orderId;
+}
+
+/**
+ * Places an order at location 2 (no nodes in the simulated panel's seed) and waits until visibility lists it
+ * WAITING_FOR_CAPACITY, where it stays until cancelled; its orderId.
+ */
+export async function waitingOrder(
+  h: ApiHarness,
+  label: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const orderId = uniqueOrderId(label);
+  await h
+    .http()
+    .post('/v1/orders')
+    .set(auth)
+    .send(orderBody({ orderId, ...overrides, locationIds: [2] }))
+    .expect(202);
+  const query = `WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`;
+  await waitFor(
+    () => h.client.workflow.count(query),
+    (c) => c.count === 1,
   );
   return orderId;
 }

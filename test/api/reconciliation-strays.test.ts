@@ -5,7 +5,6 @@ import { entityAccess } from '../../src/activities/reconcile-entities';
 import { strayAction } from '../../src/activities/reconcile-strays';
 import { entityActivities } from '../../src/activities/server-entity';
 import { ProviderError, createPterodactylClient, type Server } from '../../src/provider';
-import { orderWorkflowId } from '../../src/workflows/contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 import {
   RECONCILE_WORKFLOW_TYPE,
@@ -17,11 +16,11 @@ import { directServer, runActivity } from '../activities/panel-harness';
 import {
   SIM_KEY,
   auth,
-  orderBody,
   orderWithServer,
   startApiHarness,
   uniqueOrderId,
   waitFor,
+  waitingOrder,
   type ApiHarness,
 } from './harness';
 
@@ -116,14 +115,7 @@ describe('reconciliation: strays and lost servers', () => {
   });
 
   it('leaves a marker server of an order still in flight, and one younger than the settle time, even under delete', async () => {
-    const orderId = uniqueOrderId('in-flight');
-    await h
-      .http()
-      .post('/v1/orders')
-      .set(auth)
-      .send(orderBody({ orderId, locationIds: [2] }))
-      .expect(202);
-    await listed(`WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`);
+    const orderId = await waitingOrder(h, 'in-flight');
     const inFlight = await placeDirectly(ownExternalId(orderId));
 
     const first = await sweep({ strays: 'delete', drift: 'report' });
