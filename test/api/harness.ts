@@ -277,12 +277,8 @@ export async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boo
   }
 }
 
-/** Places an order and waits until its server's entity answers (the order reached ACTIVE); its orderId. */
-export async function orderWithServer(
-  h: ApiHarness,
-  label: string,
-  overrides: Record<string, unknown> = {},
-): Promise<string> {
+/** Places an order (202) under a fresh id made from `label`; its orderId. */
+async function placeOrder(h: ApiHarness, label: string, overrides: Record<string, unknown>): Promise<string> {
   const orderId = uniqueOrderId(label);
   await h
     .http()
@@ -290,6 +286,16 @@ export async function orderWithServer(
     .set(auth)
     .send(orderBody({ orderId, ...overrides }))
     .expect(202);
+  return orderId;
+}
+
+/** Places an order and waits until its server's entity answers (the order reached ACTIVE); its orderId. */
+export async function orderWithServer(
+  h: ApiHarness,
+  label: string,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
+  const orderId = await placeOrder(h, label, overrides);
   await waitFor(
     () => h.http().get(`/v1/servers/${orderId}`).set(auth),
     (r) => r.status === 200,
@@ -306,13 +312,7 @@ export async function waitingOrder(
   label: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
-  const orderId = uniqueOrderId(label);
-  await h
-    .http()
-    .post('/v1/orders')
-    .set(auth)
-    .send(orderBody({ orderId, ...overrides, locationIds: [2] }))
-    .expect(202);
+  const orderId = await placeOrder(h, label, { ...overrides, locationIds: [2] });
   const query = `WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`;
   await waitFor(
     () => h.client.workflow.count(query),
