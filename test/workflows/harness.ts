@@ -46,6 +46,8 @@ export interface WorkflowHarness {
   /** The env client's and every worker's data converter (the payload codec), when the harness was given one. */
   dataConverter?: DataConverter;
   teardown(): Promise<void>;
+  /** Replaces `env` with a fresh engine of the same kind (the old one is torn down). */
+  restartEngine(): Promise<void>;
 }
 
 export interface OrderRun {
@@ -93,6 +95,11 @@ export interface WorkflowHarnessOptions {
   engine?: 'test-server' | 'dev-server';
   /** The payload codec (test server only): the env's client and the workers of `runOrder` get it. */
   dataConverter?: DataConverter;
+  /**
+   * A fresh engine for every test (useWorkflowHarness): a test the test server stalled (a time-skipping lock left by
+   * a run ended mid-task) then cannot stall the next one or its retry.
+   */
+  engineEachTest?: boolean;
 }
 
 /** A workflow harness for the suite (started once, its panel reset before each test, torn down after). */
@@ -105,8 +112,10 @@ export function useWorkflowHarness(set: (h: WorkflowHarness) => void, options: W
   afterAll(async () => {
     await h?.teardown();
   });
+  let tests = 0;
   beforeEach(async () => {
     await h!.panel.reset();
+    if (options.engineEachTest && tests++ > 0) await h!.restartEngine();
   });
 }
 
@@ -116,22 +125,28 @@ export async function startWorkflowHarness(options: WorkflowHarnessOptions = {})
     Runtime.install({ logger: new DefaultLogger((process.env.SDK_LOG_LEVEL ?? 'ERROR') as 'ERROR') });
     runtimeInstalled = true;
   }
-  const env =
-    options.engine === 'dev-server' ? await startDevServerEnv() : await startTestServerEnv(options.dataConverter);
-  const [panel, bundle] = await Promise.all([
+  const startEngine = () =>
+    options.engine === 'dev-server' ? startDevServerEnv() : startTestServerEnv(options.dataConverter);
+  const [env, panel, bundle] = await Promise.all([
+    startEngine(),
     startPanel(),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
   ]);
-  return {
+  const harness: WorkflowHarness = {
     env,
     panel,
     bundle,
     dataConverter: options.dataConverter,
     teardown: async () => {
       await panel.close();
-      await env.teardown();
+      await harness.env.teardown();
+    },
+    restartEngine: async () => {
+      await harness.env.teardown();
+      harness.env = await startEngine();
     },
   };
+  return harness;
 }
 
 /** Sets `faults` on the panel for the first attempt of an activity only, then clears them. */

@@ -18,8 +18,9 @@ import { endServerEntities, orderWorker, useWorkflowHarness, type WorkflowHarnes
 import { recordHistory } from './history';
 
 jest.setTimeout(90_000);
-// In a loaded CI run the official test server has stalled two of these tests (each passes in seconds alone, and the
-// whole file in 9 s): one retry, on fresh order ids, with the first failure printed.
+// In loaded CI runs the official test server has stalled these tests (each passes in seconds alone, and the whole
+// file in 9 s), and one stall then held the next tests on the same server until they timed out too. So each test,
+// and its one retry, runs on a fresh test server, with the first failure printed.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const SECRET = 'billing-clock-secret-0123456789abcdef';
@@ -34,7 +35,7 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
   let h: WorkflowHarness;
   let receiver: Receiver;
   let runs = 0;
-  useWorkflowHarness((started) => (h = started));
+  useWorkflowHarness((started) => (h = started), { engineEachTest: true });
   beforeEach(async () => {
     receiver = await startReceiver();
   });
