@@ -23,6 +23,8 @@ export interface ActivityStart {
   orderId: string;
   at: number;
   process: number;
+  /** How the execution failed, once it has (the error's name and message). */
+  failed?: string;
 }
 
 export interface FlowRig {
@@ -89,8 +91,19 @@ function recorder(starts: ActivityStart[], process: number): ActivityInterceptor
   return (ctx) => ({
     inbound: {
       async execute(input, next) {
-        starts.push({ type: ctx.info.activityType, orderId: orderIdOf(input.args[0]), at: Date.now(), process });
-        return next(input);
+        const start: ActivityStart = {
+          type: ctx.info.activityType,
+          orderId: orderIdOf(input.args[0]),
+          at: Date.now(),
+          process,
+        };
+        starts.push(start);
+        try {
+          return await next(input);
+        } catch (err) {
+          start.failed = `${(err as Error).name}: ${(err as Error).message}`;
+          throw err;
+        }
       },
     },
   });

@@ -16,14 +16,37 @@ async function lastEvents(handle: WorkflowHandle, count: number): Promise<string
   }
 }
 
+async function pendingFailures(handle: WorkflowHandle): Promise<string> {
+  try {
+    const { raw } = await handle.describe();
+    const pending = raw.pendingActivities ?? [];
+    return (
+      pending
+        .map((a) => `${a.activityType?.name}#${a.attempt}: ${a.lastFailure?.message ?? 'no failure yet'}`)
+        .join(', ') || 'no pending activity'
+    );
+  } catch (err) {
+    return `undescribable: ${(err as Error).message}`;
+  }
+}
+
 /**
- * What a rig's orders were doing when a test gave up on them: each one's last history events and the activities the
- * workers started, printed with the failure so that a stall of the test server in CI (workflow tasks never handed
- * out) can be told from a stuck workflow. The time-skipping test server has no DescribeTaskQueue, so pollers are
- * not shown.
+ * What a rig's orders were doing when a test gave up on them, printed with the failure: each one's last history
+ * events and pending activities (with their last failure), every activity the workers started (with how it failed),
+ * the panel requests and the breakers. So a stall of the test server in CI (workflow tasks never handed out) can be
+ * told from a stuck workflow or a breaker that never opened. The time-skipping test server has no DescribeTaskQueue,
+ * so pollers are not shown.
  */
 export async function stallReport(rig: FlowRig, handles: WorkflowHandle[]): Promise<string> {
   const histories = await Promise.all(handles.map(async (hd) => `${hd.workflowId}: ${await lastEvents(hd, 4)}`));
-  const started = rig.starts.map((s) => `${s.type}@${s.orderId || '-'}`).join(', ') || 'none';
-  return [`histories: ${histories.join('; ')}`, `activities started: ${started}`].join('\n');
+  const pending = await Promise.all(handles.map(async (hd) => `${hd.workflowId}: ${await pendingFailures(hd)}`));
+  const started =
+    rig.starts.map((s) => `${s.type}@${s.orderId || '-'}${s.failed ? ` (${s.failed})` : ''}`).join(', ') || 'none';
+  const breakers = rig.flows.map((f) => JSON.stringify(f.breakers.views())).join(' | ');
+  return [
+    `histories: ${histories.join('; ')}`,
+    `pending activities: ${pending.join('; ')}`,
+    `activities started: ${started}`,
+    `panel requests: ${rig.calls.length}; breakers: ${breakers}`,
+  ].join('\n');
 }
