@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { FaultInput, SimState } from '../../sim/src';
 import { ApplicationFailure, type DataConverter } from '@temporalio/common';
 import { msOptionalToNumber } from '@temporalio/common/lib/time';
@@ -230,17 +231,41 @@ export async function orderWorker(
   return { worker, taskQueue, reservations, failures };
 }
 
+const { EventType } = temporal.api.enums.v1;
+const TASK_OUTSTANDING = new Set([
+  EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+]);
+
 /**
- * Terminates the server entities of `orderIds` (ACTIVE orders start one) once their test is over: on the test server
- * a workflow task no worker will ever take stops time skipping for every later test.
+ * Waits (up to `timeoutMs`) until the workflow has no workflow task and no activity outstanding, then terminates it.
+ * The test server locks time skipping while a task is outstanding and releases the lock only when the task completes,
+ * fails or times out, never on termination (TestWorkflowMutableStateImpl, sdk-java 1.38): a run terminated mid-task
+ * leaves time skipping locked for every later test on that server, whose timers then run on the wall clock.
+ */
+export async function terminateWhenIdle(handle: WorkflowHandle, reason: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, raw } = await handle.describe();
+    if (status.name !== 'RUNNING') return;
+    const last = (await handle.fetchHistory()).events?.at(-1)?.eventType;
+    const busy = (raw.pendingActivities ?? []).length > 0 || (last != null && TASK_OUTSTANDING.has(last));
+    if (!busy || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  await handle.terminate(reason);
+}
+
+/**
+ * Terminates the server entities of `orderIds` (ACTIVE orders start one) once their test is over, each once it is
+ * idle (terminateWhenIdle): call it while the worker still runs, or a task it never takes keeps time skipping locked.
  */
 export async function endServerEntities(h: WorkflowHarness, orderIds: string[]): Promise<void> {
   await Promise.all(
     orderIds.map((orderId) =>
-      h.env.client.workflow
-        .getHandle(serverEntityWorkflowId(orderId))
-        .terminate('test over')
-        .catch(() => undefined),
+      terminateWhenIdle(h.env.client.workflow.getHandle(serverEntityWorkflowId(orderId)), 'test over').catch(
+        () => undefined,
+      ),
     ),
   );
 }
@@ -265,10 +290,10 @@ export async function runOrder(h: WorkflowHarness, order: Order, options: RunOpt
     await options.during?.(started);
     await started.result();
     await options.after?.(started);
+    await endServerEntities(h, [order.orderId]);
     return started;
   });
   const state = (await handle.result()) as OrderState;
-  await endServerEntities(h, [order.orderId]);
   const history = await handle.fetchHistory();
   if (options.record) recordHistory(options.record, history);
   return { state, history, handle, reservations: reservations.list(), sim: await h.panel.state(), failures };

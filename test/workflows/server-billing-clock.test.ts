@@ -14,13 +14,14 @@ import { openApiDocument } from '../../src/api/openapi/document';
 import { paperOrder, serversOf } from '../activities/panel-harness';
 import { documentSchemas } from '../openapi-schema';
 import { startReceiver, type Receiver } from '../callbacks/receiver';
-import { endServerEntities, orderWorker, useWorkflowHarness, type WorkflowHarness } from './harness';
+import { endServerEntities, orderWorker, terminateWhenIdle, useWorkflowHarness, type WorkflowHarness } from './harness';
 import { recordHistory } from './history';
 
 jest.setTimeout(90_000);
-// In loaded CI runs the official test server has stalled these tests (each passes in seconds alone, and the whole
-// file in 9 s), and one stall then held the next tests on the same server until they timed out too. So each test,
-// and its one retry, runs on a fresh test server, with the first failure printed.
+// In CI runs these tests stalled (each passes in seconds alone): an entity terminated while one of its workflow tasks
+// was outstanding left the test server's time skipping locked (see terminateWhenIdle), so the next tests' days ran on
+// the wall clock. Entities now end idle, while the worker runs; each test, and its one retry, also gets a fresh test
+// server, with the first failure printed.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
 const SECRET = 'billing-clock-secret-0123456789abcdef';
@@ -55,8 +56,8 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
     const id = `${label}-${++runs}`;
     const order = paperOrder(id, { callbackUrl: receiver.url, tier: 'standard' });
     const { worker, taskQueue } = await orderWorker(h, id, { callbackSecret: SECRET });
-    try {
-      await worker.runUntil(async () => {
+    await worker.runUntil(async () => {
+      try {
         const started = await h.env.client.workflow.start(PROVISION_WORKFLOW_TYPE, {
           taskQueue,
           workflowId: orderWorkflowId(order.orderId),
@@ -66,10 +67,10 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
         expect(orderState.status).toBe('ACTIVE');
         const entity = h.env.client.workflow.getHandle(serverEntityWorkflowId(order.orderId));
         await body({ entity, order, orderState, taskQueue });
-      });
-    } finally {
-      await endServerEntities(h, [order.orderId]);
-    }
+      } finally {
+        await endServerEntities(h, [order.orderId]);
+      }
+    });
   }
 
   /**
@@ -209,7 +210,7 @@ describe('serverLifecycle over days: the billing clock on durable timers', () =>
 
   it('continues as new with its state and its pending timer: the suspension still comes on time', async () => {
     await withEntity('clock-continued', async ({ entity, order, orderState, taskQueue }) => {
-      await entity.terminate('replaced by an entity with a short history');
+      await terminateWhenIdle(entity, 'replaced by an entity with a short history');
       const input: ServerEntityInput = {
         orderId: order.orderId,
         userId: order.userId,
