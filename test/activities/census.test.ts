@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { SearchAttributePair } from '@temporalio/common';
 import { censusActivities } from '../../src/activities/census';
@@ -58,6 +59,7 @@ const FINISHED: Array<[string, Attributes]> = [
   ['cancelled-free', { status: 'CANCELLED', tier: 'free', userId: 3 }],
   ['active-no-tier', { status: 'ACTIVE', userId: 4 }],
   ['active-no-user', { status: 'ACTIVE', tier: 'free' }],
+  ['active-gold', { status: 'ACTIVE', tier: 'gold', userId: 5 }],
 ];
 
 beforeAll(async () => {
@@ -86,8 +88,22 @@ afterAll(async () => {
   await env?.teardown();
 });
 
-const take = (finished: boolean, intervalMs: number): Promise<QueueCensus> =>
-  censusActivities({ client: env.client }).takeCensus({ taskQueue: 'census-idle', finished, intervalMs });
+const take = (finished: boolean, intervalMs: number, client: Client = env.client): Promise<QueueCensus> =>
+  censusActivities({ client }).takeCensus({ taskQueue: 'census-idle', finished, intervalMs });
+
+/** The dev server's client, its list pages cut to `pageSize` executions (the census asks for 1000). */
+function pagedClient(pageSize: number, pages: number[]): Client {
+  const service = env.client.workflowService;
+  const workflowService = {
+    countWorkflowExecutions: service.countWorkflowExecutions.bind(service),
+    async listWorkflowExecutions(request: Parameters<typeof service.listWorkflowExecutions>[0]) {
+      const page = await service.listWorkflowExecutions({ ...request, pageSize });
+      if (request.query?.includes("'Running'")) pages.push(page.executions.length);
+      return page;
+    },
+  };
+  return { options: env.client.options, workflowService } as unknown as Client;
+}
 const at = (id: string) => started.get(id)!;
 
 describe("the queue census on the dev server's visibility", () => {
@@ -134,7 +150,7 @@ describe("the queue census on the dev server's visibility", () => {
 
   it('counts the orders served (ACTIVE or FAILED) in the window and the mean turnaround of the last finished', async () => {
     const census = await take(false, 3_600_000);
-    expect(census.served).toEqual({ windowMs: 10 * 60_000, count: 4 });
+    expect(census.served).toEqual({ windowMs: 10 * 60_000, count: 5 });
     const turnarounds = FINISHED.map(([id]) => closed.get(id)! - at(id));
     expect(census.turnaround).toEqual({
       sample: FINISHED.length,
@@ -172,5 +188,21 @@ describe("the queue census on the dev server's visibility", () => {
     const census = await take(false, 3_600_000);
     expect(census.visibilityCalls).toBe(3);
     expect(Date.now() - before).toBeGreaterThanOrEqual(2 * 110);
+  });
+
+  it('reads the running orders a page at a time, at most five pages, and says when it stopped short', async () => {
+    const pages: number[] = [];
+    const whole = await take(false, 3_600_000, pagedClient(3, pages));
+    expect(pages).toEqual([3, 3, 3, 2]);
+    expect(whole.running.counted).toBe(7);
+    expect(whole.running.truncated).toBe(false);
+    expect(whole.waiting).toHaveLength(3);
+    expect(whole.visibilityCalls).toBe(6);
+
+    pages.length = 0;
+    const cut = await take(false, 3_600_000, pagedClient(2, pages));
+    expect(pages).toEqual([2, 2, 2, 2, 2]);
+    expect(cut.running.truncated).toBe(true);
+    expect(cut.visibilityCalls).toBe(7);
   });
 });
