@@ -4,17 +4,11 @@ import { reconcileActivities } from '../../src/activities/reconcile';
 import { entityAccess } from '../../src/activities/reconcile-entities';
 import { strayAction } from '../../src/activities/reconcile-strays';
 import { entityActivities } from '../../src/activities/server-entity';
-import { ProviderError, createPterodactylClient, type Server } from '../../src/provider';
+import { ProviderError, type Server } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
-import {
-  RECONCILE_WORKFLOW_TYPE,
-  type ReconcilePolicy,
-  type ReconcileReport,
-} from '../../src/workflows/reconcile-contract';
 import { serverEntityWorkflowId, type ServerEntityInput } from '../../src/workflows/server-entity-contract';
 import { directServer, runActivity } from '../activities/panel-harness';
 import {
-  SIM_KEY,
   auth,
   orderWithServer,
   startApiHarness,
@@ -23,30 +17,26 @@ import {
   waitingOrder,
   type ApiHarness,
 } from './harness';
+import { sweepHarness, type SweepHarness } from './sweep-harness';
 
 jest.setTimeout(180_000);
 
 // The sweep's stray and lost paths on the dev server with the simulated panel; each test removes what it placed.
 let h: ApiHarness;
-let sweeps = 0;
+let panel: SweepHarness['panel'];
+let serverOf: SweepHarness['serverOf'];
+let placeDirectly: SweepHarness['placeDirectly'];
+let sweep: SweepHarness['sweep'];
 
 beforeAll(async () => {
   h = await startApiHarness({ worker: true, installMs: 50 });
+  ({ panel, serverOf, placeDirectly, sweep } = sweepHarness(h, 'stray-sweep'));
 });
 
 afterAll(async () => {
   await h?.stop();
 });
 
-const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
-const serverOf = async (orderId: string) => (await panel().getServerByExternalId(ownExternalId(orderId)))!;
-/** A sweep with `settleMs` (null: the sweep's default settle time). */
-const sweep = (policy: ReconcilePolicy, settleMs: number | null = 0): Promise<ReconcileReport> =>
-  h.client.workflow.execute(RECONCILE_WORKFLOW_TYPE, {
-    taskQueue: h.taskQueue,
-    workflowId: `stray-sweep-${++sweeps}`,
-    args: [{ taskQueue: h.taskQueue, policy, ...(settleMs === null ? {} : { settleMs }) }],
-  });
 const silent = pino({ level: 'silent' });
 const entityRunning = (orderId: string) =>
   listed(`WorkflowId = '${serverEntityWorkflowId(orderId)}' AND ExecutionStatus = 'Running'`);
@@ -62,11 +52,6 @@ const listed = (query: string) =>
     () => h.client.workflow.count(query),
     (c) => c.count === 1,
   );
-
-async function placeDirectly(externalId: string): Promise<Server> {
-  const allocation = (await panel().listAllAllocations(1)).find((a) => !a.assigned)!.id;
-  return panel().createServer(directServer(externalId, allocation));
-}
 
 const remove = (...servers: Server[]) => Promise.all(servers.map((s) => panel().deleteServer(s.id, { force: true })));
 

@@ -1,22 +1,20 @@
 import pino from 'pino';
-import { createPterodactylClient } from '../../src/provider';
 import { adoptAllServers } from '../../src/server-migration';
 import { ensureReconcileSchedule } from '../../src/temporal-reconcile';
 import { ownExternalId } from '../../src/workflows/own-server';
-import {
-  RECONCILE_WORKFLOW_TYPE,
-  type ReconcilePolicy,
-  type ReconcileReport,
-} from '../../src/workflows/reconcile-contract';
+import { type ReconcilePolicy } from '../../src/workflows/reconcile-contract';
 import { serverEntityWorkflowId } from '../../src/workflows/server-entity-contract';
-import { directServer } from '../activities/panel-harness';
-import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
+import { auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
+import { sweepHarness, type SweepHarness } from './sweep-harness';
 
 jest.setTimeout(180_000);
 
 const READ_KEY = 'reconcile-read-key-0123456789abcdef';
 let h: ApiHarness;
-let sweeps = 0;
+let panel: SweepHarness['panel'];
+let serverOf: SweepHarness['serverOf'];
+let placeDirectly: SweepHarness['placeDirectly'];
+let sweep: SweepHarness['sweep'];
 
 beforeAll(async () => {
   h = await startApiHarness({
@@ -24,25 +22,12 @@ beforeAll(async () => {
     installMs: 50,
     apiKeys: [{ name: 'dashboard', role: 'read', secret: READ_KEY }],
   });
+  ({ panel, serverOf, placeDirectly, sweep } = sweepHarness(h, 'sweep-test'));
 });
 
 afterAll(async () => {
   await h?.stop();
 });
-
-const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
-const serverOf = async (orderId: string) => (await panel().getServerByExternalId(ownExternalId(orderId)))!;
-const sweep = (policy: ReconcilePolicy): Promise<ReconcileReport> =>
-  h.client.workflow.execute(RECONCILE_WORKFLOW_TYPE, {
-    taskQueue: h.taskQueue,
-    workflowId: `sweep-test-${++sweeps}`,
-    args: [{ taskQueue: h.taskQueue, policy, settleMs: 0 }],
-  });
-
-async function freeAllocation(): Promise<number> {
-  const allocations = await panel().listAllAllocations(1);
-  return allocations.find((a) => !a.assigned)!.id;
-}
 
 describe('reconciliation sweep on the simulated panel', () => {
   it('finds a stray, a lost server and drift; reports them, marks the lost entity LOST, then deletes and corrects', async () => {
@@ -56,8 +41,8 @@ describe('reconciliation sweep on the simulated panel', () => {
       () => h.http().get('/v1/servers').set(auth),
       (r) => r.body.servers?.length === 4,
     );
-    const stray = await panel().createServer(directServer(ownExternalId('stray-1'), await freeAllocation()));
-    const foreign = await panel().createServer(directServer('someone-elses', await freeAllocation()));
+    const stray = await placeDirectly(ownExternalId('stray-1'));
+    const foreign = await placeDirectly('someone-elses');
     await panel().deleteServer((await serverOf(lost)).id, { force: true });
     await panel().suspend((await serverOf(suspendedByHand)).id);
     const resized = await serverOf(resizedByHand);
