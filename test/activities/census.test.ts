@@ -91,20 +91,31 @@ afterAll(async () => {
 const take = (finished: boolean, intervalMs: number, client: Client = env.client): Promise<QueueCensus> =>
   censusActivities({ client }).takeCensus({ taskQueue: 'census-idle', finished, intervalMs });
 
-/** The dev server's client, its list pages cut to `pageSize` executions (the census asks for 1000). */
-function pagedClient(pageSize: number, pages: number[]): Client {
+/** A visibility request the census made: when it was sent, what it asked, and how many executions a list answered. */
+type Request = { at: number; query: string; listed?: number };
+
+/** The dev server's client, recording each request; with `pageSize`, its list pages are cut to that many executions. */
+function recordingClient(requests: Request[], pageSize?: number): Client {
   const service = env.client.workflowService;
   const workflowService = {
-    countWorkflowExecutions: service.countWorkflowExecutions.bind(service),
+    async countWorkflowExecutions(request: Parameters<typeof service.countWorkflowExecutions>[0]) {
+      requests.push({ at: Date.now(), query: request.query ?? '' });
+      return service.countWorkflowExecutions(request);
+    },
     async listWorkflowExecutions(request: Parameters<typeof service.listWorkflowExecutions>[0]) {
-      const page = await service.listWorkflowExecutions({ ...request, pageSize });
-      if (request.query?.includes("'Running'")) pages.push(page.executions.length);
+      const sent: Request = { at: Date.now(), query: request.query ?? '' };
+      requests.push(sent);
+      const page = await service.listWorkflowExecutions(pageSize ? { ...request, pageSize } : request);
+      sent.listed = page.executions.length;
       return page;
     },
   };
   return { options: env.client.options, workflowService } as unknown as Client;
 }
+
 const at = (id: string) => started.get(id)!;
+const runningPages = (requests: Request[]) =>
+  requests.filter((r) => r.query.includes("'Running'")).map((r) => r.listed);
 
 describe("the queue census on the dev server's visibility", () => {
   it('counts running orders by recorded status and tier, a step as PROVISIONING, and leaves out what it cannot place', async () => {
@@ -183,26 +194,35 @@ describe("the queue census on the dev server's visibility", () => {
     expect(Date.parse(census.takenAt)).toBeGreaterThanOrEqual(before);
   });
 
-  it('makes three visibility requests without `finished`, spaced at least 110 ms apart', async () => {
-    const before = Date.now();
-    const census = await take(false, 3_600_000);
-    expect(census.visibilityCalls).toBe(3);
-    expect(Date.now() - before).toBeGreaterThanOrEqual(2 * 110);
-  });
-
   it('reads the running orders a page at a time, at most five pages, and says when it stopped short', async () => {
-    const pages: number[] = [];
-    const whole = await take(false, 3_600_000, pagedClient(3, pages));
-    expect(pages).toEqual([3, 3, 3, 2]);
+    const requests: Request[] = [];
+    const whole = await take(false, 3_600_000, recordingClient(requests, 3));
+    expect(runningPages(requests)).toEqual([3, 3, 3, 2]);
     expect(whole.running.counted).toBe(7);
     expect(whole.running.truncated).toBe(false);
     expect(whole.waiting).toHaveLength(3);
     expect(whole.visibilityCalls).toBe(6);
 
-    pages.length = 0;
-    const cut = await take(false, 3_600_000, pagedClient(2, pages));
-    expect(pages).toEqual([2, 2, 2, 2, 2]);
+    requests.length = 0;
+    const cut = await take(false, 3_600_000, recordingClient(requests, 2));
+    expect(runningPages(requests)).toEqual([2, 2, 2, 2, 2]);
     expect(cut.running.truncated).toBe(true);
     expect(cut.visibilityCalls).toBe(7);
+  });
+
+  it('asks its three questions of visibility, one request at least 110 ms after the one before', async () => {
+    const requests: Request[] = [];
+    const census = await take(false, 3_600_000, recordingClient(requests));
+    const orders = "WorkflowType = 'provisionServer'";
+    const windowStart = new Date(Date.parse(census.takenAt) - 10 * 60_000).toISOString();
+    expect(requests.map((r) => r.query).sort()).toEqual(
+      [
+        `${orders} AND ExecutionStatus = 'Completed'`,
+        `${orders} AND ExecutionStatus = 'Completed' AND OrderStatus IN ('ACTIVE', 'FAILED') AND CloseTime > '${windowStart}'`,
+        `${orders} AND ExecutionStatus = 'Running'`,
+      ].sort(),
+    );
+    const gaps = requests.slice(1).map((r, i) => r.at - requests[i].at);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(105);
   });
 });

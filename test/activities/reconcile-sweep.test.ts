@@ -1,4 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { reconcileActivities } from '../../src/activities/reconcile';
 import type { ReconcileInput, ReconcileReport } from '../../src/workflows/reconcile-contract';
 import { ReconcileWorld, entityState, panelServer } from './reconcile-world';
@@ -36,7 +38,7 @@ describe('a reconciliation sweep, stage by stage', () => {
       { orderId: 'lost', startedAt: 0 },
     ];
     world.states.set('kept', entityState('kept', 1)).set('lost', entityState('lost', 2));
-    world.servers = [panelServer(1, 'kept'), panelServer(3, 'stray')];
+    world.servers = [panelServer(1, 'kept'), panelServer(3, 'stray'), panelServer(4, '', { external_id: null })];
     const report = await sweep();
     expect(report.counts).toEqual({ strays: 1, lost: 1, drift: 0, skipped: 0 });
     expect(report.webhook).toBe('not_needed');
@@ -116,5 +118,26 @@ describe('a reconciliation sweep, stage by stage', () => {
       expect.objectContaining({ serverId: 8, action: 'deleted', detail: 'already gone' }),
     ]);
     expect(world.deleted).toEqual([8]);
+  });
+
+  it('reports what the entity made of a correction or a LOST mark, and its refusal as failed with the reason', async () => {
+    const refusal = (message: string) =>
+      new WorkflowUpdateFailedError('update failed', ApplicationFailure.nonRetryable(message, 'OperationInProgress'));
+    world.entities = ['drifted', 'refusing', 'lost'].map((orderId) => ({ orderId, startedAt: 0 }));
+    world.states
+      .set('drifted', entityState('drifted', 1))
+      .set('refusing', entityState('refusing', 2))
+      .set('lost', entityState('lost', 3));
+    world.servers = [panelServer(1, 'drifted', { suspended: true }), panelServer(2, 'refusing', { suspended: true })];
+    world.answers
+      .set('drifted', { queued: ['suspend'] })
+      .set('refusing', refusal('suspend is still running'))
+      .set('lost', refusal('the server was deleted'));
+    const report = await sweep({ strays: 'report', drift: 'correct' });
+    expect(report.drift.map(({ orderId, action, detail }) => ({ orderId, action, detail }))).toEqual([
+      { orderId: 'drifted', action: 'corrected', detail: 'queued suspend' },
+      { orderId: 'refusing', action: 'failed', detail: 'suspend is still running' },
+    ]);
+    expect(report.lost).toEqual([{ orderId: 'lost', serverId: 3, action: 'failed', detail: 'the server was deleted' }]);
   });
 });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { bulkActivities } from '../../src/activities/bulk';
 import { createPterodactylClient } from '../../src/provider';
 import { orderWorkflowId } from '../../src/workflows/contract';
@@ -8,7 +9,8 @@ import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, waitingOrder,
 
 jest.setTimeout(180_000);
 
-// A bulk action's step on one target (bulkApply), called directly against the dev server and the simulated panel.
+// A bulk action's listing (bulkTargets) and its step on one target (bulkApply), called directly against the dev
+// server and the simulated panel.
 let h: ApiHarness;
 
 beforeAll(async () => {
@@ -21,6 +23,31 @@ afterAll(async () => {
 
 const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
 const apply = () => bulkActivities({ client: h.client }).bulkApply;
+
+describe("a bulk action's targets", () => {
+  it("lists a server action's running entities and a cancel's waiting orders, heartbeating the count", async () => {
+    const filter = { userId: 3, tier: 'premium' as const };
+    const active = await orderWithServer(h, 'bulk-list', filter);
+    const waiting = await waitingOrder(h, 'bulk-list-wait', filter);
+    await waitFor(
+      () => h.client.workflow.count(`WorkflowType = 'serverLifecycle' AND UserId = 3`),
+      (c) => c.count === 1,
+    );
+    const env = new MockActivityEnvironment();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (details: unknown) => beats.push(details));
+    const { bulkTargets } = bulkActivities({ client: h.client });
+    expect(await env.run(bulkTargets, { action: 'suspend' as const, filter })).toEqual({
+      orderIds: [active],
+      truncated: false,
+    });
+    expect(await env.run(bulkTargets, { action: 'cancel' as const, filter })).toEqual({
+      orderIds: [waiting],
+      truncated: false,
+    });
+    expect(beats).toEqual([1, 1]);
+  });
+});
 
 describe("a bulk action's step on one target", () => {
   it("reports a server operation that fails on the panel as failed, naming the operation and the panel's error", async () => {
