@@ -7,7 +7,7 @@ import {
   type EggRulesView,
   type ProcessFlowReport,
 } from '../../src/workflows/flow-contract';
-import { startWorkflowHarness, type WorkflowHarness } from './harness';
+import { startWorkflowHarness, terminateWhenIdle, type WorkflowHarness } from './harness';
 
 jest.setTimeout(60_000);
 
@@ -66,7 +66,7 @@ describe('flow-control: the eggs the workers read, for the API', () => {
       await handle.signal(flowReportSignal, report('b', eggsReadAt('2026-12-06T10:30:00.000Z', 'string')));
       await handle.signal(flowReportSignal, report('a'));
       expect(await handle.query(eggRulesQuery)).toEqual(newer);
-      await handle.terminate();
+      await terminateWhenIdle(handle, 'test over');
     });
   });
 });

@@ -199,8 +199,11 @@ export function hookInterceptor(plan: HookPlan, failures: AttemptFailure[] = [])
 
 let runs = 0;
 
-/** Runs one order to its end on a fresh worker and task queue with real activities against the simulated panel. */
-/** The order worker `runOrder` runs, on its own task queue; the caller runs and stops it. */
+/**
+ * The order worker `runOrder` runs, on its own task queue; the caller runs and stops it. It makes no flow reports: a
+ * report signalled as the worker stops would leave the flow-control workflow a task no worker takes (see
+ * terminateWhenIdle), and these suites read no shared flow.
+ */
 export async function orderWorker(
   h: WorkflowHarness,
   label: string,
@@ -221,6 +224,7 @@ export async function orderWorker(
     flowConfig: options.flowConfig ?? TEST_FLOW_CONFIG,
     callbackSecret: options.callbackSecret,
     outboundGuard: localReceiversGuard(),
+    reportFlow: false,
     workflowBundle: h.bundle,
     dataConverter: h.dataConverter,
     tuning: {
@@ -270,6 +274,7 @@ export async function endServerEntities(h: WorkflowHarness, orderIds: string[]):
   );
 }
 
+/** Runs one order to its end on a fresh worker and task queue with real activities against the simulated panel. */
 export async function runOrder(h: WorkflowHarness, order: Order, options: RunOptions = {}): Promise<OrderRun> {
   const { worker, taskQueue, reservations, failures } = await orderWorker(h, order.orderId, options);
   const handle = await worker.runUntil(async () => {
