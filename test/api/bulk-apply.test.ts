@@ -1,11 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { bulkActivities } from '../../src/activities/bulk';
-import { createPterodactylClient } from '../../src/provider';
 import { orderWorkflowId } from '../../src/workflows/contract';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { OPERATOR_REFUSALS } from '../../src/workflows/server-entity-contract';
-import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, waitingOrder, type ApiHarness } from './harness';
+import { auth, orderWithServer, simPanel, startApiHarness, waitFor, waitingOrder, type ApiHarness } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -21,7 +20,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+const panel = () => simPanel(h);
 const apply = () => bulkActivities({ client: h.client }).bulkApply;
 
 describe("a bulk action's targets", () => {

@@ -1,8 +1,7 @@
 import { bulkActivities } from '../../src/activities/bulk';
-import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
 import { orderWorkflowId } from '../../src/workflows/contract';
-import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, waitingOrder, type ApiHarness } from './harness';
+import { auth, orderWithServer, simPanel, startApiHarness, waitFor, waitingOrder, type ApiHarness } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -22,7 +21,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+const panel = () => simPanel(h);
 const bulk = (body: object, key = auth) => h.http().post('/v1/bulk').set(key).send(body);
 const progress = (path: string) => h.http().get(path).set(auth);
 const finished = (r: { body: { status?: string } }) => ['COMPLETED', 'CANCELLED'].includes(r.body.status ?? '');

@@ -1,6 +1,5 @@
-import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { SIM_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
+import { auth, orderBody, simPanel, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
 
 let h: ApiHarness;
 
@@ -28,7 +27,7 @@ async function installingOrder(): Promise<string> {
 describe('POST /v1/orders/:id/cancel', () => {
   it('answers 202 and the order ends CANCELLED with nothing left behind', async () => {
     const orderId = await installingOrder();
-    const panel = createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+    const panel = simPanel(h);
     expect(await panel.getServerByExternalId(ownExternalId(orderId))).not.toBeNull();
     const res = await h
       .http()

@@ -14,7 +14,7 @@ import { QueueFigures } from '../../src/api/queue-figures';
 import { DEFAULT_FLOW_CONFIG } from '../../src/flow/flow-config';
 import type { BreakerOptions } from '../../src/flow/breaker';
 import { listenApi, type ListeningApi } from '../../src/api/server';
-import { createPterodactylClient } from '../../src/provider';
+import { createPterodactylClient, type PterodactylClient } from '../../src/provider';
 import { createWorker } from '../../src/worker';
 import { API_WORKFLOWS_PATH, createApiWorker } from '../../src/worker/api-worker';
 import { ensureCensus } from '../../src/worker/census-starter';
@@ -250,6 +250,10 @@ export async function startApiHarness(options: ApiHarnessOptions = {}): Promise<
 }
 
 export const auth = { Authorization: `Bearer ${API_KEY}` };
+
+/** A client of the harness's simulated panel, with its admin key (to read or change the panel behind the service). */
+export const simPanel = (h: ApiHarness): PterodactylClient =>
+  createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
 
 /** A valid order for the simulated panel's seed (user 1, egg 1 "Paper", location 1). */
 export function orderBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

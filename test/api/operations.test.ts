@@ -1,6 +1,5 @@
 import { ownExternalId } from '../../src/workflows/own-server';
-import { SIM_KEY, auth, orderBody, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
-import { createPterodactylClient } from '../../src/provider';
+import { auth, orderBody, simPanel, startApiHarness, uniqueOrderId, waitFor, type ApiHarness } from './harness';
 
 let h: ApiHarness;
 
@@ -12,7 +11,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+const panel = () => simPanel(h);
 const getOrder = (orderId: string) => h.http().get(`/v1/orders/${orderId}`).set(auth);
 const operate = (orderId: string, body: object) =>
   h.http().post(`/v1/orders/${orderId}/operations`).set(auth).send(body);

@@ -1,6 +1,5 @@
-import { createPterodactylClient } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
-import { SIM_KEY, auth, orderWithServer, startApiHarness, waitFor, type ApiHarness } from './harness';
+import { auth, orderWithServer, simPanel, startApiHarness, waitFor, type ApiHarness } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -29,8 +28,7 @@ const billing = (orderId: string, body: unknown) =>
     .post(`/v1/servers/${orderId}/billing`)
     .set(auth)
     .send(body as object);
-const panelServer = (orderId: string) =>
-  createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY }).getServerByExternalId(ownExternalId(orderId));
+const panelServer = (orderId: string) => simPanel(h).getServerByExternalId(ownExternalId(orderId));
 
 /** The started event of the latest run of `workflowId`: its parent, priority and search attributes. */
 const startedEvent = async (workflowId: string) =>

@@ -1,4 +1,4 @@
-import { createPterodactylClient, type PterodactylClient, type Server } from '../../src/provider';
+import { type PterodactylClient, type Server } from '../../src/provider';
 import { ownExternalId } from '../../src/workflows/own-server';
 import {
   RECONCILE_WORKFLOW_TYPE,
@@ -6,7 +6,7 @@ import {
   type ReconcileReport,
 } from '../../src/workflows/reconcile-contract';
 import { directServer } from '../activities/panel-harness';
-import { SIM_KEY, type ApiHarness } from './harness';
+import { simPanel, type ApiHarness } from './harness';
 
 /** What the reconciliation suites do to the simulated panel and the sweep, on one API harness. */
 export interface SweepHarness {
@@ -21,7 +21,7 @@ export interface SweepHarness {
 
 export function sweepHarness(h: ApiHarness, label: string): SweepHarness {
   let sweeps = 0;
-  const panel = () => createPterodactylClient({ baseUrl: h.sim!.url, apiKey: SIM_KEY });
+  const panel = () => simPanel(h);
   return {
     panel,
     serverOf: async (orderId) => (await panel().getServerByExternalId(ownExternalId(orderId)))!,
