@@ -81,6 +81,13 @@ export class CircuitBreaker {
     if (this.state === 'open') this.retryAt = this.now();
   }
 
+  /** How long the breaker still refuses calls, in ms; null when closed or when a probe may go now. */
+  refusingForMs(): number | null {
+    if (this.state === 'closed') return null;
+    const left = this.retryAt - this.now();
+    return left > 0 ? left : null;
+  }
+
   get current(): BreakerState {
     return this.state === 'open' && this.now() >= this.retryAt ? 'half_open' : this.state;
   }
@@ -125,6 +132,11 @@ export class Breakers {
   /** True when the node's breaker refuses calls now (allocate then avoids the node). */
   nodeBlocked(nodeId: number): boolean {
     return this.nodes.get(nodeId)?.current === 'open';
+  }
+
+  /** How long the panel's breaker still refuses calls, in ms; null when a call may go now. */
+  panelRefusingForMs(): number | null {
+    return this.panel.refusingForMs();
   }
 
   views(): BreakerView[] {
