@@ -1,9 +1,9 @@
 import { FailureType, permanentFailure } from '../errors';
 import { CircuitOpenError } from '../flow/call-gate';
 import { capacityOf, deployable, fits } from '../flow/node-views';
-import { isProviderError, type Allocation, type PanelNode } from '../provider';
+import type { Allocation, PanelNode } from '../provider';
 import type { AllocateInput, AllocatedSlot } from '../workflows/activity-contract';
-import type { ActivityDeps, NodeBreakers, PanelCatalogue } from './deps';
+import type { ActivityDeps } from './deps';
 
 /** A node's pool of free allocations is re-read when empty, but not more often than this. */
 const EMPTY_POOL_REREAD_MS = 10_000;
@@ -20,21 +20,6 @@ function spreadIndex(orderId: string, count: number): number {
   let hash = 0;
   for (let i = 0; i < orderId.length; i++) hash = (hash * 31 + orderId.charCodeAt(i)) >>> 0;
   return count > 0 ? hash % count : 0;
-}
-
-/**
- * The catalogue's nodes. A listing that failed retryably while the panel's breaker now refuses calls is the breaker's
- * refusal (CircuitOpenError): orders reading nodes at once share one listing, so one failed read (the breaker's probe,
- * say) reaches them all, and each must wait for the provider rather than retry on its own backoff.
- */
-async function listNodes(catalogue: PanelCatalogue, breakers: NodeBreakers, freshWithinMs?: number) {
-  try {
-    return await catalogue.listNodes(freshWithinMs);
-  } catch (err) {
-    const refusingForMs = isProviderError(err) && err.retryable ? breakers.panelRefusingForMs() : null;
-    if (refusingForMs !== null) throw new CircuitOpenError('panel', null, refusingForMs);
-    throw err;
-  }
 }
 
 const toSlot = (node: PanelNode, allocation: Allocation): AllocatedSlot => ({
@@ -73,7 +58,7 @@ export function allocateActivity({
   }: AllocateInput): Promise<AllocatedSlot> {
     const { orderId, limits: need } = order;
     const excluded = new Set(excludeAllocationIds);
-    const nodes = (await listNodes(catalogue, breakers, freshWithinMs))
+    const nodes = (await catalogue.listNodes(freshWithinMs))
       .filter((n) => order.locationIds.includes(n.location_id) && deployable(n))
       .sort((a, b) => headroom(b) - headroom(a) || a.id - b.id);
     const held = ledger.heldBy(orderId);

@@ -56,8 +56,6 @@ export interface NodeBreakers {
   node(nodeId: number): { admit(): Admission; cancelProbe(): void };
   /** True while the node's breaker refuses calls. */
   nodeBlocked(nodeId: number): boolean;
-  /** How long the panel's breaker still refuses calls, in ms; null when a call may go now. */
-  panelRefusingForMs(): number | null;
 }
 
 /** The process's batched install check: one panel listing per interval for every server being waited on. */

@@ -1,4 +1,11 @@
-import type { Allocation, EggWithVariables, PanelNode, PterodactylClient } from '../provider';
+import {
+  isProviderError,
+  type Allocation,
+  type EggWithVariables,
+  type PanelNode,
+  type PterodactylClient,
+} from '../provider';
+import { CircuitOpenError } from './call-gate';
 
 export interface CatalogueOptions {
   /** How long the node list (capacity, allocated resources) is reused; default 30 s. */
@@ -10,6 +17,8 @@ export interface CatalogueOptions {
   /** Free allocations read per request (one page of `filter[server_id]=0`); default 100. */
   allocationsPerPage?: number;
   now?: () => number;
+  /** How long the panel's breaker still refuses calls (ms), null when calls may go; see `Catalogue`. */
+  panelRefusingForMs?: () => number | null;
 }
 
 /** An unknown egg id re-reads the eggs at most this often (a new egg shows up; a bad id cannot flood the panel). */
@@ -23,7 +32,10 @@ interface Cached<T> {
 /**
  * The panel's catalogue as the activities of one process need it, read once and reused: nodes (with their
  * allocated resources, corrected locally for servers this process created or deleted since), eggs by id, and per
- * node a pool of free allocations (one page of unassigned allocations). Concurrent readers share one request.
+ * node a pool of free allocations (one page of unassigned allocations). Concurrent readers share one request, so
+ * one failed read (the breaker's half-open probe, say) reaches them all: a read that failed retryably while the
+ * panel's breaker now refuses calls is that refusal (CircuitOpenError), and each reader waits for the provider rather
+ * than retry on its own backoff.
  */
 export class Catalogue {
   private nodes: Cached<PanelNode[]> | undefined;
@@ -35,6 +47,7 @@ export class Catalogue {
   private readonly allocationsTtl: number;
   private readonly perPage: number;
   private readonly now: () => number;
+  private readonly panelRefusingForMs: () => number | null;
 
   constructor(
     private readonly provider: PterodactylClient,
@@ -45,6 +58,7 @@ export class Catalogue {
     this.allocationsTtl = options.allocationsTtlMs ?? 300_000;
     this.perPage = options.allocationsPerPage ?? 100;
     this.now = options.now ?? Date.now;
+    this.panelRefusingForMs = options.panelRefusingForMs ?? (() => null);
   }
 
   /** Every node; re-read when the copy is older than `maxAgeMs` (default: the TTL). */
@@ -140,7 +154,12 @@ export class Catalogue {
   private once<T>(key: string, load: () => Promise<T>): Promise<T> {
     const running = this.inflight.get(key) as Promise<T> | undefined;
     if (running) return running;
-    const started = load().finally(() => this.inflight.delete(key));
+    const started = load()
+      .catch((err: unknown) => {
+        const refusingForMs = isProviderError(err) && err.retryable ? this.panelRefusingForMs() : null;
+        throw refusingForMs === null ? err : new CircuitOpenError('panel', null, refusingForMs);
+      })
+      .finally(() => this.inflight.delete(key));
     this.inflight.set(key, started);
     return started;
   }

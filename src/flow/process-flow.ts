@@ -23,7 +23,7 @@ export interface ProcessFlowOptions {
   /** Interval of the batched install checks (default 5 s). */
   installPollMs?: number;
   reservations?: AllocationReservations;
-  catalogue?: CatalogueOptions;
+  catalogue?: Omit<CatalogueOptions, 'panelRefusingForMs'>;
   breakers?: BreakerOptions;
   /** Reservations older than this are dropped as abandoned; default 15 min. */
   reservationMaxAgeMs?: number;
@@ -87,7 +87,10 @@ export class ProcessFlow {
     });
     this.provider = guardProvider(this.raw, this.gate, { failFast: true });
     this.compensationProvider = guardProvider(this.raw, this.gate, { failFast: false });
-    this.catalogue = new Catalogue(this.provider, options.catalogue);
+    this.catalogue = new Catalogue(this.provider, {
+      ...options.catalogue,
+      panelRefusingForMs: () => this.breakers.panelRefusingForMs(),
+    });
     this.watcher = new InstallWatcher(this.provider, { intervalMs: options.installPollMs, logger: options.logger });
     this.reservations = options.reservations ?? createReservationLedger();
     this.reservationMaxAgeMs = options.reservationMaxAgeMs ?? 15 * 60_000;
