@@ -293,17 +293,29 @@ async function placeOrder(h: ApiHarness, label: string, overrides: Record<string
   return orderId;
 }
 
-/** Places an order and waits until its server's entity answers (the order reached ACTIVE); its orderId. */
+/**
+ * Places an order and waits until its server's entity answers (the order reached ACTIVE); its orderId. Throws with
+ * the order's status and error when it ends otherwise or has no server within 20 s.
+ */
 export async function orderWithServer(
   h: ApiHarness,
   label: string,
   overrides: Record<string, unknown> = {},
 ): Promise<string> {
   const orderId = await placeOrder(h, label, overrides);
-  await waitFor(
-    () => h.http().get(`/v1/servers/${orderId}`).set(auth),
-    (r) => r.status === 200,
+  const ended = ['COMPENSATING', 'FAILED', 'CANCELLED', 'NEEDS_ATTENTION'];
+  const seen = await waitFor(
+    async () => {
+      const server = await h.http().get(`/v1/servers/${orderId}`).set(auth);
+      const order = server.status === 200 ? undefined : await h.http().get(`/v1/orders/${orderId}`).set(auth);
+      return { server, order };
+    },
+    ({ server, order }) => server.status === 200 || ended.includes(order?.body?.status),
   );
+  if (seen.server.status !== 200) {
+    const { status, error } = seen.order?.body ?? {};
+    throw new Error(`order ${orderId} has no server: status ${status}, error ${JSON.stringify(error ?? null)}`);
+  }
   return orderId;
 }
 
@@ -318,9 +330,10 @@ export async function waitingOrder(
 ): Promise<string> {
   const orderId = await placeOrder(h, label, { ...overrides, locationIds: [2] });
   const query = `WorkflowId = '${orderWorkflowId(orderId)}' AND OrderStatus = 'WAITING_FOR_CAPACITY'`;
-  await waitFor(
+  const { count } = await waitFor(
     () => h.client.workflow.count(query),
     (c) => c.count === 1,
   );
+  if (count !== 1) throw new Error(`order ${orderId} was not listed WAITING_FOR_CAPACITY within 20 s`);
   return orderId;
 }
