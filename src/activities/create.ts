@@ -1,7 +1,8 @@
-import { Context } from '@temporalio/activity';
-import { FailureType, permanentFailure } from '../errors';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { FailureType, failureFromProvider, permanentFailure } from '../errors';
 import { isProviderError, type CreateServerBody, type ProviderError, type Server } from '../provider';
 import type { CreateInput, CreateResult } from '../workflows/activity-contract';
+import type { CreatedNothing } from '../workflows/activity-payloads';
 import type { ServerClaim } from '../workflows/own-server';
 import type { ActivityDeps } from './deps';
 import type { EggCatalog } from './eggs';
@@ -26,6 +27,26 @@ const MAYBE_CREATED = new Set<ProviderError['kind']>([
   'validation',
 ]);
 
+/** Panel answers that refuse a create outright: the request made nothing. */
+const REFUSED = new Set<ProviderError['kind']>(['validation', 'bad_request', 'auth']);
+/** Failures raised before the create request is sent. */
+const NOT_SENT = new Set<string>([FailureType.EggNotFound, FailureType.InvalidEnvironment]);
+
+/** `err` with CreatedNothing in its details when it proves the request made no server; otherwise `err` as it is. */
+function markCreatedNothing(err: unknown): unknown {
+  const refused = isProviderError(err) && REFUSED.has(err.kind);
+  const notSent = err instanceof ApplicationFailure && NOT_SENT.has(err.type ?? '');
+  if (!refused && !notSent) return err;
+  const failure = refused ? failureFromProvider(err) : (err as ApplicationFailure);
+  const marker: CreatedNothing = { createdNothing: true };
+  return ApplicationFailure.create({
+    type: failure.type ?? undefined,
+    message: failure.message,
+    nonRetryable: failure.nonRetryable ?? undefined,
+    details: [...(failure.details ?? []), marker],
+  });
+}
+
 /** Who the order's server belongs to, as create checks it: exact external_id, the order's user and name, this slot. */
 const claimOf = ({ order, slot, externalId }: CreateInput): ServerClaim => ({
   externalId: externalId ?? order.orderId,
@@ -42,7 +63,9 @@ const claimOf = ({ order, slot, externalId }: CreateInput): ServerClaim => ({
  * 422) it looks the order up and adopts the server instead of creating another. Only the order's own server is
  * adopted (claimMismatches: exact external_id, user, name, allocation); any other server found under the
  * external_id fails the step with ForeignServer (permanent) and is left untouched. A 422 on the allocation becomes
- * AllocationTaken (permanent for this slot: the workflow allocates again).
+ * AllocationTaken (permanent for this slot: the workflow allocates again). When the order's first and only request
+ * was refused (400, 403, 422 with no server found after) or never sent (the egg's rules refused the order), the
+ * failure carries CreatedNothing, so the rollback does not wait for a request whose answer was lost.
  */
 export function createActivity(
   {
@@ -80,11 +103,16 @@ export function createActivity(
   };
 
   return async function create(input: CreateInput): Promise<CreateResult> {
-    const { order, slot } = input;
-    if (input.lookFirst || attempt() > 1) {
-      const existing = await adoptOwn(input);
-      if (existing) return existing;
+    if (input.lookFirst || attempt() > 1) return (await adoptOwn(input)) ?? createServer(input);
+    try {
+      return await createServer(input);
+    } catch (err) {
+      throw markCreatedNothing(err);
     }
+  };
+
+  async function createServer(input: CreateInput): Promise<CreateResult> {
+    const { order, slot } = input;
     const egg = await eggs.find(order.eggId);
     const body: CreateServerBody = {
       name: order.name,
@@ -120,5 +148,5 @@ export function createActivity(
       }
       throw err;
     }
-  };
+  }
 }

@@ -99,6 +99,15 @@ export interface ReleaseResult {
   released: number[];
 }
 
+/**
+ * Details create adds to its failure when no create request of the order can have made a server: the order's first
+ * and only request was refused by the panel (400, 403, 422) or never sent (the egg's rules refused the order). The
+ * rollback then skips the wait for a request whose answer was lost (DeleteServerInput.createSent).
+ */
+export interface CreatedNothing {
+  createdNothing: true;
+}
+
 export interface DeleteServerInput {
   orderId: string;
   /**

@@ -1,4 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { CreatedNothing } from './activity-payloads';
 
 export interface FailureSummary {
   type: string;
@@ -23,4 +24,13 @@ export function summarizeFailure(err: unknown): FailureSummary {
 export function hasFailureType(err: unknown, type: string): boolean {
   const root = rootCause(err);
   return root instanceof ApplicationFailure && root.type === type;
+}
+
+/** True when create's failure says no create request of the order can have made a server (see CreatedNothing). */
+export function createdNothing(err: unknown): boolean {
+  const root = rootCause(err);
+  return (
+    root instanceof ApplicationFailure &&
+    (root.details ?? []).some((d) => (d as Partial<CreatedNothing> | null)?.createdNothing === true)
+  );
 }

@@ -5,7 +5,7 @@ import { capacityCheckOptions, compensationOptions, panelCallOptions } from './a
 import type { Compensations } from './compensations';
 import type { Order } from './contract';
 import { NO_CAPACITY_ERROR } from './flow-contract';
-import { hasFailureType } from './failures';
+import { createdNothing, hasFailureType } from './failures';
 import { circuitDetails, jitterMs } from './breaker-wait';
 import type { OrderFlow } from './order-flow';
 import type { OrderTracker } from './order-state';
@@ -67,7 +67,7 @@ export async function place(
       if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
       return created;
     } catch (err) {
-      if (hasFailureType(err, FailureType.EggNotFound)) createSent = false;
+      if (hasFailureType(err, FailureType.EggNotFound) || createdNothing(err)) createSent = false;
       if (!hasFailureType(err, FailureType.AllocationTaken) || attempt >= MAX_PLACEMENT_ATTEMPTS) throw err;
       refused.push(slot.allocationId);
       tracker.note(`allocation ${slot.allocationId} was taken concurrently`);

@@ -110,6 +110,7 @@ describe('create activity', () => {
       nonRetryable: true,
       details: [
         { issues: [{ variable: 'DIFFICULTY', rule: 'in', message: 'The selected Difficulty variable is invalid.' }] },
+        { createdNothing: true },
       ],
     });
     expect(callCount(await panel.state(), 'POST /servers')).toBe(creates);
@@ -128,6 +129,7 @@ describe('create activity', () => {
             { variable: 'NOPE', rule: 'defined' },
           ],
         },
+        { createdNothing: true },
       ],
     });
     expect(serversOf(await panel.state(), 'create-admin-var')).toEqual([]);

@@ -1,4 +1,6 @@
-import type { CreateInput, VerifyInput } from '../../src/workflows/activity-contract';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { CreateInput, DeleteServerInput, VerifyInput } from '../../src/workflows/activity-contract';
 import { OrderStatusAttribute, operatorActionUpdate, orderStateQuery } from '../../src/workflows/contract';
 import { DEFAULT_FLOW_POLICY, NO_CAPACITY_ERROR } from '../../src/workflows/flow-contract';
 import { ownExternalId } from '../../src/workflows/own-server';
@@ -9,6 +11,14 @@ import { runOrder, statuses, useWorkflowHarness, type WorkflowHarness } from './
 // The official test server has stalled the stuck-rollback run once in a loaded CI run (never reproduced alone):
 // one retry, on a fresh order id, with the first failure printed.
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+/** The input the rollback gave deleteServer, read from the history. */
+function deleteServerInput(history: temporal.api.history.v1.IHistory): DeleteServerInput {
+  const scheduled = (history.events ?? []).find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'deleteServer',
+  )?.activityTaskScheduledEventAttributes;
+  return defaultPayloadConverter.fromPayload(scheduled!.input!.payloads![0]);
+}
 
 describe('provisionServer: permanent failures roll back', () => {
   let h: WorkflowHarness;
@@ -52,6 +62,18 @@ describe('provisionServer: permanent failures roll back', () => {
     });
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation']);
     expect(activities(history).find((a) => a.type === 'create')).toMatchObject({ attempt: 1, outcome: 'failed' });
+    expect(deleteServerInput(history).createSent).toBeUndefined();
+    expect(sim.servers).toEqual([]);
+    expect(reservations).toEqual([]);
+  });
+
+  it("ends FAILED at create when the panel refused the order's only request (422), rolling back without the settle wait", async () => {
+    const { state, history, sim, reservations } = await runOrder(h, paperOrder('bad-user', { userId: 77 }));
+    expect(state).toMatchObject({ status: 'FAILED', error: { step: 'create', type: 'PanelValidation' } });
+    expect(activityTypes(history)).toEqual(['allocate', 'create', 'deleteServer', 'releaseAllocation']);
+    expect(deleteServerInput(history)).toMatchObject({ orderId: state.orderId });
+    expect(deleteServerInput(history).createSent).toBeUndefined();
+    expect(callCount(sim, 'POST /servers')).toBe(1);
     expect(sim.servers).toEqual([]);
     expect(reservations).toEqual([]);
   });
@@ -68,6 +90,7 @@ describe('provisionServer: permanent failures roll back', () => {
     });
     expect(statuses(state)).toEqual(['QUEUED', 'ALLOCATING', 'CREATING', 'INSTALLING', 'COMPENSATING', 'FAILED']);
     expect(activityTypes(history)).toEqual(['allocate', 'create', 'install', 'deleteServer', 'releaseAllocation']);
+    expect(deleteServerInput(history)).toMatchObject({ createSent: true, serverId: state.server?.id });
     expect(callCount(sim, 'POST /servers/{id}/reinstall')).toBe(1);
     expect(callCount(sim, 'DELETE /servers/{id}')).toBe(1);
     expect(sim.servers).toEqual([]);
