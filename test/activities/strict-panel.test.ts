@@ -63,7 +63,7 @@ describe('activities against a strict panel', () => {
     ).rejects.toMatchObject({
       type: 'PanelAuth',
       nonRetryable: true,
-      details: [expect.objectContaining({ status: 403, code: 'AccessDeniedHttpException' })],
+      details: [expect.objectContaining({ status: 403, code: 'AccessDeniedHttpException' }), { createdNothing: true }],
     });
     const state = await panel.state();
     expect(state.servers).toEqual([]);
