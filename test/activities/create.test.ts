@@ -97,7 +97,11 @@ describe('create activity', () => {
     const order = paperOrder('create-taken');
     const slot = await place(order);
     await panel.client().createServer(directServer('someone-else', slot.allocationId));
-    await expect(create(order, slot)).rejects.toMatchObject({ type: 'AllocationTaken', nonRetryable: true });
+    await expect(create(order, slot)).rejects.toMatchObject({
+      type: 'AllocationTaken',
+      nonRetryable: true,
+      details: [{ allocationId: slot.allocationId }],
+    });
     expect(serversOf(await panel.state(), 'create-taken')).toEqual([]);
   });
 

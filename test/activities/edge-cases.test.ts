@@ -81,6 +81,7 @@ describe('create and deleteServer: edge cases', () => {
     const slot = await refusing.allocate({ order, excludeAllocationIds: [] });
     await expect(refusing.create({ order, slot, externalId: ownExternalId(order.orderId) })).rejects.toMatchObject({
       type: 'PanelBadRequest',
+      details: [expect.objectContaining({ status: 500 }), { createdNothing: true }],
     });
     expect(callCount(await panel.state(), 'GET /servers/external/{external_id}')).toBe(0);
   });
