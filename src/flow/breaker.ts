@@ -134,11 +134,6 @@ export class Breakers {
     return this.nodes.get(nodeId)?.current === 'open';
   }
 
-  /** How long the panel's breaker still refuses calls, in ms; null when a call may go now. */
-  panelRefusingForMs(): number | null {
-    return this.panel.refusingForMs();
-  }
-
   views(): BreakerView[] {
     return [this.panel.view(), ...[...this.nodes.values()].map((b) => b.view())];
   }

@@ -89,7 +89,7 @@ export class ProcessFlow {
     this.compensationProvider = guardProvider(this.raw, this.gate, { failFast: false });
     this.catalogue = new Catalogue(this.provider, {
       ...options.catalogue,
-      panelRefusingForMs: () => this.breakers.panelRefusingForMs(),
+      panelRefusingForMs: () => this.breakers.panel.refusingForMs(),
     });
     this.watcher = new InstallWatcher(this.provider, { intervalMs: options.installPollMs, logger: options.logger });
     this.reservations = options.reservations ?? createReservationLedger();

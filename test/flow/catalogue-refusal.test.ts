@@ -30,7 +30,7 @@ const openBreakers = (openMs = 30_000, now?: () => number) => {
 };
 
 const catalogueOf = (provider: PterodactylClient, breakers: Breakers) =>
-  new Catalogue(provider, { panelRefusingForMs: () => breakers.panelRefusingForMs() });
+  new Catalogue(provider, { panelRefusingForMs: () => breakers.panel.refusingForMs() });
 
 describe('a catalogue read that failed', () => {
   it("is the panel breaker's refusal for every reader sharing it, when the breaker now refuses calls", async () => {
