@@ -119,7 +119,8 @@ describe('the operators webhook body', () => {
 describe('notifyOperators activity: what each answer means', () => {
   let receiver: Receiver;
   const guard = localReceiversGuard();
-  const notify = () => notifyOperatorsActivity({ url: receiver.url, logger: silentLogger, guard, timeoutMs: 300 });
+  const notify = (timeoutMs = 5000) =>
+    notifyOperatorsActivity({ url: receiver.url, logger: silentLogger, guard, timeoutMs });
 
   beforeEach(async () => {
     receiver = await startReceiver();
@@ -169,7 +170,7 @@ describe('notifyOperators activity: what each answer means', () => {
 
   it('fails retryably after its timeout, and by default (10 s) waits for an answer after 1.2 s', async () => {
     receiver.reply = () => ({ status: 204, delayMs: 1200 });
-    expect(await rejectionOf(notify()(parked))).toMatchObject({ type: OperatorWebhookFailureType.Unavailable });
+    expect(await rejectionOf(notify(300)(parked))).toMatchObject({ type: OperatorWebhookFailureType.Unavailable });
     const patient = notifyOperatorsActivity({ url: receiver.url, logger: silentLogger, guard });
     expect(await patient(parked)).toEqual({ sent: true, status: 204 });
   });

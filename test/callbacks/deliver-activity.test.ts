@@ -36,6 +36,12 @@ describe('deliverCallback activity', () => {
     secrets: [NEW, OLD],
     legacySecret: SECRET,
     logger: silentLogger,
+    timeoutMs: 5000,
+    guard: localReceiversGuard(),
+  });
+  const impatient = deliverCallbackActivity({
+    legacySecret: SECRET,
+    logger: silentLogger,
     timeoutMs: 300,
     guard: localReceiversGuard(),
   });
@@ -126,7 +132,7 @@ describe('deliverCallback activity', () => {
   it('fails retryably when the receiver does not answer within the timeout', async () => {
     receiver.reply = () => ({ status: 204, delayMs: 2000 });
     const started = Date.now();
-    expect(await failureOf(runActivity(deliver, input()))).toMatchObject({
+    expect(await failureOf(runActivity(impatient, input()))).toMatchObject({
       type: CallbackFailureType.Timeout,
       nonRetryable: false,
     });

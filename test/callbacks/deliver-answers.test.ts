@@ -23,6 +23,12 @@ describe('deliverCallback activity: what each answer means', () => {
   const deliver = deliverCallbackActivity({
     legacySecret: SECRET,
     logger: silentLogger,
+    timeoutMs: 5000,
+    guard: localReceiversGuard(),
+  });
+  const impatient = deliverCallbackActivity({
+    legacySecret: SECRET,
+    logger: silentLogger,
     timeoutMs: 300,
     guard: localReceiversGuard(),
   });
@@ -65,7 +71,7 @@ describe('deliverCallback activity: what each answer means', () => {
 
   it('times out with the timeout failure, naming the receiver', async () => {
     receiver.reply = () => ({ status: 204, delayMs: 2000 });
-    const err = await rejectionOf(runActivity(deliver, input()));
+    const err = await rejectionOf(runActivity(impatient, input()));
     expect(err).toMatchObject({ type: CallbackFailureType.Timeout, nonRetryable: false });
     expect(err.message).toBe(`callback to ${origin()} timed out`);
   });

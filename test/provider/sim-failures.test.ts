@@ -134,16 +134,18 @@ describe('injected faults', () => {
 
   test('a create that times out but succeeded is found by the external id look-up', async () => {
     await h.faults({ createTimeoutButSucceedsRate: 1 });
-    const client = h.client({ timeoutMs: 200 });
-    const err = await failure(client.createServer(paperServer('ghost', 11)));
+    const err = await failure(h.client({ timeoutMs: 200 }).createServer(paperServer('ghost', 11)));
     expect(err.kind).toBe('timeout');
-    expect(await client.getServerByExternalId('ghost')).toMatchObject({ external_id: 'ghost', allocation: 11 });
+    expect(await h.client({ timeoutMs: 5000 }).getServerByExternalId('ghost')).toMatchObject({
+      external_id: 'ghost',
+      allocation: 11,
+    });
   });
 });
 
 describe('secrets', () => {
   test('no error of any kind mentions the API key', async () => {
-    const client = h.client({ timeoutMs: 200 });
+    const client = h.client({ timeoutMs: 5000 });
     const errors = [
       await failure(client.createServer(paperServer('bad-env', 1, { egg: 2, environment: { DIFFICULTY: 'x' } }))),
       await failure(client.getServer(4242)),
@@ -153,7 +155,7 @@ describe('secrets', () => {
     await h.faults({ outage: true });
     errors.push(await failure(client.listNodes()));
     await h.faults({ timeoutRate: 1 });
-    errors.push(await failure(client.listNodes()));
+    errors.push(await failure(h.client({ timeoutMs: 200 }).listNodes()));
     await h.faults({ rateLimitPerMinute: 1 });
     await client.listNodes();
     errors.push(await failure(client.listNodes()));
