@@ -44,7 +44,7 @@ export async function place(
   { allocateWaits, externalId }: PlacementVersion,
 ): Promise<CreateResult> {
   const refused: number[] = [];
-  /** A create request may have reached the panel (an unknown egg fails before any is sent). */
+  /** A create request may have reached the panel (create's failure says when none can have: createdNothing). */
   let createSent = false;
   compensations.register(ORDER_STEP_PLANS.allocate.undo, () => undo.releaseAllocation({ orderId: order.orderId }));
   for (let attempt = 1; ; attempt++) {
@@ -67,7 +67,7 @@ export async function place(
       if (created.adopted) tracker.note(`adopted server ${created.server.id} already created for this order`);
       return created;
     } catch (err) {
-      if (hasFailureType(err, FailureType.EggNotFound) || createdNothing(err)) createSent = false;
+      if (createdNothing(err)) createSent = false;
       if (!hasFailureType(err, FailureType.AllocationTaken) || attempt >= MAX_PLACEMENT_ATTEMPTS) throw err;
       refused.push(slot.allocationId);
       tracker.note(`allocation ${slot.allocationId} was taken concurrently`);
